@@ -1,0 +1,167 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { FormError } from "@/app/_components/form-error";
+import { RoleBadge } from "@/app/_components/role-badge";
+import { formatDateTime } from "@/lib/format/time";
+import { isRole, ROLES } from "@/lib/roles";
+import { readClientError } from "@/lib/trpc/client-error";
+import { useTRPC } from "@/lib/trpc/client";
+import { CreateUserForm } from "./create-user-form";
+import { OneTimePasswordNotice } from "./one-time-password-notice";
+
+type Notice = { email: string; password: string; reason: string };
+type Pending = { kind: "disable" | "reset"; userId: string; email: string };
+
+export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const users = useQuery(trpc.users.list.queryOptions());
+  const [creating, setCreating] = useState(false);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [confirming, setConfirming] = useState<Pending | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
+
+  const changeRole = useMutation(trpc.users.changeRole.mutationOptions({ onSettled: refresh }));
+  const setDisabled = useMutation(trpc.users.setDisabled.mutationOptions({ onSettled: refresh }));
+  const resetPassword = useMutation(
+    trpc.users.resetPassword.mutationOptions({
+      onSettled: refresh,
+      onSuccess: (result, variables) => {
+        const email = users.data?.find((u) => u.id === variables.userId)?.email ?? "the user";
+        setNotice({ email, password: result.oneTimePassword, reason: "Password reset; their sessions were ended." });
+      },
+    }),
+  );
+  const actionError = [changeRole.error, setDisabled.error, resetPassword.error].find(Boolean);
+
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Users</h1>
+          <p>Who can use Keel, and what each person may do.</p>
+        </div>
+        {!creating ? (
+          <button className="button" type="button" onClick={() => setCreating(true)}>
+            Add user
+          </button>
+        ) : null}
+      </div>
+      <div className="stack">
+        {notice ? <OneTimePasswordNotice {...notice} onDismiss={() => setNotice(null)} /> : null}
+        {creating ? (
+          <CreateUserForm
+            onCancel={() => setCreating(false)}
+            onCreated={(email, password) => {
+              setCreating(false);
+              setNotice({ email, password, reason: "User added." });
+              void refresh();
+            }}
+          />
+        ) : null}
+        <FormError error={actionError ? readClientError(actionError) : null} />
+        <section className="card">
+          {users.isPending ? <p className="muted">Loading…</p> : null}
+          {users.isError ? <FormError error={readClientError(users.error)} /> : null}
+          {users.data ? (
+            <div className="table-wrap">
+              <table className="table" aria-label="Users">
+                <thead>
+                  <tr>
+                    <th>User</th>
+                    <th>Role</th>
+                    <th>Status</th>
+                    <th>Last sign-in</th>
+                    <th>Actions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {users.data.map((user) => {
+                    const self = user.id === currentUserId;
+                    const isConfirming = confirming?.userId === user.id ? confirming : null;
+                    return (
+                      <tr key={user.id} data-testid={`user-row-${user.email}`}>
+                        <td data-label="User">
+                          <div>{user.name}</div>
+                          <div className="muted small">{user.email}</div>
+                        </td>
+                        <td data-label="Role">
+                          {self ? (
+                            <RoleBadge role={user.role} />
+                          ) : (
+                            <select
+                              className="inline-select"
+                              aria-label={`Role of ${user.email}`}
+                              value={user.role}
+                              disabled={changeRole.isPending}
+                              onChange={(event) => {
+                                if (isRole(event.target.value)) changeRole.mutate({ userId: user.id, role: event.target.value });
+                              }}
+                            >
+                              {ROLES.map((role) => (
+                                <option key={role} value={role}>
+                                  {role}
+                                </option>
+                              ))}
+                            </select>
+                          )}
+                        </td>
+                        <td data-label="Status">
+                          {user.disabledAt ? <span className="badge danger">Disabled</span> : <span className="badge ok">Active</span>}{" "}
+                          {user.mustChangePassword && !user.disabledAt ? <span className="badge warn">Must set password</span> : null}
+                        </td>
+                        <td data-label="Last sign-in">{user.lastSignInAt ? formatDateTime(user.lastSignInAt) : "Never"}</td>
+                        <td data-label="Actions">
+                          {self ? (
+                            <span className="muted small">You</span>
+                          ) : isConfirming ? (
+                            <div className="row">
+                              <span className="small">{isConfirming.kind === "disable" ? `Disable ${user.email}? Their sessions end now.` : `Reset the password of ${user.email}?`}</span>
+                              <button
+                                className="button danger small"
+                                type="button"
+                                onClick={() => {
+                                  setConfirming(null);
+                                  if (isConfirming.kind === "disable") setDisabled.mutate({ userId: user.id, disabled: true });
+                                  else resetPassword.mutate({ userId: user.id });
+                                }}
+                              >
+                                {isConfirming.kind === "disable" ? "Disable" : "Reset"}
+                              </button>
+                              <button className="button secondary small" type="button" onClick={() => setConfirming(null)}>
+                                Cancel
+                              </button>
+                            </div>
+                          ) : (
+                            <div className="row">
+                              {user.disabledAt ? (
+                                <button className="button secondary small" type="button" onClick={() => setDisabled.mutate({ userId: user.id, disabled: false })}>
+                                  Enable
+                                </button>
+                              ) : (
+                                <>
+                                  <button className="button secondary small" type="button" onClick={() => setConfirming({ kind: "reset", userId: user.id, email: user.email })}>
+                                    Reset password
+                                  </button>
+                                  <button className="button secondary small" type="button" onClick={() => setConfirming({ kind: "disable", userId: user.id, email: user.email })}>
+                                    Disable
+                                  </button>
+                                </>
+                              )}
+                            </div>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,14 @@
+import { hasRole, type Role } from "@/lib/roles";
+
+export type NavItem = { href: string; label: string; minRole: Role; section: string };
+
+/** The console's sections. Only sections that exist are listed; each names the role it needs. */
+export const NAV_ITEMS: NavItem[] = [
+  { href: "/", label: "Home", minRole: "viewer", section: "Console" },
+  { href: "/account", label: "Account", minRole: "viewer", section: "You" },
+  { href: "/admin/users", label: "Users", minRole: "admin", section: "Admin" },
+];
+
+export function navFor(role: Role): NavItem[] {
+  return NAV_ITEMS.filter((item) => hasRole(role, item.minRole));
+}

@@ -1,0 +1,36 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { getCurrentSession } from "@/server/auth/current-session";
+import { requestInfoFromHeaders } from "@/server/context";
+import { getDb } from "@/server/db";
+import { errorResponse, statusOfFailedCalls } from "@/server/http/error-response";
+import { assertSameOrigin } from "@/server/http/same-origin";
+import { getLogger } from "@/server/observability/logger";
+import { appRouter } from "@/server/routers/_app";
+
+export const dynamic = "force-dynamic";
+
+async function handler(req: Request): Promise<Response> {
+  const request = requestInfoFromHeaders(req.headers);
+  try {
+    assertSameOrigin(req);
+  } catch (error) {
+    return errorResponse(error, request.requestId);
+  }
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: async () => ({ db: await getDb(), session: await getCurrentSession(), request }),
+    responseMeta: ({ errors, info }) => ({
+      status: statusOfFailedCalls(errors, info?.calls.length ?? 1),
+      headers: new Headers({ "cache-control": "no-store" }),
+    }),
+    onError({ error, path, type }) {
+      const log = getLogger().child({ requestId: request.requestId, path, type, code: error.code });
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error }, "procedure failed");
+      else log.info("procedure refused");
+    },
+  });
+}
+
+export { handler as GET, handler as POST };

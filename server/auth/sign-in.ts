@@ -1,0 +1,135 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { users, type RequestMeta, type User } from "@/db/schema";
+import { signInInput } from "@/lib/schemas/account";
+import type { Role } from "@/lib/roles";
+import { appendAuditEvent } from "../audit/append";
+import type { Actor } from "../audit/actor";
+import { fingerprintSecret } from "../audit/fingerprint";
+import { spendPasswordCheckTime, verifyPassword } from "./password";
+import { createSession, type SessionPolicy } from "./sessions";
+
+export type SignInResult = { ok: true; userId: string; sessionId: string } | { ok: false };
+
+type FailureReason = "malformed" | "unknown_account" | "no_password" | "wrong_password" | "disabled" | "not_provisioned";
+
+/**
+ * Email + password sign-in. Every failure looks the same to the caller (no user enumeration) and
+ * costs the same time; the audit trail records the real reason.
+ */
+export async function signInWithPassword(
+  db: Database,
+  credentials: { email?: unknown; password?: unknown },
+  request: RequestMeta,
+  policy: SessionPolicy,
+): Promise<SignInResult> {
+  const parsed = signInInput.safeParse(credentials);
+  if (!parsed.success) {
+    await spendPasswordCheckTime(typeof credentials.password === "string" ? credentials.password : "");
+    await recordFailure(db, null, credentials.email, request, "malformed");
+    return { ok: false };
+  }
+  const { email, password } = parsed.data;
+  const user = await findUserByEmail(db, email);
+  if (!user || !user.passwordHash) {
+    await spendPasswordCheckTime(password);
+    await recordFailure(db, user ?? null, email, request, user ? "no_password" : "unknown_account");
+    return { ok: false };
+  }
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    await recordFailure(db, user, email, request, "wrong_password");
+    return { ok: false };
+  }
+  if (user.disabledAt) {
+    await recordFailure(db, user, email, request, "disabled");
+    return { ok: false };
+  }
+  return { ok: true, userId: user.id, sessionId: await startSession(db, user, "password", request, policy) };
+}
+
+/**
+ * Sign-in through the configured OIDC provider, matched by verified email. Unknown people are
+ * refused unless OIDC_AUTO_CREATE_ROLE names the role to give them.
+ */
+export async function signInWithOidc(
+  db: Database,
+  profile: { email: string; name: string | null },
+  request: RequestMeta,
+  policy: SessionPolicy,
+  autoCreateRole: Role | undefined,
+): Promise<SignInResult> {
+  const email = profile.email.trim().toLowerCase();
+  let user = await findUserByEmail(db, email);
+  if (!user && autoCreateRole) {
+    user = await db.transaction(async (tx) => {
+      const [created] = await tx
+        .insert(users)
+        .values({ email, name: profile.name?.trim() || email, role: autoCreateRole })
+        .returning();
+      await appendAuditEvent(tx, systemActorFor(request), {
+        eventType: "user.created",
+        outcome: "success",
+        entityType: "user",
+        entityId: created!.id,
+        meta: { email, role: autoCreateRole, via: "oidc" },
+      });
+      return created!;
+    });
+  }
+  if (!user) {
+    await recordFailure(db, null, email, request, "not_provisioned");
+    return { ok: false };
+  }
+  if (user.disabledAt) {
+    await recordFailure(db, user, email, request, "disabled");
+    return { ok: false };
+  }
+  return { ok: true, userId: user.id, sessionId: await startSession(db, user, "oidc", request, policy) };
+}
+
+async function findUserByEmail(db: Database, email: string): Promise<User | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.email, email));
+  return user;
+}
+
+async function startSession(db: Database, user: User, method: "password" | "oidc", request: RequestMeta, policy: SessionPolicy): Promise<string> {
+  return db.transaction(async (tx) => {
+    const sessionId = await createSession(tx, {
+      userId: user.id,
+      method,
+      ip: request.ip ?? null,
+      userAgent: request.userAgent ?? null,
+      policy,
+    });
+    await tx.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
+    await appendAuditEvent(tx, { userId: user.id, label: user.email, sessionId, request }, {
+      eventType: "auth.signed_in",
+      outcome: "success",
+      entityType: "user",
+      entityId: user.id,
+      meta: { method },
+    });
+    return sessionId;
+  });
+}
+
+async function recordFailure(db: Database, user: User | null, attempted: unknown, request: RequestMeta, reason: FailureReason): Promise<void> {
+  const actor: Actor = user
+    ? { userId: user.id, label: user.email, sessionId: null, request }
+    : systemActorFor(request, "anonymous");
+  // An unknown "email" may be a password typed into the wrong field: keep only its fingerprint.
+  const attemptedIdentity = user
+    ? { email: user.email }
+    : { attemptedEmailFingerprint: fingerprintSecret(typeof attempted === "string" ? attempted.trim().toLowerCase() : "") };
+  await appendAuditEvent(db, actor, {
+    eventType: "auth.sign_in_failed",
+    outcome: "failure",
+    entityType: user ? "user" : null,
+    entityId: user?.id ?? null,
+    meta: { reason, ...attemptedIdentity },
+  });
+}
+
+function systemActorFor(request: RequestMeta, label = "system"): Actor {
+  return { userId: null, label, sessionId: null, request };
+}

@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { isRole, type Role } from "@/lib/roles";
+
+/**
+ * Secrets Keel refuses to start without (seed 001, fix 4: no insecure fallback). `npm start`
+ * and `npm run dev` generate local ones under .data/ when NODE_ENV is not production; a
+ * production deployment must set them.
+ */
+export const REQUIRED_SECRETS = {
+  AUTH_SECRET: "signs session cookies",
+  AUDIT_HMAC_KEY: "fingerprints secret values in the audit trail",
+  ENCRYPTION_KEY: "encrypts the secret store (32 bytes, base64)",
+} as const;
+
+export type SecretName = keyof typeof REQUIRED_SECRETS;
+
+export const GENERATE_SECRET_COMMAND = "openssl rand -base64 32";
+
+const base64Key32 = z.string().refine((value) => Buffer.from(value, "base64").length === 32, {
+  message: `must be 32 random bytes in base64; generate one with: ${GENERATE_SECRET_COMMAND}`,
+});
+const longSecret = z.string().min(32, `must be at least 32 characters; generate one with: ${GENERATE_SECRET_COMMAND}`);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Interface to listen on; 127.0.0.1 keeps a laptop install private. Deployments set 0.0.0.0. */
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** Comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed. */
+  TRUSTED_PROXIES: z.string().default(""),
+  KEEL_PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().optional(),
+  KEEL_DATA_DIR: z.string().default(".data"),
+  AUTH_SECRET: longSecret,
+  AUDIT_HMAC_KEY: longSecret,
+  ENCRYPTION_KEY: base64Key32,
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_DISPLAY_NAME: z.string().min(1).default("Single sign-on"),
+  OIDC_AUTO_CREATE_ROLE: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || isRole(v), { message: "must be one of viewer, responder, lead, admin" }),
+  KEEL_INITIAL_ADMIN_EMAIL: z.email().default("admin@keel.local"),
+  KEEL_INITIAL_ADMIN_PASSWORD: z.string().min(12).optional(),
+  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(7 * 24),
+  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().positive().default(12 * 60),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  KEEL_LOG_FILE: z.string().optional(),
+});
+
+export type Env = Omit<z.infer<typeof envSchema>, "OIDC_AUTO_CREATE_ROLE"> & {
+  OIDC_AUTO_CREATE_ROLE?: Role;
+  publicUrl: string;
+  oidc: { issuer: string; clientId: string; clientSecret: string; displayName: string } | null;
+};
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Keel cannot start; its configuration has problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Validates the environment. Every problem is reported at once, each naming its variable. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const problems: string[] = [];
+  for (const [name, purpose] of Object.entries(REQUIRED_SECRETS)) {
+    if (!source[name]) {
+      problems.push(`${name} is not set (it ${purpose}). Generate one with: ${GENERATE_SECRET_COMMAND}`);
+    }
+  }
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join(".");
+      if (!source[name] && name in REQUIRED_SECRETS) continue; // already reported above
+      problems.push(`${name} ${issue.message}`);
+    }
+  }
+  const oidcVars = [source.OIDC_ISSUER, source.OIDC_CLIENT_ID, source.OIDC_CLIENT_SECRET];
+  if (oidcVars.some(Boolean) && !oidcVars.every(Boolean)) {
+    problems.push("OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together to enable single sign-on");
+  }
+  if (problems.length > 0 || !parsed.success) throw new EnvError(problems);
+
+  const env = parsed.data;
+  return {
+    ...env,
+    OIDC_AUTO_CREATE_ROLE: env.OIDC_AUTO_CREATE_ROLE as Role | undefined,
+    publicUrl: (env.KEEL_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    oidc:
+      env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
+        ? {
+            issuer: env.OIDC_ISSUER,
+            clientId: env.OIDC_CLIENT_ID,
+            clientSecret: env.OIDC_CLIENT_SECRET,
+            displayName: env.OIDC_DISPLAY_NAME,
+          }
+        : null,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process, parsed on first use (never at import time). */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,29 @@
+import type { Database } from "@/db/client";
+import type { Actor } from "./audit/actor";
+import type { ResolvedSession } from "./auth/sessions";
+
+export type RequestInfo = { requestId: string; ip: string | null; userAgent: string | null };
+
+/** What every tRPC procedure receives. Tests build it directly around their own database. */
+export type Context = {
+  db: Database;
+  session: ResolvedSession | null;
+  request: RequestInfo;
+};
+
+export function requestInfoFromHeaders(headers: Headers): RequestInfo {
+  return {
+    requestId: headers.get("x-request-id") ?? "unknown",
+    ip: headers.get("x-keel-client-ip"),
+    userAgent: headers.get("user-agent")?.slice(0, 400) ?? null,
+  };
+}
+
+export function actorOf(session: ResolvedSession, request: RequestInfo): Actor & { userId: string } {
+  return {
+    userId: session.user.id,
+    label: session.user.email,
+    sessionId: session.sessionId,
+    request: { ip: request.ip, userAgent: request.userAgent, requestId: request.requestId },
+  };
+}

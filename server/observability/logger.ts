@@ -1,0 +1,39 @@
+import pino, { type Logger } from "pino";
+import { redactSensitive } from "./redact";
+
+export type { Logger };
+
+const GLOBAL_KEY = Symbol.for("keel.logger");
+type GlobalWithLogger = typeof globalThis & { [GLOBAL_KEY]?: Logger };
+
+/**
+ * Structured JSON logs on stdout, and appended to KEEL_LOG_FILE when set. Every line passes
+ * through redaction, so a password, token or secret field never reaches a log. Shared through
+ * globalThis because the custom server and Next.js's bundle each load their own copy of this module.
+ */
+export function getLogger(): Logger {
+  const scope = globalThis as GlobalWithLogger;
+  scope[GLOBAL_KEY] ??= createLogger();
+  return scope[GLOBAL_KEY];
+}
+
+function createLogger(): Logger {
+  const level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info");
+  const streams: pino.StreamEntry[] = [{ stream: process.stdout }];
+  if (process.env.KEEL_LOG_FILE) {
+    streams.push({ stream: pino.destination({ dest: process.env.KEEL_LOG_FILE, sync: true, mkdir: true }) });
+  }
+  return pino(
+    {
+      level,
+      base: { service: "keel" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => redactSensitive(object) as Record<string, unknown>,
+      },
+      serializers: { err: (error: unknown) => redactSensitive(error) },
+    },
+    pino.multistream(streams),
+  );
+}

@@ -1,0 +1,35 @@
+import "server-only";
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-react-query";
+import { headers } from "next/headers";
+import { cache, type ReactNode } from "react";
+import { makeQueryClient } from "@/lib/trpc/query-client";
+import { getCurrentSession } from "./auth/current-session";
+import { requestInfoFromHeaders, type Context } from "./context";
+import { getDb } from "./db";
+import { appRouter } from "./routers/_app";
+
+/** The same context a tRPC request gets, built from the page request. */
+const createRscContext = cache(
+  async (): Promise<Context> => ({
+    db: await getDb(),
+    session: await getCurrentSession(),
+    request: requestInfoFromHeaders(await headers()),
+  }),
+);
+
+/** One query client per server render. */
+export const getQueryClient = cache(makeQueryClient);
+
+/** For prefetching in server components: `prefetch(trpc.users.list.queryOptions())`. */
+export const trpc = createTRPCOptionsProxy({ ctx: createRscContext, router: appRouter, queryClient: getQueryClient });
+
+/** Starts a query on the server without waiting; the page streams and the browser picks it up. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any procedure's options
+export function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(options: T): void {
+  void getQueryClient().prefetchQuery(options);
+}
+
+export function HydrateClient({ children }: { children: ReactNode }) {
+  return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;
+}

@@ -1,0 +1,50 @@
+import "server-only";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { hasRole, type Role } from "@/lib/roles";
+import { actorOf, type Context } from "./context";
+import { toErrorEnvelope } from "./http/error-response";
+
+/** Every procedure declares who may call it; a test walks the router to make sure. */
+export type ProcedureMeta = {
+  access: "public" | Role;
+  /** Callable while the user still has to replace a one-time password. */
+  allowDuringPasswordChange?: boolean;
+};
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    // The wire shape is Keel's envelope: { error: { code, message, details?, requestId } }.
+    // lib/trpc/envelope-fetch.ts adapts it back for the tRPC client.
+    errorFormatter(opts) {
+      const envelope = toErrorEnvelope(opts.error, opts.ctx?.request.requestId ?? "unknown");
+      return envelope.body.error as unknown as typeof opts.shape;
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.meta({ access: "public" });
+
+/** A procedure for signed-in users holding at least `minimum`; hands on a non-null user and actor. */
+export function roleProcedure(minimum: Role) {
+  return t.procedure.meta({ access: minimum }).use(({ ctx, meta, next }) => {
+    if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+    const { user } = ctx.session;
+    if (user.mustChangePassword && !meta?.allowDuringPasswordChange) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "Choose a new password before doing anything else." });
+    }
+    if (!hasRole(user.role, minimum)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minimum} role; you are a ${user.role}.` });
+    }
+    return next({ ctx: { ...ctx, session: ctx.session, user, actor: actorOf(ctx.session, ctx.request) } });
+  });
+}
+
+/** Any signed-in user. */
+export const protectedProcedure = roleProcedure("viewer");
+export const responderProcedure = roleProcedure("responder");
+export const leadProcedure = roleProcedure("lead");
+export const adminProcedure = roleProcedure("admin");
