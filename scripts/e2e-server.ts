@@ -1,0 +1,76 @@
+/**
+ * The console for one Playwright run, on a database of its own: a new PostgreSQL database when
+ * TEST_DATABASE_URL is set, otherwise a new embedded data directory. When Playwright stops it,
+ * the audit chain is verified (result in test-results/audit-verify-<driver>.txt) and the database
+ * is dropped.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase, type DatabaseTarget } from "../db/client";
+import { verifyAuditChain } from "../server/audit/verify";
+import { E2E_DRIVER, E2E_PORT, INITIAL_ADMIN } from "../e2e/support/config";
+import { quoteIdent, runAdminStatement, uniqueDatabaseName, urlForDatabase } from "../test/support/postgres-admin";
+import { LOG_DIR, rememberSecret } from "../test/support/secrets-used";
+import { TEST_KEYS } from "../test/support/test-keys";
+
+async function main(): Promise<void> {
+  const baseUrl = process.env.TEST_DATABASE_URL;
+  const databaseName = baseUrl ? uniqueDatabaseName("keel_e2e") : null;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "keel-e2e-"));
+  let target: DatabaseTarget;
+  if (baseUrl && databaseName) {
+    await runAdminStatement(baseUrl, `create database ${quoteIdent(databaseName)}`);
+    target = { driver: "pg", url: urlForDatabase(baseUrl, databaseName) };
+  } else {
+    target = { driver: "pglite", dataDir: path.join(dataDir, "pglite") };
+  }
+  mkdirSync(LOG_DIR, { recursive: true });
+  rememberSecret(INITIAL_ADMIN.password);
+
+  const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "server/main.ts"], {
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      ...TEST_KEYS,
+      NODE_ENV: "production",
+      PORT: String(E2E_PORT),
+      HOST: "127.0.0.1",
+      KEEL_PUBLIC_URL: `http://127.0.0.1:${E2E_PORT}`,
+      KEEL_DATA_DIR: dataDir,
+      DATABASE_URL: target.driver === "pg" ? target.url : "",
+      KEEL_INITIAL_ADMIN_EMAIL: INITIAL_ADMIN.email,
+      KEEL_INITIAL_ADMIN_PASSWORD: INITIAL_ADMIN.password,
+      KEEL_LOG_FILE: path.join(LOG_DIR, `e2e-server-${E2E_DRIVER}.log`),
+      LOG_LEVEL: "debug",
+    },
+  });
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    child.kill("SIGTERM");
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+
+  const code = await new Promise<number>((resolve) => child.on("exit", (exitCode) => resolve(exitCode ?? 1)));
+  try {
+    const handle = await openDatabase(target);
+    const result = await verifyAuditChain(handle.db);
+    await handle.close();
+    const line = result.ok ? `OK ${result.count}` : `BROKEN at sequence ${result.brokenSeq}: ${result.problem}`;
+    writeFileSync(path.resolve("test-results", `audit-verify-${E2E_DRIVER}.txt`), `${line}\n`);
+  } finally {
+    if (baseUrl && databaseName) await runAdminStatement(baseUrl, `drop database if exists ${quoteIdent(databaseName)} with (force)`);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.exit(stopping ? 0 : code);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`e2e server failed: ${String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,6 @@
+/** Fixed keys for tests. Test-only values; never used by a running console. */
+export const TEST_KEYS = {
+  AUTH_SECRET: "test-auth-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+  AUDIT_HMAC_KEY: "test-audit-hmac-key-0123456789abcdefghijklmnopqrstuvwxyz",
+  ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+};
