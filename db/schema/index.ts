@@ -1,2 +1,4 @@
 export * from "./users";
 export * from "./audit";
+export * from "./runbooks";
+export * from "./runs";

@@ -1,0 +1,8 @@
+import { StepRegistry } from "../registry";
+import { auditChainCheck } from "./audit-chain-check";
+import { waitAction } from "./wait-action";
+
+/** The actions and checks every Keel has. */
+export function createBuiltinRegistry(): StepRegistry {
+  return new StepRegistry().registerCheck(auditChainCheck).registerAction(waitAction);
+}
