@@ -1,6 +1,7 @@
 import type { Database } from "@/db/client";
 import type { Actor } from "./audit/actor";
 import type { ResolvedSession } from "./auth/sessions";
+import type { EngineDeps } from "./engine/dispatch";
 
 export type RequestInfo = { requestId: string; ip: string | null; userAgent: string | null };
 
@@ -9,6 +10,8 @@ export type Context = {
   db: Database;
   session: ResolvedSession | null;
   request: RequestInfo;
+  /** The run engine; null where none runs (the procedures that need it then answer SERVICE_UNAVAILABLE). */
+  engine: EngineDeps | null;
 };
 
 export function requestInfoFromHeaders(headers: Headers): RequestInfo {

@@ -7,6 +7,7 @@ import { makeQueryClient } from "@/lib/trpc/query-client";
 import { getCurrentSession } from "./auth/current-session";
 import { requestInfoFromHeaders, type Context } from "./context";
 import { getDb } from "./db";
+import { runningEngine } from "./engine/instance";
 import { appRouter } from "./routers/_app";
 
 /** The same context a tRPC request gets, built from the page request. */
@@ -15,6 +16,7 @@ const createRscContext = cache(
     db: await getDb(),
     session: await getCurrentSession(),
     request: requestInfoFromHeaders(await headers()),
+    engine: runningEngine()?.deps ?? null,
   }),
 );
 

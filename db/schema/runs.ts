@@ -31,6 +31,7 @@ export const STEP_STATUSES = [
   "compensating",
   "compensated",
   "compensation_failed",
+  "compensation_skipped",
 ] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
@@ -94,6 +95,11 @@ export const runSteps = pgTable(
     planHash: text("plan_hash"),
     /** What the approval is bound to: hash of runbook version + inputs + covered plans. */
     bindingHash: text("binding_hash"),
+    /** Approval: the plans it covers, by step id ("deferred" when a plan depends on steps not run yet). */
+    coveredPlans: jsonb("covered_plans").$type<Record<string, { hash: string | null | "deferred"; plan?: Plan; note?: string }>>(),
+    /** The job in flight or interrupted (phase and attempt); null when none. */
+    activeJob: jsonb("active_job").$type<{ phase: "execute" | "check" | "compensate"; attempt: number } | null>(),
+    compensationAttempt: integer("compensation_attempt").notNull().default(0),
     output: jsonb("output").$type<Record<string, unknown>>(),
     /** Manual note/link, or a check's result. */
     evidence: jsonb("evidence").$type<Record<string, unknown>>(),

@@ -19,7 +19,9 @@ export function getLogger(): Logger {
 
 function createLogger(): Logger {
   const level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info");
-  const streams: pino.StreamEntry[] = [{ stream: process.stdout }];
+  // Tests keep their logs in the file only (the end-of-run secret scan reads it), not on the console.
+  const quiet = process.env.NODE_ENV === "test" && process.env.KEEL_LOG_FILE;
+  const streams: pino.StreamEntry[] = quiet ? [] : [{ stream: process.stdout }];
   if (process.env.KEEL_LOG_FILE) {
     streams.push({ stream: pino.destination({ dest: process.env.KEEL_LOG_FILE, sync: true, mkdir: true }) });
   }

@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from "../trpc";
 import { accountRouter } from "./account";
+import { runsRouter } from "./runs";
 import { sessionRouter } from "./session";
 import { usersRouter } from "./users";
 
@@ -8,6 +9,7 @@ export const appRouter = router({
   session: sessionRouter,
   account: accountRouter,
   users: usersRouter,
+  runs: runsRouter,
 });
 
 export type AppRouter = typeof appRouter;

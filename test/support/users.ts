@@ -45,17 +45,17 @@ export function requestInfo() {
 }
 
 export function anonymousContext(db: Database): Context {
-  return { db, session: null, request: requestInfo() };
+  return { db, session: null, request: requestInfo(), engine: null };
 }
 
 /** A tRPC context for `user`, backed by a real session row. */
-export async function contextFor(db: Database, user: User): Promise<Context> {
+export async function contextFor(db: Database, user: User, engine: Context["engine"] = null): Promise<Context> {
   const sessionId = await createSession(db, { userId: user.id, method: "password", ip: "203.0.113.7", userAgent: "vitest", policy: TEST_SESSION_POLICY });
   const session = await resolveSession(db, sessionId, TEST_SESSION_POLICY);
   if (!session) throw new Error("session did not resolve");
-  return { db, session, request: requestInfo() };
+  return { db, session, request: requestInfo(), engine };
 }
 
-export async function callerAs(db: Database, user: User) {
-  return createCaller(await contextFor(db, user));
+export async function callerAs(db: Database, user: User, engine: Context["engine"] = null) {
+  return createCaller(await contextFor(db, user, engine));
 }

@@ -14,6 +14,8 @@ export type StepContext = {
   resumed: boolean;
   /** A line of output for the run page. */
   log(line: string, stream?: "stdout" | "stderr" | "info"): void;
+  /** A value that must be redacted from output from now on (a secret the step fetched). */
+  registerSecret(value: string): void;
   /** Progress between 0 and 1, with an optional message ("restored 3 of 12 tables"). */
   progress(fraction: number, message?: string): void;
   /** Aborted when the step is interrupted or the process stops. */

@@ -2,6 +2,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getCurrentSession } from "@/server/auth/current-session";
 import { requestInfoFromHeaders } from "@/server/context";
 import { getDb } from "@/server/db";
+import { runningEngine } from "@/server/engine/instance";
 import { errorResponse, statusOfFailedCalls } from "@/server/http/error-response";
 import { assertSameOrigin } from "@/server/http/same-origin";
 import { getLogger } from "@/server/observability/logger";
@@ -20,7 +21,7 @@ async function handler(req: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: async () => ({ db: await getDb(), session: await getCurrentSession(), request }),
+    createContext: async () => ({ db: await getDb(), session: await getCurrentSession(), request, engine: runningEngine()?.deps ?? null }),
     responseMeta: ({ errors, info }) => ({
       status: statusOfFailedCalls(errors, info?.calls.length ?? 1),
       headers: new Headers({ "cache-control": "no-store" }),

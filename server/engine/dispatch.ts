@@ -1,0 +1,121 @@
+import type { Database, Transaction } from "@/db/client";
+import { appendAuditEvent } from "../audit/append";
+import { systemActor, type Actor } from "../audit/actor";
+import { AppError } from "../errors";
+import { notifyRunChanged } from "../live/notify";
+import { getLogger } from "../observability/logger";
+import type { JobQueue, StepJob } from "./jobs/step-job";
+import { acquireLocks, releaseLocks, runsWaitingFor } from "./locks";
+import { transition } from "./machine/transition";
+import type { Command, Effect, MachineRun } from "./machine/types";
+import { loadRunForUpdate, persistRun, toMachineRun, type PersistDetails, type StoredRun } from "./run-state";
+import type { StepRegistry } from "./registry";
+
+/** What the engine needs from the process: the database, the actions and checks, the job queue, a clock. */
+export type EngineDeps = {
+  db: Database;
+  registry: StepRegistry;
+  queue: JobQueue;
+  now: () => number;
+};
+
+export type DispatchInput = {
+  runId: string;
+  command: Command;
+  /** Who is acting, for the audit trail (a person, or the system for job results). */
+  actor: Actor;
+  details?: PersistDetails;
+  /** More writes that must commit or roll back with the command (the execution intent row). */
+  alsoInTransaction?: (tx: Transaction, stored: StoredRun) => Promise<void>;
+};
+
+export type DispatchResult = { run: MachineRun; version: number; stored: StoredRun };
+
+/**
+ * Applies one command to one run: in one transaction the run is locked, the state machine
+ * decides, the new state, its audit rows and the live notification are written. Jobs are queued
+ * after the commit (the sweeper re-queues any whose queueing was lost). A refusal changes
+ * nothing and, for a person's command, is itself recorded.
+ */
+export async function dispatch(deps: EngineDeps, input: DispatchInput): Promise<DispatchResult> {
+  const refusedBy: { stored?: StoredRun } = {};
+  const outcome = await deps.db
+    .transaction(async (tx) => {
+      const stored = await loadRunForUpdate(tx, input.runId);
+      const result = transition({ definition: stored.definition, now: deps.now() }, toMachineRun(stored), input.command);
+      if (!result.ok) {
+        const { refusal } = result;
+        refusedBy.stored = stored;
+        throw new AppError(refusal.code, refusal.message, refusal.field ? { fields: { [refusal.field]: refusal.message } } : undefined);
+      }
+      const stepId = "stepId" in input.command ? input.command.stepId : null;
+      const voided = result.effects.find((e) => e.type === "void_approvals");
+      const details = { ...input.details, voidReason: input.details?.voidReason ?? (voided?.type === "void_approvals" ? voided.reason : undefined) };
+      const version = await persistRun(tx, stored, result.run, stepId, details);
+      await writeAuditEffects(tx, stored, input.actor, result.effects);
+      if (input.alsoInTransaction) await input.alsoInTransaction(tx, stored);
+      await notifyRunChanged(tx, stored.row.id, version);
+      return { run: result.run, version, stored, effects: result.effects };
+    })
+    .catch(async (error: unknown) => {
+      if (error instanceof AppError && refusedBy.stored && input.actor.userId) {
+        await recordRefusal(deps.db, refusedBy.stored, input, error);
+      }
+      throw error;
+    });
+  await carryOutAfterCommit(deps, outcome.stored, outcome.effects);
+  return { run: outcome.run, version: outcome.version, stored: outcome.stored };
+}
+
+export async function writeAuditEffects(tx: Parameters<typeof appendAuditEvent>[0], stored: StoredRun, actor: Actor, effects: Effect[]) {
+  for (const effect of effects) {
+    if (effect.type !== "audit") continue;
+    await appendAuditEvent(tx, actor, {
+      eventType: effect.eventType,
+      outcome: effect.outcome,
+      entityType: "run",
+      entityId: stored.row.id,
+      meta: { runNumber: stored.row.number, runbookId: stored.row.runbookId, ...(effect.stepId ? { stepId: effect.stepId } : {}), ...effect.meta },
+    });
+  }
+}
+
+/** Jobs to queue and locks to release once the state they follow from is committed. */
+export async function carryOutAfterCommit(deps: EngineDeps, stored: StoredRun, effects: Effect[]): Promise<void> {
+  for (const effect of effects) {
+    if (effect.type === "enqueue") {
+      const job: StepJob = { runId: stored.row.id, stepId: effect.stepId, attempt: effect.attempt, phase: effect.phase, resumed: effect.resumed, ...(effect.forApproval ? { forApproval: effect.forApproval } : {}) };
+      await deps.queue.enqueue(job).catch((error: unknown) => getLogger().error({ err: error, job }, "could not queue a step job; the sweeper will queue it again"));
+    }
+  }
+  if (effects.some((e) => e.type === "release_locks")) await wakeWaitingRuns(deps, await releaseLocks(deps.db, stored.row.id));
+}
+
+/** Starts the runs that queued for these locks, oldest first, each taking all of its locks or none. */
+async function wakeWaitingRuns(deps: EngineDeps, releasedKeys: string[]): Promise<void> {
+  for (const run of await runsWaitingFor(deps.db, releasedKeys)) {
+    const got = await deps.db.transaction((tx) => acquireLocks(tx, run.id, run.lockKeys));
+    if (!got.acquired) continue;
+    await dispatch(deps, { runId: run.id, command: { type: "lock_acquired" }, actor: systemActor() }).catch(async (error: unknown) => {
+      getLogger().error({ err: error, runId: run.id }, "a waiting run could not take its locks");
+      await releaseLocks(deps.db, run.id);
+    });
+  }
+}
+
+async function recordRefusal(db: Database, stored: StoredRun, input: DispatchInput, error: AppError) {
+  const command = input.command;
+  await appendAuditEvent(db, input.actor, {
+    eventType: "run.command_refused",
+    outcome: "refused",
+    entityType: "run",
+    entityId: stored.row.id,
+    meta: {
+      runNumber: stored.row.number,
+      runbookId: stored.row.runbookId,
+      command: command.type,
+      ...("stepId" in command ? { stepId: command.stepId } : {}),
+      reason: error.message,
+    },
+  });
+}

@@ -1,0 +1,46 @@
+import type { DatabaseHandle } from "@/db/client";
+import { getLogger } from "../observability/logger";
+import { createBuiltinRegistry } from "./builtins";
+import type { EngineDeps } from "./dispatch";
+import { PgBossQueue } from "./jobs/pg-boss-queue";
+import { DEFAULT_SWEEP, sweepSteps } from "./sweep";
+import { runStepJob } from "./worker";
+
+const GLOBAL_KEY = Symbol.for("keel.engine");
+type GlobalWithEngine = typeof globalThis & { [GLOBAL_KEY]?: RunningEngine };
+
+export type RunningEngine = { deps: EngineDeps; queue: PgBossQueue; stop(): Promise<void> };
+
+/**
+ * Starts the run engine of this process: the job queue, its workers and the sweeper that turns
+ * steps of dead workers into interrupted ones. Kept on globalThis so that Next.js's bundle (the
+ * tRPC routes) uses the same engine as the custom server that started it.
+ */
+export async function startEngine(handle: DatabaseHandle, options: { workers: number; sweepEveryMs?: number } = { workers: 4 }): Promise<RunningEngine> {
+  const queue = new PgBossQueue(handle);
+  await queue.start();
+  const deps: EngineDeps = { db: handle.db, registry: createBuiltinRegistry(), queue, now: Date.now };
+  const stopping = new AbortController();
+  if (options.workers > 0) await queue.work((job) => runStepJob(deps, job, stopping.signal), options.workers);
+  const sweep = () => void sweepSteps(deps, DEFAULT_SWEEP).catch((error: unknown) => getLogger().error({ err: error }, "step sweep failed"));
+  sweep();
+  const timer = setInterval(sweep, options.sweepEveryMs ?? 5000);
+  timer.unref();
+  const engine: RunningEngine = {
+    deps,
+    queue,
+    async stop() {
+      clearInterval(timer);
+      stopping.abort(new Error("the process is stopping"));
+      await queue.stop().catch((error: unknown) => getLogger().error({ err: error }, "stopping the job queue failed"));
+      delete (globalThis as GlobalWithEngine)[GLOBAL_KEY];
+    },
+  };
+  (globalThis as GlobalWithEngine)[GLOBAL_KEY] = engine;
+  return engine;
+}
+
+/** The engine the custom server started, or null when none runs in this process. */
+export function runningEngine(): RunningEngine | null {
+  return (globalThis as GlobalWithEngine)[GLOBAL_KEY] ?? null;
+}

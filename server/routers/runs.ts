@@ -1,0 +1,82 @@
+import {
+  abortRunInput,
+  confirmStepInput,
+  decideApprovalInput,
+  listRunsInput,
+  refuseApprovalInput,
+  runOutputInput,
+  runRefInput,
+  skipStepInput,
+  startRunInput,
+  stepRefInput,
+} from "@/lib/schemas/runs";
+import type { Context } from "../context";
+import { dispatch, type EngineDeps } from "../engine/dispatch";
+import type { Command } from "../engine/machine/types";
+import { readOutput } from "../engine/output-sink";
+import { startRun } from "../engine/start-run";
+import { AppError } from "../errors";
+import { getRunView, listRuns, runHistory } from "../runs/view";
+import { leadProcedure, protectedProcedure, responderProcedure, router } from "../trpc";
+
+function engineOf(ctx: Pick<Context, "engine">): EngineDeps {
+  if (!ctx.engine) throw new AppError("SERVICE_UNAVAILABLE", "The run engine is not running in this process.");
+  return ctx.engine;
+}
+
+type Acting = Pick<Context, "engine"> & { actor: Parameters<typeof dispatch>[1]["actor"]; user: { id: string; email: string; role: import("@/lib/roles").Role } };
+
+/** A person's command on a run; who acted is kept on the step and in the audit trail. */
+async function command(ctx: Acting, runId: string, build: (actor: { userId: string; role: Acting["user"]["role"] }) => Command, extra: Parameters<typeof dispatch>[1]["details"] = {}) {
+  const result = await dispatch(engineOf(ctx), {
+    runId,
+    command: build({ userId: ctx.user.id, role: ctx.user.role }),
+    actor: ctx.actor,
+    details: { ...extra, patch: { actorUserId: ctx.user.id, actorLabel: ctx.user.email, ...(extra.patch ?? {}) } },
+  });
+  return { status: result.run.status, version: result.version };
+}
+
+export const runsRouter = router({
+  list: protectedProcedure.input(listRunsInput).query(({ ctx, input }) => listRuns(ctx.db, ctx.user, input)),
+
+  get: protectedProcedure.input(runRefInput).query(({ ctx, input }) => getRunView(ctx.db, input.runId, ctx.user)),
+
+  history: protectedProcedure.input(runRefInput).query(({ ctx, input }) => runHistory(ctx.db, input.runId)),
+
+  output: protectedProcedure.input(runOutputInput).query(({ ctx, input }) => readOutput(ctx.db, { runId: input.runId, stepId: input.stepId, attempt: input.attempt }, input.after, input.limit)),
+
+  start: responderProcedure.input(startRunInput).mutation(({ ctx, input }) => startRun(engineOf(ctx), ctx.actor, input)),
+
+  confirm: responderProcedure.input(confirmStepInput).mutation(({ ctx, input }) => {
+    const evidence = input.note || input.link ? { ...(input.note ? { note: input.note } : {}), ...(input.link ? { link: input.link } : {}) } : null;
+    return command(ctx, input.runId, (actor) => ({ type: "confirm", stepId: input.stepId, actor, evidence }), { patch: { evidence } });
+  }),
+
+  execute: responderProcedure.input(stepRefInput).mutation(({ ctx, input }) => command(ctx, input.runId, (actor) => ({ type: "execute", stepId: input.stepId, actor }))),
+
+  approve: responderProcedure.input(decideApprovalInput).mutation(({ ctx, input }) =>
+    command(ctx, input.runId, (actor) => ({ type: "approve", stepId: input.stepId, actor, bindingHash: input.bindingHash }), {
+      decision: { userLabel: ctx.user.email, comment: null },
+    }),
+  ),
+
+  refuse: responderProcedure.input(refuseApprovalInput).mutation(({ ctx, input }) =>
+    command(ctx, input.runId, (actor) => ({ type: "refuse", stepId: input.stepId, actor, bindingHash: input.bindingHash, comment: input.comment }), {
+      decision: { userLabel: ctx.user.email, comment: input.comment },
+      patch: { error: `Refused by ${ctx.user.email}: ${input.comment}` },
+    }),
+  ),
+
+  retry: responderProcedure.input(stepRefInput).mutation(({ ctx, input }) =>
+    command(ctx, input.runId, (actor) => ({ type: "retry", stepId: input.stepId, actor }), { voidReason: "the step was retried", patch: { error: null } }),
+  ),
+
+  skip: leadProcedure.input(skipStepInput).mutation(({ ctx, input }) =>
+    command(ctx, input.runId, (actor) => ({ type: "skip", stepId: input.stepId, actor, reason: input.reason }), { patch: { skipReason: input.reason } }),
+  ),
+
+  abort: responderProcedure.input(abortRunInput).mutation(({ ctx, input }) =>
+    command(ctx, input.runId, (actor) => ({ type: "abort", actor, reason: input.reason }), { abortReason: input.reason }),
+  ),
+});

@@ -1,0 +1,183 @@
+import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { auditEvents, runbooks, runs, users, type RunStatus } from "@/db/schema";
+import { hasRole } from "@/lib/roles";
+import type { StepDefinition } from "@/lib/runbooks/definition";
+import type { SessionUser } from "../auth/sessions";
+import { holdersOf } from "../engine/locks";
+import { currentStepIndex, validApprovals } from "../engine/machine/transition";
+import { loadRun, toMachineRun, type StoredRun } from "../engine/run-state";
+
+const SKIPPABLE = new Set(["waiting_operator", "waiting_approval", "failed", "interrupted", "planning"]);
+const ENDED: RunStatus[] = ["succeeded", "cancelled"];
+
+/** Everything the run page shows, and what this viewer may do now (the server checks again). */
+export async function getRunView(db: Queryable, runId: string, viewer: SessionUser, now = Date.now()) {
+  const stored = await loadRun(db, runId);
+  const machine = toMachineRun(stored);
+  const [starter] = await db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, stored.row.startedBy));
+  const [runbook] = await db.select({ title: runbooks.title, risk: runbooks.risk }).from(runbooks).where(eq(runbooks.id, stored.row.runbookId));
+  const currentIndex = currentStepIndex(machine);
+  const ended = ENDED.includes(stored.row.status);
+  const aborting = stored.row.abortReason !== null;
+  const isStarter = viewer.id === stored.row.startedBy;
+  const lockHolders = stored.row.status === "queued" ? await holdersOf(db, stored.row.lockKeys, stored.row.id) : [];
+
+  const steps = stored.steps.map((row, index) => {
+    const definition = stored.definition.steps[index]!;
+    const isCurrent = index === currentIndex && !ended && !aborting;
+    const machineStep = machine.steps[index]!;
+    const approvalsNow = definition.kind === "approval" ? validApprovals(machineStep, now).length : 0;
+    const decidedByViewer = stored.approvals.some((a) => a.stepId === row.stepId && a.attempt === row.attempt && a.userId === viewer.id && !a.voidedAt);
+    return {
+      id: row.stepId,
+      position: index,
+      kind: row.kind,
+      title: definition.title,
+      instructions: definition.instructions ?? null,
+      status: row.status,
+      attempt: row.attempt,
+      isCurrent,
+      plan: row.plan,
+      planHash: row.planHash,
+      coveredPlans: row.coveredPlans,
+      bindingHash: row.bindingHash,
+      evidence: row.evidence,
+      output: row.output,
+      error: row.error,
+      skipReason: row.skipReason,
+      actorLabel: row.actorLabel,
+      progress: row.progress,
+      progressMessage: row.progressMessage,
+      startedAt: row.startedAt,
+      endedAt: row.endedAt,
+      ...describeDefinition(definition),
+      approvals: stored.approvals
+        .filter((a) => a.stepId === row.stepId)
+        .map((a) => ({ userLabel: a.userLabel, decision: a.decision, comment: a.comment, attempt: a.attempt, createdAt: a.createdAt, voided: a.voidedAt !== null, voidReason: a.voidReason, expiresAt: a.expiresAt })),
+      approvalsNow,
+      can: {
+        confirm: isCurrent && row.kind === "manual" && row.status === "waiting_operator" && hasRole(viewer.role, "responder"),
+        execute: isCurrent && row.kind === "action" && row.status === "waiting_operator" && hasRole(viewer.role, "responder"),
+        decide:
+          isCurrent &&
+          definition.kind === "approval" &&
+          row.status === "waiting_approval" &&
+          !isStarter &&
+          hasRole(viewer.role, definition.role) &&
+          !decidedByViewer,
+        retry:
+          hasRole(viewer.role, "responder") &&
+          ((isCurrent && (row.status === "failed" || row.status === "interrupted")) || (aborting && (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob?.phase === "compensate")))),
+        skip: hasRole(viewer.role, "lead") && ((isCurrent && SKIPPABLE.has(row.status) && !(row.kind === "approval" && isStarter)) || (aborting && row.status === "compensation_failed")),
+      },
+    };
+  });
+
+  return {
+    id: stored.row.id,
+    number: stored.row.number,
+    status: stored.row.status,
+    version: stored.row.version,
+    runbook: { id: stored.row.runbookId, title: runbook?.title ?? stored.definition.title, risk: runbook?.risk ?? stored.definition.risk, versionNumber: stored.versionNumber },
+    startedBy: starter ?? null,
+    createdAt: stored.row.createdAt,
+    endedAt: stored.row.endedAt,
+    incidentId: stored.row.incidentId,
+    abortReason: stored.row.abortReason,
+    inputs: describeInputs(stored),
+    locks: { keys: stored.row.lockKeys, waitingBehind: lockHolders },
+    currentStepId: currentIndex >= 0 && !ended ? stored.steps[currentIndex]!.stepId : null,
+    steps,
+    can: {
+      abort: !ended && !aborting && (isStarter || hasRole(viewer.role, "lead")),
+      compensations: stored.steps
+        .map((row, i) => ({ row, definition: stored.definition.steps[i]! }))
+        .filter(({ row, definition }) => row.status === "succeeded" && definition.compensation)
+        .reverse()
+        .map(({ row, definition }) => ({ stepId: row.stepId, title: definition.title, action: definition.compensation!.action })),
+    },
+  };
+}
+
+export type RunView = Awaited<ReturnType<typeof getRunView>>;
+export type RunStepView = RunView["steps"][number];
+
+function describeDefinition(definition: StepDefinition) {
+  return {
+    action: definition.kind === "action" ? definition.action : null,
+    check: definition.kind === "check" ? definition.check : null,
+    expect: definition.kind === "check" ? definition.expect : null,
+    evidenceMode: definition.kind === "manual" ? definition.evidence : null,
+    approvalsRequired: definition.kind === "approval" ? definition.approvals : null,
+    approvalRole: definition.kind === "approval" ? definition.role : null,
+    approvalExpiresIn: definition.kind === "approval" ? (definition.expiresIn ?? null) : null,
+    compensation: definition.compensation?.action ?? null,
+    conditional: Boolean(definition.when),
+  };
+}
+
+function describeInputs(stored: StoredRun) {
+  return stored.definition.inputs.map((input) => {
+    const value = stored.row.inputs[input.name];
+    const secret = typeof value === "object" && value !== null && "secret" in value;
+    return {
+      name: input.name,
+      label: input.label,
+      type: input.type,
+      value: secret ? null : value === undefined ? null : String(value),
+      fingerprint: secret ? (value as { fingerprint: string }).fingerprint : null,
+    };
+  });
+}
+
+/** Runs for the runs list. "needs-me": waiting for an action this viewer can take. */
+export async function listRuns(db: Queryable, viewer: SessionUser, options: { filter: "active" | "needs-me" | "ended" | "all"; runbookId?: string; limit: number }) {
+  const conditions = [];
+  if (options.runbookId) conditions.push(eq(runs.runbookId, options.runbookId));
+  if (options.filter === "active") conditions.push(sql`${runs.status} not in ('succeeded', 'cancelled')`);
+  if (options.filter === "ended") conditions.push(inArray(runs.status, ENDED));
+  if (options.filter === "needs-me") {
+    conditions.push(
+      or(
+        and(eq(runs.startedBy, viewer.id), inArray(runs.status, ["waiting_operator", "failed", "interrupted"])),
+        hasRole(viewer.role, "lead") ? and(eq(runs.status, "waiting_approval"), sql`${runs.startedBy} <> ${viewer.id}`) : sql`false`,
+      ),
+    );
+  }
+  return db
+    .select({
+      id: runs.id,
+      number: runs.number,
+      status: runs.status,
+      runbookId: runs.runbookId,
+      runbookTitle: runbooks.title,
+      risk: runbooks.risk,
+      startedBy: users.email,
+      createdAt: runs.createdAt,
+      updatedAt: runs.updatedAt,
+      endedAt: runs.endedAt,
+    })
+    .from(runs)
+    .innerJoin(runbooks, eq(runbooks.id, runs.runbookId))
+    .innerJoin(users, eq(users.id, runs.startedBy))
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(desc(runs.number))
+    .limit(options.limit);
+}
+
+/** The run's history, straight from the audit trail. */
+export async function runHistory(db: Queryable, runId: string) {
+  return db
+    .select({
+      seq: auditEvents.seq,
+      eventType: auditEvents.eventType,
+      actorLabel: auditEvents.actorLabel,
+      outcome: auditEvents.outcome,
+      eventMeta: auditEvents.eventMeta,
+      createdAt: auditEvents.createdAt,
+    })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entityType, "run"), eq(auditEvents.entityId, runId)))
+    .orderBy(auditEvents.seq);
+}
