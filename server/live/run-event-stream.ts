@@ -86,6 +86,7 @@ export function createRunEventStream(options: RunEventStreamOptions): ReadableSt
         stopResyncing();
         clearInterval(heartbeat);
         signal.removeEventListener("abort", onAbort);
+        log.debug("run event stream closed");
         try {
           controller.close();
         } catch {
