@@ -46,6 +46,10 @@ async function main(): Promise<void> {
     else say(`Created the first administrator ${admin.email} with the password from KEEL_INITIAL_ADMIN_PASSWORD.`);
   }
 
+  const { startEngine } = await import("./engine/instance");
+  const engine = await startEngine(handle, { workers: Number(process.env.KEEL_WORKERS ?? 4) });
+  log.info({ actions: engine.deps.registry.actionNames(), checks: engine.deps.registry.checkNames() }, "run engine started");
+
   const { default: next } = await import("next");
   const app = next({ dev: development, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
   await app.prepare();
@@ -86,7 +90,9 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(() => {
-      void closeDatabase()
+      void engine
+        .stop()
+        .then(() => closeDatabase())
         .catch((error: unknown) => log.error({ err: error }, "closing the database failed"))
         .finally(() => process.exit(0));
     });

@@ -90,8 +90,8 @@ export const runSteps = pgTable(
     kind: text("kind").$type<"manual" | "check" | "action" | "approval">().notNull(),
     status: text("status").$type<StepStatus>().notNull(),
     attempt: integer("attempt").notNull().default(1),
-    /** The action's latest plan (action steps), or the plans an approval covers. */
-    plan: jsonb("plan").$type<Plan | Record<string, Plan>>(),
+    /** The action's latest plan. */
+    plan: jsonb("plan").$type<Plan>(),
     planHash: text("plan_hash"),
     /** What the approval is bound to: hash of runbook version + inputs + covered plans. */
     bindingHash: text("binding_hash"),

@@ -37,6 +37,74 @@ export function describeAuditEvent(event: Described): string {
     case "user.password_change_refused":
       return "Password change refused: wrong current password";
     default:
-      return event.eventType.replaceAll(".", " ").replaceAll("_", " ");
+      return describeRunEvent(event.eventType, m, str) ?? event.eventType.replaceAll(".", " ").replaceAll("_", " ");
+  }
+}
+
+/** Run and step events: "Step apply-entry executed (attempt 2)". */
+function describeRunEvent(type: string, m: Record<string, unknown>, str: (key: string) => string): string | null {
+  const step = str("stepId");
+  const attempt = typeof m.attempt === "number" && m.attempt > 1 ? ` (attempt ${m.attempt})` : "";
+  switch (type) {
+    case "run.started":
+      return `Started run ${String(m.runNumber ?? "")} of ${str("runbookId")} (version ${String(m.version ?? "?")})`;
+    case "run.inputs_refused":
+      return `Start of ${str("runbookId")} refused: invalid ${Object.keys((m.fields as object) ?? {}).join(", ")}`;
+    case "run.start_refused":
+      return `Start of ${str("runbookId")} refused: ${str("reason")}`;
+    case "run.lock_acquired":
+      return "Took its locks and started";
+    case "run.succeeded":
+      return "Run finished";
+    case "run.abort_requested":
+      return `Abort requested: ${str("reason")}`;
+    case "run.cancelled":
+      return "Run ended, aborted";
+    case "run.command_refused":
+      return `Refused ${str("command")}${step ? ` on ${step}` : ""}: ${str("reason")}`;
+    case "step.confirmed":
+      return `Marked ${step} done`;
+    case "step.planned":
+      return `Planned ${step}${attempt}`;
+    case "step.plan_failed":
+      return `Could not plan ${step}: ${str("error")}`;
+    case "step.execution_requested":
+      return `Asked to execute ${step}${attempt}`;
+    case "step.started":
+      return `About to ${m.phase === "check" ? "run check" : "execute"} ${step}${attempt}`;
+    case "step.succeeded":
+      return `${step} succeeded${attempt}`;
+    case "step.failed":
+      return `${step} failed${attempt}: ${str("error")}`;
+    case "step.interrupted":
+      return `${step} interrupted: ${str("reason")}`;
+    case "step.resumed":
+      return `Resumed ${step}${attempt}`;
+    case "step.retried":
+      return `Retried ${step}${attempt}`;
+    case "step.skipped":
+      return `Skipped ${step}: ${str("reason")}`;
+    case "step.not_applicable":
+      return `${step} not needed (its condition is false)`;
+    case "approval.requested":
+      return `Approval requested for ${step}`;
+    case "approval.given":
+      return `Approved ${step} (${String(m.count ?? 1)} of ${String(m.required ?? 1)})`;
+    case "approval.refused":
+      return `Refused ${step}: ${str("comment")}`;
+    case "approval.voided":
+      return `Approval of ${step} voided: ${str("reason")}`;
+    case "compensation.started":
+      return `Undoing ${step}`;
+    case "compensation.succeeded":
+      return `Undid ${step}`;
+    case "compensation.failed":
+      return `Undo of ${step} failed: ${str("error")}`;
+    case "compensation.retried":
+      return `Retried undo of ${step}`;
+    case "compensation.skipped":
+      return `Skipped undo of ${step}: ${str("reason")}`;
+    default:
+      return null;
   }
 }

@@ -8,7 +8,7 @@ import type { AppRouter } from "@/server/routers/_app";
 import { envelopeFetch } from "./envelope-fetch";
 import { makeQueryClient } from "./query-client";
 
-export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 let browserQueryClient: QueryClient | undefined;
 

@@ -21,9 +21,11 @@ function createLogger(): Logger {
   const level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info");
   // Tests keep their logs in the file only (the end-of-run secret scan reads it), not on the console.
   const quiet = process.env.NODE_ENV === "test" && process.env.KEEL_LOG_FILE;
-  const streams: pino.StreamEntry[] = quiet ? [] : [{ stream: process.stdout }];
+  // Each stream needs the level too: multistream entries default to info and would drop debug lines.
+  const streamLevel = (level === "silent" ? "fatal" : level) as pino.Level;
+  const streams: pino.StreamEntry[] = quiet ? [] : [{ level: streamLevel, stream: process.stdout }];
   if (process.env.KEEL_LOG_FILE) {
-    streams.push({ stream: pino.destination({ dest: process.env.KEEL_LOG_FILE, sync: true, mkdir: true }) });
+    streams.push({ level: streamLevel, stream: pino.destination({ dest: process.env.KEEL_LOG_FILE, sync: true, mkdir: true }) });
   }
   return pino(
     {

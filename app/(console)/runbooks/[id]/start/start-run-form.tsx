@@ -1,0 +1,103 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { FormError } from "@/app/_components/form-error";
+import { RiskBadge } from "@/app/_components/risk-badge";
+import { buildInputSchema } from "@/lib/runbooks/input-schema";
+import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
+import { useTRPC } from "@/lib/trpc/client";
+import { fieldErrorsOf } from "@/lib/validation/field-errors";
+import type { StartableRunbook } from "@/server/runs/startable-runbook";
+import { InputField } from "./input-field";
+
+const KIND_LABELS = { manual: "You do", check: "Keel checks", action: "Keel changes", approval: "Approval" } as const;
+
+/** The start form, generated from the runbook's inputs and validated with the server's schema. */
+export function StartRunForm({ runbook }: { runbook: StartableRunbook }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  // One key per form: a double click or a retried request starts one run, not two.
+  const [requestKey] = useState(() => crypto.randomUUID());
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [error, setError] = useState<ClientErrorInfo | null>(null);
+  const start = useMutation(
+    trpc.runs.start.mutationOptions({
+      onSuccess: (run) => router.push(`/runs/${run.runId}`),
+      onError: (cause) => {
+        const info = readClientError(cause);
+        const inputFields = Object.fromEntries(Object.entries(info.fields).map(([key, message]) => [key.replace(/^inputs\./, ""), message]));
+        setFields(inputFields);
+        setError(Object.keys(inputFields).length > 0 ? null : info);
+      },
+    }),
+  );
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const values: Record<string, unknown> = {};
+    for (const input of runbook.inputs) values[input.name] = input.type === "boolean" ? form.get(input.name) === "true" : (form.get(input.name) ?? "");
+    const parsed = buildInputSchema(runbook.inputs).safeParse(values);
+    // Configured targets are checked by the server, which knows them.
+    const clientErrors = parsed.success ? {} : Object.fromEntries(Object.entries(fieldErrorsOf(parsed.error)).filter(([name]) => runbook.inputs.find((i) => i.name === name)?.type !== "ref"));
+    if (Object.keys(clientErrors).length > 0) {
+      setFields(clientErrors);
+      return;
+    }
+    setFields({});
+    setError(null);
+    start.mutate({ runbookId: runbook.id, inputs: values, requestKey });
+  }
+
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <p className="small">
+            <Link href={`/runbooks/${runbook.id}`}>← {runbook.title}</Link>
+          </p>
+          <h1>Start: {runbook.title}</h1>
+          <p>{runbook.summary}</p>
+        </div>
+        <RiskBadge risk={runbook.risk} />
+      </div>
+      <div className="grid grid-2">
+        <section className="card">
+          <h2>Inputs</h2>
+          <form className="form" onSubmit={onSubmit} noValidate>
+            <FormError error={error} />
+            {runbook.inputs.length === 0 ? <p className="muted">This runbook needs no inputs.</p> : null}
+            {runbook.inputs.map((input) => (
+              <InputField key={input.name} input={input} error={fields[input.name]} />
+            ))}
+            <button className="button" type="submit" disabled={start.isPending}>
+              {start.isPending ? "Starting…" : "Start the run"}
+            </button>
+            <p className="small muted">Nothing changes yet: every change is shown as a plan first, and you execute it yourself.</p>
+          </form>
+        </section>
+        <section className="card">
+          <h2>What will happen</h2>
+          <ol className="step-outline">
+            {runbook.steps.map((step) => (
+              <li key={step.id}>
+                <span className={`badge kind-${step.kind}`}>{KIND_LABELS[step.kind]}</span> {step.title}
+                {step.conditional ? <span className="muted small"> (only when it applies)</span> : null}
+              </li>
+            ))}
+          </ol>
+          {runbook.locks.length > 0 ? (
+            <p className="small muted">
+              Holds {runbook.locks.map((lock) => <code key={lock.key}>{lock.key}</code>)} while it runs; another run needing the same resource{" "}
+              {runbook.locks.some((l) => l.onBusy === "refuse") ? "is refused" : "waits in a queue"}.
+            </p>
+          ) : null}
+          <p className="small muted">Version {runbook.versionNumber}. The run stays on this version even if the runbook changes.</p>
+        </section>
+      </div>
+    </>
+  );
+}

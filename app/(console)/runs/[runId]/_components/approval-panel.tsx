@@ -1,0 +1,93 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { Field, fieldAria } from "@/app/_components/field";
+import { FormError } from "@/app/_components/form-error";
+import { formatDateTime } from "@/lib/format/time";
+import { readClientError } from "@/lib/trpc/client-error";
+import { useTRPC } from "@/lib/trpc/client";
+import type { RunStepView, RunView } from "@/lib/trpc/outputs";
+import { PlanView } from "./plan-view";
+import { useRefreshRun } from "./use-run-action";
+
+/**
+ * What the approver decides on: the inputs (beside, in the inputs card) and the plans of the
+ * actions this approval covers. The decision is bound to exactly these; if they change, it is void.
+ */
+export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }) {
+  const trpc = useTRPC();
+  const refresh = useRefreshRun(run.id);
+  const [comment, setComment] = useState("");
+  const [refusing, setRefusing] = useState(false);
+  const approve = useMutation(trpc.runs.approve.mutationOptions({ onSuccess: () => void refresh(), onError: () => void refresh() }));
+  const refuse = useMutation(trpc.runs.refuse.mutationOptions({ onSuccess: () => void refresh(), onError: () => void refresh() }));
+  const error = approve.error ?? refuse.error;
+  const errorInfo = error ? readClientError(error) : null;
+  const covered = Object.entries(step.coveredPlans ?? {});
+  const decisions = step.approvals.filter((a) => a.attempt === step.attempt);
+
+  return (
+    <div className="stack">
+      {step.status === "planning" ? <p className="muted">Preparing the plans to approve…</p> : null}
+      {covered.map(([stepId, entry]) => {
+        const title = run.steps.find((s) => s.id === stepId)?.title ?? stepId;
+        if (entry.plan) return <PlanView key={stepId} plan={entry.plan} heading={`If approved, "${title}" will change`} />;
+        return (
+          <p key={stepId} className="small muted">
+            “{title}”: {entry.note ?? "its plan is being computed."}
+          </p>
+        );
+      })}
+      {decisions.length > 0 ? (
+        <ul className="list" aria-label="Approvals">
+          {decisions.map((d) => (
+            <li key={`${d.userLabel}-${String(d.createdAt)}`}>
+              <span>
+                {d.decision === "approved" ? "Approved" : "Refused"} by {d.userLabel}
+                {d.comment ? `: ${d.comment}` : ""}
+                {d.voided ? <span className="badge">void: {d.voidReason}</span> : null}
+              </span>
+              <span className="small muted">
+                {formatDateTime(d.createdAt)}
+                {d.expiresAt ? ` · valid until ${formatDateTime(d.expiresAt)}` : ""}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {step.approvals.some((a) => a.voided) ? <p className="small muted">Earlier approvals were voided because what they approved changed.</p> : null}
+      {step.can.decide && step.bindingHash ? (
+        <div className="stack">
+          <FormError error={errorInfo && !errorInfo.fields.comment ? errorInfo : null} />
+          {refusing ? (
+            <Field id="refuse-comment" label="Why do you refuse?" error={errorInfo?.fields.comment}>
+              <textarea {...fieldAria("refuse-comment", errorInfo?.fields.comment)} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
+            </Field>
+          ) : null}
+          <div className="row">
+            {!refusing ? (
+              <>
+                <button className="button" type="button" disabled={approve.isPending} onClick={() => approve.mutate({ runId: run.id, stepId: step.id, bindingHash: step.bindingHash! })}>
+                  {approve.isPending ? "Approving…" : "Approve"}
+                </button>
+                <button className="button secondary" type="button" onClick={() => setRefusing(true)}>
+                  Refuse…
+                </button>
+              </>
+            ) : (
+              <>
+                <button className="button danger" type="button" disabled={refuse.isPending} onClick={() => refuse.mutate({ runId: run.id, stepId: step.id, bindingHash: step.bindingHash!, comment })}>
+                  {refuse.isPending ? "Refusing…" : "Refuse"}
+                </button>
+                <button className="button secondary" type="button" onClick={() => setRefusing(false)}>
+                  Cancel
+                </button>
+              </>
+            )}
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import type { RunView } from "@/lib/trpc/outputs";
+
+/** The inputs the run started with; secrets only as a fingerprint (the same value gives the same one). */
+export function RunInputs({ run }: { run: RunView }) {
+  if (run.inputs.length === 0 && run.locks.keys.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="inputs-title">
+      <h2 id="inputs-title">Inputs</h2>
+      <dl className="stack">
+        {run.inputs.map((input) => (
+          <div key={input.name}>
+            <dt className="muted small">{input.label}</dt>
+            <dd className="mono">
+              {input.fingerprint ? <span title={input.fingerprint}>hidden · {input.fingerprint.slice(0, 24)}…</span> : (input.value ?? <span className="muted">not given</span>)}
+            </dd>
+          </div>
+        ))}
+        {run.locks.keys.length > 0 ? (
+          <div>
+            <dt className="muted small">Locks</dt>
+            <dd>
+              {run.locks.keys.map((key) => (
+                <code key={key}>{key} </code>
+              ))}
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+    </section>
+  );
+}
