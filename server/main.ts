@@ -1,7 +1,8 @@
 /**
  * The console's process: settles configuration, builds if needed, opens and migrates the
- * database, creates the first admin, then serves Next.js behind Keel's edge (request ids, client
- * address, CSP nonce, security headers). `npm start` and `npm run dev` both come here.
+ * database, creates the first admin, loads the runbook files, then serves Next.js behind Keel's
+ * edge (request ids, client address, CSP nonce, security headers). `npm start` and `npm run dev`
+ * both come here.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
@@ -25,6 +26,9 @@ async function main(): Promise<void> {
   const { prepareRequest } = await import("./http/prepare-request");
   const { parseTrustedProxies } = await import("./http/client-ip");
   const { errorEnvelope, GENERIC_INTERNAL_MESSAGE } = await import("./errors");
+  const { loadRunbooks, describeLoadSummary, invalidFileLines } = await import("./runbooks/load");
+  const { createBuiltinRegistry } = await import("./engine/builtins");
+  const { systemActor } = await import("./audit/actor");
   const log = getLogger();
 
   let handle;
@@ -44,6 +48,20 @@ async function main(): Promise<void> {
     log.info({ email: admin.email }, "initial admin created");
     if (admin.generatedPassword) say(initialAdminBanner(admin.email, admin.generatedPassword, env.publicUrl));
     else say(`Created the first administrator ${admin.email} with the password from KEEL_INITIAL_ADMIN_PASSWORD.`);
+  }
+
+  // A broken runbook file must not keep the console down: it is reported, and its last valid version stays current.
+  try {
+    const runbooks = await loadRunbooks(handle.db, { directories: env.runbookDirectories, registry: createBuiltinRegistry(), actor: systemActor() });
+    const counts = { loaded: runbooks.loaded.length, unchanged: runbooks.unchanged.length, invalid: runbooks.invalid.length };
+    log.info({ ...counts, directories: env.runbookDirectories, missingDirectories: runbooks.missingDirectories }, describeLoadSummary(runbooks));
+    for (const directory of runbooks.missingDirectories) log.warn({ directory }, "runbook directory not found (KEEL_RUNBOOK_DIRS)");
+    const problems = invalidFileLines(runbooks);
+    if (problems.length > 0) {
+      process.stderr.write(`\nThese runbook files did not load (new runs start from each runbook's last valid version until they are fixed):\n${problems.map((line) => `  ${line}`).join("\n")}\n\n`);
+    }
+  } catch (error) {
+    log.error({ err: error }, "loading the runbook files failed; the catalog keeps what it had");
   }
 
   const { default: next } = await import("next");
