@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from "../trpc";
 import { accountRouter } from "./account";
+import { runbooksRouter } from "./runbooks";
 import { sessionRouter } from "./session";
 import { usersRouter } from "./users";
 
@@ -8,6 +9,7 @@ export const appRouter = router({
   session: sessionRouter,
   account: accountRouter,
   users: usersRouter,
+  runbooks: runbooksRouter,
 });
 
 export type AppRouter = typeof appRouter;
