@@ -1,7 +1,8 @@
 /**
  * The console's process: settles configuration, builds if needed, opens and migrates the
- * database, creates the first admin, then serves Next.js behind Keel's edge (request ids, client
- * address, CSP nonce, security headers). `npm start` and `npm run dev` both come here.
+ * database, creates the first admin, loads the runbook files, then serves Next.js behind Keel's
+ * edge (request ids, client address, CSP nonce, security headers). `npm start` and `npm run dev`
+ * both come here.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
   const { prepareRequest } = await import("./http/prepare-request");
   const { parseTrustedProxies } = await import("./http/client-ip");
   const { errorEnvelope, GENERIC_INTERNAL_MESSAGE } = await import("./errors");
+  const { loadRunbooks, describeLoadSummary, invalidFileLines } = await import("./runbooks/load");
+  const { systemActor } = await import("./audit/actor");
   const log = getLogger();
 
   let handle;
@@ -49,6 +52,20 @@ async function main(): Promise<void> {
   const { startEngine } = await import("./engine/instance");
   const engine = await startEngine(handle, { workers: Number(process.env.KEEL_WORKERS ?? 4) });
   log.info({ actions: engine.deps.registry.actionNames(), checks: engine.deps.registry.checkNames() }, "run engine started");
+
+  // A broken runbook file must not keep the console down: it is reported, and its last valid version stays current.
+  try {
+    const runbooks = await loadRunbooks(handle.db, { directories: env.runbookDirectories, registry: engine.deps.registry, actor: systemActor() });
+    const counts = { loaded: runbooks.loaded.length, unchanged: runbooks.unchanged.length, invalid: runbooks.invalid.length };
+    log.info({ ...counts, directories: env.runbookDirectories, missingDirectories: runbooks.missingDirectories }, describeLoadSummary(runbooks));
+    for (const directory of runbooks.missingDirectories) log.warn({ directory }, "runbook directory not found (KEEL_RUNBOOK_DIRS)");
+    const problems = invalidFileLines(runbooks);
+    if (problems.length > 0) {
+      process.stderr.write(`\nThese runbook files did not load (new runs start from each runbook's last valid version until they are fixed):\n${problems.map((line) => `  ${line}`).join("\n")}\n\n`);
+    }
+  } catch (error) {
+    log.error({ err: error }, "loading the runbook files failed; the catalog keeps what it had");
+  }
 
   const { default: next } = await import("next");
   const app = next({ dev: development, dir: process.cwd(), hostname: env.HOST, port: env.PORT });

@@ -36,6 +36,10 @@ export function describeAuditEvent(event: Described): string {
       return m.firstSignIn ? "Replaced the one-time password" : "Changed password";
     case "user.password_change_refused":
       return "Password change refused: wrong current password";
+    case "runbook.loaded":
+      return `Loaded version ${String(m.version)} of runbook file ${str("file")}`;
+    case "runbook.load_failed":
+      return `Runbook file ${str("file")} did not load (${String(m.problemCount)} problem${m.problemCount === 1 ? "" : "s"})`;
     default:
       return describeRunEvent(event.eventType, m, str) ?? event.eventType.replaceAll(".", " ").replaceAll("_", " ");
   }

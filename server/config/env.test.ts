@@ -42,4 +42,10 @@ describe("parseEnv", () => {
     expect(parseEnv(withKeys({ PORT: "4100" })).publicUrl).toBe("http://localhost:4100");
     expect(parseEnv(withKeys({ KEEL_PUBLIC_URL: "https://keel.example/" })).publicUrl).toBe("https://keel.example");
   });
+
+  it("reads the runbook directories as a comma-separated list", () => {
+    expect(parseEnv(withKeys({})).runbookDirectories).toEqual(["runbooks"]);
+    expect(parseEnv(withKeys({ KEEL_RUNBOOK_DIRS: " runbooks, test/fixtures/runbooks ,," })).runbookDirectories).toEqual(["runbooks", "test/fixtures/runbooks"]);
+    expect(parseEnv(withKeys({ KEEL_RUNBOOK_DIRS: " , " })).runbookDirectories).toEqual(["runbooks"]);
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isRole, type Role } from "@/lib/roles";
+import { splitRunbookDirectories } from "../runbooks/directories";
 
 /**
  * Secrets Keel refuses to start without (seed 001, fix 4: no insecure fallback). `npm start`
@@ -48,11 +49,14 @@ const envSchema = z.object({
   SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().positive().default(12 * 60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   KEEL_LOG_FILE: z.string().optional(),
+  /** Comma-separated directories whose *.yaml files are runbooks, relative to where Keel starts. */
+  KEEL_RUNBOOK_DIRS: z.string().default("runbooks"),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "OIDC_AUTO_CREATE_ROLE"> & {
   OIDC_AUTO_CREATE_ROLE?: Role;
   publicUrl: string;
+  runbookDirectories: string[];
   oidc: { issuer: string; clientId: string; clientSecret: string; displayName: string } | null;
 };
 
@@ -90,6 +94,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     ...env,
     OIDC_AUTO_CREATE_ROLE: env.OIDC_AUTO_CREATE_ROLE as Role | undefined,
     publicUrl: (env.KEEL_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    runbookDirectories: splitRunbookDirectories(env.KEEL_RUNBOOK_DIRS),
     oidc:
       env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
         ? {

@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from "../trpc";
 import { accountRouter } from "./account";
 import { runsRouter } from "./runs";
+import { runbooksRouter } from "./runbooks";
 import { sessionRouter } from "./session";
 import { usersRouter } from "./users";
 
@@ -10,6 +11,7 @@ export const appRouter = router({
   account: accountRouter,
   users: usersRouter,
   runs: runsRouter,
+  runbooks: runbooksRouter,
 });
 
 export type AppRouter = typeof appRouter;
