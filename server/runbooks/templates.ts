@@ -63,7 +63,8 @@ function renderString(text: string, scope: TemplateScope): unknown {
       // String() would write "[object Object]" into a command or message; refuse instead.
       throw new TemplateError(reference, `{{${reference}}} is an object; use it as the whole value or reference one of its fields`);
     }
-    return String(resolved);
+    // An optional input left empty is null: inside a longer string it reads as nothing, not "null".
+    return resolved === null ? "" : String(resolved);
   });
 }
 

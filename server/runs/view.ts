@@ -7,6 +7,7 @@ import type { SessionUser } from "../auth/sessions";
 import { holdersOf } from "../engine/locks";
 import { currentStepIndex, validApprovals } from "../engine/machine/transition";
 import { loadRun, toMachineRun, type StoredRun } from "../engine/run-state";
+import { displayText } from "./display-text";
 
 const SKIPPABLE = new Set(["waiting_operator", "waiting_approval", "failed", "interrupted", "planning"]);
 const ENDED: RunStatus[] = ["succeeded", "cancelled"];
@@ -22,6 +23,11 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
   const aborting = stored.row.abortReason !== null;
   const isStarter = viewer.id === stored.row.startedBy;
   const lockHolders = stored.row.status === "queued" ? await holdersOf(db, stored.row.lockKeys, stored.row.id) : [];
+  const displayScope = {
+    inputs: Object.fromEntries(Object.entries(stored.row.inputs).filter(([, v]) => typeof v !== "object")),
+    steps: Object.fromEntries(stored.steps.map((s) => [s.stepId, { status: s.status, output: s.output }])),
+    run: { id: stored.row.id, number: stored.row.number, startedBy: starter?.email ?? "" },
+  };
 
   const steps = stored.steps.map((row, index) => {
     const definition = stored.definition.steps[index]!;
@@ -33,8 +39,8 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
       id: row.stepId,
       position: index,
       kind: row.kind,
-      title: definition.title,
-      instructions: definition.instructions ?? null,
+      title: displayText(definition.title, displayScope),
+      instructions: definition.instructions ? displayText(definition.instructions, displayScope) : null,
       status: row.status,
       attempt: row.attempt,
       isCurrent,
@@ -95,7 +101,7 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
         .map((row, i) => ({ row, definition: stored.definition.steps[i]! }))
         .filter(({ row, definition }) => row.status === "succeeded" && definition.compensation)
         .reverse()
-        .map(({ row, definition }) => ({ stepId: row.stepId, title: definition.title, action: definition.compensation!.action })),
+        .map(({ row, definition }) => ({ stepId: row.stepId, title: displayText(definition.title, displayScope), action: definition.compensation!.action })),
     },
   };
 }
