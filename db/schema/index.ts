@@ -2,3 +2,5 @@ export * from "./users";
 export * from "./audit";
 export * from "./runbooks";
 export * from "./runs";
+export * from "./secrets";
+export * from "./targets";

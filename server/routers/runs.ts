@@ -17,6 +17,7 @@ import { readOutput } from "../engine/output-sink";
 import { startRun } from "../engine/start-run";
 import { AppError } from "../errors";
 import { getRunView, listRuns, runHistory } from "../runs/view";
+import { refOptions } from "../targets/catalog";
 import { leadProcedure, protectedProcedure, responderProcedure, router } from "../trpc";
 
 function engineOf(ctx: Pick<Context, "engine">): EngineDeps {
@@ -46,7 +47,7 @@ export const runsRouter = router({
 
   output: protectedProcedure.input(runOutputInput).query(({ ctx, input }) => readOutput(ctx.db, { runId: input.runId, stepId: input.stepId, attempt: input.attempt }, input.after, input.limit)),
 
-  start: responderProcedure.input(startRunInput).mutation(({ ctx, input }) => startRun(engineOf(ctx), ctx.actor, input)),
+  start: responderProcedure.input(startRunInput).mutation(async ({ ctx, input }) => startRun(engineOf(ctx), ctx.actor, input, await refOptions(ctx.db))),
 
   confirm: responderProcedure.input(confirmStepInput).mutation(({ ctx, input }) => {
     const evidence = input.note || input.link ? { ...(input.note ? { note: input.note } : {}), ...(input.link ? { link: input.link } : {}) } : null;

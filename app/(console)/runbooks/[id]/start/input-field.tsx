@@ -10,19 +10,19 @@ const TYPE_HINTS: Partial<Record<InputDefinition["type"], string>> = {
 };
 
 /** One form control for a runbook input, chosen by its type. */
-export function InputField({ input, error }: { input: InputDefinition; error?: string }) {
+export function InputField({ input, error, options }: { input: InputDefinition; error?: string; options?: string[] }) {
   const id = `input-${input.name}`;
   const aria = { ...fieldAria(id, error), name: input.name };
   const hint = [input.help, TYPE_HINTS[input.type]].filter(Boolean).join(" ");
   const label = input.required ? input.label : `${input.label} (optional)`;
   return (
     <Field id={id} label={label} hint={hint || undefined} error={error}>
-      {renderControl(input, aria)}
+      {renderControl(input, aria, options ?? [])}
     </Field>
   );
 }
 
-function renderControl(input: InputDefinition, aria: Record<string, unknown>) {
+function renderControl(input: InputDefinition, aria: Record<string, unknown>, options: string[]) {
   switch (input.type) {
     case "string":
       return input.multiline ? (
@@ -55,7 +55,16 @@ function renderControl(input: InputDefinition, aria: Record<string, unknown>) {
     case "secret":
       return <input {...aria} type="password" autoComplete="new-password" />;
     case "ref":
-      return <input {...aria} type="text" defaultValue={input.default ?? ""} autoComplete="off" />;
+      return (
+        <select {...aria} defaultValue={input.default ?? ""}>
+          <option value="">{options.length === 0 ? `No ${input.target} is configured` : `Choose a ${input.target}…`}</option>
+          {options.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      );
     default:
       return <input {...aria} type="text" defaultValue={"default" in input ? (input.default ?? "") : ""} autoComplete="off" spellCheck={false} />;
   }

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { FormError } from "@/app/_components/form-error";
 import { RiskBadge } from "@/app/_components/risk-badge";
-import { buildInputSchema } from "@/lib/runbooks/input-schema";
+import { buildInputSchema, type RefOptions } from "@/lib/runbooks/input-schema";
 import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
@@ -16,7 +16,7 @@ import { InputField } from "./input-field";
 const KIND_LABELS = { manual: "You do", check: "Keel checks", action: "Keel changes", approval: "Approval" } as const;
 
 /** The start form, generated from the runbook's inputs and validated with the server's schema. */
-export function StartRunForm({ runbook }: { runbook: StartableRunbook }) {
+export function StartRunForm({ runbook, refOptions }: { runbook: StartableRunbook; refOptions: RefOptions }) {
   const trpc = useTRPC();
   const router = useRouter();
   // One key per form: a double click or a retried request starts one run, not two.
@@ -40,9 +40,8 @@ export function StartRunForm({ runbook }: { runbook: StartableRunbook }) {
     const form = new FormData(event.currentTarget);
     const values: Record<string, unknown> = {};
     for (const input of runbook.inputs) values[input.name] = input.type === "boolean" ? form.get(input.name) === "true" : (form.get(input.name) ?? "");
-    const parsed = buildInputSchema(runbook.inputs).safeParse(values);
-    // Configured targets are checked by the server, which knows them.
-    const clientErrors = parsed.success ? {} : Object.fromEntries(Object.entries(fieldErrorsOf(parsed.error)).filter(([name]) => runbook.inputs.find((i) => i.name === name)?.type !== "ref"));
+    const parsed = buildInputSchema(runbook.inputs, refOptions).safeParse(values);
+    const clientErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
     if (Object.keys(clientErrors).length > 0) {
       setFields(clientErrors);
       return;
@@ -71,7 +70,7 @@ export function StartRunForm({ runbook }: { runbook: StartableRunbook }) {
             <FormError error={error} />
             {runbook.inputs.length === 0 ? <p className="muted">This runbook needs no inputs.</p> : null}
             {runbook.inputs.map((input) => (
-              <InputField key={input.name} input={input} error={fields[input.name]} />
+              <InputField key={input.name} input={input} error={fields[input.name]} options={input.type === "ref" ? (refOptions[input.target] ?? []) : undefined} />
             ))}
             <button className="button" type="submit" disabled={start.isPending}>
               {start.isPending ? "Starting…" : "Start the run"}
