@@ -2,14 +2,20 @@
  * The console for one Playwright run, on a database of its own: a new PostgreSQL database when
  * TEST_DATABASE_URL is set, otherwise a new embedded data directory. When Playwright stops it,
  * the audit chain is verified (result in test-results/audit-verify-<driver>.txt) and the database
- * is dropped.
+ * is dropped. The console loads the runbook directory and the test fixtures; before it starts,
+ * an earlier edition of one fixture is loaded under the same path, as if the console had run
+ * before that file was edited, so the catalog journey has two versions to compare.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase, type DatabaseTarget } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+import { systemActor } from "../server/audit/actor";
 import { verifyAuditChain } from "../server/audit/verify";
+import { createBuiltinRegistry } from "../server/engine/builtins";
+import { loadRunbooks } from "../server/runbooks/load";
 import { E2E_DRIVER, E2E_PORT, INITIAL_ADMIN } from "../e2e/support/config";
 import { quoteIdent, runAdminStatement, uniqueDatabaseName, urlForDatabase } from "../test/support/postgres-admin";
 import { LOG_DIR, rememberSecret } from "../test/support/secrets-used";
@@ -28,6 +34,7 @@ async function main(): Promise<void> {
   }
   mkdirSync(LOG_DIR, { recursive: true });
   rememberSecret(INITIAL_ADMIN.password);
+  await loadEarlierRunbookEdition(target, dataDir);
 
   const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "server/main.ts"], {
     stdio: "inherit",
@@ -42,6 +49,7 @@ async function main(): Promise<void> {
       DATABASE_URL: target.driver === "pg" ? target.url : "",
       KEEL_INITIAL_ADMIN_EMAIL: INITIAL_ADMIN.email,
       KEEL_INITIAL_ADMIN_PASSWORD: INITIAL_ADMIN.password,
+      KEEL_RUNBOOK_DIRS: E2E_RUNBOOK_DIRS,
       KEEL_LOG_FILE: path.join(LOG_DIR, `e2e-server-${E2E_DRIVER}.log`),
       LOG_LEVEL: "debug",
     },
@@ -68,6 +76,30 @@ async function main(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
   process.exit(stopping ? 0 : code);
+}
+
+/** Where the e2e console's runbooks come from: the shipped ones and the test fixtures. */
+const E2E_RUNBOOK_DIRS = "runbooks,test/fixtures/runbooks";
+const EDITED_FIXTURE = "test/fixtures/runbooks/sample-guided-change.yaml";
+const EARLIER_EDITION = "test/fixtures/runbooks-earlier/sample-guided-change.yaml";
+
+/**
+ * Loads the earlier edition of EDITED_FIXTURE with the real loader, from a scratch root where it
+ * sits at the fixture's own path. When the console starts and loads the fixture itself, the
+ * changed content becomes version 2 of the same file.
+ */
+async function loadEarlierRunbookEdition(target: DatabaseTarget, scratch: string): Promise<void> {
+  const root = path.join(scratch, "earlier-runbooks");
+  mkdirSync(path.join(root, path.dirname(EDITED_FIXTURE)), { recursive: true });
+  copyFileSync(EARLIER_EDITION, path.join(root, EDITED_FIXTURE));
+  Object.assign(process.env, TEST_KEYS);
+  const handle = await openDatabase(target);
+  try {
+    await migrateDatabase(handle);
+    await loadRunbooks(handle.db, { root, directories: [path.dirname(EDITED_FIXTURE)], registry: createBuiltinRegistry(), actor: systemActor() });
+  } finally {
+    await handle.close();
+  }
 }
 
 main().catch((error: unknown) => {

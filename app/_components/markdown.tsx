@@ -1,6 +1,10 @@
 import ReactMarkdown from "react-markdown";
 
-/** Runbook instructions. Raw HTML in the Markdown is not rendered; links open in a new tab. */
+/**
+ * A runbook's instructions. Raw HTML in the file is dropped (skipHtml), never rendered, and
+ * react-markdown's default URL filter removes javascript: links; links open in a new tab so the
+ * run stays open.
+ */
 export function Markdown({ children }: { children: string }) {
   return (
     <div className="markdown">

@@ -5,6 +5,7 @@ export type NavItem = { href: string; label: string; minRole: Role; section: str
 /** The console's sections. Only sections that exist are listed; each names the role it needs. */
 export const NAV_ITEMS: NavItem[] = [
   { href: "/", label: "Home", minRole: "viewer", section: "Console" },
+  { href: "/runbooks", label: "Runbooks", minRole: "viewer", section: "Console" },
   { href: "/runs", label: "Runs", minRole: "viewer", section: "Console" },
   { href: "/account", label: "Account", minRole: "viewer", section: "You" },
   { href: "/admin/users", label: "Users", minRole: "admin", section: "Admin" },

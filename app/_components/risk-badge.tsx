@@ -1,5 +1,8 @@
-const RISK_CLASS = { low: "ok", medium: "warn", high: "danger" } as const;
+import type { RunbookDefinition } from "@/lib/runbooks/definition";
+import { RISK_LABELS } from "@/lib/runbooks/describe";
 
-export function RiskBadge({ risk }: { risk: "low" | "medium" | "high" }) {
-  return <span className={`badge ${RISK_CLASS[risk]}`}>{risk} risk</span>;
+const RISK_TONE = { low: "ok", medium: "warn", high: "danger" } as const;
+
+export function RiskBadge({ risk }: { risk: RunbookDefinition["risk"] }) {
+  return <span className={`badge ${RISK_TONE[risk]}`}>{RISK_LABELS[risk]}</span>;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isRole, type Role } from "@/lib/roles";
-import { splitRunbookDirectories } from "../runbooks/directories";
+import { DEFAULT_RUNBOOK_DIRS, splitRunbookDirectories } from "../runbooks/directories";
 
 /**
  * Secrets Keel refuses to start without (seed 001, fix 4: no insecure fallback). `npm start`
@@ -50,7 +50,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   KEEL_LOG_FILE: z.string().optional(),
   /** Comma-separated directories whose *.yaml files are runbooks, relative to where Keel starts. */
-  KEEL_RUNBOOK_DIRS: z.string().default("runbooks"),
+  KEEL_RUNBOOK_DIRS: z.string().default(DEFAULT_RUNBOOK_DIRS.join(",")),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "OIDC_AUTO_CREATE_ROLE"> & {

@@ -1,6 +1,6 @@
 import { formatRunbookProblem } from "@/lib/runbooks/problems";
 import type { StepRegistry } from "../engine/registry";
-import { checkRunbookFiles } from "./check-files";
+import { checkRunbookFiles } from "./check-file-set";
 import { readRunbookFiles } from "./files";
 
 export type CheckReport = { ok: boolean; lines: string[] };

@@ -230,7 +230,19 @@ describe(`loadRunbooks (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     expect(again.invalid.map((file) => file.path)).toEqual(expect.arrayContaining(["runbooks/twin-a.yaml", "runbooks/twin-c.yaml"]));
     expect(await runbookRow("twin")).toMatchObject({ title: "Twin B", filePath: "runbooks/twin-b.yaml" });
     expect(await versionsOf("twin")).toHaveLength(1);
+
+    // While the owner is broken it keeps the id; once it declares another id, the id is free.
+    write("runbooks/twin-b.yaml", "id: twin\ntitle: [unclosed\n");
+    const ownerBroken = await load();
+    expect(ownerBroken.invalid.find((file) => file.path === "runbooks/twin-a.yaml")?.problems[0]?.message).toBe(
+      'id: runbook id "twin" belongs to runbooks/twin-b.yaml, which has problems of its own; each runbook file needs its own id',
+    );
+    write("runbooks/twin-b.yaml", runbookText("twin-renamed"));
+    const released = await load();
+    expect(released.loaded).toEqual(expect.arrayContaining(["runbooks/twin-a.yaml", "runbooks/twin-b.yaml"]));
+    expect(await runbookRow("twin")).toMatchObject({ title: "Twin A", filePath: "runbooks/twin-a.yaml" });
     remove("runbooks/twin-a.yaml");
+    remove("runbooks/twin-b.yaml");
     remove("runbooks/twin-c.yaml");
   });
 

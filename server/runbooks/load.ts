@@ -6,10 +6,8 @@ import { formatRunbookProblem, type RunbookFileProblem } from "@/lib/runbooks/pr
 import { appendAuditEvent } from "../audit/append";
 import type { Actor } from "../audit/actor";
 import type { StepRegistry } from "../engine/registry";
-import { checkRunbookFiles } from "./check-files";
+import { checkRunbookFiles } from "./check-file-set";
 import { readRunbookFiles, type RunbookSourceFile } from "./files";
-
-export { splitRunbookDirectories } from "./directories";
 
 export type LoadOptions = {
   /** Relative to `root` (or absolute). Only files directly inside each are read. */

@@ -11,7 +11,8 @@ export type FileVerdict =
 /**
  * Checks each file, then makes sure no two files declare the same runbook id. The file that
  * already owns the id (`owners`: runbook id → file path, from earlier loads) keeps it while it
- * exists, even through a broken edit; otherwise the first file in order does. The others are invalid.
+ * still declares it, or while it is broken and might; otherwise the first file in order does.
+ * The others are invalid.
  */
 export function checkRunbookFiles(files: RunbookSourceFile[], registry: StepRegistry, owners: ReadonlyMap<string, string> = new Map()): FileVerdict[] {
   const checked = files.map((file) => {
@@ -24,10 +25,11 @@ export function checkRunbookFiles(files: RunbookSourceFile[], registry: StepRegi
   for (const verdict of checked) {
     if (verdict.ok) claimants.set(verdict.definition.id, [...(claimants.get(verdict.definition.id) ?? []), verdict.file.path]);
   }
-  const present = new Set(files.map((file) => file.path));
+  const broken = new Set(checked.filter((verdict) => !verdict.ok).map((verdict) => verdict.file.path));
   const keeperOf = (id: string) => {
     const owner = owners.get(id);
-    return owner !== undefined && present.has(owner) ? owner : claimants.get(id)![0]!;
+    const ownerKeepsIt = owner !== undefined && (claimants.get(id)!.includes(owner) || broken.has(owner));
+    return ownerKeepsIt ? owner : claimants.get(id)![0]!;
   };
 
   return checked.map((verdict): FileVerdict => {
