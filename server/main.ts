@@ -67,6 +67,16 @@ async function main(): Promise<void> {
     log.error({ err: error }, "loading the runbook files failed; the catalog keeps what it had");
   }
 
+  if (env.KEEL_DEMO === "on") {
+    const { demoRoot, ensureDemoEnvironment } = await import("./demo/environment");
+    try {
+      const demo = await ensureDemoEnvironment({ handle, actor: systemActor(), root: demoRoot(env.KEEL_DATA_DIR), publicUrl: env.publicUrl, log });
+      if (demo === "created") say(`Created the demo environment under ${demoRoot(env.KEEL_DATA_DIR)}: try any runbook against it (an admin can remove it).`);
+    } catch (error) {
+      log.error({ err: error }, "the demo environment could not be created");
+    }
+  }
+
   const { default: next } = await import("next");
   const app = next({ dev: development, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
   await app.prepare();

@@ -4,3 +4,4 @@ export * from "./runbooks";
 export * from "./runs";
 export * from "./secrets";
 export * from "./targets";
+export * from "./settings";

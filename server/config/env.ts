@@ -47,6 +47,8 @@ const envSchema = z.object({
   KEEL_INITIAL_ADMIN_PASSWORD: z.string().min(12).optional(),
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(7 * 24),
   SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().positive().default(12 * 60),
+  /** Build the demo environment at first start (off for a team's deployment). */
+  KEEL_DEMO: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   KEEL_LOG_FILE: z.string().optional(),
   /** Comma-separated directories whose *.yaml files are runbooks, relative to where Keel starts. */
