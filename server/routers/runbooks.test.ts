@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorOf } from "@/test/support/errors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { anonymousContext, callerAs, createTestUser } from "@/test/support/users";
 import { systemActor } from "../audit/actor";
@@ -25,15 +25,6 @@ afterAll(async () => {
   await handle.drop();
 });
 
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 async function as(role: "viewer" | "responder" | "lead" | "admin") {
   const { user } = await createTestUser(handle.db, { role });

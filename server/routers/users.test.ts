@@ -1,7 +1,7 @@
-import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, sessions, users } from "@/db/schema";
+import { errorOf } from "@/test/support/errors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { anonymousContext, callerAs, contextFor, createTestUser, TEST_SESSION_POLICY, uniqueEmail } from "@/test/support/users";
 import { AppError } from "../errors";
@@ -19,15 +19,6 @@ afterAll(async () => {
   await handle.drop();
 });
 
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 async function auditOf(entityId: string) {
   return handle.db.select().from(auditEvents).where(eq(auditEvents.entityId, entityId)).orderBy(auditEvents.seq);
