@@ -68,8 +68,11 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
           !decidedByViewer,
         retry:
           hasRole(viewer.role, "responder") &&
-          ((isCurrent && (row.status === "failed" || row.status === "interrupted")) || (aborting && (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob?.phase === "compensate")))),
-        skip: hasRole(viewer.role, "lead") && ((isCurrent && SKIPPABLE.has(row.status) && !(row.kind === "approval" && isStarter)) || (aborting && row.status === "compensation_failed")),
+          ((isCurrent && (row.status === "failed" || row.status === "interrupted")) || (aborting && (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob !== null)))),
+        skip:
+          hasRole(viewer.role, "lead") &&
+          ((isCurrent && SKIPPABLE.has(row.status) && !(row.kind === "approval" && isStarter)) ||
+            (aborting && (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob !== null && row.activeJob.phase !== "compensate")))),
       },
     };
   });

@@ -343,8 +343,18 @@ function applyRetry(context: MachineContext, run: MachineRun, index: number, com
   const step = run.steps[index]!;
   if (!hasRole(command.actor.role, "responder")) return refuse("FORBIDDEN", "Retrying a step needs the responder role.");
   if (run.aborting) {
+    if (step.status === "interrupted" && step.activeJob && step.activeJob.phase !== "compensate") {
+      // The job that was running when the abort came died with its worker: resume it (same
+      // attempt, same idempotency key); once it ends, it is compensated if it succeeded.
+      const phase = step.activeJob.phase;
+      step.status = "queued";
+      step.activeJob = null;
+      effects.push({ type: "enqueue", stepId: step.id, attempt: step.attempt, phase, resumed: true });
+      audit(effects, "step.resumed", step.id, { attempt: step.attempt });
+      return null;
+    }
     const resumable = step.status === "compensation_failed" || (step.status === "interrupted" && step.activeJob?.phase === "compensate");
-    if (!resumable) return refuse("CONFLICT", "While the run is being aborted, only a compensation can be retried.");
+    if (!resumable) return refuse("CONFLICT", "While the run is being aborted, only a compensation or an interrupted step can be retried.");
     const resumed = step.status === "interrupted";
     if (!resumed) step.compensationAttempt += 1;
     step.status = "compensating";
@@ -389,7 +399,13 @@ function applySkip(run: MachineRun, index: number, command: Extract<Command, { t
   if (!hasRole(command.actor.role, "lead")) return refuse("FORBIDDEN", "Skipping a step needs the lead role.");
   if (command.reason.trim().length < 3) return refuse("BAD_REQUEST", "Write why this step is skipped.", "reason");
   if (run.aborting) {
-    if (step.status !== "compensation_failed") return refuse("CONFLICT", "While the run is being aborted, only a failed compensation can be skipped.");
+    if (step.status === "interrupted" && step.activeJob && step.activeJob.phase !== "compensate") {
+      step.status = "skipped";
+      step.activeJob = null;
+      audit(effects, "step.skipped", step.id, { attempt: step.attempt, reason: command.reason });
+      return null;
+    }
+    if (step.status !== "compensation_failed") return refuse("CONFLICT", "While the run is being aborted, only a failed compensation or an interrupted step can be skipped.");
     step.status = "compensation_skipped";
     audit(effects, "compensation.skipped", step.id, { reason: command.reason });
     return null;
@@ -501,7 +517,9 @@ function runStatusFor(step: MachineStep): MachineRun["status"] {
 
 /** Compensations of completed steps run one at a time, newest first; then the run is cancelled. */
 function advanceAbort(context: MachineContext, run: MachineRun, effects: Effect[]): void {
-  const blocked = run.steps.find((s) => s.status === "running" || s.status === "compensating" || s.status === "compensation_failed" || (s.status === "interrupted" && s.activeJob));
+  const blocked = run.steps.find(
+    (s) => s.status === "queued" || s.status === "running" || s.status === "compensating" || s.status === "compensation_failed" || (s.status === "interrupted" && s.activeJob),
+  );
   if (blocked) {
     run.status = blocked.status === "compensation_failed" ? "failed" : blocked.status === "interrupted" ? "interrupted" : "aborting";
     return;

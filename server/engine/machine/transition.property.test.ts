@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { runbookDefinition } from "@/lib/runbooks/definition";
+import { initialRun, transition } from "./transition";
+import type { Command, Effect, MachineRun } from "./types";
+
+const T0 = Date.UTC(2026, 0, 1, 3, 0, 0);
+const STARTER = { userId: "starter", role: "lead" } as const;
+const LEAD_A = { userId: "lead-a", role: "lead" } as const;
+const RESPONDER = { userId: "resp-a", role: "responder" } as const;
+
+/** A hand-driven run, for the tricky paths. */
+class Example {
+  definition;
+  run: MachineRun;
+  effects: Effect[] = [];
+  now = T0;
+
+  constructor(steps: unknown[]) {
+    this.definition = runbookDefinition.parse({ id: "example", title: "Example", summary: "A hand-written runbook.", risk: "high", steps });
+    this.run = initialRun({ definition: this.definition, runbookVersionId: "version-1", inputs: {}, inputsHash: "inputs", startedBy: STARTER.userId, waitingForLock: false });
+    this.ok({ type: "start" });
+  }
+
+  ok(command: Command) {
+    const result = transition({ definition: this.definition, now: this.now }, this.run, command);
+    if (!result.ok) throw new Error(`${command.type} was refused: ${result.refusal.message}`);
+    this.run = result.run;
+    this.effects = result.effects;
+    return this;
+  }
+
+  refused(command: Command) {
+    const result = transition({ definition: this.definition, now: this.now }, this.run, command);
+    if (result.ok) throw new Error(`${command.type} was accepted`);
+    return result.refusal;
+  }
+
+  step(id: string) {
+    return this.run.steps.find((s) => s.id === id)!;
+  }
+
+  enqueued() {
+    return this.effects.filter((e) => e.type === "enqueue");
+  }
+}
+
+const approvalThenApply = (extra: Record<string, unknown> = {}) => [
+  { id: "approve", kind: "approval", title: "Approve", ...extra },
+  { id: "apply", kind: "action", title: "Apply", action: "test.record-effect", input: {}, compensation: { action: "test.undo-effect", input: {} } },
+];
+
+describe("run state machine, tricky paths", () => {
+  it("an execution interrupted during an abort can be resumed (then is compensated) or skipped, so the abort ends", () => {
+    for (const decision of ["retry", "skip"] as const) {
+      const run = new Example(approvalThenApply().slice(1));
+      run.ok({ type: "plan_ready", stepId: "apply", attempt: 1, planHash: "plan-a" });
+      run.ok({ type: "execute", stepId: "apply", actor: RESPONDER });
+      run.ok({ type: "job_started", stepId: "apply", attempt: 1, phase: "execute" });
+      run.ok({ type: "abort", actor: STARTER, reason: "wrong service" });
+      expect(run.run.status).toBe("aborting");
+      run.ok({ type: "interrupt", stepId: "apply" });
+      expect(run.run.status).toBe("interrupted");
+
+      if (decision === "skip") {
+        expect(run.refused({ type: "skip", stepId: "apply", actor: RESPONDER, reason: "gave up on it" })).toMatchObject({ code: "FORBIDDEN" });
+        run.ok({ type: "skip", stepId: "apply", actor: LEAD_A, reason: "gave up on it" });
+        expect(run.run.status).toBe("cancelled");
+        continue;
+      }
+      run.ok({ type: "retry", stepId: "apply", actor: RESPONDER });
+      expect(run.enqueued()).toEqual([{ type: "enqueue", stepId: "apply", attempt: 1, phase: "execute", resumed: true }]);
+      expect(run.run.status).toBe("aborting");
+      run.ok({ type: "job_started", stepId: "apply", attempt: 1, phase: "execute" });
+      run.ok({ type: "job_finished", stepId: "apply", attempt: 1, phase: "execute", ok: true });
+      expect(run.step("apply").status).toBe("compensating");
+      run.ok({ type: "job_started", stepId: "apply", attempt: 1, phase: "compensate" });
+      run.ok({ type: "job_finished", stepId: "apply", attempt: 1, phase: "compensate", ok: true });
+      expect(run.run.status).toBe("cancelled");
+      expect(run.step("apply").status).toBe("compensated");
+    }
+  });
+});
