@@ -79,4 +79,36 @@ describe("run state machine, tricky paths", () => {
       expect(run.step("apply").status).toBe("compensated");
     }
   });
+
+  it("an abort does not drop an execution that started and lost its worker: its effect may have happened", () => {
+    // Queued to resume when the abort comes: it runs, then is compensated.
+    const resuming = new Example(approvalThenApply().slice(1));
+    resuming.ok({ type: "plan_ready", stepId: "apply", attempt: 1, planHash: "plan-a" });
+    resuming.ok({ type: "execute", stepId: "apply", actor: RESPONDER });
+    resuming.ok({ type: "job_started", stepId: "apply", attempt: 1, phase: "execute" });
+    resuming.ok({ type: "interrupt", stepId: "apply" });
+    resuming.ok({ type: "retry", stepId: "apply", actor: RESPONDER });
+    resuming.ok({ type: "abort", actor: STARTER, reason: "wrong service" });
+    expect(resuming.run.status).toBe("aborting");
+    expect(resuming.step("apply").status).toBe("queued");
+    resuming.ok({ type: "job_started", stepId: "apply", attempt: 1, phase: "execute" });
+    resuming.ok({ type: "job_finished", stepId: "apply", attempt: 1, phase: "execute", ok: true });
+    expect(resuming.step("apply").status).toBe("compensating");
+
+    // Interrupted when the abort comes: a person resumes it (or skips it).
+    const run = new Example(approvalThenApply().slice(1));
+    run.ok({ type: "plan_ready", stepId: "apply", attempt: 1, planHash: "plan-a" });
+    run.ok({ type: "execute", stepId: "apply", actor: RESPONDER });
+    run.ok({ type: "job_started", stepId: "apply", attempt: 1, phase: "execute" });
+    run.ok({ type: "interrupt", stepId: "apply" });
+    run.ok({ type: "abort", actor: STARTER, reason: "wrong service" });
+    expect(run.run.status).toBe("interrupted");
+    expect(run.step("apply")).toMatchObject({ status: "interrupted", activeJob: { phase: "execute", attempt: 1 } });
+
+    run.ok({ type: "retry", stepId: "apply", actor: RESPONDER });
+    expect(run.enqueued()).toEqual([{ type: "enqueue", stepId: "apply", attempt: 1, phase: "execute", resumed: true }]);
+    run.ok({ type: "job_started", stepId: "apply", attempt: 1, phase: "execute" });
+    run.ok({ type: "job_finished", stepId: "apply", attempt: 1, phase: "execute", ok: true });
+    expect(run.enqueued()).toEqual([{ type: "enqueue", stepId: "apply", attempt: 1, phase: "compensate", resumed: false }]);
+  });
 });

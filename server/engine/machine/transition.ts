@@ -346,10 +346,8 @@ function applyRetry(context: MachineContext, run: MachineRun, index: number, com
     if (step.status === "interrupted" && step.activeJob && step.activeJob.phase !== "compensate") {
       // The job that was running when the abort came died with its worker: resume it (same
       // attempt, same idempotency key); once it ends, it is compensated if it succeeded.
-      const phase = step.activeJob.phase;
       step.status = "queued";
-      step.activeJob = null;
-      effects.push({ type: "enqueue", stepId: step.id, attempt: step.attempt, phase, resumed: true });
+      effects.push({ type: "enqueue", stepId: step.id, attempt: step.attempt, phase: step.activeJob.phase, resumed: true });
       audit(effects, "step.resumed", step.id, { attempt: step.attempt });
       return null;
     }
@@ -367,8 +365,8 @@ function applyRetry(context: MachineContext, run: MachineRun, index: number, com
   if (notCurrent) return notCurrent;
   if (step.status === "interrupted" && step.activeJob?.phase === "execute") {
     // Resume the same attempt: same idempotency key, so an effect already applied is not applied again.
+    // The job stays recorded while it waits to resume: this attempt has started before.
     step.status = "queued";
-    step.activeJob = null;
     effects.push({ type: "enqueue", stepId: step.id, attempt: step.attempt, phase: "execute", resumed: true });
     audit(effects, "step.resumed", step.id, { attempt: step.attempt });
     return null;
@@ -439,6 +437,10 @@ function applyAbort(run: MachineRun, command: Extract<Command, { type: "abort" }
   run.aborting = true;
   for (const step of run.steps) {
     // Work not started yet never starts; a job already running finishes (and is then compensated).
+    // An execution that started, then lost its worker, may have applied its effect: interrupted,
+    // it waits for a person to resume it (it is then compensated) or skip it; queued to resume,
+    // it runs.
+    if (step.activeJob?.phase === "execute") continue;
     if (["planning", "queued", "waiting_operator", "waiting_approval", "failed", "interrupted"].includes(step.status)) {
       step.status = "skipped";
       step.activeJob = null;
