@@ -28,7 +28,9 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
     const isCurrent = index === currentIndex && !ended && !aborting;
     const machineStep = machine.steps[index]!;
     const approvalsNow = definition.kind === "approval" ? validApprovals(machineStep, now).length : 0;
-    const decidedByViewer = stored.approvals.some((a) => a.stepId === row.stepId && a.attempt === row.attempt && a.userId === viewer.id && !a.voidedAt);
+    const decidedByViewer = stored.approvals.some(
+      (a) => a.stepId === row.stepId && a.attempt === row.attempt && a.userId === viewer.id && !a.voidedAt && !(a.expiresAt && a.expiresAt.getTime() <= now),
+    );
     return {
       id: row.stepId,
       position: index,

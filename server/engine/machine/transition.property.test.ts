@@ -6,6 +6,7 @@ import type { Command, Effect, MachineRun } from "./types";
 const T0 = Date.UTC(2026, 0, 1, 3, 0, 0);
 const STARTER = { userId: "starter", role: "lead" } as const;
 const LEAD_A = { userId: "lead-a", role: "lead" } as const;
+const LEAD_B = { userId: "lead-b", role: "lead" } as const;
 const RESPONDER = { userId: "resp-a", role: "responder" } as const;
 
 /** A hand-driven run, for the tricky paths. */
@@ -110,5 +111,16 @@ describe("run state machine, tricky paths", () => {
     run.ok({ type: "job_started", stepId: "apply", attempt: 1, phase: "execute" });
     run.ok({ type: "job_finished", stepId: "apply", attempt: 1, phase: "execute", ok: true });
     expect(run.enqueued()).toEqual([{ type: "enqueue", stepId: "apply", attempt: 1, phase: "compensate", resumed: false }]);
+  });
+
+  it("someone whose approval expired before enough others approved may approve again", () => {
+    const run = new Example([{ id: "approve", kind: "approval", title: "Two leads", approvals: 2, expiresIn: "15m" }, { id: "note", kind: "manual", title: "Note", instructions: "Write it down." }]);
+    run.ok({ type: "approve", stepId: "approve", actor: LEAD_A, bindingHash: run.step("approve").bindingHash! });
+    run.now = T0 + 16 * 60_000;
+    run.ok({ type: "approve", stepId: "approve", actor: LEAD_B, bindingHash: run.step("approve").bindingHash! });
+    expect(run.step("approve").status).toBe("waiting_approval"); // the first approval has expired
+    expect(run.refused({ type: "approve", stepId: "approve", actor: LEAD_B, bindingHash: run.step("approve").bindingHash! })).toMatchObject({ code: "CONFLICT" });
+    run.ok({ type: "approve", stepId: "approve", actor: LEAD_A, bindingHash: run.step("approve").bindingHash! });
+    expect(run.step("approve").status).toBe("succeeded");
   });
 });

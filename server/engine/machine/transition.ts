@@ -9,6 +9,7 @@ import {
   TERMINAL_RUN_STATUSES,
   type Command,
   type Effect,
+  type MachineApproval,
   type MachineContext,
   type MachineRun,
   type MachineStep,
@@ -316,7 +317,9 @@ function applyDecision(
   if (command.bindingHash !== step.bindingHash) {
     return refuse("CONFLICT", "The inputs or the plan changed since you looked. Review them again before deciding.", "bindingHash");
   }
-  if (step.approvals.some((a) => a.userId === command.actor.userId && a.attempt === step.attempt && !a.voided)) {
+  // An approval that expired no longer counts, so its author may give it again.
+  const expired = (a: MachineApproval) => a.expiresAt !== null && a.expiresAt <= context.now;
+  if (step.approvals.some((a) => a.userId === command.actor.userId && a.attempt === step.attempt && !a.voided && !expired(a))) {
     return refuse("CONFLICT", "You have already decided on this approval.");
   }
   const expiresIn = definition.expiresIn ? parseDuration(definition.expiresIn) : null;
