@@ -123,4 +123,24 @@ describe("run state machine, tricky paths", () => {
     run.ok({ type: "approve", stepId: "approve", actor: LEAD_A, bindingHash: run.step("approve").bindingHash! });
     expect(run.step("approve").status).toBe("succeeded");
   });
+
+  it("asking an approval again after some of its actions ran re-plans only the actions still to run", () => {
+    const action = (id: string) => ({ id, kind: "action", title: id, action: "test.record-effect", input: {} });
+    const run = new Example([{ id: "approve", kind: "approval", title: "Approve" }, action("first"), action("second")]);
+    run.ok({ type: "plan_ready", stepId: "first", attempt: 1, planHash: "first-a", forApproval: "approve" });
+    run.ok({ type: "plan_ready", stepId: "second", attempt: 1, planHash: "second-a", forApproval: "approve" });
+    run.ok({ type: "approve", stepId: "approve", actor: LEAD_A, bindingHash: run.step("approve").bindingHash! });
+    run.ok({ type: "plan_ready", stepId: "first", attempt: 1, planHash: "first-a" });
+    run.ok({ type: "execute", stepId: "first", actor: RESPONDER });
+    run.ok({ type: "job_started", stepId: "first", attempt: 1, phase: "execute" });
+    run.ok({ type: "job_finished", stepId: "first", attempt: 1, phase: "execute", ok: true });
+    run.ok({ type: "plan_ready", stepId: "second", attempt: 1, planHash: "second-b" }); // changed: the approval re-opens
+    run.ok({ type: "refuse", stepId: "approve", actor: LEAD_A, bindingHash: run.step("approve").bindingHash!, comment: "not that" });
+
+    run.ok({ type: "retry", stepId: "approve", actor: RESPONDER });
+    expect(run.enqueued()).toEqual([{ type: "enqueue", stepId: "second", attempt: 3, phase: "plan", resumed: false, forApproval: "approve" }]);
+    expect(run.step("approve").coveredPlans).toEqual({ second: null });
+    expect(run.refused({ type: "plan_ready", stepId: "first", attempt: 3, planHash: "first-b", forApproval: "approve" })).toMatchObject({ code: "CONFLICT" });
+    expect(run.step("first")).toMatchObject({ status: "succeeded", planHash: "first-a" });
+  });
 });

@@ -455,7 +455,9 @@ function applyAbort(run: MachineRun, command: Extract<Command, { type: "abort" }
 
 function startApproval(context: MachineContext, run: MachineRun, index: number, effects: Effect[]): void {
   const step = run.steps[index]!;
-  const covered = coveredActionIndexes(context.definition, index).filter((i) => conditionHolds(context.definition.steps[i]!.when, run));
+  // Only actions still to run: when an approval is asked again (after a refusal, say), the ones that
+  // already ran are not planned again nor bound into the new approval.
+  const covered = coveredActionIndexes(context.definition, index).filter((i) => run.steps[i]!.status === "pending" && conditionHolds(context.definition.steps[i]!.when, run));
   step.coveredPlans = Object.fromEntries(covered.map((i) => [run.steps[i]!.id, null]));
   if (covered.length === 0) {
     openApproval(context, run, step, effects);
