@@ -97,7 +97,7 @@ export const runSteps = pgTable(
     bindingHash: text("binding_hash"),
     /** Approval: the plans it covers, by step id ("deferred" when a plan depends on steps not run yet). */
     coveredPlans: jsonb("covered_plans").$type<Record<string, { hash: string | null | "deferred"; plan?: Plan; note?: string }>>(),
-    /** The job in flight or interrupted (phase and attempt); null when none. */
+    /** The job in flight, interrupted, or queued to resume (phase and attempt); null when none. */
     activeJob: jsonb("active_job").$type<{ phase: "execute" | "check" | "compensate"; attempt: number } | null>(),
     compensationAttempt: integer("compensation_attempt").notNull().default(0),
     output: jsonb("output").$type<Record<string, unknown>>(),

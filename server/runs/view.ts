@@ -34,7 +34,9 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
     const isCurrent = index === currentIndex && !ended && !aborting;
     const machineStep = machine.steps[index]!;
     const approvalsNow = definition.kind === "approval" ? validApprovals(machineStep, now).length : 0;
-    const decidedByViewer = stored.approvals.some((a) => a.stepId === row.stepId && a.attempt === row.attempt && a.userId === viewer.id && !a.voidedAt);
+    const decidedByViewer = stored.approvals.some(
+      (a) => a.stepId === row.stepId && a.attempt === row.attempt && a.userId === viewer.id && !a.voidedAt && !(a.expiresAt && a.expiresAt.getTime() <= now),
+    );
     return {
       id: row.stepId,
       position: index,
@@ -74,8 +76,11 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
           !decidedByViewer,
         retry:
           hasRole(viewer.role, "responder") &&
-          ((isCurrent && (row.status === "failed" || row.status === "interrupted")) || (aborting && (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob?.phase === "compensate")))),
-        skip: hasRole(viewer.role, "lead") && ((isCurrent && SKIPPABLE.has(row.status) && !(row.kind === "approval" && isStarter)) || (aborting && row.status === "compensation_failed")),
+          ((isCurrent && (row.status === "failed" || row.status === "interrupted")) || (aborting && (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob !== null)))),
+        skip:
+          hasRole(viewer.role, "lead") &&
+          ((isCurrent && SKIPPABLE.has(row.status) && !(row.kind === "approval" && isStarter)) ||
+            (aborting && (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob !== null && row.activeJob.phase !== "compensate")))),
       },
     };
   });

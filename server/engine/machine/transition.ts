@@ -9,6 +9,7 @@ import {
   TERMINAL_RUN_STATUSES,
   type Command,
   type Effect,
+  type MachineApproval,
   type MachineContext,
   type MachineRun,
   type MachineStep,
@@ -316,7 +317,9 @@ function applyDecision(
   if (command.bindingHash !== step.bindingHash) {
     return refuse("CONFLICT", "The inputs or the plan changed since you looked. Review them again before deciding.", "bindingHash");
   }
-  if (step.approvals.some((a) => a.userId === command.actor.userId && a.attempt === step.attempt && !a.voided)) {
+  // An approval that expired no longer counts, so its author may give it again.
+  const expired = (a: MachineApproval) => a.expiresAt !== null && a.expiresAt <= context.now;
+  if (step.approvals.some((a) => a.userId === command.actor.userId && a.attempt === step.attempt && !a.voided && !expired(a))) {
     return refuse("CONFLICT", "You have already decided on this approval.");
   }
   const expiresIn = definition.expiresIn ? parseDuration(definition.expiresIn) : null;
@@ -343,8 +346,16 @@ function applyRetry(context: MachineContext, run: MachineRun, index: number, com
   const step = run.steps[index]!;
   if (!hasRole(command.actor.role, "responder")) return refuse("FORBIDDEN", "Retrying a step needs the responder role.");
   if (run.aborting) {
+    if (step.status === "interrupted" && step.activeJob && step.activeJob.phase !== "compensate") {
+      // The job that was running when the abort came died with its worker: resume it (same
+      // attempt, same idempotency key); once it ends, it is compensated if it succeeded.
+      step.status = "queued";
+      effects.push({ type: "enqueue", stepId: step.id, attempt: step.attempt, phase: step.activeJob.phase, resumed: true });
+      audit(effects, "step.resumed", step.id, { attempt: step.attempt });
+      return null;
+    }
     const resumable = step.status === "compensation_failed" || (step.status === "interrupted" && step.activeJob?.phase === "compensate");
-    if (!resumable) return refuse("CONFLICT", "While the run is being aborted, only a compensation can be retried.");
+    if (!resumable) return refuse("CONFLICT", "While the run is being aborted, only a compensation or an interrupted step can be retried.");
     const resumed = step.status === "interrupted";
     if (!resumed) step.compensationAttempt += 1;
     step.status = "compensating";
@@ -357,8 +368,8 @@ function applyRetry(context: MachineContext, run: MachineRun, index: number, com
   if (notCurrent) return notCurrent;
   if (step.status === "interrupted" && step.activeJob?.phase === "execute") {
     // Resume the same attempt: same idempotency key, so an effect already applied is not applied again.
+    // The job stays recorded while it waits to resume: this attempt has started before.
     step.status = "queued";
-    step.activeJob = null;
     effects.push({ type: "enqueue", stepId: step.id, attempt: step.attempt, phase: "execute", resumed: true });
     audit(effects, "step.resumed", step.id, { attempt: step.attempt });
     return null;
@@ -389,7 +400,13 @@ function applySkip(run: MachineRun, index: number, command: Extract<Command, { t
   if (!hasRole(command.actor.role, "lead")) return refuse("FORBIDDEN", "Skipping a step needs the lead role.");
   if (command.reason.trim().length < 3) return refuse("BAD_REQUEST", "Write why this step is skipped.", "reason");
   if (run.aborting) {
-    if (step.status !== "compensation_failed") return refuse("CONFLICT", "While the run is being aborted, only a failed compensation can be skipped.");
+    if (step.status === "interrupted" && step.activeJob && step.activeJob.phase !== "compensate") {
+      step.status = "skipped";
+      step.activeJob = null;
+      audit(effects, "step.skipped", step.id, { attempt: step.attempt, reason: command.reason });
+      return null;
+    }
+    if (step.status !== "compensation_failed") return refuse("CONFLICT", "While the run is being aborted, only a failed compensation or an interrupted step can be skipped.");
     step.status = "compensation_skipped";
     audit(effects, "compensation.skipped", step.id, { reason: command.reason });
     return null;
@@ -423,6 +440,10 @@ function applyAbort(run: MachineRun, command: Extract<Command, { type: "abort" }
   run.aborting = true;
   for (const step of run.steps) {
     // Work not started yet never starts; a job already running finishes (and is then compensated).
+    // An execution that started, then lost its worker, may have applied its effect: interrupted,
+    // it waits for a person to resume it (it is then compensated) or skip it; queued to resume,
+    // it runs.
+    if (step.activeJob?.phase === "execute") continue;
     if (["planning", "queued", "waiting_operator", "waiting_approval", "failed", "interrupted"].includes(step.status)) {
       step.status = "skipped";
       step.activeJob = null;
@@ -434,7 +455,9 @@ function applyAbort(run: MachineRun, command: Extract<Command, { type: "abort" }
 
 function startApproval(context: MachineContext, run: MachineRun, index: number, effects: Effect[]): void {
   const step = run.steps[index]!;
-  const covered = coveredActionIndexes(context.definition, index).filter((i) => conditionHolds(context.definition.steps[i]!.when, run));
+  // Only actions still to run: when an approval is asked again (after a refusal, say), the ones that
+  // already ran are not planned again nor bound into the new approval.
+  const covered = coveredActionIndexes(context.definition, index).filter((i) => run.steps[i]!.status === "pending" && conditionHolds(context.definition.steps[i]!.when, run));
   step.coveredPlans = Object.fromEntries(covered.map((i) => [run.steps[i]!.id, null]));
   if (covered.length === 0) {
     openApproval(context, run, step, effects);
@@ -501,7 +524,9 @@ function runStatusFor(step: MachineStep): MachineRun["status"] {
 
 /** Compensations of completed steps run one at a time, newest first; then the run is cancelled. */
 function advanceAbort(context: MachineContext, run: MachineRun, effects: Effect[]): void {
-  const blocked = run.steps.find((s) => s.status === "running" || s.status === "compensating" || s.status === "compensation_failed" || (s.status === "interrupted" && s.activeJob));
+  const blocked = run.steps.find(
+    (s) => s.status === "queued" || s.status === "running" || s.status === "compensating" || s.status === "compensation_failed" || (s.status === "interrupted" && s.activeJob),
+  );
   if (blocked) {
     run.status = blocked.status === "compensation_failed" ? "failed" : blocked.status === "interrupted" ? "interrupted" : "aborting";
     return;

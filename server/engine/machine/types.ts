@@ -32,7 +32,7 @@ export type MachineStep = {
   approvals: MachineApproval[];
   output: Record<string, unknown> | null;
   compensationAttempt: number;
-  /** The job in flight (or interrupted): which phase and attempt. Cleared when it finishes. */
+  /** The job in flight, interrupted, or queued to resume: which phase and attempt. Cleared when it finishes. */
   activeJob: { phase: Exclude<JobPhase, "plan">; attempt: number } | null;
 };
 
