@@ -20,6 +20,7 @@ function createMetrics() {
     stepDuration: new Histogram({ name: "keel_step_job_duration_seconds", help: "How long automated step jobs ran.", labelNames: ["phase"] as const, buckets: DURATION_BUCKETS, registers: [registry] }),
     runs: new Gauge({ name: "keel_runs", help: "Runs in the database, by status (all instances).", labelNames: ["status"] as const, registers: [registry] }),
     steps: new Gauge({ name: "keel_run_steps", help: "Run steps in the database, by kind and status (all instances).", labelNames: ["kind", "status"] as const, registers: [registry] }),
+    rateLimitTrips: new Counter({ name: "keel_rate_limiter_trips_total", help: "Times a rate limit was first exceeded in its window, by limit.", labelNames: ["limit"] as const, registers: [registry] }),
     queueDepth: new Gauge({ name: "keel_job_queue_depth", help: "Step jobs waiting or running in the job queue.", registers: [registry] }),
   };
 }
