@@ -5,3 +5,4 @@ export * from "./runs";
 export * from "./secrets";
 export * from "./targets";
 export * from "./settings";
+export * from "./allowlist";
