@@ -5,3 +5,8 @@ import type { SinkContext } from "./sinks/sink";
 export function sinkContextOf(context: StepContext): SinkContext {
   return { db: context.db, log: (line) => context.log(line), registerSecret: (value) => context.registerSecret(value), signal: context.signal };
 }
+
+/** "its one sink" / "all 3 sinks", for summaries. */
+export function allSinks(count: number): string {
+  return count === 1 ? "its one sink" : `all ${count} sinks`;
+}

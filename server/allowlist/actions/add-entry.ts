@@ -9,7 +9,7 @@ import { entryComment, entryIdFor, type SinkEntry } from "../entry";
 import { AllowlistFieldError } from "../errors";
 import { recordRefusal } from "../refusals";
 import { runFacts, type RunFacts } from "../run-facts";
-import { sinkContextOf } from "../step-sink-context";
+import { allSinks, sinkContextOf } from "../step-sink-context";
 import { allowlistName, cidrText, expiresIn, reasonText } from "./inputs";
 
 const input = z.strictObject({ allowlist: allowlistName, cidr: cidrText, reason: reasonText, expiresIn });
@@ -114,6 +114,6 @@ export const addAllowlistEntryAction: ActionDefinition<AddInput> = {
       if (!held) problems.push(`${sink.label} does not hold ${cidr}`);
     }
     if (problems.length) return { ok: false, summary: problems.join("; ") };
-    return { ok: true, summary: `${cidr} is in all ${allowlist.sinks.length} sink${allowlist.sinks.length === 1 ? "" : "s"} of "${allowlist.name}" (${allowlist.sinks.map((s) => s.label).join(", ")}) and in Keel's record.` };
+    return { ok: true, summary: `${cidr} is in ${allSinks(allowlist.sinks.length)} of "${allowlist.name}" (${allowlist.sinks.map((s) => s.label).join(", ")}) and in Keel's record.` };
   },
 };

@@ -9,7 +9,7 @@ import type { SinkEntry } from "../entry";
 import { AllowlistFieldError } from "../errors";
 import { recordRefusal } from "../refusals";
 import { runFacts } from "../run-facts";
-import { sinkContextOf } from "../step-sink-context";
+import { allSinks, sinkContextOf } from "../step-sink-context";
 import { allowlistName, cidrText, reasonText } from "./inputs";
 
 const input = z.strictObject({ allowlist: allowlistName, cidr: cidrText, reason: reasonText });
@@ -91,6 +91,6 @@ export const removeAllowlistEntryAction: ActionDefinition<RemoveInput> = {
       if ((await sink.list(sinkContextOf(context))).some((e) => e.id === entryId)) problems.push(`${sink.label} still holds it`);
     }
     if (problems.length) return { ok: false, summary: problems.join("; ") };
-    return { ok: true, summary: `${record!.cidr} is gone from all ${allowlist.sinks.length} sink${allowlist.sinks.length === 1 ? "" : "s"} of "${allowlist.name}" and marked removed in Keel's record.` };
+    return { ok: true, summary: `${record!.cidr} is gone from ${allSinks(allowlist.sinks.length)} of "${allowlist.name}" and marked removed in Keel's record.` };
   },
 };
