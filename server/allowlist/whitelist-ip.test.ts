@@ -134,9 +134,12 @@ describe(`whitelist-ip on a file and an http sink (${process.env.TEST_DATABASE_U
     const input = addAllowlistEntryAction.input.parse({ allowlist: "edge", cidr: "203.0.113.77/24", reason: "Acme office NAT blocked on /api/v1/events", expiresIn: "1d" });
     const before = readFileSync(allowFile, "utf8");
     const lines: string[] = [];
+    rmSync(reloadMarker);
     await addAllowlistEntryAction.execute(input, stepContext(narrowRunId, "add", lines));
     expect(readFileSync(allowFile, "utf8")).toBe(before);
     expect(lines.some((l) => l.includes("already there"))).toBe(true);
+    // The crash may have come between writing the file and reloading nginx: a resumed step reloads again.
+    expect(existsSync(reloadMarker)).toBe(true);
 
     // As if the process died after Keel's record and the file, before the API call.
     waf.entries.delete(entry!.id);

@@ -23,7 +23,8 @@ export function fileSink(config: FileSinkConfig): AllowlistSink {
       writeFileAtomic(config.path, after);
       return true;
     });
-    if (changed) await reload(context);
+    // A crash may have come between the write and the reload: a resumed step reloads again.
+    if (changed || context.resumed) await reload(context);
     return changed;
   }
 
@@ -65,6 +66,7 @@ export function fileSink(config: FileSinkConfig): AllowlistSink {
       const present = parseAllowFile(readFileIfExists(config.path)).some((e) => e.id === entryId);
       if (!present) {
         context.log(`${label}: no line for entry ${entryId}`);
+        if (context.resumed) await reload(context);
         return "absent";
       }
       await change(context, (content) => withoutEntry(content, entryId, config.trailer));

@@ -9,6 +9,8 @@ export type SinkContext = {
   /** A secret value the sink fetched, to be redacted from output from now on. */
   registerSecret(value: string): void;
   signal?: AbortSignal;
+  /** The step ran before and was interrupted: side steps such as a reload are repeated even when the sink already holds the change. */
+  resumed?: boolean;
 };
 
 /**
