@@ -233,6 +233,14 @@ describe(`whitelist-ip on a file and an http sink (${process.env.TEST_DATABASE_U
     expect(fileLines().some((l) => l.includes(entry!.id))).toBe(true);
 
     const after = new Date(entry!.expiresAt.getTime() + 1000);
+    // The WAF is down: the entry stays live in Keel's record, and the next sweep tries again.
+    waf.state.down = true;
+    expect(await sweepExpiredAllowlistEntries(handle.db, after)).toEqual({ expired: 0, failed: 1 });
+    waf.state.down = false;
+    expect(waf.entries.has(entry!.id)).toBe(true);
+    expect((await handle.db.select().from(allowlistEntries).where(eq(allowlistEntries.id, entry!.id)))[0]!.removedAt).toBeNull();
+    expect(await auditOf("allowlist.expired")).toHaveLength(0);
+
     expect(await sweepExpiredAllowlistEntries(handle.db, after)).toEqual({ expired: 1, failed: 0 });
     expect(fileLines().slice(1)).toEqual(["deny all;"]);
     expect(waf.entries.size).toBe(0);

@@ -10,6 +10,8 @@ export type WafEntry = { id: string; cidr: string; comment: string; expiresAt: s
 export async function startWafServer(apiKey: string, header = "x-api-key") {
   const entries = new Map<string, WafEntry>();
   const requests: { method: string; path: string; authorised: boolean }[] = [];
+  /** While true, every request gets 503, as from a WAF having an outage. */
+  const state = { down: false };
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -21,6 +23,7 @@ export async function startWafServer(apiKey: string, header = "x-api-key") {
         response.writeHead(status, body === undefined ? {} : { "content-type": "application/json" });
         response.end(body === undefined ? undefined : JSON.stringify(body));
       };
+      if (state.down) return send(503, { error: "unavailable" });
       if (!authorised) return send(401, { error: "bad api key" });
       if (request.method === "GET" && path === "/entries") return send(200, { entries: [...entries.values()] });
       const match = /^\/entries\/([^/]+)$/.exec(path);
@@ -42,6 +45,7 @@ export async function startWafServer(apiKey: string, header = "x-api-key") {
     url: `http://127.0.0.1:${port}`,
     entries,
     requests,
+    state,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
