@@ -14,7 +14,7 @@ import { systemActor } from "../audit/actor";
 import { verifyAuditChain } from "../audit/verify";
 import type { StepContext } from "../engine/actions/types";
 import { createSecret } from "../secrets/store";
-import { saveTarget } from "../targets/commands";
+import { removeTarget, saveTarget } from "../targets/commands";
 import { addAllowlistEntryAction } from "./actions/add-entry";
 import { isAllowlisted } from "./entries";
 import { sweepExpiredAllowlistEntries } from "./expiry-sweep";
@@ -180,6 +180,18 @@ describe(`whitelist-ip on a file and an http sink (${process.env.TEST_DATABASE_U
     expect(fields["inputs.allowlist"]).toMatch(/edge/);
     expect((await handle.db.select().from(runs)).length).toBe(runsBefore);
     expect(await auditOf("run.inputs_refused")).toHaveLength(refusalsBefore + 1);
+  });
+
+  it("fails the classification, naming the field, when the allowlist is gone after the run started", async () => {
+    await saveTarget(handle.db, systemActor(), { kind: "allowlist", name: "short-lived", config: { sinks: [{ type: "file", path: path.join(dir, "short-lived.conf") }] } }, "admin");
+    const { runId } = await responder.runs.start({ runbookId: "whitelist-ip", inputs: { ip: "192.0.2.1", reason: "Partner test", expiry: "1h", allowlist: "short-lived" }, requestKey: randomUUID() });
+    await removeTarget(handle.db, systemActor(), "allowlist", "short-lived");
+    await responder.runs.confirm({ runId, stepId: "confirm-legitimate" });
+    await engine.drain();
+    expect(await step(runId, "classify")).toMatchObject({ status: "failed", error: 'allowlist: No allowlist named "short-lived" is configured.' });
+    expect(existsSync(path.join(dir, "short-lived.conf"))).toBe(false);
+    await responder.runs.abort({ runId, reason: "Allowlist removed" });
+    await engine.drain();
   });
 
   it("asks a lead to approve a broad range, with the exact lines in the approval, then removes it early everywhere", async () => {
