@@ -227,6 +227,27 @@ describe(`whitelist-ip on a file and an http sink (${process.env.TEST_DATABASE_U
     expect(await isAllowlisted(handle.db, "2001:db8::1")).toBe(false);
   });
 
+  it("refuses to add a broad range in a run that had no lead's approval, whatever the runbook says", async () => {
+    await installRunbook(handle.db, {
+      id: "allow-without-approval",
+      title: "Allow without approval",
+      summary: "A runbook that forgot the approval step.",
+      risk: "high",
+      steps: [{ id: "add", kind: "action", title: "Add", action: "allowlist.add", input: { allowlist: "edge", cidr: "10.0.0.0/8", reason: "forgot the approval", expiresIn: "1h" } }],
+    });
+    const before = readFileSync(allowFile, "utf8");
+    const { runId } = await responder.runs.start({ runbookId: "allow-without-approval", inputs: {}, requestKey: randomUUID() });
+    await engine.drain();
+    expect((await step(runId, "add")).plan!.warnings).toEqual(["10.0.0.0/8 is a broad range (16,777,216 addresses): a lead must approve it."]);
+    await responder.runs.execute({ runId, stepId: "add" });
+    await engine.drain();
+    expect(await step(runId, "add")).toMatchObject({ status: "failed", error: "cidr: 10.0.0.0/8 is a broad range (16,777,216 addresses): adding it needs a lead's approval earlier in this run, and none was given." });
+    expect(readFileSync(allowFile, "utf8")).toBe(before);
+    expect(await handle.db.select().from(allowlistEntries).where(eq(allowlistEntries.createdByRunId, runId))).toHaveLength(0);
+    await responder.runs.abort({ runId, reason: "Needs approval" });
+    await engine.drain();
+  });
+
   it("refuses to remove an entry that does not exist, naming the field, with an audit row", async () => {
     const { runId } = await responder.runs.start({ runbookId: "remove-allowlisted-ip", inputs: { ip: "198.51.100.1", allowlist: "edge", reason: "Not needed" }, requestKey: randomUUID() });
     await responder.runs.confirm({ runId, stepId: "confirm-removal" });

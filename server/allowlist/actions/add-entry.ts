@@ -7,6 +7,7 @@ import { describeSize, isBroad, type NormalisedCidr } from "../cidr";
 import { coveringEntry, describeEntry, findEntry, liveEntries, loadAllowlist, requireCidr, type LoadedAllowlist } from "../entries";
 import { entryComment, entryIdFor, type SinkEntry } from "../entry";
 import { AllowlistFieldError } from "../errors";
+import { leadApprovedBefore } from "../lead-approval";
 import { recordRefusal } from "../refusals";
 import { runFacts, type RunFacts } from "../run-facts";
 import { allSinks, sinkContextOf } from "../step-sink-context";
@@ -69,6 +70,9 @@ export const addAllowlistEntryAction: ActionDefinition<AddInput> = {
     const prepared = await prepare(value, context);
     const { entry, allowlist, facts } = prepared;
     if (entry.expiresAt.getTime() <= Date.now()) throw new AllowlistFieldError("expiresIn", `the entry would already have expired at ${entry.expiresAt.toISOString()} (the expiry counts from the run's start); start a new run.`);
+    if (isBroad(prepared.range) && !(await leadApprovedBefore(context.db, context.runId, context.stepId))) {
+      throw new AllowlistFieldError("cidr", `${entry.cidr} is a broad range (${describeSize(prepared.range)}): adding it needs a lead's approval earlier in this run, and none was given.`);
+    }
     const existing = await findEntry(context.db, entry.id);
     if (existing?.removedAt) throw new Error(`Entry ${entry.id} was removed at ${existing.removedAt.toISOString()} (${existing.removalReason ?? "no reason"}); start a new run to add ${entry.cidr} again.`);
     // Keel's record comes first: if the process dies before the sinks are done, the sweep still knows to remove them at expiry.
