@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { allowlistEntries, auditEvents, runs, stepOutputLines } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { createTestEngine, installRunbook, type TestEngine } from "@/test/support/engine";
+import { rememberSecret } from "@/test/support/secrets-used";
 import { callerAs, createTestUser } from "@/test/support/users";
 import { startWafServer } from "@/test/support/waf-server";
 import { systemActor } from "../audit/actor";
@@ -25,7 +26,7 @@ let waf: Awaited<ReturnType<typeof startWafServer>>;
 let dir: string;
 let allowFile: string;
 let reloadMarker: string;
-const apiKey = `waf-key-${randomUUID()}`;
+const apiKey = rememberSecret(`waf-key-${randomUUID()}`);
 
 type Caller = Awaited<ReturnType<typeof callerAs>>;
 let responder: Caller;
