@@ -14,11 +14,11 @@ test("an admin finds a runbook in the catalog, reads its steps and compares two 
   await expect(page.getByTestId("invalid-runbook-files")).toHaveCount(0);
 
   const cards = page.getByRole("list", { name: "Runbooks" }).getByRole("listitem");
-  await expect(cards).toHaveCount(3);
+  await expect(cards).toHaveCount(5);
   await page.getByLabel("Tag").selectOption("change");
   await page.getByLabel("Search").fill("lead approval");
   await expect(cards).toHaveCount(1);
-  await expect(page.getByText("1 of 3 runbooks match")).toBeVisible();
+  await expect(page.getByText("1 of 5 runbooks match")).toBeVisible();
   const card = page.getByTestId("runbook-card-sample-guided-change");
   await expect(card).toContainText("Medium risk");
   await expect(card).toContainText("version 2");

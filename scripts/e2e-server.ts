@@ -33,6 +33,8 @@ async function main(): Promise<void> {
     target = { driver: "pglite", dataDir: path.join(dataDir, "pglite") };
   }
   mkdirSync(LOG_DIR, { recursive: true });
+  // Journeys that check a real effect on disk (the demo's files) find the console's data directory here.
+  writeFileSync(path.resolve("test-results", `e2e-data-dir-${E2E_DRIVER}.txt`), dataDir);
   rememberSecret(INITIAL_ADMIN.password);
   rememberSecret(TEST_METRICS_TOKEN);
   await loadEarlierRunbookEdition(target, dataDir);

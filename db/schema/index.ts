@@ -6,3 +6,4 @@ export * from "./secrets";
 export * from "./targets";
 export * from "./settings";
 export * from "./rate-limits";
+export * from "./allowlist";

@@ -1,8 +1,16 @@
+import { addAllowlistEntryAction } from "../../allowlist/actions/add-entry";
+import { classifyRangeCheck } from "../../allowlist/actions/classify-range";
+import { removeAllowlistEntryAction } from "../../allowlist/actions/remove-entry";
 import { StepRegistry } from "../registry";
 import { auditChainCheck } from "./audit-chain-check";
 import { waitAction } from "./wait-action";
 
 /** The actions and checks every Keel has. */
 export function createBuiltinRegistry(): StepRegistry {
-  return new StepRegistry().registerCheck(auditChainCheck).registerAction(waitAction);
+  return new StepRegistry()
+    .registerCheck(auditChainCheck)
+    .registerAction(waitAction)
+    .registerCheck(classifyRangeCheck)
+    .registerAction(addAllowlistEntryAction)
+    .registerAction(removeAllowlistEntryAction);
 }
