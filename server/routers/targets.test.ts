@@ -36,7 +36,15 @@ const fields = (error: unknown) => toErrorEnvelope(error, "test").body.error.det
 
 describe(`targets router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
   it("lists the registered kinds with their labels", async () => {
-    expect(await viewer.targets.kinds()).toContainEqual({ kind: "test-endpoint", label: "Test endpoint" });
+    expect(await viewer.targets.kinds()).toContainEqual({
+      kind: "test-endpoint",
+      label: "Test endpoint",
+      keys: [
+        { key: "healthUrl", type: "URL", required: true },
+        { key: "timeoutSeconds", type: "integer", required: false, defaultValue: "5" },
+        { key: "tokenSecret", type: "string", required: false },
+      ],
+    });
   });
 
   it("lets an admin add a target, audited, and shows everyone its summary but not its config", async () => {

@@ -6,6 +6,7 @@ import type { SaveTargetInput, TargetRefInput } from "@/lib/schemas/targets";
 import type { Actor } from "../audit/actor";
 import { AppError } from "../errors";
 import { listTargets } from "./catalog";
+import { configKeyHints } from "./config-keys";
 import { describeSource, removeTarget, saveTarget, type SaveOutcome } from "./commands";
 import { TARGET_KINDS, targetKind } from "./kinds";
 
@@ -24,7 +25,7 @@ export async function listTargetViews(db: Queryable) {
 }
 
 export function listTargetKinds() {
-  return TARGET_KINDS.map((kind) => ({ kind: kind.kind, label: kind.label }));
+  return TARGET_KINDS.map((kind) => ({ kind: kind.kind, label: kind.label, keys: configKeyHints(kind.schema) }));
 }
 
 /**
