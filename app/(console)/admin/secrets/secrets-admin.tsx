@@ -98,10 +98,13 @@ function SecretRow({ secret }: { secret: Secret }) {
   return (
     <tr data-testid={`secret-row-${secret.name}`}>
       <td data-label="Secret">
-        <strong>{secret.name}</strong>
-        {secret.description ? <div className="muted small">{secret.description}</div> : null}
-        <div className="muted small">
-          {secret.policy.length} {secret.policy.alphabet} characters when generated · previous value kept {formatHours(secret.gracePeriodSeconds)}
+        {/* One block: on a phone the cell is a flex row of label and content. */}
+        <div>
+          <strong>{secret.name}</strong>
+          {secret.description ? <div className="muted small">{secret.description}</div> : null}
+          <div className="muted small">
+            {secret.policy.length} {secret.policy.alphabet} characters when generated · previous value kept {formatHours(secret.gracePeriodSeconds)}
+          </div>
         </div>
       </td>
       <td data-label="Values">

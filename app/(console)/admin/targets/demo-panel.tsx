@@ -44,8 +44,8 @@ export function DemoPanel() {
       {state?.status === "present" ? (
         <>
           <p>
-            Created on {formatDateTime(state.createdAt)}. Its targets are real but local and harmless: files, repositories and services under Keel&apos;s data
-            directory, so every runbook can be tried end to end. They are marked <span className="badge warn">Demo</span> everywhere.
+            Created on {formatDateTime(state.createdAt)}. Its targets are real but local practice ones that Keel made for itself, so every runbook can be
+            tried end to end without touching production. They are marked <span className="badge warn">Demo</span> everywhere.
           </p>
           {targets.length > 0 ? (
             <ul className="list" aria-label="Demo targets">
@@ -65,8 +65,8 @@ export function DemoPanel() {
           {confirming ? (
             <div className="alert warn stack" role="alertdialog" aria-labelledby="demo-confirm-text">
               <span id="demo-confirm-text">
-                Remove the demo environment? {targets.length === 1 ? "Its 1 target" : `Its ${targets.length} targets`} and its files are deleted, and it is
-                not created again. Runs that used it keep their records.
+                Remove the demo environment? {targets.length === 0 ? "Its files are" : targets.length === 1 ? "Its 1 target and its files are" : `Its ${targets.length} targets and its files are`}{" "}
+                deleted, and it is not created again. Runs that used it keep their records.
               </span>
               <div className="row">
                 <button className="button danger" type="button" disabled={remove.isPending} onClick={() => remove.mutate({ confirm: true })}>

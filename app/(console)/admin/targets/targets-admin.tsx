@@ -140,8 +140,11 @@ function TargetRow(props: {
         <strong>{target.name}</strong>
       </td>
       <td data-label="What it is">
-        {target.description ? <div>{target.description}</div> : null}
-        <div className="muted small">{target.summary}</div>
+        {/* One block: on a phone the cell is a flex row of label and content. */}
+        <div>
+          {target.description ? <div>{target.description}</div> : null}
+          <div className="muted small">{target.summary}</div>
+        </div>
       </td>
       <td data-label="From">
         <SourceBadge source={target.source} />
