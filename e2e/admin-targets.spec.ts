@@ -12,7 +12,10 @@ import { rememberSecret } from "../test/support/secrets-used";
  * A valid config per target kind, for adding one through the form. Kinds are registered by the
  * runbooks' own modules; a kind listed here is one this journey knows how to configure.
  */
-const E2E_TARGET_CONFIGS: Record<string, string> = {};
+const E2E_TARGET_CONFIGS: Record<string, string> = {
+  // An allowlist whose one sink is a file; adding the target writes nothing (only runs do).
+  allowlist: "sinks:\n  - type: file\n    path: /tmp/keel-e2e-admin-allowlist.conf\n",
+};
 
 type Kind = { kind: string; label: string; keys: { key: string; required: boolean }[] };
 

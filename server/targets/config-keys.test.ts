@@ -22,3 +22,20 @@ describe("configKeyHints", () => {
     expect(configKeyHints(z.custom<{ a: 1 }>(() => true))).toEqual([]);
   });
 });
+
+describe("configKeyHints for a config of several shapes", () => {
+  it("lists shared keys once and each shape's own keys with the value that selects it", () => {
+    const common = { backupDirectory: z.string(), mode: z.enum(["swap", "in-place"]).default("swap") };
+    const schema = z.discriminatedUnion("driver", [
+      z.strictObject({ driver: z.literal("postgres"), urlSecret: z.string(), ...common }),
+      z.strictObject({ driver: z.literal("embedded"), dataDir: z.string(), ...common }),
+    ]);
+    expect(configKeyHints(schema)).toEqual([
+      { key: "driver", type: 'one of "postgres", "embedded"', required: true },
+      { key: "backupDirectory", type: "string", required: true },
+      { key: "mode", type: 'one of "swap", "in-place"', required: false, defaultValue: '"swap"' },
+      { key: "urlSecret", type: "string", required: true, when: "driver: postgres" },
+      { key: "dataDir", type: "string", required: true, when: "driver: embedded" },
+    ]);
+  });
+});

@@ -13,6 +13,7 @@ export function ConfigKeys({ kind }: { kind: Kind }) {
           <span key={key.key} className="config-key">
             <code>{key.key}</code> {key.type}
             {key.required ? ", required" : key.defaultValue !== undefined ? `, default ${key.defaultValue}` : ", optional"}
+            {key.when ? ` (with ${key.when})` : ""}
             {key.description ? ` (${key.description})` : ""}
           </span>
         ))}
