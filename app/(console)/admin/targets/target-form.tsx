@@ -1,7 +1,7 @@
 "use client";
 
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
 import { saveTargetInput } from "@/lib/schemas/targets";
@@ -39,6 +39,9 @@ function TargetFormFields({ mode, kinds, initial, onSaved, onCancel }: { mode: T
   const [error, setError] = useState<ClientErrorInfo | null>(null);
   const editing = mode.mode === "update";
   const kind = kinds.find((k) => k.kind === values.kind);
+  const section = useRef<HTMLElement>(null);
+  // On a phone the Edit button can be far below the form: bring the form into view.
+  useEffect(() => section.current?.scrollIntoView({ block: "start" }), []);
   const save = useMutation(
     trpc.targets.save.mutationOptions({
       onSuccess: (result, input) => onSaved(result.outcome === "unchanged" ? `${input.name} was already like this; nothing changed.` : `${input.name} ${result.outcome === "created" ? "added" : "saved"}.`),
@@ -70,7 +73,7 @@ function TargetFormFields({ mode, kinds, initial, onSaved, onCancel }: { mode: T
   const title = editing ? `Edit ${values.name}` : "Add a target";
 
   return (
-    <section className="card" aria-labelledby="target-form-title">
+    <section className="card" aria-labelledby="target-form-title" ref={section}>
       <h2 id="target-form-title">{title}</h2>
       <form className="form" onSubmit={onSubmit} noValidate>
         <FormError error={error} />
@@ -91,7 +94,7 @@ function TargetFormFields({ mode, kinds, initial, onSaved, onCancel }: { mode: T
         <Field id="description" label="Description" error={fields.description} hint="Optional: what it is, for the people picking it during an incident.">
           <input {...fieldAria("description", fields.description)} type="text" autoComplete="off" value={values.description} onChange={set("description")} />
         </Field>
-        <Field id="config" label="Configuration (YAML)" error={configError} hint={kind ? <ConfigKeys kind={kind} /> : undefined}>
+        <Field id="config" label="Configuration (YAML)" error={configError}>
           <textarea
             {...fieldAria("config", configError)}
             className="code-input"
@@ -103,6 +106,12 @@ function TargetFormFields({ mode, kinds, initial, onSaved, onCancel }: { mode: T
             onChange={set("config")}
           />
         </Field>
+        {/* Kept in view beside an error: the keys are what the admin needs to fix it. */}
+        {kind ? (
+          <div className="muted small" id="config-keys">
+            <ConfigKeys kind={kind} />
+          </div>
+        ) : null}
         <p className="muted small">Name secrets by their managed secret&apos;s name; never paste a secret value here.</p>
         <div className="row">
           <button className="button" type="submit" disabled={save.isPending}>
