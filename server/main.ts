@@ -28,6 +28,9 @@ async function main(): Promise<void> {
   const { errorEnvelope, GENERIC_INTERNAL_MESSAGE } = await import("./errors");
   const { loadRunbooks, describeLoadSummary, invalidFileLines } = await import("./runbooks/load");
   const { systemActor } = await import("./audit/actor");
+  const { recordHttpRequest } = await import("./observability/metrics");
+  const { routeLabel } = await import("./observability/route-label");
+  const { refuseBody } = await import("./http/body-limit");
   const log = getLogger();
 
   let handle;
@@ -110,10 +113,20 @@ async function main(): Promise<void> {
     const { requestId } = prepareRequest(req, res, edge);
     res.on("finish", () => {
       const path = (req.url ?? "").split("?")[0];
-      const entry = { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) };
+      const ms = performance.now() - started;
+      recordHttpRequest(req.method ?? "GET", routeLabel(path ?? "/", res.statusCode), res.statusCode, ms / 1000);
+      const entry = { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms) };
       if (path?.startsWith("/_next/")) log.debug(entry, "request");
       else log.info(entry, "request");
     });
+    const refusal = refuseBody(req, requestId);
+    if (refusal) {
+      res.statusCode = refusal.status;
+      res.setHeader("content-type", "application/json");
+      res.setHeader("connection", "close");
+      res.end(JSON.stringify(refusal.body));
+      return;
+    }
     handleWithNext(req, res).catch((error: unknown) => {
       log.error({ requestId, err: error }, "request failed outside the application");
       if (!res.headersSent) {
