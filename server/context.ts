@@ -1,6 +1,7 @@
 import type { Database } from "@/db/client";
 import type { Actor } from "./audit/actor";
 import type { ResolvedSession } from "./auth/sessions";
+import type { DemoSite } from "./demo/site";
 import type { EngineDeps } from "./engine/dispatch";
 import type { RateLimits } from "./security/rate-limits/rate-limits";
 
@@ -15,6 +16,8 @@ export type Context = {
   engine: EngineDeps | null;
   /** The rate limiters every request is counted against; null only in tests that do not test them. */
   rateLimits: RateLimits | null;
+  /** Where the demo environment lives; unset: the console's own (tests set theirs). */
+  demoSite?: DemoSite;
 };
 
 export function requestInfoFromHeaders(headers: Headers): RequestInfo {

@@ -70,6 +70,23 @@ async function main(): Promise<void> {
     log.error({ err: error }, "loading the runbook files failed; the catalog keeps what it had");
   }
 
+  // Like runbook files: a targets file with problems is reported and changes nothing; the console still starts.
+  try {
+    const { loadTargetsFile } = await import("./targets/load-file");
+    const targetsFile = await loadTargetsFile(handle.db, systemActor(), env.KEEL_TARGETS_FILE);
+    const sync = targetsFile.sync;
+    log.info(
+      { path: targetsFile.path, found: targetsFile.found, applied: targetsFile.applied, created: sync?.created.length, updated: sync?.updated.length, removed: sync?.removed.length, problems: targetsFile.problems.length },
+      targetsFile.found ? "targets file read" : "no targets file (KEEL_TARGETS_FILE); no file targets",
+    );
+    if (targetsFile.problems.length > 0) {
+      const consequence = targetsFile.applied ? "These targets were skipped" : "The targets file did not load (the targets it declared before stay as they were until it is fixed)";
+      process.stderr.write(`\n${consequence}:\n${targetsFile.problems.map((line) => `  ${line}`).join("\n")}\n\n`);
+    }
+  } catch (error) {
+    log.error({ err: error }, "reading the targets file failed; the targets stay as they were");
+  }
+
   if (env.KEEL_DEMO === "on") {
     const { demoRoot, ensureDemoEnvironment } = await import("./demo/environment");
     try {

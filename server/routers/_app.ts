@@ -1,8 +1,11 @@
 import { createCallerFactory, router } from "../trpc";
 import { accountRouter } from "./account";
+import { demoRouter } from "./demo";
 import { runsRouter } from "./runs";
 import { runbooksRouter } from "./runbooks";
+import { secretsRouter } from "./secrets";
 import { sessionRouter } from "./session";
+import { targetsRouter } from "./targets";
 import { usersRouter } from "./users";
 
 /** Every domain router, registered by hand. */
@@ -12,6 +15,9 @@ export const appRouter = router({
   users: usersRouter,
   runs: runsRouter,
   runbooks: runbooksRouter,
+  targets: targetsRouter,
+  secrets: secretsRouter,
+  demo: demoRouter,
 });
 
 export type AppRouter = typeof appRouter;
