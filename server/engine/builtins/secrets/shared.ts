@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { ManagedSecret } from "@/db/schema";
 import { secretName } from "@/lib/schemas/secrets";
 import { systemActor } from "../../../audit/actor";
+import { AppError } from "../../../errors";
+import type { ActionDefinition } from "../../actions/types";
 
 /** The input every rotation step takes: the managed secret's name. */
 export const secretInput = z.strictObject({ secret: secretName });
@@ -27,3 +29,18 @@ export function describeGrace(seconds: number): string {
 
 /** Who the secret store's audit rows name for what a run's step did; the row's meta names the run. */
 export const rotationActor = () => systemActor();
+
+/**
+ * Plans report problems as plain errors: the worker treats an AppError thrown while planning as
+ * a stale job and drops it, which would leave the step planning forever instead of failed with
+ * the message.
+ */
+export function withPlainPlanErrors<Input>(action: ActionDefinition<Input>): ActionDefinition<Input> {
+  return {
+    ...action,
+    plan: (input, context) =>
+      action.plan(input, context).catch((error: unknown) => {
+        throw error instanceof AppError ? new Error(error.message) : error;
+      }),
+  };
+}
