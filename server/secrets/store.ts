@@ -87,3 +87,13 @@ export async function listSecrets(db: Queryable) {
     versions: versions.filter((v) => v.secretId === secret.id).map(({ secretId: _secretId, ...rest }) => rest),
   }));
 }
+
+/** Removes a managed secret and every version of it, with an audit row; false when there was none. */
+export async function removeSecret(db: Queryable, actor: Actor, name: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const removed = await tx.delete(managedSecrets).where(eq(managedSecrets.name, name)).returning({ name: managedSecrets.name });
+    if (removed.length === 0) return false;
+    await appendAuditEvent(tx, actor, { eventType: "secret.removed", outcome: "success", entityType: "secret", entityId: name, meta: { name } });
+    return true;
+  });
+}
