@@ -16,7 +16,7 @@ import { systemActor } from "../server/audit/actor";
 import { verifyAuditChain } from "../server/audit/verify";
 import { createBuiltinRegistry } from "../server/engine/builtins";
 import { loadRunbooks } from "../server/runbooks/load";
-import { E2E_DRIVER, E2E_PORT, INITIAL_ADMIN } from "../e2e/support/config";
+import { E2E_DATA_DIR_FILE, E2E_DRIVER, E2E_PORT, INITIAL_ADMIN } from "../e2e/support/config";
 import { quoteIdent, runAdminStatement, uniqueDatabaseName, urlForDatabase } from "../test/support/postgres-admin";
 import { LOG_DIR, rememberSecret } from "../test/support/secrets-used";
 import { TEST_KEYS } from "../test/support/test-keys";
@@ -33,6 +33,8 @@ async function main(): Promise<void> {
     target = { driver: "pglite", dataDir: path.join(dataDir, "pglite") };
   }
   mkdirSync(LOG_DIR, { recursive: true });
+  // Journeys that check files the console wrote (the demo service's .env) find its data directory here.
+  writeFileSync(E2E_DATA_DIR_FILE, `${dataDir}\n`);
   rememberSecret(INITIAL_ADMIN.password);
   await loadEarlierRunbookEdition(target, dataDir);
 

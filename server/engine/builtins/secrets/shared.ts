@@ -22,7 +22,7 @@ export function graceSecondsFor(secret: ManagedSecret, graceHours: number | null
 
 export function describeGrace(seconds: number): string {
   if (seconds === 0) return "no grace period";
-  if (seconds % 86_400 === 0) return `${seconds / 86_400} d`;
+  if (seconds % 86_400 === 0 && seconds >= 3 * 86_400) return `${seconds / 86_400} d`;
   if (seconds % 3600 === 0) return `${seconds / 3600} h`;
   return `${Math.round(seconds / 60)} min`;
 }
