@@ -390,6 +390,32 @@ describe(`rotating a secret (${driver})`, () => {
     expect(await labels("refused-key")).toEqual(["v1:current", "v2:pending"]);
   });
 
+  it("hands the value to a command in its environment (never its arguments) and runs an env file's reload command", async () => {
+    const { responder } = await people();
+    await createSecret(handle.db, actor, { name: "cmd-key", description: "", policy: { length: 24, alphabet: "alphanumeric" }, gracePeriodHours: 24 });
+    const installed = path.join(dir, "cmd-key.installed");
+    const reloads = path.join(dir, "cmd-key.reloads");
+    const envFile = path.join(dir, "cmd-key.env");
+    const node = (script: string, file: string) => ({ executable: process.execPath, args: ["-e", script, file] });
+    await saveTarget(handle.db, actor, { kind: "secret-consumer", name: "cmd-key-installer", config: { secret: "cmd-key", sink: { type: "command", command: node("require('node:fs').writeFileSync(process.argv[1], process.env.KEEL_SECRET_VALUE); console.log('installed ' + process.env.KEEL_SECRET_VALUE)", installed) } } }, "admin");
+    await saveTarget(
+      handle.db,
+      actor,
+      { kind: "secret-consumer", name: "cmd-key-env", config: { secret: "cmd-key", sink: { type: "env-file", path: envFile, variable: "API_KEY", reload: node("require('node:fs').appendFileSync(process.argv[1], 'reloaded\\n'); console.log('reload ok')", reloads) } } },
+      "admin",
+    );
+    const runId = await start(responder, "cmd-key");
+    await execute(responder, runId, "create-pending");
+    await execute(responder, runId, "distribute");
+    const pending = (await readSecretValue(handle.db, "cmd-key", "pending"))!;
+    expect(readFileSync(installed, "utf8")).toBe(pending.value);
+    expect(envValue(envFile)).toBe(pending.value);
+    expect(readFileSync(reloads, "utf8")).toBe("reloaded\n");
+    const lines = (await handle.db.select({ text: stepOutputLines.text }).from(stepOutputLines).where(and(eq(stepOutputLines.runId, runId), eq(stepOutputLines.stepId, "distribute")))).map((l) => l.text);
+    expect(lines).toEqual(expect.arrayContaining(["cmd-key-env: reload ok", "cmd-key-installer: installed [secret]"]));
+    expect(await recordedText(runId)).not.toContain(pending.value);
+  });
+
   it("refuses an unknown secret at the start, naming the field, and records the refusal", async () => {
     const { responder } = await people();
     const error = await responder.runs.start({ runbookId: "rotate-secret", inputs: { secret: "no-such-secret" }, requestKey: randomUUID() }).catch((e: unknown) => e);
@@ -402,7 +428,15 @@ describe(`rotating a secret (${driver})`, () => {
   it("with no grace period retires the old value at the end of the run; a later rotation retires a previous still in grace", async () => {
     const { responder, lead } = await people();
     const { first } = await secretWithConsumers("grace-key");
-    await rotate(responder, lead, "grace-key", { graceHours: 0 });
+    const zero = await start(responder, "grace-key", { graceHours: 0 });
+    await execute(responder, zero, "create-pending");
+    await execute(responder, zero, "distribute");
+    await approve(lead, zero);
+    await execute(responder, zero, "promote");
+    // Promoted with no grace: the old value is labelled previous until the run ends, but no longer given out.
+    expect(await labels("grace-key")).toEqual(["v1:previous", "v2:current"]);
+    expect(await readSecretValue(handle.db, "grace-key", "previous")).toBeNull();
+    await execute(responder, zero, "retire-previous");
     expect(await labels("grace-key")).toEqual(["v1:retired", "v2:current"]);
     expect(await readSecretValue(handle.db, "grace-key", "previous")).toBeNull();
     expect((await readSecretValue(handle.db, "grace-key", "current"))!.value).not.toBe(first.value);

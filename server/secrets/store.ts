@@ -58,6 +58,9 @@ export async function readSecretValue(db: Queryable, name: string, label: Secret
     .orderBy(desc(secretVersions.version))
     .limit(1);
   if (!version) return null;
+  // A previous value stops being accepted the moment its grace period ends, even if the
+  // retirement sweep has not relabelled it yet.
+  if (label === "previous" && version.retireAfter && version.retireAfter <= new Date()) return null;
   return { value: decryptSecret(version.ciphertext, secretAad(secret.id, version.version)), version: version.version, fingerprint: version.fingerprint };
 }
 
