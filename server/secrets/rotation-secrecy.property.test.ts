@@ -155,5 +155,5 @@ describe(`no secret value leaks from a rotation (${driver})`, () => {
       }),
       { numRuns: NUM_RUNS },
     );
-  });
+  }, 240_000);
 });

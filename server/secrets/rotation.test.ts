@@ -159,7 +159,8 @@ function directContext(runId: string, stepId: string): StepContext {
 
 const actionNamed = (name: string) => SECRET_ROTATION_ACTIONS.find((a) => a.name === name)!;
 
-describe(`rotating a secret (${driver})`, () => {
+// Whole rotations through the engine, with real HTTP and child processes: slow on a loaded machine.
+describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
   it("rotates end to end: new value in the env file and the HTTP service, accepted, promoted, the old one retired after its grace", async () => {
     const { responder, lead } = await people();
     const { service, envFile, first } = await secretWithConsumers("api-key");
