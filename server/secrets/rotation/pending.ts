@@ -22,10 +22,13 @@ export async function createPendingVersion(db: Database, actor: Actor, params: {
   const refusal = await db.transaction(async (tx) => {
     const state = await rotationState(tx, params.name, params.runId, { forUpdate: true });
     const { secret } = state;
-    const holder = secret.rotationRunId && secret.rotationRunId !== params.runId ? secret.rotationRunId : state.pending && state.pending.createdByRunId !== params.runId ? state.pending.createdByRunId : null;
-    if (holder) {
-      const run = await describeRun(tx, holder);
-      const message = `The secret "${secret.name}" is already being rotated by ${run.text}. Finish or abort that run first; nothing was changed.`;
+    const foreignPending = state.pending && state.pending.createdByRunId !== params.runId ? state.pending : null;
+    const holder = secret.rotationRunId && secret.rotationRunId !== params.runId ? secret.rotationRunId : (foreignPending?.createdByRunId ?? null);
+    if (holder || foreignPending) {
+      const run = holder ? await describeRun(tx, holder) : { runNumber: null, text: "" };
+      const message = holder
+        ? `The secret "${secret.name}" is already being rotated by ${run.text}. Finish or abort that run first; nothing was changed.`
+        : `The secret "${secret.name}" already has a pending ${versionLabel(foreignPending!)} that no run owns; an admin must remove it before a rotation. Nothing was changed.`;
       await appendAuditEvent(tx, actor, { eventType: "secret.rotation_refused", outcome: "refused", entityType: "secret", entityId: secret.name, meta: { name: secret.name, runId: params.runId, heldBy: holder, heldByRunNumber: run.runNumber } });
       return message;
     }
