@@ -17,15 +17,16 @@ export const promoteAction: ActionDefinition<GraceInput> = {
     const { ours, current, previous } = state;
     if (ours && ours.label !== "pending") return { summary: `${versionLabel(ours)} of ${secret} was already promoted by this run; nothing changes.`, changes: [] };
     if (!ours) throw AppError.field("secret", `This run has no pending value of "${secret}" to promote; the create-pending step must succeed first.`, "PRECONDITION_FAILED");
-    const grace = describeGrace(graceSecondsFor(state.secret, graceHours));
+    const graceSeconds = graceSecondsFor(state.secret, graceHours);
+    const grace = describeGrace(graceSeconds);
     const changes: PlannedChange[] = [{ target: `${secret} ${versionLabel(ours)}`, description: "becomes the value in use", before: "pending", after: "current" }];
-    if (current) changes.push({ target: `${secret} ${versionLabel(current)}`, description: "still accepted by verifiers during the grace period", before: "current", after: graceHours === 0 ? "previous, retired when the rotation finishes" : `previous for ${grace} after promotion, then retired` });
+    if (current) changes.push({ target: `${secret} ${versionLabel(current)}`, description: "still accepted by verifiers during the grace period", before: "current", after: graceSeconds === 0 ? "previous, retired when the rotation finishes" : `previous for ${grace} after promotion, then retired` });
     const warnings = previous
       ? [`${versionLabel(previous)} is still previous from an earlier rotation (grace until ${previous.retireAfter?.toISOString() ?? "not set"}); promoting retires it now, so anything still using it stops working.`]
       : undefined;
     if (previous) changes.push({ target: `${secret} ${versionLabel(previous)}`, description: "retired early", before: "previous", after: "retired" });
     return {
-      summary: `Make ${versionLabel(ours)} the current value of ${secret}${current ? `; ${versionLabel(current)} becomes previous (${grace === "no grace period" ? "no grace period" : `accepted for ${grace}`})` : ""}.`,
+      summary: `Make ${versionLabel(ours)} the current value of ${secret}${current ? `; ${versionLabel(current)} becomes previous (${graceSeconds === 0 ? "no grace period" : `accepted for ${grace}`})` : ""}.`,
       changes,
       ...(warnings ? { warnings } : {}),
     };
