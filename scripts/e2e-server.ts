@@ -16,7 +16,7 @@ import { systemActor } from "../server/audit/actor";
 import { verifyAuditChain } from "../server/audit/verify";
 import { createBuiltinRegistry } from "../server/engine/builtins";
 import { loadRunbooks } from "../server/runbooks/load";
-import { E2E_DRIVER, E2E_PORT, INITIAL_ADMIN } from "../e2e/support/config";
+import { E2E_DATA_DIR_FILE, E2E_DRIVER, E2E_PORT, INITIAL_ADMIN } from "../e2e/support/config";
 import { quoteIdent, runAdminStatement, uniqueDatabaseName, urlForDatabase } from "../test/support/postgres-admin";
 import { LOG_DIR, rememberSecret } from "../test/support/secrets-used";
 import { TEST_KEYS, TEST_METRICS_TOKEN } from "../test/support/test-keys";
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   }
   mkdirSync(LOG_DIR, { recursive: true });
   // Journeys that check a real effect on disk (the demo's files) find the console's data directory here.
-  writeFileSync(path.resolve("test-results", `e2e-data-dir-${E2E_DRIVER}.txt`), dataDir);
+  writeFileSync(E2E_DATA_DIR_FILE, `${dataDir}\n`);
   rememberSecret(INITIAL_ADMIN.password);
   rememberSecret(TEST_METRICS_TOKEN);
   await loadEarlierRunbookEdition(target, dataDir);

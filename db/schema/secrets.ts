@@ -41,6 +41,8 @@ export const secretVersions = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     promotedAt: timestamp("promoted_at", { withTimezone: true }),
     retiredAt: timestamp("retired_at", { withTimezone: true }),
+    /** For the previous value: when its grace period ends and Keel retires it (set at promotion). */
+    retireAfter: timestamp("retire_after", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("secret_versions_number_idx").on(t.secretId, t.version),

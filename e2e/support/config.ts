@@ -7,3 +7,6 @@ export const ADMIN_STATE = path.resolve("test-results", ".auth", `admin-${E2E_DR
 
 /** The first admin the e2e console starts with (test-only value, set through KEEL_INITIAL_ADMIN_PASSWORD). */
 export const INITIAL_ADMIN = { email: "admin@keel.local", password: "e2e-first-run-one-time-pw" };
+
+/** Where scripts/e2e-server.ts writes the e2e console's KEEL_DATA_DIR (a fresh temporary directory). */
+export const E2E_DATA_DIR_FILE = path.resolve("test-results", `e2e-data-dir-${E2E_DRIVER}.txt`);

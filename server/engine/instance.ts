@@ -1,6 +1,7 @@
 import type { DatabaseHandle } from "@/db/client";
 import { startAllowlistExpirySweep } from "../allowlist/expiry-sweep";
 import { getLogger } from "../observability/logger";
+import { retireDueVersions } from "../secrets/rotation/retire";
 import { createBuiltinRegistry } from "./builtins";
 import type { EngineDeps } from "./dispatch";
 import { PgBossQueue } from "./jobs/pg-boss-queue";
@@ -23,7 +24,11 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
   const deps: EngineDeps = { db: handle.db, registry: createBuiltinRegistry(), queue, now: Date.now };
   const stopping = new AbortController();
   if (options.workers > 0) await queue.work((job) => runStepJob(deps, job, stopping.signal), options.workers);
-  const sweep = () => void sweepSteps(deps, DEFAULT_SWEEP).catch((error: unknown) => getLogger().error({ err: error }, "step sweep failed"));
+  const sweep = () => {
+    void sweepSteps(deps, DEFAULT_SWEEP).catch((error: unknown) => getLogger().error({ err: error }, "step sweep failed"));
+    // Previous secret values whose grace period ended are retired (see server/secrets/rotation/retire.ts).
+    void retireDueVersions(deps.db).catch((error: unknown) => getLogger().error({ err: error }, "secret retirement sweep failed"));
+  };
   sweep();
   const timer = setInterval(sweep, options.sweepEveryMs ?? 5000);
   timer.unref();

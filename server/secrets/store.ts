@@ -58,6 +58,9 @@ export async function readSecretValue(db: Queryable, name: string, label: Secret
     .orderBy(desc(secretVersions.version))
     .limit(1);
   if (!version) return null;
+  // A previous value stops being accepted the moment its grace period ends, even if the
+  // retirement sweep has not relabelled it yet.
+  if (label === "previous" && version.retireAfter && version.retireAfter <= new Date()) return null;
   return { value: decryptSecret(version.ciphertext, secretAad(secret.id, version.version)), version: version.version, fingerprint: version.fingerprint };
 }
 
@@ -86,4 +89,14 @@ export async function listSecrets(db: Queryable) {
     createdAt: secret.createdAt,
     versions: versions.filter((v) => v.secretId === secret.id).map(({ secretId: _secretId, ...rest }) => rest),
   }));
+}
+
+/** Removes a managed secret and every version of it, with an audit row; false when there was none. */
+export async function removeSecret(db: Queryable, actor: Actor, name: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const removed = await tx.delete(managedSecrets).where(eq(managedSecrets.name, name)).returning({ name: managedSecrets.name });
+    if (removed.length === 0) return false;
+    await appendAuditEvent(tx, actor, { eventType: "secret.removed", outcome: "success", entityType: "secret", entityId: name, meta: { name } });
+    return true;
+  });
 }

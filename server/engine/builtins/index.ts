@@ -3,14 +3,17 @@ import { classifyRangeCheck } from "../../allowlist/actions/classify-range";
 import { removeAllowlistEntryAction } from "../../allowlist/actions/remove-entry";
 import { StepRegistry } from "../registry";
 import { auditChainCheck } from "./audit-chain-check";
+import { registerSecretRotation } from "./secrets";
 import { waitAction } from "./wait-action";
 
 /** The actions and checks every Keel has. */
 export function createBuiltinRegistry(): StepRegistry {
-  return new StepRegistry()
-    .registerCheck(auditChainCheck)
-    .registerAction(waitAction)
-    .registerCheck(classifyRangeCheck)
-    .registerAction(addAllowlistEntryAction)
-    .registerAction(removeAllowlistEntryAction);
+  return registerSecretRotation(
+    new StepRegistry()
+      .registerCheck(auditChainCheck)
+      .registerAction(waitAction)
+      .registerCheck(classifyRangeCheck)
+      .registerAction(addAllowlistEntryAction)
+      .registerAction(removeAllowlistEntryAction),
+  );
 }

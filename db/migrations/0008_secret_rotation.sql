@@ -1,0 +1,1 @@
+ALTER TABLE "secret_versions" ADD COLUMN "retire_after" timestamp with time zone;
