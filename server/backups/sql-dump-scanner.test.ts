@@ -40,3 +40,10 @@ describe("reading a plain SQL dump", () => {
     expect(normaliseTableName('shop."Order ""x"""')).toBe('shop.Order "x"');
   });
 });
+
+describe("psql meta-commands in a dump", () => {
+  it("are skipped, as pg_dump writes \\restrict and \\unrestrict around its output", () => {
+    const contents = scanSqlDump(["\\restrict abc", "CREATE TABLE public.t (id int);", "COPY public.t (id) FROM stdin;", "1", "\\.", "", "\\unrestrict abc", ""].join("\n"));
+    expect(contents).toMatchObject({ createdTables: ["public.t"], rowCounts: { "public.t": 1 }, complete: true });
+  });
+});

@@ -43,6 +43,8 @@ export class SqlDumpScanner {
 
   /** One line of the dump, without its line break. */
   feedLine(line: string): void {
+    // psql meta-commands (pg_dump writes \restrict and \unrestrict around a dump) are not SQL.
+    if (this.state === "normal" && !this.statementHasContent && !this.pendingAfterCopyStatement && line.startsWith("\\")) return;
     const text = `${line}\n`;
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
