@@ -1,7 +1,8 @@
+import { demoShopPart } from "./demo-shop";
 import type { DemoPart } from "./environment";
 
 /**
  * The demo environment's parts, in the order they are built (each module adds itself here).
  * Removed in reverse order.
  */
-export const DEMO_PARTS: DemoPart[] = [];
+export const DEMO_PARTS: DemoPart[] = [demoShopPart];

@@ -9,7 +9,7 @@ import { backupField, databaseField } from "./inputs";
 
 const input = z.strictObject({
   database: databaseField,
-  /** The backup the run will use: the check fails when it is not in the directory. */
+  /** The backup the run will use: the check fails when it is not in the directory. Empty: the newest. */
   backup: backupField.nullish(),
   /** Fail (rather than warn) when the newest backup is older than the recovery point objective. */
   failWhenStale: z.boolean().default(false),
@@ -38,14 +38,17 @@ export const backupListCheck: CheckDefinition<z.infer<typeof input>> = {
       throw AppError.field("backup", `backup: there is no backup named ${backup} in ${config.backupDirectory}; the backups are listed above.`, "NOT_FOUND");
     }
     const newest = backups[0]!;
+    // What later steps restore: the backup asked for, or else the newest (output `chosen`).
+    const chosen = backup ?? newest.name;
+    context.log(backup ? `Chosen: ${chosen}` : `No backup was named, so the newest is used: ${chosen}`, "info");
     const age = ageSecondsOf(newest, now);
     const stale = age > objective;
     const count = `${backups.length} backup${backups.length === 1 ? "" : "s"}`;
     if (stale) {
       const warning = `Warning: the newest backup, ${newest.name}, is ${formatDuration(age)} old: older than the recovery point objective of ${config.recoveryPointObjective}. Data written since then will be lost.`;
       context.log(warning, "stderr");
-      return { passed: !failWhenStale, summary: `${count}. ${warning}`, details: { ...details, newest: newest.name, stale } };
+      return { passed: !failWhenStale, summary: `${count}. ${warning}`, details: { ...details, newest: newest.name, chosen, stale } };
     }
-    return { passed: true, summary: `${count}; the newest, ${newest.name} (${formatBytes(newest.sizeBytes)}), is ${formatDuration(age)} old, within the recovery point objective of ${config.recoveryPointObjective}.`, details: { ...details, newest: newest.name, stale } };
+    return { passed: true, summary: `${count}; the newest, ${newest.name} (${formatBytes(newest.sizeBytes)}), is ${formatDuration(age)} old, within the recovery point objective of ${config.recoveryPointObjective}.`, details: { ...details, newest: newest.name, chosen, stale } };
   },
 };
