@@ -16,7 +16,9 @@ import { systemActor } from "../audit/actor";
 import { verifyAuditChain } from "../audit/verify";
 import { createSecret } from "../secrets/store";
 import { saveTarget } from "../targets/commands";
+import type { StepContext } from "../engine/actions/types";
 import { listBackups } from "./backup-files";
+import { backupCreateAction, backupRestoreAction } from "./steps";
 
 /**
  * The backup-database and restore-backup runbooks, run through the engine on Keel's own test
@@ -153,6 +155,39 @@ describe(`backup and restore runbooks (Keel on ${driver}, target on PostgreSQL)`
     expect(lines.some((l) => l.text.includes('processing data for table "public.orders"'))).toBe(true);
     const everything = JSON.stringify([await handle.db.select().from(stepOutputLines), await handle.db.select().from(auditEvents), await handle.db.select().from(runs)]);
     expect(everything).not.toContain(password);
+  });
+
+  it("applies a restore once when the same attempt is run again after a crash (same idempotency key)", { timeout: 120_000 }, async () => {
+    const lines: string[] = [];
+    const context: StepContext = {
+      db: handle.db,
+      runId: randomUUID(),
+      stepId: "restore",
+      attempt: 1,
+      idempotencyKey: `crash-test:${randomUUID()}`,
+      resumed: false,
+      log: (line) => lines.push(line),
+      registerSecret: () => undefined,
+      progress: () => undefined,
+      signal: new AbortController().signal,
+    };
+    const backup = await backupCreateAction.execute({ database: "shop", reason: "crash test" }, { ...context, stepId: "backup" });
+    // The same backup step resumed: the file it wrote is found, not written twice.
+    const again = await backupCreateAction.execute({ database: "shop", reason: "crash test" }, { ...context, stepId: "backup", resumed: true });
+    expect(again.output).toMatchObject({ file: backup.output!.file, reused: true });
+    const file = String(backup.output!.file);
+    const before = await everyRow();
+    await sql(shopUrl, "delete from orders");
+
+    const first = await backupRestoreAction.execute({ database: "shop", backup: file }, context);
+    expect(first.output).toMatchObject({ alreadyDone: false });
+    expect(await everyRow()).toEqual(before);
+    // The application writes again; then the worker that finished the restore "crashes" before reporting, and the attempt is resumed.
+    await sql(shopUrl, "insert into customers (name) values ('written after the restore')");
+    const resumed = await backupRestoreAction.execute({ database: "shop", backup: file }, { ...context, resumed: true });
+    expect(resumed.output).toMatchObject({ alreadyDone: true });
+    expect((await sql(shopUrl, "select count(*)::int as n from customers where name = 'written after the restore'"))[0]).toEqual({ n: 1 });
+    expect(lines).toContain(`An earlier attempt of this step already restored the backup and swapped it in (the old database is ${String(first.output!.replacedBy)}); not restoring again.`);
   });
 
   it("refuses a backup name with a path and an unknown database at the start, naming the field, with an audit row", async () => {
