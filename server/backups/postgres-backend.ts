@@ -2,7 +2,8 @@ import { CommandError } from "../connectors/command";
 import { describeConnection, locateTool, quoteIdentifier, runTool, serverMajorVersion, withClient, withDatabase, type PgConnection } from "../connectors/postgres";
 import type { DatabaseBackend, RestoreOutcome, RestoreRun } from "./backend";
 import { qualifiedTableName } from "./database-target";
-import { SqlDumpScanner } from "./sql-dump-scanner";
+import { formatOf } from "./backup-files";
+import { scanSqlDumpFile, SqlDumpScanner } from "./sql-dump-scanner";
 import { countMismatches, rowCounts, userTables, type QueryRows } from "./table-counts";
 
 /** Written as the database's comment when a restore completes: how a retry knows it is done. */
@@ -52,6 +53,7 @@ export class PostgresBackend implements DatabaseBackend {
   }
 
   async readBackup(file: string, signal: AbortSignal) {
+    if (formatOf(file) === "sql") return this.readSqlBackup(file);
     const pgRestore = await locateTool("pg_restore", null);
     const tables: string[] = [];
     const problems: string[] = [];
@@ -79,6 +81,15 @@ export class PostgresBackend implements DatabaseBackend {
     return { ...contents, createdTables: tables.sort(), problems };
   }
 
+  /** A plain SQL backup (pg_dump without -Fc, as many existing backup scripts write them). */
+  private async readSqlBackup(file: string) {
+    const contents = await scanSqlDumpFile(file);
+    const problems: string[] = [];
+    if (!contents.complete) problems.push("The SQL ends part-way through a statement, string or COPY block.");
+    if (contents.statements === 0) problems.push("It holds no SQL statements.");
+    return { ...contents, problems };
+  }
+
   restoreNames(marker: string) {
     const base = this.connection.database.slice(0, 40);
     return { scratch: `${base}_keel_restore_${marker}`, replaced: `${base}_keel_before_${marker}` };
@@ -103,6 +114,7 @@ export class PostgresBackend implements DatabaseBackend {
   }
 
   private async pgRestore(run: RestoreRun, into: PgConnection, extraArgs: string[]): Promise<void> {
+    if (formatOf(run.file) === "sql") return this.psqlRestore(run, into);
     const tool = await locateTool("pg_restore", await serverMajorVersion(this.connection));
     let total = 0;
     await runTool(tool, ["--list", run.file], into, { signal: run.signal, onLine: (line, stream) => stream === "stdout" && /^\d+;/.test(line) && total++ });
@@ -120,6 +132,22 @@ export class PostgresBackend implements DatabaseBackend {
         }
       },
     });
+  }
+
+  /** Plain SQL goes through psql, stopping at the first error, in one transaction. */
+  private async psqlRestore(run: RestoreRun, into: PgConnection): Promise<void> {
+    const tool = await locateTool("psql", await serverMajorVersion(this.connection));
+    run.log(`Restoring ${run.file} with ${tool.path} into ${describeConnection(into)}`, "info");
+    let statements = 0;
+    await runTool(tool, ["--no-psqlrc", "--no-password", "--set=ON_ERROR_STOP=1", "--single-transaction", "--echo-errors", `--dbname=${into.database}`, `--file=${run.file}`], into, {
+      signal: run.signal,
+      onLine(line, stream) {
+        if (!line.trim()) return;
+        if (stream === "stderr") run.log(line, "stderr");
+        else if (++statements % 50 === 0) run.progress(0.5, `${statements} statements run`);
+      },
+    });
+    run.log(`psql ran ${statements} statements`, "info");
   }
 
   private async compare(run: RestoreRun, into: PgConnection, expected: Record<string, number>): Promise<Record<string, number>> {

@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quoteIdent, runAdminStatement, uniqueDatabaseName, urlForDatabase } from "@/test/support/postgres-admin";
-import { chooseTool, libpqEnvironment, parseConnectionUrl } from "../connectors/postgres";
+import { chooseTool, libpqEnvironment, locateTool, parseConnectionUrl, runTool } from "../connectors/postgres";
 import type { RestoreRun } from "./backend";
 import { completeBackup, partialPathFor } from "./backup-files";
 import { PostgresBackend } from "./postgres-backend";
@@ -161,6 +161,24 @@ describe("PostgreSQL backup and restore (real server)", () => {
     writeFileSync(damaged, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     await expect(backend.restore("in-place", runFor(damaged, "m4"))).rejects.toThrow(/cannot be restored|pg_restore/);
     expect((await sql(url, "select distinct name from customers"))).toEqual([{ name: "kept" }]);
+  });
+
+  it("restores a plain SQL backup (pg_dump without -Fc) with psql", async () => {
+    const { name, url } = await createDatabase();
+    await sql(url, SCHEMA + ROWS);
+    const before = await everyRow(url);
+    const file = path.join(dir, `${name}-plain.sql`);
+    const pgDump = await locateTool("pg_dump", null);
+    await runTool(pgDump, ["--format=plain", `--file=${file}`], parseConnectionUrl(url));
+    const backend = backendFor(url);
+    expect(await backend.readBackup(file, new AbortController().signal)).toMatchObject({ createdTables: ["public.customers", "public.orders"], rowCounts: { "public.customers": 4, "public.orders": 5 }, problems: [] });
+    await sql(url, "delete from orders; delete from customers");
+    const run = runFor(file, "m5");
+    const outcome = await backend.restore("scratch-then-swap", run);
+    expect(outcome.alreadyDone).toBe(false);
+    expect(run.lines.some((l) => l.startsWith("psql ran "))).toBe(true);
+    expect(await everyRow(url)).toEqual(before);
+    await runAdminStatement(SERVER, `drop database if exists ${quoteIdent(outcome.replacedBy!)} with (force)`);
   });
 
   it("reads a backup's tables and row counts, and refuses a corrupt file", async () => {
