@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
@@ -18,7 +18,7 @@ import { createSecret } from "../secrets/store";
 import { saveTarget } from "../targets/commands";
 import type { StepContext } from "../engine/actions/types";
 import { listBackups } from "./backup-files";
-import { backupCreateAction, backupRestoreAction } from "./steps";
+import { backupCreateAction, backupListCheck, backupRestoreAction } from "./steps";
 
 /**
  * The backup-database and restore-backup runbooks, run through the engine on Keel's own test
@@ -224,5 +224,18 @@ describe(`backup and restore runbooks (Keel on ${driver}, target on PostgreSQL)`
     expect(reachable.status).toBe("failed");
     expect(reachable.error).toMatch(/shop-down does not answer its health query: Cannot connect to postgres@127\.0\.0\.1:1\/nowhere/);
     expect(existsSync(path.join(backupDir, "down"))).toBe(false);
+  });
+
+  it("warns when the newest backup is older than the recovery point objective, and fails when told to", async () => {
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000);
+    for (const backup of listBackups(backupDir)) utimesSync(backup.path, threeDaysAgo, threeDaysAgo);
+    const lines: string[] = [];
+    const context = { db: handle.db, runId: randomUUID(), stepId: "list", attempt: 1, idempotencyKey: randomUUID(), resumed: false, log: (line: string) => lines.push(line), registerSecret: () => undefined, progress: () => undefined, signal: new AbortController().signal };
+    const warned = await backupListCheck.run({ database: "shop", failWhenStale: false }, context);
+    expect(warned.passed).toBe(true);
+    expect(warned.summary).toMatch(/^\d+ backups\. Warning: the newest backup, shop-\S+, is 3d old: older than the recovery point objective of 24h\./);
+    expect(warned.details).toMatchObject({ stale: true, backups: expect.arrayContaining([expect.objectContaining({ age: "3d", size: expect.stringMatching(/KiB$/) })]) });
+    expect(lines.some((l) => /^shop-\S+\.dump {2}[\d.]+ KiB {2}3d old {2}sha256 [0-9a-f]{12}…$/.test(l))).toBe(true);
+    expect((await backupListCheck.run({ database: "shop", failWhenStale: true }, context)).passed).toBe(false);
   });
 });

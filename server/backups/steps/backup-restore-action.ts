@@ -37,7 +37,7 @@ export const backupRestoreAction: ActionDefinition<z.infer<typeof input>> = {
     return {
       summary: `Restore ${database} from ${what}, ${config.restoreMode === "scratch-then-swap" ? "through a scratch database then a swap" : "in place in one transaction"}, then run its health query.`,
       changes,
-      warnings: [`Data written to ${database} after the backup was taken is not in it. A pre-restore backup must exist before this runs.`],
+      warnings: [`Data written to ${database} after ${file.name} was taken is not in it. Back up ${database} as it is now before this runs (restore-backup does, as its own step).`],
     };
   },
   async execute({ database, backup }, context) {
