@@ -1,6 +1,6 @@
-import { readdirSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { replaceOneTimePassword, signIn, trpcCall, uniqueE2eEmail } from "./support/session";
+import { runbookFileCount } from "../test/support/runbook-files";
 import { rememberSecret } from "../test/support/secrets-used";
 
 /**
@@ -8,14 +8,15 @@ import { rememberSecret } from "../test/support/secrets-used";
  * earlier edition of sample-guided-change first (same path, default settle time 60 s, no ticket
  * input), so the catalog shows it at version 2 with version 1 to compare against.
  */
+
 test("an admin finds a runbook in the catalog, reads its steps and compares two versions", async ({ page }) => {
   await page.goto("/");
   await page.getByRole("navigation", { name: "Main" }).first().getByRole("link", { name: "Runbooks" }).click();
   await expect(page.getByRole("heading", { name: "Runbooks", level: 1 })).toBeVisible();
   await expect(page.getByTestId("invalid-runbook-files")).toHaveCount(0);
 
-  // The shipped runbooks (others add theirs) and the two fixtures the e2e console loads.
-  const total = readdirSync("runbooks").filter((f) => /\.ya?ml$/.test(f)).length + 2;
+  // The shipped runbooks and the fixtures the e2e console loads.
+  const total = runbookFileCount("runbooks", "test/fixtures/runbooks");
   const cards = page.getByRole("list", { name: "Runbooks" }).getByRole("listitem");
   await expect(cards).toHaveCount(total);
   await page.getByLabel("Tag").selectOption("change");

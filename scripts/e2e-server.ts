@@ -14,7 +14,9 @@ import { openDatabase, type DatabaseTarget } from "../db/client";
 import { migrateDatabase } from "../db/migrate";
 import { systemActor } from "../server/audit/actor";
 import { verifyAuditChain } from "../server/audit/verify";
+import { demoRoot, removeDemoEnvironment } from "../server/demo/environment";
 import { createBuiltinRegistry } from "../server/engine/builtins";
+import { getLogger } from "../server/observability/logger";
 import { loadRunbooks } from "../server/runbooks/load";
 import { E2E_DATA_DIR_FILE, E2E_DRIVER, E2E_PORT, INITIAL_ADMIN } from "../e2e/support/config";
 import { quoteIdent, runAdminStatement, uniqueDatabaseName, urlForDatabase } from "../test/support/postgres-admin";
@@ -71,6 +73,10 @@ async function main(): Promise<void> {
   const code = await new Promise<number>((resolve) => child.on("exit", (exitCode) => resolve(exitCode ?? 1)));
   try {
     const handle = await openDatabase(target);
+    // The demo's parts may live outside the data directory (a database beside Keel's): remove them.
+    await removeDemoEnvironment({ handle, actor: systemActor(), root: demoRoot(dataDir), publicUrl: `http://127.0.0.1:${E2E_PORT}`, log: getLogger() }).catch((error: unknown) =>
+      process.stderr.write(`removing the demo environment failed: ${String(error)}\n`),
+    );
     const result = await verifyAuditChain(handle.db);
     await handle.close();
     const line = result.ok ? `OK ${result.count}` : `BROKEN at sequence ${result.brokenSeq}: ${result.problem}`;

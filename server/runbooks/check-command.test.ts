@@ -1,12 +1,11 @@
-import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createBuiltinRegistry } from "../engine/builtins";
+import { runbookFileCount } from "@/test/support/runbook-files";
 import { checkRunbookDirectories } from "./check-command";
 
 // Other modules register actions and ship runbooks too: the expectations follow what is there.
 const REGISTERED_ACTIONS = createBuiltinRegistry().actionNames().join(", ");
-/** Runbook files shipped in runbooks/ (the targets file and its example sit beside them but are not runbooks). */
-const SHIPPED = readdirSync("runbooks").filter((f) => /\.ya?ml$/.test(f) && !/^targets(\.example)?\.ya?ml$/.test(f)).length;
+const SHIPPED = runbookFileCount("runbooks");
 const filesOk = (n: number) => `${n} runbook file${n === 1 ? "" : "s"} OK`;
 
 const check = (directories: string[]) => checkRunbookDirectories({ root: process.cwd(), directories, registry: createBuiltinRegistry() });

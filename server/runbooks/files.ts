@@ -22,6 +22,11 @@ const TARGETS_FILE = /^targets(\.example)?\.ya?ml$/i;
  * Every *.yaml / *.yml file directly inside each directory, in a stable order (directories as
  * given, files by name). Subdirectories are left alone: runbooks/checklists/ holds another kind of file.
  */
+/** Whether a file in a runbook directory is read as a runbook. */
+export function isRunbookFileName(name: string): boolean {
+  return RUNBOOK_FILE.test(name) && !TARGETS_FILE.test(name);
+}
+
 export async function readRunbookFiles(root: string, directories: string[]): Promise<RunbookSourceFiles> {
   const files: RunbookSourceFile[] = [];
   const missingDirectories: string[] = [];
@@ -35,7 +40,7 @@ export async function readRunbookFiles(root: string, directories: string[]): Pro
       missingDirectories.push(directory);
       continue;
     }
-    const names = entries.filter((entry) => entry.isFile() && RUNBOOK_FILE.test(entry.name) && !TARGETS_FILE.test(entry.name)).map((entry) => entry.name);
+    const names = entries.filter((entry) => entry.isFile() && isRunbookFileName(entry.name)).map((entry) => entry.name);
     for (const name of names.sort()) {
       const absolute = path.join(absoluteDirectory, name);
       const relative = path.relative(root, absolute).split(path.sep).join("/");

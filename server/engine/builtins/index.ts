@@ -1,6 +1,7 @@
 import { addAllowlistEntryAction } from "../../allowlist/actions/add-entry";
 import { classifyRangeCheck } from "../../allowlist/actions/classify-range";
 import { removeAllowlistEntryAction } from "../../allowlist/actions/remove-entry";
+import { backupCreateAction, backupListCheck, backupRestoreAction, backupVerifyCheck, databaseHealthCheck, recoveryTimeCheck } from "../../backups/steps";
 import { StepRegistry } from "../registry";
 import { auditChainCheck } from "./audit-chain-check";
 import { registerSecretRotation } from "./secrets";
@@ -14,6 +15,12 @@ export function createBuiltinRegistry(): StepRegistry {
       .registerAction(waitAction)
       .registerCheck(classifyRangeCheck)
       .registerAction(addAllowlistEntryAction)
-      .registerAction(removeAllowlistEntryAction),
+      .registerAction(removeAllowlistEntryAction)
+      .registerAction(backupCreateAction)
+      .registerAction(backupRestoreAction)
+      .registerCheck(backupListCheck)
+      .registerCheck(backupVerifyCheck)
+      .registerCheck(databaseHealthCheck)
+      .registerCheck(recoveryTimeCheck),
   );
 }

@@ -1,0 +1,64 @@
+import path from "node:path";
+import { z } from "zod";
+import { parseDuration } from "@/lib/runbooks/duration";
+import { defineTargetKind } from "../targets/kind";
+
+const absolutePath = z.string().min(1).refine((p) => path.isAbsolute(p), "use an absolute path");
+const duration = z.string().refine((v) => (parseDuration(v) ?? 0) > 0, "use a duration such as 30m, 24h or 7d");
+/** "orders" or "sales.orders"; plain names are in the public schema. */
+const tableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, "use table or schema.table (letters, digits and _)");
+
+const common = {
+  /** Where backups of this database are written and read; one directory per database. */
+  backupDirectory: absolutePath,
+  /** How old the newest backup may be before the backup list warns (RPO). */
+  recoveryPointObjective: duration.default("24h"),
+  /** How long a restore may take (RTO); the restore's measured duration is checked against it. */
+  recoveryTimeObjective: duration.default("4h"),
+  /** Tables a backup must contain to count as a backup of this database. */
+  expectedTables: z.array(tableName).default([]),
+  /** A read-only query that succeeds when the database is usable (it runs in a read-only transaction). */
+  healthQuery: z.string().min(1).max(2000).default("select 1"),
+  /** scratch-then-swap: restore beside the database, compare, then rename; in-place: one transaction in the database itself. */
+  restoreMode: z.enum(["scratch-then-swap", "in-place"]).default("scratch-then-swap"),
+};
+
+export const databaseTargetConfig = z.discriminatedUnion("driver", [
+  z.strictObject({
+    driver: z.literal("postgres"),
+    /** The managed secret holding the connection URL (postgres://user:password@host:port/database). */
+    urlSecret: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "name a managed secret"),
+    /** The database Keel connects to for creating, renaming and dropping databases. */
+    maintenanceDatabase: z.string().min(1).default("postgres"),
+    ...common,
+  }),
+  z.strictObject({
+    driver: z.literal("embedded"),
+    /** The PGlite data directory (for a machine without PostgreSQL). */
+    dataDir: absolutePath,
+    ...common,
+  }),
+]);
+
+export type DatabaseTargetConfig = z.infer<typeof databaseTargetConfig>;
+
+export const databaseTargetKind = defineTargetKind<DatabaseTargetConfig>({
+  kind: "database",
+  label: "Database",
+  schema: databaseTargetConfig,
+  describe(config) {
+    const where = config.driver === "postgres" ? `PostgreSQL (URL in secret ${config.urlSecret})` : `embedded PGlite in ${config.dataDir}`;
+    return `${where}; backups in ${config.backupDirectory}, RPO ${config.recoveryPointObjective}, restore ${config.restoreMode}`;
+  },
+});
+
+/** "orders" → { schema: "public", table: "orders" }. */
+export function splitTableName(name: string): { schema: string; table: string } {
+  const [first, second] = name.split(".");
+  return second ? { schema: first!, table: second } : { schema: "public", table: first! };
+}
+
+export function qualifiedTableName(name: string): string {
+  const { schema, table } = splitTableName(name);
+  return `${schema}.${table}`;
+}
