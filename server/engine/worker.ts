@@ -63,30 +63,36 @@ async function planStep(deps: EngineDeps, job: StepJob): Promise<void> {
   const { scope, secrets } = await templateScopeFor(deps.db, stored);
   const sink = await OutputSink.open(deps.db, job, secrets);
   const forApproval = job.forApproval ? { forApproval: job.forApproval } : {};
+  // Anything the action throws (an AppError included: an unknown target, a refused input) is a
+  // failed plan the person sees; only dispatch's own refusals below mean the job is stale.
+  let outcome: { plan: Plan } | { error: string; deferred: boolean };
   try {
     if (!action) throw new Error(`No action named ${definition.action} is registered.`);
     const input = action.input.parse(renderTemplates(definition.input, scope));
-    const plan = redactPlan(await action.plan(input, contextFor(deps, job, sink, new AbortController().signal, false)), sink);
-    const planHash = planHashOf(plan);
-    await dispatch(deps, {
-      runId: job.runId,
-      command: { type: "plan_ready", stepId: job.stepId, attempt: job.attempt, planHash, ...forApproval },
-      actor: WORKER,
-      details: job.forApproval ? { coveredPlan: { approvalId: job.forApproval, stepId: job.stepId, plan } } : { patch: { plan, error: null } },
-    });
+    outcome = { plan: redactPlan(await action.plan(input, contextFor(deps, job, sink, new AbortController().signal, false)), sink) };
   } catch (error) {
-    if (error instanceof AppError) throw error;
     const deferred = Boolean(job.forApproval) && error instanceof TemplateError && error.reference.startsWith("steps.");
     const message = deferred ? `Its plan depends on "${(error as TemplateError).reference}", known once earlier steps have run; it is shown before it runs.` : describeError(error, (t) => sink.redact(t));
-    await dispatch(deps, {
-      runId: job.runId,
-      command: { type: "plan_failed", stepId: job.stepId, attempt: job.attempt, error: message, deferred, ...forApproval },
-      actor: WORKER,
-      details: job.forApproval ? { coveredPlan: { approvalId: job.forApproval, stepId: job.stepId, note: message } } : { patch: { error: message } },
-    });
+    outcome = { error: message, deferred };
   } finally {
     await sink.close();
   }
+  if ("plan" in outcome) {
+    const { plan } = outcome;
+    await dispatch(deps, {
+      runId: job.runId,
+      command: { type: "plan_ready", stepId: job.stepId, attempt: job.attempt, planHash: planHashOf(plan), ...forApproval },
+      actor: WORKER,
+      details: job.forApproval ? { coveredPlan: { approvalId: job.forApproval, stepId: job.stepId, plan } } : { patch: { plan, error: null } },
+    });
+    return;
+  }
+  await dispatch(deps, {
+    runId: job.runId,
+    command: { type: "plan_failed", stepId: job.stepId, attempt: job.attempt, error: outcome.error, deferred: outcome.deferred, ...forApproval },
+    actor: WORKER,
+    details: job.forApproval ? { coveredPlan: { approvalId: job.forApproval, stepId: job.stepId, note: outcome.error } } : { patch: { error: outcome.error } },
+  });
 }
 
 function redactPlan(plan: Plan, sink: OutputSink): Plan {
