@@ -5,3 +5,5 @@ export * from "./runs";
 export * from "./secrets";
 export * from "./targets";
 export * from "./settings";
+export * from "./deployments";
+export * from "./api-tokens";

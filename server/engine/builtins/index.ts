@@ -1,8 +1,18 @@
 import { StepRegistry } from "../registry";
 import { auditChainCheck } from "./audit-chain-check";
+import { deployRollbackAction } from "./deploy-rollback";
+import { recordReleaseAction } from "./record-release-action";
+import { releaseKnownCheck } from "./release-known-check";
+import { serviceHealthyCheck } from "./service-healthy-check";
 import { waitAction } from "./wait-action";
 
 /** The actions and checks every Keel has. */
 export function createBuiltinRegistry(): StepRegistry {
-  return new StepRegistry().registerCheck(auditChainCheck).registerAction(waitAction);
+  return new StepRegistry()
+    .registerCheck(auditChainCheck)
+    .registerAction(waitAction)
+    .registerAction(deployRollbackAction)
+    .registerAction(recordReleaseAction)
+    .registerCheck(releaseKnownCheck)
+    .registerCheck(serviceHealthyCheck);
 }
