@@ -1,7 +1,9 @@
 import { createCallerFactory, router } from "../trpc";
 import { accountRouter } from "./account";
+import { apiTokensRouter } from "./api-tokens";
 import { runsRouter } from "./runs";
 import { runbooksRouter } from "./runbooks";
+import { servicesRouter } from "./services";
 import { sessionRouter } from "./session";
 import { usersRouter } from "./users";
 
@@ -12,6 +14,8 @@ export const appRouter = router({
   users: usersRouter,
   runs: runsRouter,
   runbooks: runbooksRouter,
+  apiTokens: apiTokensRouter,
+  services: servicesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Queryable } from "@/db/client";
+import type { Queryable, Transaction } from "@/db/client";
 import { deployments, type Deployment, type ReleaseSource } from "@/db/schema";
 import { appendAuditEvent } from "../audit/append";
 import type { Actor } from "../audit/actor";
@@ -17,7 +17,14 @@ export type NewRelease = {
 };
 
 /** Adds a release to a service's history, with its audit row, in one transaction. */
-export async function recordRelease(db: Queryable, actor: Actor, release: NewRelease, extraAudit: Record<string, unknown> = {}): Promise<{ deployment: Deployment; created: boolean }> {
+export async function recordRelease(
+  db: Queryable,
+  actor: Actor,
+  release: NewRelease,
+  extraAudit: Record<string, unknown> = {},
+  /** More writes that commit or roll back with the release (an API token's last use). */
+  alsoInTransaction?: (tx: Transaction) => Promise<void>,
+): Promise<{ deployment: Deployment; created: boolean }> {
   return db.transaction(async (tx) => {
     if (release.idempotencyKey) {
       const [existing] = await tx.select().from(deployments).where(eq(deployments.idempotencyKey, release.idempotencyKey));
@@ -43,6 +50,7 @@ export async function recordRelease(db: Queryable, actor: Actor, release: NewRel
       entityId: release.service,
       meta: { deploymentId: row!.id, service: release.service, version: release.version, commit: release.commit ?? null, source: release.source, ...extraAudit },
     });
+    if (alsoInTransaction) await alsoInTransaction(tx);
     return { deployment: row!, created: true };
   });
 }
