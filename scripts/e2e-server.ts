@@ -33,6 +33,8 @@ async function main(): Promise<void> {
     target = { driver: "pglite", dataDir: path.join(dataDir, "pglite") };
   }
   mkdirSync(LOG_DIR, { recursive: true });
+  // Journeys that check what the console did to its demo environment (a git repository) read it from here.
+  writeFileSync(path.resolve("test-results", `e2e-data-dir-${E2E_DRIVER}.txt`), `${dataDir}\n`);
   rememberSecret(INITIAL_ADMIN.password);
   await loadEarlierRunbookEdition(target, dataDir);
 
