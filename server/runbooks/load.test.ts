@@ -272,7 +272,7 @@ describe(`loadRunbooks (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     const summary = await load();
     expect(summary.invalid).toContainEqual({
       path: "runbooks/unknown-action.yaml",
-      problems: [{ line: 11, column: 13, message: 'steps[0].action: no action "keel.teleport" is registered (registered actions: keel.wait)' }],
+      problems: [{ line: 11, column: 13, message: `steps[0].action: no action "keel.teleport" is registered (registered actions: ${registry.actionNames().join(", ")})` }],
     });
     expect(await versionsOf("unknown-action")).toEqual([]);
     expect(describeLoadSummary(summary)).toMatch(/^runbooks: \d+ loaded, \d+ unchanged, \d+ invalid$/);

@@ -211,11 +211,11 @@ describe("validateReferences", () => {
       ],
     });
     expect(problemsOf(text)).toEqual([
-      { ...at(text, "keel.teleport"), message: 'steps[0].action: no action "keel.teleport" is registered (registered actions: keel.wait, test.allow)' },
-      { ...at(text, "keel.crystal-ball"), message: 'steps[1].check: no check "keel.crystal-ball" is registered (registered checks: keel.audit-chain)' },
+      { ...at(text, "keel.teleport"), message: `steps[0].action: no action "keel.teleport" is registered (registered actions: ${registry.actionNames().join(", ")})` },
+      { ...at(text, "keel.crystal-ball"), message: `steps[1].check: no check "keel.crystal-ball" is registered (registered checks: ${registry.checkNames().join(", ")})` },
       { ...at(text, "0\n"), message: "steps[2].input.seconds: must be at least 1" },
       { ...at(text, "colour"), message: "steps[2].input.colour: unknown key; check its spelling and indentation" },
-      { ...at(text, "keel.rewind"), message: 'steps[2].compensation.action: no action "keel.rewind" is registered (registered actions: keel.wait, test.allow)' },
+      { ...at(text, "keel.rewind"), message: `steps[2].compensation.action: no action "keel.rewind" is registered (registered actions: ${registry.actionNames().join(", ")})` },
     ]);
   });
 
