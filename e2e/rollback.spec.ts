@@ -80,6 +80,7 @@ test("a responder rolls back demo-web's bad release, a lead approves, and the se
   await r.goto("/services/demo-web");
   await expect(history.getByTestId("release-0")).toContainText("v1.2.0");
   await expect(history.getByTestId("release-0")).toContainText("recorded by a Keel run");
+  await expect(history.getByTestId("release-0")).toContainText("rolled back v1.3.0");
   await expect(history.getByTestId("release-1")).toContainText("v1.3.0");
 
   // The deploy repository itself holds the revert, on top of the bad release.

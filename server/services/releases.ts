@@ -11,19 +11,30 @@ export type Release = {
   description: string;
   deployedAt: Date;
   source: ReleaseSource;
+  /** Set on a rollback's commit: the release it undid (known bad, never "the previous release"). */
+  rolledBackFrom: string | null;
 };
 
 /** Commit trailer that names the release a deploy-repository commit puts in place. */
 export const RELEASE_TRAILER = "Release-Version";
+/** Commit trailer of Keel's revert commits: the release that was rolled back. */
+export const ROLLED_BACK_FROM_TRAILER = "Keel-Rolled-Back-From";
 
 export async function recordedReleases(db: Queryable, service: string): Promise<Release[]> {
   const rows = await db.select().from(deployments).where(eq(deployments.service, service)).orderBy(desc(deployments.deployedAt), desc(deployments.createdAt)).limit(200);
-  return rows.map((r) => ({ version: r.version, commit: r.commit, description: r.description, deployedAt: r.deployedAt, source: r.source }));
+  return rows.map((r) => ({ version: r.version, commit: r.commit, description: r.description, deployedAt: r.deployedAt, source: r.source, rolledBackFrom: null }));
 }
 
 /** A deploy-repository commit as a release: its Release-Version trailer, or its short sha. */
 export function releaseOfCommit(commit: GitCommit): Release {
-  return { version: commit.trailers[RELEASE_TRAILER] ?? commit.sha.slice(0, 12), commit: commit.sha, description: commit.subject, deployedAt: commit.committedAt, source: "git" };
+  return {
+    version: commit.trailers[RELEASE_TRAILER] ?? commit.sha.slice(0, 12),
+    commit: commit.sha,
+    description: commit.subject,
+    deployedAt: commit.committedAt,
+    source: "git",
+    rolledBackFrom: commit.trailers[ROLLED_BACK_FROM_TRAILER] ?? null,
+  };
 }
 
 export function sameCommit(a: string | null, b: string | null): boolean {
@@ -39,21 +50,34 @@ export function sameCommit(a: string | null, b: string | null): boolean {
  */
 export function mergeReleases(recorded: Release[], commits: GitCommit[] | null): Release[] {
   if (!commits) return recorded;
-  const onBranch = commits.map((commit) => recorded.find((r) => sameCommit(r.commit, commit.sha)) ?? releaseOfCommit(commit));
+  const onBranch = commits.map((commit) => {
+    const fromGit = releaseOfCommit(commit);
+    const row = recorded.find((r) => sameCommit(r.commit, commit.sha));
+    return row ? { ...row, rolledBackFrom: fromGit.rolledBackFrom } : fromGit;
+  });
   const elsewhere = recorded.filter((r) => !commits.some((c) => sameCommit(r.commit, c.sha)));
   return [...onBranch, ...elsewhere];
 }
 
 /**
  * The release `wanted` names: "previous" (or empty) is the newest release older than the current
- * one with a different version; otherwise a version, or a commit (7+ hex characters).
+ * one with another version that no later rollback undid (after rolling back from v3 to v2, the
+ * previous release of v2 is v1, not v3); otherwise a version, or a commit (7+ hex characters).
  */
 export function resolveRelease(service: string, releases: Release[], wanted: string | null | undefined): Release {
   const current = releases[0];
   if (!current) throw AppError.field("release", `${service} has no releases yet: record one through the API or push to its deploy repository.`, "NOT_FOUND");
   const name = (wanted ?? "").trim();
   if (name === "" || name === "previous") {
-    const previous = releases.slice(1).find((r) => r.version !== current.version);
+    const avoid = new Set([current.version, ...(current.rolledBackFrom ? [current.rolledBackFrom] : [])]);
+    let previous: Release | undefined;
+    for (const release of releases.slice(1)) {
+      if (!avoid.has(release.version)) {
+        previous = release;
+        break;
+      }
+      if (release.rolledBackFrom) avoid.add(release.rolledBackFrom);
+    }
     if (!previous) throw AppError.field("release", `${service} has no release before ${current.version} to roll back to.`, "NOT_FOUND");
     return previous;
   }

@@ -56,7 +56,9 @@ export function ReleaseHistory({ service }: { service: string }) {
                     <td data-label="Commit" className="mono small">
                       {release.commit ? release.commit.slice(0, 12) : "—"}
                     </td>
-                    <td data-label="Description">{release.description}</td>
+                    <td data-label="Description">
+                      {release.description} {release.rolledBackFrom ? <span className="badge warn">rolled back {release.rolledBackFrom}</span> : null}
+                    </td>
                     <td data-label="Deployed">{formatDateTime(release.deployedAt)}</td>
                     <td data-label="Source">{SOURCE_LABEL[release.source]}</td>
                   </tr>
