@@ -13,6 +13,7 @@ import { verifyAuditChain } from "../audit/verify";
 import { loadRunbooks } from "../runbooks/load";
 import { createSecret } from "../secrets/store";
 import { saveTarget, validateTarget } from "../targets/commands";
+import { idempotencyKeyOf } from "../engine/jobs/step-job";
 import { executeRollback, planRollback } from "./rollback";
 import { readServiceHistory } from "./service-history";
 
@@ -149,6 +150,33 @@ describe(`the rollback runbook (${driver})`, () => {
     const other = await executeRollback(handle.db, { service: "retry-web", release: "v1", reason: "test" }, { ...effects, idempotencyKey: "another-key" });
     expect(other).toMatchObject({ alreadyDone: true, revertCommit: null });
     expect(await commitsOf(repo.bare)).toHaveLength(commits.length);
+  });
+
+  it("does not revert again when the engine runs the execution whose worker pushed, then died", async () => {
+    const repo = await serviceWithRepo("crash-web", [{ version: "c1" }, { version: "c2" }], { url: health.url("/web/health") });
+    const { responder, lead } = await people();
+    const { runId } = await responder.runs.start({ runbookId: "rollback", inputs: { service: "crash-web", reason: "crash test" }, requestKey: randomUUID() });
+    await responder.runs.confirm({ runId, stepId: "confirm-bad-release" });
+    await engine.drain();
+    const approval = (await responder.runs.get({ runId })).steps.find((s) => s.id === "approve")!;
+    await lead.runs.approve({ runId, stepId: "approve", bindingHash: approval.bindingHash! });
+    await engine.drain();
+    await responder.runs.execute({ runId, stepId: "rollback" });
+    const job = engine.queue.jobs.find((j) => j.stepId === "rollback" && j.phase === "execute")!;
+    // The first worker got as far as pushing its revert before it died.
+    await executeRollback(handle.db, { service: "crash-web", release: "previous", reason: "crash test" }, {
+      runId,
+      idempotencyKey: idempotencyKeyOf(job),
+      log: () => {},
+      registerSecret: () => {},
+      signal: new AbortController().signal,
+    });
+    expect((await commitsOf(repo.bare)).filter((c) => c.subject.startsWith("Roll back"))).toHaveLength(1);
+
+    await engine.drain();
+    const step = (await responder.runs.get({ runId })).steps.find((s) => s.id === "rollback")!;
+    expect(step).toMatchObject({ status: "succeeded", output: { alreadyDone: true, toVersion: "c1", fromVersion: "c2" } });
+    expect((await commitsOf(repo.bare)).filter((c) => c.subject.startsWith("Roll back"))).toHaveLength(1);
   });
 
   it("plans from the branch as it is now when someone deployed meanwhile", async () => {
