@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { httpRequest } from "../connectors/http";
 import type { ServiceConfig } from "./service-kind";
+import { checkServiceUrl, httpPolicyOf } from "./service-urls";
 
 export type HealthProbeResult = {
   healthy: boolean;
@@ -16,7 +17,9 @@ export type HealthProbeResult = {
  */
 export async function probeUntilHealthy(config: ServiceConfig, options: { log: (line: string) => void; signal: AbortSignal; progress?: (fraction: number, message: string) => void }): Promise<HealthProbeResult> {
   const { url, consecutiveSuccesses, intervalSeconds, timeoutSeconds } = config.health;
-  const policy = { allowedHosts: config.allowedHosts, allowPrivateNetwork: config.allowPrivateNetwork, retries: 0, timeoutMs: Math.min(10_000, intervalSeconds * 1000 + 5000) };
+  // A URL the policy refuses fails at once, naming the field, instead of failing every probe.
+  checkServiceUrl(config, "health.url", url);
+  const policy = httpPolicyOf(config, { retries: 0, timeoutMs: Math.min(10_000, intervalSeconds * 1000 + 5000) });
   const started = Date.now();
   const deadline = started + timeoutSeconds * 1000;
   const statuses: (number | "error")[] = [];

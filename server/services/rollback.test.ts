@@ -245,6 +245,19 @@ describe(`the rollback runbook (${driver})`, () => {
     expect(everything).not.toContain(deployToken);
   });
 
+  it("fails the rollback naming rollback.url when the deploy system cannot be reached", async () => {
+    await saveTarget(handle.db, systemActor(), {
+      kind: "service",
+      name: "api-down",
+      config: { environment: "staging", rollback: { strategy: "http", url: "http://127.0.0.1:9/rollback" }, health: { url: health.url("/web/health") }, allowedHosts: ["127.0.0.1"], allowPrivateNetwork: true },
+    }, "admin");
+    const { recordRelease } = await import("./record-release");
+    await recordRelease(handle.db, systemActor(), { service: "api-down", version: "1", source: "api", recordedBy: null, deployedAt: new Date(Date.now() - 60_000) });
+    await recordRelease(handle.db, systemActor(), { service: "api-down", version: "2", source: "api", recordedBy: null });
+    const failure = await executeRollback(handle.db, { service: "api-down", release: "previous", reason: "x" }, { runId: randomUUID(), idempotencyKey: "k", log: () => {}, registerSecret: () => {}, signal: new AbortController().signal }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ message: expect.stringMatching(/^rollback\.url: could not reach http:\/\/127\.0\.0\.1:9\/rollback: .*ECONNREFUSED/), details: { fields: { "rollback.url": expect.any(String) } } });
+  });
+
   it("refuses bad input naming the field or step, executes nothing, and records the refusal", async () => {
     const repo = await serviceWithRepo("guarded", [{ version: "g1" }, { version: "g2" }], { url: health.url("/web/health") });
     const { responder } = await people();
@@ -275,6 +288,20 @@ describe(`the rollback runbook (${driver})`, () => {
     await engine.drain();
     const legacyCheck = (await responder.runs.get({ runId: legacy.runId })).steps.find((s) => s.id === "target-release")!;
     expect(legacyCheck).toMatchObject({ status: "failed", error: expect.stringMatching(/^service: .*rollback\.strategy: choose a rollback strategy/) });
+
+    // A health URL on a host the service does not allow: refused before anything is sent.
+    await saveTarget(handle.db, systemActor(), {
+      kind: "service",
+      name: "wrong-host",
+      config: { deployRepository: repo.bare, rollback: { strategy: "git" }, health: { url: "http://localhost:9/health" }, allowedHosts: ["127.0.0.1"], allowPrivateNetwork: true },
+    }, "admin");
+    const wrongHost = await responder.runs.start({ runbookId: "rollback", inputs: { service: "wrong-host", reason: "x" }, requestKey: randomUUID() });
+    await responder.runs.confirm({ runId: wrongHost.runId, stepId: "confirm-bad-release" });
+    await engine.drain();
+    expect((await responder.runs.get({ runId: wrongHost.runId })).steps.find((s) => s.id === "target-release")).toMatchObject({
+      status: "failed",
+      error: "health.url: localhost is not in this target's allowed hosts (127.0.0.1)",
+    });
 
     // An unreachable deploy repository: named as the deployRepository field.
     await saveTarget(handle.db, systemActor(), {

@@ -6,6 +6,7 @@ import { AppError } from "../errors";
 import { readSecretValue } from "../secrets/store";
 import { RELEASE_TRAILER, mergeReleases, recordedReleases, resolveRelease, type Release } from "./releases";
 import { getService, repositoryError, withDeployCommits } from "./service-history";
+import { checkServiceUrl, httpPolicyOf, unreachable } from "./service-urls";
 import type { ServiceConfig } from "./service-kind";
 
 export type RollbackRequest = { service: string; release?: string | null; reason: string };
@@ -52,9 +53,11 @@ async function gitPlanIn(gitDir: string, ref: string, name: string, config: Serv
 export async function planRollback(db: Queryable, request: RollbackRequest, call: GitCall = {}): Promise<RollbackPlan> {
   const { name, config } = await getService(db, request.service);
   const recorded = await recordedReleases(db, name);
+  checkServiceUrl(config, "health.url", config.health.url);
   if (config.rollback.strategy === "git") {
     return withDeployCommits(config, call, (gitDir, commits) => gitPlanIn(gitDir, config.branch, name, config, recorded, commits, request.release, call));
   }
+  checkServiceUrl(config, "rollback.url", config.rollback.url);
   const releases = config.deployRepository ? await withDeployCommits(config, call, async (_dir, commits) => mergeReleases(recorded, commits)) : recorded;
   const to = resolveRelease(name, releases, request.release);
   const { url, method, secretHeader } = config.rollback;
@@ -171,18 +174,18 @@ export async function executeRollback(db: Queryable, request: RollbackRequest, e
     effects.registerSecret(value.value);
     secretHeaders[header] = `${prefix}${value.value}`;
   }
-  const response = await httpRequest(
-    { allowedHosts: config.allowedHosts, allowPrivateNetwork: config.allowPrivateNetwork, retries: 2 },
-    {
-      method: plan.method as "POST" | "PUT",
-      url: plan.url,
-      headers: { "idempotency-key": effects.idempotencyKey },
-      secretHeaders,
-      body: JSON.stringify({ service: name, version: plan.to.version, commit: plan.to.commit, reason: request.reason, idempotencyKey: effects.idempotencyKey }),
-      signal: effects.signal,
-      log: effects.log,
-    },
-  );
+  const response = await httpRequest(httpPolicyOf(config, { retries: 2 }), {
+    method: plan.method as "POST" | "PUT",
+    url: plan.url,
+    headers: { "idempotency-key": effects.idempotencyKey },
+    secretHeaders,
+    body: JSON.stringify({ service: name, version: plan.to.version, commit: plan.to.commit, reason: request.reason, idempotencyKey: effects.idempotencyKey }),
+    signal: effects.signal,
+    log: effects.log,
+  }).catch((error: unknown) => {
+    if (effects.signal.aborted) throw error;
+    throw unreachable("rollback.url", plan.url, error);
+  });
   if (response.status < 200 || response.status >= 300) {
     throw new Error(`The deploy system answered ${response.status} to ${plan.method} ${plan.url}: ${response.body.slice(0, 200)}`);
   }

@@ -28,7 +28,8 @@ export const releaseKnownCheck: CheckDefinition<z.infer<typeof input>> = {
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const field = Object.keys(error.details?.fields ?? {})[0];
-      return { passed: false, summary: field ? `${field}: ${error.message}` : error.message, details: { field: field ?? null } };
+      const summary = field && !error.message.startsWith(`${field}:`) ? `${field}: ${error.message}` : error.message;
+      return { passed: false, summary, details: { field: field ?? null } };
     }
   },
 };
