@@ -5,6 +5,9 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,
+  // `npm test` typechecks the whole project (tsc --noEmit) before anything is built; checking
+  // again inside every build only doubles the wait on a small machine.
+  typescript: { ignoreBuildErrors: true },
 };
 
 module.exports = nextConfig;

@@ -19,7 +19,7 @@ import { loadRunbooks } from "../server/runbooks/load";
 import { E2E_DRIVER, E2E_PORT, INITIAL_ADMIN } from "../e2e/support/config";
 import { quoteIdent, runAdminStatement, uniqueDatabaseName, urlForDatabase } from "../test/support/postgres-admin";
 import { LOG_DIR, rememberSecret } from "../test/support/secrets-used";
-import { TEST_KEYS } from "../test/support/test-keys";
+import { TEST_KEYS, TEST_METRICS_TOKEN } from "../test/support/test-keys";
 
 async function main(): Promise<void> {
   const baseUrl = process.env.TEST_DATABASE_URL;
@@ -33,9 +33,10 @@ async function main(): Promise<void> {
     target = { driver: "pglite", dataDir: path.join(dataDir, "pglite") };
   }
   mkdirSync(LOG_DIR, { recursive: true });
-  // Journeys that check what the console did to its demo environment (a git repository) read it from here.
-  writeFileSync(path.resolve("test-results", `e2e-data-dir-${E2E_DRIVER}.txt`), `${dataDir}\n`);
+  // Journeys that check a real effect on disk (the demo's files) find the console's data directory here.
+  writeFileSync(path.resolve("test-results", `e2e-data-dir-${E2E_DRIVER}.txt`), dataDir);
   rememberSecret(INITIAL_ADMIN.password);
+  rememberSecret(TEST_METRICS_TOKEN);
   await loadEarlierRunbookEdition(target, dataDir);
 
   const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "server/main.ts"], {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
       KEEL_RUNBOOK_DIRS: E2E_RUNBOOK_DIRS,
       KEEL_LOG_FILE: path.join(LOG_DIR, `e2e-server-${E2E_DRIVER}.log`),
       LOG_LEVEL: "debug",
+      KEEL_METRICS_TOKEN: TEST_METRICS_TOKEN,
     },
   });
 

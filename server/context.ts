@@ -1,7 +1,9 @@
 import type { Database } from "@/db/client";
 import type { Actor } from "./audit/actor";
 import type { ResolvedSession } from "./auth/sessions";
+import type { DemoSite } from "./demo/site";
 import type { EngineDeps } from "./engine/dispatch";
+import type { RateLimits } from "./security/rate-limits/rate-limits";
 
 export type RequestInfo = { requestId: string; ip: string | null; userAgent: string | null };
 
@@ -12,6 +14,10 @@ export type Context = {
   request: RequestInfo;
   /** The run engine; null where none runs (the procedures that need it then answer SERVICE_UNAVAILABLE). */
   engine: EngineDeps | null;
+  /** The rate limiters every request is counted against; null only in tests that do not test them. */
+  rateLimits: RateLimits | null;
+  /** Where the demo environment lives; unset: the console's own (tests set theirs). */
+  demoSite?: DemoSite;
 };
 
 export function requestInfoFromHeaders(headers: Headers): RequestInfo {

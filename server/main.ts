@@ -28,6 +28,9 @@ async function main(): Promise<void> {
   const { errorEnvelope, GENERIC_INTERNAL_MESSAGE } = await import("./errors");
   const { loadRunbooks, describeLoadSummary, invalidFileLines } = await import("./runbooks/load");
   const { systemActor } = await import("./audit/actor");
+  const { recordHttpRequest } = await import("./observability/metrics");
+  const { routeLabel } = await import("./observability/route-label");
+  const { refuseBody } = await import("./http/body-limit");
   const log = getLogger();
 
   let handle;
@@ -70,6 +73,23 @@ async function main(): Promise<void> {
     log.error({ err: error }, "loading the runbook files failed; the catalog keeps what it had");
   }
 
+  // Like runbook files: a targets file with problems is reported and changes nothing; the console still starts.
+  try {
+    const { loadTargetsFile } = await import("./targets/load-file");
+    const targetsFile = await loadTargetsFile(handle.db, systemActor(), env.KEEL_TARGETS_FILE);
+    const sync = targetsFile.sync;
+    log.info(
+      { path: targetsFile.path, found: targetsFile.found, applied: targetsFile.applied, created: sync?.created.length, updated: sync?.updated.length, removed: sync?.removed.length, problems: targetsFile.problems.length },
+      targetsFile.found ? "targets file read" : "no targets file (KEEL_TARGETS_FILE); no file targets",
+    );
+    if (targetsFile.problems.length > 0) {
+      const consequence = targetsFile.applied ? "These targets were skipped" : "The targets file did not load (the targets it declared before stay as they were until it is fixed)";
+      process.stderr.write(`\n${consequence}:\n${targetsFile.problems.map((line) => `  ${line}`).join("\n")}\n\n`);
+    }
+  } catch (error) {
+    log.error({ err: error }, "reading the targets file failed; the targets stay as they were");
+  }
+
   if (env.KEEL_DEMO === "on") {
     const { demoRoot, ensureDemoEnvironment } = await import("./demo/environment");
     try {
@@ -96,10 +116,20 @@ async function main(): Promise<void> {
     const { requestId } = prepareRequest(req, res, edge);
     res.on("finish", () => {
       const path = (req.url ?? "").split("?")[0];
-      const entry = { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) };
+      const ms = performance.now() - started;
+      recordHttpRequest(req.method ?? "GET", routeLabel(path ?? "/", res.statusCode), res.statusCode, ms / 1000);
+      const entry = { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms) };
       if (path?.startsWith("/_next/")) log.debug(entry, "request");
       else log.info(entry, "request");
     });
+    const refusal = refuseBody(req, requestId);
+    if (refusal) {
+      res.statusCode = refusal.status;
+      res.setHeader("content-type", "application/json");
+      res.setHeader("connection", "close");
+      res.end(JSON.stringify(refusal.body));
+      return;
+    }
     handleWithNext(req, res).catch((error: unknown) => {
       log.error({ requestId, err: error }, "request failed outside the application");
       if (!res.headersSent) {

@@ -9,6 +9,7 @@ import { requestInfoFromHeaders, type Context } from "./context";
 import { getDb } from "./db";
 import { runningEngine } from "./engine/instance";
 import { appRouter } from "./routers/_app";
+import { getRateLimits } from "./security/rate-limits/process-limits";
 
 /** The same context a tRPC request gets, built from the page request. */
 const createRscContext = cache(
@@ -17,6 +18,7 @@ const createRscContext = cache(
     session: await getCurrentSession(),
     request: requestInfoFromHeaders(await headers()),
     engine: runningEngine()?.deps ?? null,
+    rateLimits: await getRateLimits(),
   }),
 );
 

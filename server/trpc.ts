@@ -1,7 +1,10 @@
 import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { hasRole, type Role } from "@/lib/roles";
+import { DEFAULT_INPUT_LIMITS, findInputLimitViolation, type InputLimits } from "@/lib/validation/input-limits";
 import { actorOf, type Context } from "./context";
+import { AppError } from "./errors";
+import { limitProcedureCall } from "./security/rate-limits/request-limits";
 import { toErrorEnvelope } from "./http/error-response";
 
 /** Every procedure declares who may call it; a test walks the router to make sure. */
@@ -9,6 +12,8 @@ export type ProcedureMeta = {
   access: "public" | Role;
   /** Callable while the user still has to replace a one-time password. */
   allowDuringPasswordChange?: boolean;
+  /** Where this procedure's input may exceed the default limits (a long runbook file, a bulk list). */
+  inputLimits?: Partial<InputLimits>;
 };
 
 const t = initTRPC
@@ -26,11 +31,28 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.meta({ access: "public" });
+/**
+ * Every procedure first holds its raw input to the size limits (strings, arrays, nesting), so an
+ * oversized or deeply nested input is refused with the field named before any schema or
+ * database work happens.
+ */
+const limitedProcedure = t.procedure.use(async ({ getRawInput, meta, next }) => {
+  const violation = findInputLimitViolation(await getRawInput(), { ...DEFAULT_INPUT_LIMITS, ...meta?.inputLimits });
+  if (violation) {
+    const message = `${violation.field} ${violation.message}.`;
+    throw AppError.field(violation.field, message, violation.tooLarge ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST");
+  }
+  return next();
+});
+
+export const publicProcedure = limitedProcedure.meta({ access: "public" }).use(async ({ ctx, type, next }) => {
+  if (ctx.rateLimits) await limitProcedureCall(ctx.rateLimits, { type, userId: null, ip: ctx.request.ip, actor: { userId: null, label: "anonymous", sessionId: null, request: { ip: ctx.request.ip, userAgent: ctx.request.userAgent, requestId: ctx.request.requestId } } });
+  return next();
+});
 
 /** A procedure for signed-in users holding at least `minimum`; hands on a non-null user and actor. */
 export function roleProcedure(minimum: Role) {
-  return t.procedure.meta({ access: minimum }).use(({ ctx, meta, next }) => {
+  return limitedProcedure.meta({ access: minimum }).use(async ({ ctx, meta, type, next }) => {
     if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
     const { user } = ctx.session;
     if (user.mustChangePassword && !meta?.allowDuringPasswordChange) {
@@ -39,7 +61,9 @@ export function roleProcedure(minimum: Role) {
     if (!hasRole(user.role, minimum)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minimum} role; you are a ${user.role}.` });
     }
-    return next({ ctx: { ...ctx, session: ctx.session, user, actor: actorOf(ctx.session, ctx.request) } });
+    const actor = actorOf(ctx.session, ctx.request);
+    if (ctx.rateLimits) await limitProcedureCall(ctx.rateLimits, { type, userId: user.id, ip: ctx.request.ip, actor });
+    return next({ ctx: { ...ctx, session: ctx.session, user, actor } });
   });
 }
 

@@ -11,6 +11,8 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/account", label: "Account", minRole: "viewer", section: "You" },
   { href: "/admin/users", label: "Users", minRole: "admin", section: "Admin" },
   { href: "/admin/api-tokens", label: "API tokens", minRole: "admin", section: "Admin" },
+  { href: "/admin/targets", label: "Targets", minRole: "admin", section: "Admin" },
+  { href: "/admin/secrets", label: "Secrets", minRole: "admin", section: "Admin" },
 ];
 
 export function navFor(role: Role): NavItem[] {

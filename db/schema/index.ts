@@ -7,3 +7,5 @@ export * from "./targets";
 export * from "./settings";
 export * from "./deployments";
 export * from "./api-tokens";
+export * from "./rate-limits";
+export * from "./allowlist";

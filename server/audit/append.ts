@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { auditChainHead, auditEvents, type AuditOutcome } from "@/db/schema";
 import type { Actor } from "./actor";
+import { metrics } from "../observability/metrics";
 import { chainHash, type ChainedRecord } from "./chain";
 import { sanitizeAuditMeta } from "./sanitize";
 
@@ -21,6 +22,7 @@ export type AuditEventInput = {
  * appenders, which keeps the sequence gap-free.
  */
 export async function appendAuditEvent(db: Queryable, actor: Actor, input: AuditEventInput): Promise<{ seq: number; hash: string }> {
+  const stopTimer = metrics().auditAppend.startTimer();
   return db.transaction(async (tx) => {
     const [head] = await tx
       .select({ seq: auditChainHead.seq, hash: auditChainHead.hash })
@@ -54,6 +56,7 @@ export async function appendAuditEvent(db: Queryable, actor: Actor, input: Audit
       .update(auditChainHead)
       .set({ seq: record.seq, hash })
       .where(eq(auditChainHead.id, 1));
+    stopTimer();
     return { seq: record.seq, hash };
   });
 }

@@ -8,6 +8,8 @@ import { getDb } from "../db";
 import { getLogger } from "../observability/logger";
 import { sessionPolicyFromEnv } from "./session-policy";
 import { revokeSession, sessionOwnerActor } from "./sessions";
+import { getRateLimits } from "../security/rate-limits/process-limits";
+import { SIGN_IN_RATE_LIMITED } from "@/lib/auth/sign-in-errors";
 import { signInWithOidc, signInWithPassword } from "./sign-in";
 
 declare module "next-auth" {
@@ -47,7 +49,8 @@ export function getAuthOptions(): NextAuthOptions {
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials): Promise<User | null> {
-        const result = await signInWithPassword(await getDb(), credentials ?? {}, await currentRequestMeta(), policy);
+        const result = await signInWithPassword(await getDb(), credentials ?? {}, await currentRequestMeta(), policy, await getRateLimits());
+        if (!result.ok && result.retryAfterSeconds) throw new Error(`${SIGN_IN_RATE_LIMITED}${result.retryAfterSeconds}`);
         return result.ok ? { id: result.userId, sid: result.sessionId } : null;
       },
     }),

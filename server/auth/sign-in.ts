@@ -7,11 +7,13 @@ import { appendAuditEvent } from "../audit/append";
 import type { Actor } from "../audit/actor";
 import { fingerprintSecret } from "../audit/fingerprint";
 import { spendPasswordCheckTime, verifyPassword } from "./password";
+import type { RateLimits } from "../security/rate-limits/rate-limits";
+import { signInGuard } from "../security/rate-limits/sign-in-guard";
 import { createSession, type SessionPolicy } from "./sessions";
 
-export type SignInResult = { ok: true; userId: string; sessionId: string } | { ok: false };
+export type SignInResult = { ok: true; userId: string; sessionId: string } | { ok: false; retryAfterSeconds?: number };
 
-type FailureReason = "malformed" | "unknown_account" | "no_password" | "wrong_password" | "disabled" | "not_provisioned";
+type FailureReason = "malformed" | "unknown_account" | "no_password" | "wrong_password" | "disabled" | "not_provisioned" | "rate_limited";
 
 /**
  * Email + password sign-in. Every failure looks the same to the caller (no user enumeration) and
@@ -22,28 +24,34 @@ export async function signInWithPassword(
   credentials: { email?: unknown; password?: unknown },
   request: RequestMeta,
   policy: SessionPolicy,
+  limits: RateLimits | null = null,
 ): Promise<SignInResult> {
+  const guard = signInGuard(limits, credentials.email, request);
+  const locked = await guard.locked();
+  if (locked) {
+    await spendPasswordCheckTime(typeof credentials.password === "string" ? credentials.password : "");
+    await recordFailure(db, null, credentials.email, request, "rate_limited");
+    return { ok: false, retryAfterSeconds: locked.retryAfterSeconds };
+  }
+  const failed = async (user: User | null, attempted: unknown, reason: FailureReason): Promise<SignInResult> => {
+    await recordFailure(db, user, attempted, request, reason);
+    const refusal = await guard.failed(user ? { userId: user.id, label: user.email, sessionId: null, request } : systemActorFor(request, "anonymous"));
+    return refusal ? { ok: false, retryAfterSeconds: refusal.retryAfterSeconds } : { ok: false };
+  };
   const parsed = signInInput.safeParse(credentials);
   if (!parsed.success) {
     await spendPasswordCheckTime(typeof credentials.password === "string" ? credentials.password : "");
-    await recordFailure(db, null, credentials.email, request, "malformed");
-    return { ok: false };
+    return failed(null, credentials.email, "malformed");
   }
   const { email, password } = parsed.data;
   const user = await findUserByEmail(db, email);
   if (!user || !user.passwordHash) {
     await spendPasswordCheckTime(password);
-    await recordFailure(db, user ?? null, email, request, user ? "no_password" : "unknown_account");
-    return { ok: false };
+    return failed(user ?? null, email, user ? "no_password" : "unknown_account");
   }
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    await recordFailure(db, user, email, request, "wrong_password");
-    return { ok: false };
-  }
-  if (user.disabledAt) {
-    await recordFailure(db, user, email, request, "disabled");
-    return { ok: false };
-  }
+  if (!(await verifyPassword(password, user.passwordHash))) return failed(user, email, "wrong_password");
+  if (user.disabledAt) return failed(user, email, "disabled");
+  await guard.succeeded();
   return { ok: true, userId: user.id, sessionId: await startSession(db, user, "password", request, policy) };
 }
 

@@ -53,6 +53,10 @@ const envSchema = z.object({
   KEEL_LOG_FILE: z.string().optional(),
   /** Comma-separated directories whose *.yaml files are runbooks, relative to where Keel starts. */
   KEEL_RUNBOOK_DIRS: z.string().default(DEFAULT_RUNBOOK_DIRS.join(",")),
+  /** The targets file, read at every start (relative to where Keel starts); a missing file declares no targets. */
+  KEEL_TARGETS_FILE: z.string().trim().min(1, "must name a file (default runbooks/targets.yaml)").default("runbooks/targets.yaml"),
+  /** Bearer token a Prometheus scraper sends to /api/metrics; unset, metrics are off. */
+  KEEL_METRICS_TOKEN: longSecret.optional(),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "OIDC_AUTO_CREATE_ROLE"> & {

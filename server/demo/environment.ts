@@ -31,7 +31,7 @@ const SETTING = "demo-environment";
 
 export type DemoState = { status: "present"; createdAt: string; parts: string[] } | { status: "removed"; removedAt: string; by: string };
 
-export async function demoState(handle: DatabaseHandle): Promise<DemoState | null> {
+export async function demoState(handle: Pick<DatabaseHandle, "db">): Promise<DemoState | null> {
   return readSetting<DemoState>(handle.db, SETTING);
 }
 

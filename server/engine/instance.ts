@@ -1,4 +1,5 @@
 import type { DatabaseHandle } from "@/db/client";
+import { startAllowlistExpirySweep } from "../allowlist/expiry-sweep";
 import { getLogger } from "../observability/logger";
 import { createBuiltinRegistry } from "./builtins";
 import type { EngineDeps } from "./dispatch";
@@ -26,11 +27,13 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
   sweep();
   const timer = setInterval(sweep, options.sweepEveryMs ?? 5000);
   timer.unref();
+  const stopAllowlistExpiry = startAllowlistExpirySweep(handle.db);
   const engine: RunningEngine = {
     deps,
     queue,
     async stop() {
       clearInterval(timer);
+      stopAllowlistExpiry();
       stopping.abort(new Error("the process is stopping"));
       await queue.stop().catch((error: unknown) => getLogger().error({ err: error }, "stopping the job queue failed"));
       delete (globalThis as GlobalWithEngine)[GLOBAL_KEY];

@@ -8,6 +8,7 @@ import { systemActor } from "../audit/actor";
 import { canonicalJson } from "../audit/canonical-json";
 import { AppError } from "../errors";
 import { notifyRunChanged } from "../live/notify";
+import { recordStepJob } from "../observability/metrics";
 import { getLogger } from "../observability/logger";
 import { renderTemplates, TemplateError } from "../runbooks/templates";
 import type { ActionResult, AnyAction, AnyCheck, StepContext } from "./actions/types";
@@ -151,6 +152,7 @@ async function runEffectfulStep(deps: EngineDeps, job: StepJob, signal: AbortSig
   }
   const safeOutput = output ? (JSON.parse(sink.redact(JSON.stringify(output))) as Record<string, unknown>) : undefined;
   const endedAt = new Date();
+  recordStepJob(phase, ok, (endedAt.getTime() - startedAt.getTime()) / 1000);
   await dispatch(deps, {
     runId: job.runId,
     command: { type: "job_finished", stepId: job.stepId, attempt: job.attempt, phase, ok, output: safeOutput, error },

@@ -57,3 +57,9 @@ export function statusOfFailedCalls(errors: readonly unknown[], callCount: numbe
   if (statuses.size !== 1 || errors.length < callCount) return 207;
   return [...statuses][0];
 }
+
+/** The longest wait any refused call asks for, in seconds: the Retry-After of a 429. */
+export function retryAfterOf(errors: readonly unknown[]): number | null {
+  const waits = errors.map((error) => toErrorEnvelope(error, "").body.error.details?.retryAfterSeconds).filter((s): s is number => typeof s === "number");
+  return waits.length > 0 ? Math.max(...waits) : null;
+}

@@ -1,10 +1,13 @@
 import { createCallerFactory, router } from "../trpc";
 import { accountRouter } from "./account";
 import { apiTokensRouter } from "./api-tokens";
+import { demoRouter } from "./demo";
 import { runsRouter } from "./runs";
 import { runbooksRouter } from "./runbooks";
+import { secretsRouter } from "./secrets";
 import { servicesRouter } from "./services";
 import { sessionRouter } from "./session";
+import { targetsRouter } from "./targets";
 import { usersRouter } from "./users";
 
 /** Every domain router, registered by hand. */
@@ -16,6 +19,9 @@ export const appRouter = router({
   runbooks: runbooksRouter,
   apiTokens: apiTokensRouter,
   services: servicesRouter,
+  targets: targetsRouter,
+  secrets: secretsRouter,
+  demo: demoRouter,
 });
 
 export type AppRouter = typeof appRouter;

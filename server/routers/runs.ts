@@ -17,6 +17,7 @@ import { readOutput } from "../engine/output-sink";
 import { startRun } from "../engine/start-run";
 import { AppError } from "../errors";
 import { getRunView, listRuns, runHistory } from "../runs/view";
+import { limitHighRiskStep } from "../security/rate-limits/request-limits";
 import { refOptions } from "../targets/catalog";
 import { leadProcedure, protectedProcedure, responderProcedure, router } from "../trpc";
 
@@ -54,7 +55,10 @@ export const runsRouter = router({
     return command(ctx, input.runId, (actor) => ({ type: "confirm", stepId: input.stepId, actor, evidence }), { patch: { evidence } });
   }),
 
-  execute: responderProcedure.input(stepRefInput).mutation(({ ctx, input }) => command(ctx, input.runId, (actor) => ({ type: "execute", stepId: input.stepId, actor }))),
+  execute: responderProcedure.input(stepRefInput).mutation(async ({ ctx, input }) => {
+    await limitHighRiskStep(ctx.rateLimits, ctx.engine, input.runId, input.stepId, ctx.actor);
+    return command(ctx, input.runId, (actor) => ({ type: "execute", stepId: input.stepId, actor }));
+  }),
 
   approve: responderProcedure.input(decideApprovalInput).mutation(({ ctx, input }) =>
     command(ctx, input.runId, (actor) => ({ type: "approve", stepId: input.stepId, actor, bindingHash: input.bindingHash }), {
@@ -69,9 +73,10 @@ export const runsRouter = router({
     }),
   ),
 
-  retry: responderProcedure.input(stepRefInput).mutation(({ ctx, input }) =>
-    command(ctx, input.runId, (actor) => ({ type: "retry", stepId: input.stepId, actor }), { voidReason: "the step was retried", patch: { error: null } }),
-  ),
+  retry: responderProcedure.input(stepRefInput).mutation(async ({ ctx, input }) => {
+    await limitHighRiskStep(ctx.rateLimits, ctx.engine, input.runId, input.stepId, ctx.actor);
+    return command(ctx, input.runId, (actor) => ({ type: "retry", stepId: input.stepId, actor }), { voidReason: "the step was retried", patch: { error: null } });
+  }),
 
   skip: leadProcedure.input(skipStepInput).mutation(({ ctx, input }) =>
     command(ctx, input.runId, (actor) => ({ type: "skip", stepId: input.stepId, actor, reason: input.reason }), { patch: { skipReason: input.reason } }),

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { createBuiltinRegistry } from "../engine/builtins";
 import { checkRunbookDirectories } from "./check-command";
 
-const yamlFilesIn = (directory: string) => readdirSync(directory).filter((name) => /\.ya?ml$/.test(name)).length;
+// Runbook files as the loader finds them: YAML files, except the targets file and its example.
+const yamlFilesIn = (directory: string) => readdirSync(directory).filter((name) => /\.ya?ml$/i.test(name) && !/^targets(\.example)?\.ya?ml$/i.test(name)).length;
 const check = (directories: string[]) => checkRunbookDirectories({ root: process.cwd(), directories, registry: createBuiltinRegistry() });
 
 describe("runbooks:check", () => {

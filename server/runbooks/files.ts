@@ -15,6 +15,8 @@ export type RunbookSourceFile = {
 export type RunbookSourceFiles = { files: RunbookSourceFile[]; missingDirectories: string[] };
 
 const RUNBOOK_FILE = /\.ya?ml$/i;
+/** The targets file (KEEL_TARGETS_FILE's default) and its commented example live beside the runbooks but are not runbooks. */
+const TARGETS_FILE = /^targets(\.example)?\.ya?ml$/i;
 
 /**
  * Every *.yaml / *.yml file directly inside each directory, in a stable order (directories as
@@ -33,7 +35,7 @@ export async function readRunbookFiles(root: string, directories: string[]): Pro
       missingDirectories.push(directory);
       continue;
     }
-    const names = entries.filter((entry) => entry.isFile() && RUNBOOK_FILE.test(entry.name)).map((entry) => entry.name);
+    const names = entries.filter((entry) => entry.isFile() && RUNBOOK_FILE.test(entry.name) && !TARGETS_FILE.test(entry.name)).map((entry) => entry.name);
     for (const name of names.sort()) {
       const absolute = path.join(absoluteDirectory, name);
       const relative = path.relative(root, absolute).split(path.sep).join("/");

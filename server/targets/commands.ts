@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { targets, type TargetSource } from "@/db/schema";
 import { appendAuditEvent } from "../audit/append";
+import { canonicalJson } from "../audit/canonical-json";
 import type { Actor } from "../audit/actor";
 import { AppError } from "../errors";
 import { targetKind } from "./kinds";
@@ -22,16 +23,19 @@ export function validateTarget(entry: TargetEntry): { ok: true; config: Record<s
   return { ok: false, fields };
 }
 
+export type SaveOutcome = "created" | "updated" | "unchanged";
+
 /** Adds or replaces a target, with an audit row; a target from another source is not overwritten. */
-export async function saveTarget(db: Queryable, actor: Actor, entry: TargetEntry, source: TargetSource): Promise<void> {
+export async function saveTarget(db: Queryable, actor: Actor, entry: TargetEntry, source: TargetSource): Promise<SaveOutcome> {
   const checked = validateTarget(entry);
   if (!checked.ok) throw new AppError("BAD_REQUEST", `The ${entry.kind} "${entry.name}" is not valid.`, { fields: checked.fields });
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [existing] = await tx.select().from(targets).where(and(eq(targets.kind, entry.kind), eq(targets.name, entry.name)));
     if (existing && existing.source !== source) {
-      throw AppError.field("name", `A ${entry.kind} named "${entry.name}" already comes from ${existing.source === "file" ? "the targets file" : existing.source === "demo" ? "the demo environment" : "the admin page"}.`, "CONFLICT");
+      throw AppError.field("name", `A ${entry.kind} named "${entry.name}" already comes from ${describeSource(existing.source)}, and only there can it be changed.`, "CONFLICT");
     }
-    if (existing && JSON.stringify(existing.config) === JSON.stringify(checked.config) && existing.description === (entry.description ?? "")) return;
+    // jsonb gives keys back in its own order, so compare canonical forms (else every start would "update").
+    if (existing && canonicalJson(existing.config) === canonicalJson(checked.config) && existing.description === (entry.description ?? "")) return "unchanged";
     await tx
       .insert(targets)
       .values({ kind: entry.kind, name: entry.name, description: entry.description ?? "", config: checked.config, source })
@@ -41,9 +45,14 @@ export async function saveTarget(db: Queryable, actor: Actor, entry: TargetEntry
       outcome: "success",
       entityType: "target",
       entityId: `${entry.kind}:${entry.name}`,
-      meta: { kind: entry.kind, name: entry.name, source, config: checked.config },
+      meta: { kind: entry.kind, name: entry.name, source, config: checked.config, ...(existing ? { previousConfig: existing.config } : {}) },
     });
+    return existing ? "updated" : "created";
   });
+}
+
+export function describeSource(source: TargetSource): string {
+  return source === "file" ? "the targets file" : source === "demo" ? "the demo environment" : "the admin page";
 }
 
 export async function removeTarget(db: Queryable, actor: Actor, kind: string, name: string, source?: TargetSource): Promise<boolean> {
@@ -57,10 +66,27 @@ export async function removeTarget(db: Queryable, actor: Actor, kind: string, na
   });
 }
 
-/** Makes the file-sourced targets exactly those of the targets file. */
-export async function syncFileTargets(db: Queryable, actor: Actor, entries: TargetEntry[]): Promise<void> {
-  for (const entry of entries) await saveTarget(db, actor, entry, "file");
+export type SyncSummary = { created: string[]; updated: string[]; removed: string[]; unchanged: string[]; conflicts: string[] };
+
+/**
+ * Makes the file-sourced targets exactly those of the targets file. An entry whose name is
+ * already taken by an admin or demo target is skipped and reported (the other one stays).
+ */
+export async function syncFileTargets(db: Queryable, actor: Actor, entries: TargetEntry[]): Promise<SyncSummary> {
+  const summary: SyncSummary = { created: [], updated: [], removed: [], unchanged: [], conflicts: [] };
+  for (const entry of entries) {
+    const id = `${entry.kind}:${entry.name}`;
+    try {
+      summary[await saveTarget(db, actor, entry, "file")].push(id);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== "CONFLICT") throw error;
+      summary.conflicts.push(`${entry.kind} "${entry.name}": ${error.message}`);
+    }
+  }
   const keep = entries.map((e) => `${e.kind}:${e.name}`);
   const stale = await db.select({ kind: targets.kind, name: targets.name }).from(targets).where(eq(targets.source, "file"));
-  for (const row of stale) if (!keep.includes(`${row.kind}:${row.name}`)) await removeTarget(db, actor, row.kind, row.name, "file");
+  for (const row of stale) {
+    if (!keep.includes(`${row.kind}:${row.name}`) && (await removeTarget(db, actor, row.kind, row.name, "file"))) summary.removed.push(`${row.kind}:${row.name}`);
+  }
+  return summary;
 }

@@ -4,3 +4,6 @@ export const TEST_KEYS = {
   AUDIT_HMAC_KEY: "test-audit-hmac-key-0123456789abcdefghijklmnopqrstuvwxyz",
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
 };
+
+/** The e2e console's metrics scrape token (test-only). */
+export const TEST_METRICS_TOKEN = "test-metrics-token-0123456789abcdefghijklmnop";

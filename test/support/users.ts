@@ -45,7 +45,7 @@ export function requestInfo() {
 }
 
 export function anonymousContext(db: Database): Context {
-  return { db, session: null, request: requestInfo(), engine: null };
+  return { db, session: null, request: requestInfo(), engine: null, rateLimits: null };
 }
 
 /** A tRPC context for `user`, backed by a real session row. */
@@ -53,7 +53,7 @@ export async function contextFor(db: Database, user: User, engine: Context["engi
   const sessionId = await createSession(db, { userId: user.id, method: "password", ip: "203.0.113.7", userAgent: "vitest", policy: TEST_SESSION_POLICY });
   const session = await resolveSession(db, sessionId, TEST_SESSION_POLICY);
   if (!session) throw new Error("session did not resolve");
-  return { db, session, request: requestInfo(), engine };
+  return { db, session, request: requestInfo(), engine, rateLimits: null };
 }
 
 export async function callerAs(db: Database, user: User, engine: Context["engine"] = null) {

@@ -1,6 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
@@ -28,7 +29,7 @@ export function SignInForm({ callbackUrl, initialError, oidc }: Props) {
         redirect: false,
       });
       if (!result || result.error) {
-        setError("Invalid email or password.");
+        setError(signInErrorMessage(result?.error ?? ""));
         return;
       }
       router.replace(callbackUrl);

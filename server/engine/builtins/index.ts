@@ -1,3 +1,6 @@
+import { addAllowlistEntryAction } from "../../allowlist/actions/add-entry";
+import { classifyRangeCheck } from "../../allowlist/actions/classify-range";
+import { removeAllowlistEntryAction } from "../../allowlist/actions/remove-entry";
 import { StepRegistry } from "../registry";
 import { auditChainCheck } from "./audit-chain-check";
 import { deployRollbackAction } from "./deploy-rollback";
@@ -14,5 +17,8 @@ export function createBuiltinRegistry(): StepRegistry {
     .registerAction(deployRollbackAction)
     .registerAction(recordReleaseAction)
     .registerCheck(releaseKnownCheck)
-    .registerCheck(serviceHealthyCheck);
+    .registerCheck(serviceHealthyCheck)
+    .registerCheck(classifyRangeCheck)
+    .registerAction(addAllowlistEntryAction)
+    .registerAction(removeAllowlistEntryAction);
 }

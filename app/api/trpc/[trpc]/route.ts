@@ -3,10 +3,11 @@ import { getCurrentSession } from "@/server/auth/current-session";
 import { requestInfoFromHeaders } from "@/server/context";
 import { getDb } from "@/server/db";
 import { runningEngine } from "@/server/engine/instance";
-import { errorResponse, statusOfFailedCalls } from "@/server/http/error-response";
+import { errorResponse, retryAfterOf, statusOfFailedCalls } from "@/server/http/error-response";
 import { assertSameOrigin } from "@/server/http/same-origin";
 import { getLogger } from "@/server/observability/logger";
 import { appRouter } from "@/server/routers/_app";
+import { getRateLimits } from "@/server/security/rate-limits/process-limits";
 
 export const dynamic = "force-dynamic";
 
@@ -21,11 +22,13 @@ async function handler(req: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: async () => ({ db: await getDb(), session: await getCurrentSession(), request, engine: runningEngine()?.deps ?? null }),
-    responseMeta: ({ errors, info }) => ({
-      status: statusOfFailedCalls(errors, info?.calls.length ?? 1),
-      headers: new Headers({ "cache-control": "no-store" }),
-    }),
+    createContext: async () => ({ db: await getDb(), session: await getCurrentSession(), request, engine: runningEngine()?.deps ?? null, rateLimits: await getRateLimits() }),
+    responseMeta: ({ errors, info }) => {
+      const headers = new Headers({ "cache-control": "no-store" });
+      const retryAfter = retryAfterOf(errors);
+      if (retryAfter) headers.set("retry-after", String(retryAfter));
+      return { status: statusOfFailedCalls(errors, info?.calls.length ?? 1), headers };
+    },
     onError({ error, path, type }) {
       const log = getLogger().child({ requestId: request.requestId, path, type, code: error.code });
       if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error }, "procedure failed");

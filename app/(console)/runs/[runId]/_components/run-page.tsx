@@ -36,30 +36,33 @@ export function RunPage({ runId, viewer }: { runId: string; viewer: { id: string
   const view = run.data;
   const current = view.steps.find((s) => s.id === view.currentStepId) ?? null;
   const upcoming = current ? view.steps.filter((s) => s.position > current.position && s.status === "pending") : [];
+  const hasAside = upcoming.length > 0 || view.inputs.length > 0 || view.locks.keys.length > 0;
 
   return (
     <div className="stack run-page">
       <RunHeader run={view} live={connected} viewer={viewer} />
       <StatusBanner run={view} current={current} viewer={viewer} />
-      <div className="run-layout">
+      <div className={hasAside ? "run-layout" : "run-layout no-aside"}>
         <div className="stack">
           {current ? <CurrentStep run={view} step={current} outputTick={outputTick} /> : null}
           <StepList run={view} outputTick={outputTick} />
           <RunHistory runId={runId} />
         </div>
-        <aside className="stack">
-          {upcoming.length > 0 ? (
-            <section className="card">
-              <h2>Next</h2>
-              <ol className="step-outline">
-                {upcoming.map((step) => (
-                  <li key={step.id}>{step.title}</li>
-                ))}
-              </ol>
-            </section>
-          ) : null}
-          <RunInputs run={view} />
-        </aside>
+        {hasAside ? (
+          <aside className="stack">
+            {upcoming.length > 0 ? (
+              <section className="card">
+                <h2>Next</h2>
+                <ol className="step-outline">
+                  {upcoming.map((step) => (
+                    <li key={step.id}>{step.title}</li>
+                  ))}
+                </ol>
+              </section>
+            ) : null}
+            <RunInputs run={view} />
+          </aside>
+        ) : null}
       </div>
     </div>
   );

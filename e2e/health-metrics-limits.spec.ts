@@ -1,0 +1,63 @@
+import { expect, test } from "@playwright/test";
+import { TEST_METRICS_TOKEN } from "../test/support/test-keys";
+
+test("the health check reports each part, without a session", async ({ playwright, baseURL }) => {
+  const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const response = await anonymous.get("/api/healthz");
+  expect(response.status()).toBe(200);
+  const body = (await response.json()) as { status: string; failed: string[]; parts: Record<string, { ok: boolean; detail: string }> };
+  expect(body.status).toBe("ok");
+  expect(body.failed).toEqual([]);
+  expect(Object.keys(body.parts).sort()).toEqual(["database", "jobQueue", "migrations"]);
+  expect(body.parts.jobQueue!.ok).toBe(true);
+  await anonymous.dispose();
+});
+
+test("metrics answer only with the scrape token, in Prometheus text", async ({ request }) => {
+  const refused = await request.get("/api/metrics");
+  expect(refused.status()).toBe(401);
+  expect(await refused.json()).toMatchObject({ error: { code: "UNAUTHORIZED", requestId: expect.any(String) } });
+
+  const scraped = await request.get("/api/metrics", { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+  expect(scraped.status()).toBe(200);
+  expect(scraped.headers()["content-type"]).toMatch(/^text\/plain/);
+  const text = await scraped.text();
+  expect(text).toMatch(/^keel_http_requests_total\{route="\/api\/healthz",method="GET",status="200"\} \d+$/m);
+  expect(text).toContain("keel_audit_append_duration_seconds_bucket");
+  expect(text).toMatch(/^keel_job_queue_depth \d+$/m);
+  expect(text).toContain("keel_process_resident_memory_bytes");
+});
+
+test("a body over 1 MB is refused at the edge with 413 in the envelope", async ({ request }) => {
+  const response = await request.post("/api/trpc/runs.start", { data: { runbookId: "x", inputs: { note: "n".repeat(1100 * 1024) }, requestKey: "k" } });
+  expect(response.status()).toBe(413);
+  expect(await response.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE", message: expect.stringContaining("the limit is 1 MB"), requestId: expect.any(String) } });
+});
+
+test("a string over 256 KB is refused naming the field", async ({ request }) => {
+  const response = await request.post("/api/trpc/runs.start", { data: { runbookId: "verify-audit-trail", inputs: { note: "n".repeat(300 * 1024) }, requestKey: "k" } });
+  expect(response.status()).toBe(413);
+  expect(await response.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE", details: { fields: { "inputs.note": expect.stringContaining("the limit is 256 KB") } } } });
+});
+
+test("the main pages carry the security headers and work under their own CSP", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  for (const path of ["/", "/runbooks", "/runs", "/account", "/admin/users"]) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(200);
+    const headers = response!.headers();
+    expect(headers["content-security-policy"], path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
+    expect(headers["content-security-policy"], path).not.toContain("unsafe-inline");
+    expect(headers["x-content-type-options"], path).toBe("nosniff");
+    expect(headers["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
+    expect(headers["permissions-policy"], path).toContain("camera=()");
+    expect(headers["strict-transport-security"], path).toContain("max-age=");
+    await expect(page.getByRole("navigation").first()).toBeVisible();
+  }
+  expect(problems).toEqual([]);
+});
