@@ -52,6 +52,9 @@ async function main(): Promise<void> {
     else say(`Created the first administrator ${admin.email} with the password from KEEL_INITIAL_ADMIN_PASSWORD.`);
   }
 
+  const { ensureSigningKey } = await import("./api-tokens/signing-key");
+  if ((await ensureSigningKey(handle.db)) === "created") log.info("created the API token signing key (managed secret keel-api-token-signing-key)");
+
   const { startEngine } = await import("./engine/instance");
   const engine = await startEngine(handle, { workers: Number(process.env.KEEL_WORKERS ?? 4) });
   log.info({ actions: engine.deps.registry.actionNames(), checks: engine.deps.registry.checkNames() }, "run engine started");

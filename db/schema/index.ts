@@ -5,5 +5,7 @@ export * from "./runs";
 export * from "./secrets";
 export * from "./targets";
 export * from "./settings";
+export * from "./deployments";
+export * from "./api-tokens";
 export * from "./rate-limits";
 export * from "./allowlist";

@@ -1,3 +1,4 @@
+import { demoWebPart } from "./demo-web";
 import { allowlistDemoPart } from "../allowlist/demo-part";
 import { demoApiKeyPart } from "./demo-api-key";
 import { demoShopPart } from "./demo-shop";
@@ -7,4 +8,4 @@ import type { DemoPart } from "./environment";
  * The demo environment's parts, in the order they are built (each module adds itself here).
  * Removed in reverse order.
  */
-export const DEMO_PARTS: DemoPart[] = [allowlistDemoPart, demoApiKeyPart, demoShopPart];
+export const DEMO_PARTS: DemoPart[] = [allowlistDemoPart, demoApiKeyPart, demoShopPart, demoWebPart];

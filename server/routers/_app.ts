@@ -1,9 +1,11 @@
 import { createCallerFactory, router } from "../trpc";
 import { accountRouter } from "./account";
+import { apiTokensRouter } from "./api-tokens";
 import { demoRouter } from "./demo";
 import { runsRouter } from "./runs";
 import { runbooksRouter } from "./runbooks";
 import { secretsRouter } from "./secrets";
+import { servicesRouter } from "./services";
 import { sessionRouter } from "./session";
 import { targetsRouter } from "./targets";
 import { usersRouter } from "./users";
@@ -15,6 +17,8 @@ export const appRouter = router({
   users: usersRouter,
   runs: runsRouter,
   runbooks: runbooksRouter,
+  apiTokens: apiTokensRouter,
+  services: servicesRouter,
   targets: targetsRouter,
   secrets: secretsRouter,
   demo: demoRouter,

@@ -4,7 +4,11 @@ import { removeAllowlistEntryAction } from "../../allowlist/actions/remove-entry
 import { backupCreateAction, backupListCheck, backupRestoreAction, backupVerifyCheck, databaseHealthCheck, recoveryTimeCheck } from "../../backups/steps";
 import { StepRegistry } from "../registry";
 import { auditChainCheck } from "./audit-chain-check";
+import { deployRollbackAction } from "./deploy-rollback";
+import { recordReleaseAction } from "./record-release-action";
+import { releaseKnownCheck } from "./release-known-check";
 import { registerSecretRotation } from "./secrets";
+import { serviceHealthyCheck } from "./service-healthy-check";
 import { waitAction } from "./wait-action";
 
 /** The actions and checks every Keel has. */
@@ -21,6 +25,10 @@ export function createBuiltinRegistry(): StepRegistry {
       .registerCheck(backupListCheck)
       .registerCheck(backupVerifyCheck)
       .registerCheck(databaseHealthCheck)
-      .registerCheck(recoveryTimeCheck),
+      .registerCheck(recoveryTimeCheck)
+      .registerAction(deployRollbackAction)
+      .registerAction(recordReleaseAction)
+      .registerCheck(releaseKnownCheck)
+      .registerCheck(serviceHealthyCheck),
   );
 }

@@ -41,7 +41,10 @@ function TargetFormFields({ mode, kinds, initial, onSaved, onCancel }: { mode: T
   const kind = kinds.find((k) => k.kind === values.kind);
   const section = useRef<HTMLElement>(null);
   // On a phone the Edit button can be far below the form: bring the form into view.
-  useEffect(() => section.current?.scrollIntoView({ block: "start" }), []);
+  // Braces: an effect returns its cleanup, and scrollIntoView may return a value React would call.
+  useEffect(() => {
+    section.current?.scrollIntoView({ block: "start" });
+  }, []);
   const save = useMutation(
     trpc.targets.save.mutationOptions({
       onSuccess: (result, input) => onSaved(result.outcome === "unchanged" ? `${input.name} was already like this; nothing changed.` : `${input.name} ${result.outcome === "created" ? "added" : "saved"}.`),

@@ -1,0 +1,74 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Field, fieldAria } from "@/app/_components/field";
+import { FormError } from "@/app/_components/form-error";
+import { API_TOKEN_SCOPES } from "@/db/schema/api-tokens";
+import { API_TOKEN_SCOPE_DESCRIPTIONS, createApiTokenInput } from "@/lib/schemas/api-tokens";
+import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
+import { useTRPC } from "@/lib/trpc/client";
+import { fieldErrorsOf } from "@/lib/validation/field-errors";
+
+export function CreateTokenForm({ onCreated, onCancel }: { onCreated: (name: string, token: string) => void; onCancel: () => void }) {
+  const trpc = useTRPC();
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [error, setError] = useState<ClientErrorInfo | null>(null);
+  const create = useMutation(
+    trpc.apiTokens.create.mutationOptions({
+      onSuccess: (result, variables) => onCreated(variables.name, result.token),
+      onError: (cause) => {
+        const info = readClientError(cause);
+        setFields(info.fields);
+        setError(Object.keys(info.fields).length > 0 ? null : info);
+      },
+    }),
+  );
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const parsed = createApiTokenInput.safeParse({ name: form.get("name"), scopes: form.getAll("scopes") });
+    if (!parsed.success) {
+      setFields(fieldErrorsOf(parsed.error));
+      return;
+    }
+    setFields({});
+    setError(null);
+    create.mutate(parsed.data);
+  }
+
+  return (
+    <section className="card" aria-labelledby="create-token-title">
+      <h2 id="create-token-title">Create an API token</h2>
+      <form className="form" onSubmit={onSubmit} noValidate>
+        <FormError error={error} />
+        <Field id="name" label="Name" error={fields.name} hint="What uses it, so you know what breaks when you revoke it.">
+          <input {...fieldAria("name", fields.name)} type="text" autoComplete="off" placeholder="CI: web deploy pipeline" />
+        </Field>
+        <fieldset className="field">
+          <legend>Scopes</legend>
+          {API_TOKEN_SCOPES.map((scope) => (
+            <label key={scope} className="row">
+              <input type="checkbox" name="scopes" value={scope} defaultChecked />
+              <code>{scope}</code> <span className="muted small">{API_TOKEN_SCOPE_DESCRIPTIONS[scope]}</span>
+            </label>
+          ))}
+          {fields.scopes ? (
+            <span className="field-error" role="alert">
+              {fields.scopes}
+            </span>
+          ) : null}
+        </fieldset>
+        <div className="row">
+          <button className="button" type="submit" disabled={create.isPending}>
+            {create.isPending ? "Creating…" : "Create token"}
+          </button>
+          <button className="button secondary" type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { users } from "./users";
+
+export const API_TOKEN_SCOPES = ["deployments:write"] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+
+/**
+ * Tokens for machines (CI pipelines) calling Keel's REST API. Only the SHA-256 of a token's
+ * secret part is stored; the token itself is shown once, when it is created.
+ */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    scopes: jsonb("scopes").$type<ApiTokenScope[]>().notNull(),
+    /** hex SHA-256 of the secret part. */
+    secretHash: text("secret_hash").notNull(),
+    /** HMAC fingerprint of the whole token: how the audit trail names it. */
+    fingerprint: text("fingerprint").notNull(),
+    /** Version of keel-api-token-signing-key that signed it (informational). */
+    signingKeyVersion: integer("signing_key_version").notNull(),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: uuid("revoked_by").references(() => users.id),
+  },
+  (t) => [index("api_tokens_created_idx").on(t.createdAt)],
+);
+
+export type ApiToken = typeof apiTokens.$inferSelect;

@@ -1,0 +1,59 @@
+import { eq } from "drizzle-orm";
+import { ZodError } from "zod";
+import type { Database } from "@/db/client";
+import { apiTokens } from "@/db/schema";
+import { recordDeploymentInput } from "@/lib/schemas/deployments";
+import { authenticateApiToken } from "../api-tokens/authenticate";
+import { requestInfoFromHeaders } from "../context";
+import { AppError } from "../errors";
+import { errorResponse } from "../http/error-response";
+import { getLogger } from "../observability/logger";
+import { recordRelease } from "../services/record-release";
+import { getService } from "../services/service-history";
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+async function readJson(req: Request): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("PARSE_ERROR", "The request body is not valid JSON.");
+  }
+}
+
+/**
+ * POST /api/v1/deployments: a CI pipeline records that it deployed a release of a service.
+ * Needs a token with the deployments:write scope; answers 201 with the release as stored.
+ */
+export async function recordDeploymentEndpoint(req: Request, db: Database): Promise<Response> {
+  const request = requestInfoFromHeaders(req.headers);
+  try {
+    const { token, actor } = await authenticateApiToken(db, req.headers, request, "deployments:write", "/api/v1/deployments");
+    const parsed = recordDeploymentInput.safeParse(await readJson(req));
+    if (!parsed.success) throw parsed.error;
+    const body = parsed.data;
+    await getService(db, body.service).catch((error: unknown) => {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === "NOT_FOUND") throw AppError.field("service", error.message);
+      // A service whose rollback settings are broken still has a release history: record it.
+    });
+    const { deployment } = await recordRelease(
+      db,
+      actor,
+      { service: body.service, version: body.version, commit: body.commit?.toLowerCase() ?? null, description: body.description, deployedAt: body.deployedAt ? new Date(body.deployedAt) : undefined, source: "api", recordedBy: token.id },
+      { recordedVia: `api-pat:${token.id}`, tokenFingerprint: token.fingerprint },
+      async (tx) => {
+        await tx.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, token.id));
+      },
+    );
+    const { id, service, version, commit, description, deployedAt, source } = deployment;
+    return Response.json({ deployment: { id, service, version, commit, description, deployedAt: deployedAt.toISOString(), source } }, { status: 201, headers: { "cache-control": "no-store" } });
+  } catch (error) {
+    if (!(error instanceof AppError) && !(error instanceof ZodError)) getLogger().error({ requestId: request.requestId, err: error }, "recording a deployment failed");
+    return errorResponse(error, request.requestId);
+  }
+}
