@@ -41,13 +41,15 @@ test("a string over 256 KB is refused naming the field", async ({ request }) => 
 });
 
 test("the main pages carry the security headers and work under their own CSP", async ({ page }) => {
-  // Every CSP violation the browser reports on these pages.
+  // Every CSP violation the browser reports on these pages, and anything the pages throw.
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
     document.addEventListener("securitypolicyviolation", (event) => seen.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`));
   });
   const violations: string[] = [];
+  // A page error here is most often a hydration mismatch: the server's HTML and the browser's first render differ.
+  page.on("pageerror", (error) => violations.push(`page error: ${error.message}`));
   for (const path of ["/", "/runbooks", "/runs", "/account", "/admin/users"]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(200);

@@ -28,10 +28,14 @@ export const getQueryClient = cache(makeQueryClient);
 /** For prefetching in server components: `prefetch(trpc.users.list.queryOptions())`. */
 export const trpc = createTRPCOptionsProxy({ ctx: createRscContext, router: appRouter, queryClient: getQueryClient });
 
-/** Starts a query on the server without waiting; the page streams and the browser picks it up. */
+/**
+ * Runs a query on the server before the page renders, so that the server's HTML and the browser's
+ * first render show the same data. (Streaming a query still pending lets the two renders see
+ * different states: a hydration mismatch.) Await it; start several with Promise.all.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any procedure's options
-export function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(options: T): void {
-  void getQueryClient().prefetchQuery(options);
+export async function prefetch<T extends ReturnType<TRPCQueryOptions<any>>>(options: T): Promise<void> {
+  await getQueryClient().prefetchQuery(options);
 }
 
 export function HydrateClient({ children }: { children: ReactNode }) {

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Home" };
 
 export default async function HomePage() {
   const session = await requireSession();
-  prefetch(trpc.account.activity.queryOptions());
+  await prefetch(trpc.account.activity.queryOptions());
   return (
     <>
       <div className="page-header">

@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
   const session = await requireSession();
-  prefetch(trpc.account.sessions.queryOptions());
+  await prefetch(trpc.account.sessions.queryOptions());
   return (
     <>
       <div className="page-header">

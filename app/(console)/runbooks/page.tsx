@@ -10,8 +10,8 @@ export const metadata: Metadata = { title: "Runbooks" };
 export default async function RunbooksPage() {
   const session = await requireSession();
   const isAdmin = hasRole(session.user.role, "admin");
-  prefetch(trpc.runbooks.list.queryOptions());
-  if (isAdmin) prefetch(trpc.runbooks.fileProblems.queryOptions());
+  await prefetch(trpc.runbooks.list.queryOptions());
+  if (isAdmin) await prefetch(trpc.runbooks.fileProblems.queryOptions());
   return (
     <HydrateClient>
       <div className="page-header">

@@ -12,7 +12,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   await requireSession();
   const requested = (await searchParams).filter;
   const filter: Filter = RUN_FILTERS.includes(requested as Filter) ? (requested as Filter) : "active";
-  prefetch(trpc.runs.list.queryOptions({ filter }));
+  await prefetch(trpc.runs.list.queryOptions({ filter }));
   return (
     <HydrateClient>
       <RunsList filter={filter} />

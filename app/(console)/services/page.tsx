@@ -7,7 +7,7 @@ export const metadata: Metadata = { title: "Services" };
 
 export default async function ServicesPage() {
   await requireSession();
-  prefetch(trpc.services.list.queryOptions());
+  await prefetch(trpc.services.list.queryOptions());
   return (
     <HydrateClient>
       <ServicesList />

@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "API tokens" };
 export default async function ApiTokensPage() {
   const session = await requireSession();
   if (!hasRole(session.user.role, "admin")) return <Forbidden needed="admin" current={session.user.role} />;
-  prefetch(trpc.apiTokens.list.queryOptions());
+  await prefetch(trpc.apiTokens.list.queryOptions());
   return (
     <HydrateClient>
       <ApiTokensAdmin />

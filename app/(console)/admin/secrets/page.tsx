@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Secrets" };
 export default async function SecretsPage() {
   const session = await requireSession();
   if (!hasRole(session.user.role, "admin")) return <Forbidden needed="admin" current={session.user.role} />;
-  prefetch(trpc.secrets.list.queryOptions());
+  await prefetch(trpc.secrets.list.queryOptions());
   return (
     <HydrateClient>
       <SecretsAdmin />

@@ -12,10 +12,12 @@ export const metadata: Metadata = { title: "Targets" };
 export default async function TargetsPage() {
   const session = await requireSession();
   if (!hasRole(session.user.role, "admin")) return <Forbidden needed="admin" current={session.user.role} />;
-  prefetch(trpc.targets.list.queryOptions());
-  prefetch(trpc.targets.kinds.queryOptions());
-  prefetch(trpc.targets.fileStatus.queryOptions());
-  prefetch(trpc.demo.status.queryOptions());
+  await Promise.all([
+    prefetch(trpc.targets.list.queryOptions()),
+    prefetch(trpc.targets.kinds.queryOptions()),
+    prefetch(trpc.targets.fileStatus.queryOptions()),
+    prefetch(trpc.demo.status.queryOptions()),
+  ]);
   return (
     <HydrateClient>
       <TargetsAdmin banner={<TargetsFileBanner />} demoPanel={<DemoPanel />} />

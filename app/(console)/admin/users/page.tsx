@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Users" };
 export default async function UsersPage() {
   const session = await requireSession();
   if (!hasRole(session.user.role, "admin")) return <Forbidden needed="admin" current={session.user.role} />;
-  prefetch(trpc.users.list.queryOptions());
+  await prefetch(trpc.users.list.queryOptions());
   return (
     <HydrateClient>
       <UsersAdmin currentUserId={session.user.id} />

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Runbook" };
 export default async function RunbookPage({ params }: { params: Promise<{ id: string }> }) {
   const session = await requireSession();
   const { id: runbookId } = await params;
-  prefetch(trpc.runbooks.get.queryOptions({ runbookId }));
+  await prefetch(trpc.runbooks.get.queryOptions({ runbookId }));
   return (
     <HydrateClient>
       <RunbookDetail runbookId={runbookId} canStart={hasRole(session.user.role, "responder")} />

@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: "Release history" };
 export default async function ServicePage({ params }: { params: Promise<{ name: string }> }) {
   await requireSession();
   const { name } = await params;
-  prefetch(trpc.services.releases.queryOptions({ service: name }));
+  await prefetch(trpc.services.releases.queryOptions({ service: name }));
   return (
     <HydrateClient>
       <ReleaseHistory service={name} />
