@@ -11,6 +11,7 @@ import { secretAad } from "../secrets/store";
 import { encryptSecret } from "../security/encryption";
 import { fingerprintSecret } from "../audit/fingerprint";
 import { saveTarget } from "../targets/commands";
+import { RateLimits } from "../security/rate-limits/rate-limits";
 import { ensureSigningKey, SIGNING_KEY_SECRET } from "./signing-key";
 
 let handle: TestDatabase;
@@ -52,7 +53,7 @@ async function newToken(name = "CI: web"): Promise<{ token: string; tokenId: str
 function post(body: unknown, token?: string | null, raw?: string) {
   const headers: Record<string, string> = { "content-type": "application/json", "x-request-id": "req-test-1", "x-keel-client-ip": "198.51.100.9" };
   if (token) headers.authorization = `Bearer ${token}`;
-  return recordDeploymentEndpoint(new Request("http://keel.test/api/v1/deployments", { method: "POST", headers, body: raw ?? JSON.stringify(body) }), handle.db);
+  return recordDeploymentEndpoint(new Request("http://keel.test/api/v1/deployments", { method: "POST", headers, body: raw ?? JSON.stringify(body) }), handle.db, null);
 }
 
 async function refusals() {
@@ -162,5 +163,18 @@ describe(`API tokens and POST /api/v1/deployments (${driver})`, () => {
     await expect(lead.apiTokens.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(lead.apiTokens.create({ name: "x", scopes: ["deployments:write"] })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect((await admin()).apiTokens.create({ name: "", scopes: [] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("holds each token to 120 calls a minute: the next gets 429 with Retry-After in the envelope, and records nothing", async () => {
+    const { token, tokenId } = await newToken("CI: busy pipeline");
+    const limits = new RateLimits({ handle, db: handle.db, isAllowlisted: async () => false });
+    for (let i = 0; i < 120; i++) await limits.consume("api_token", tokenId, systemActor());
+    const before = (await handle.db.select().from(deployments)).length;
+    const headers = { "content-type": "application/json", "x-request-id": "req-limited", "x-keel-client-ip": "198.51.100.77", authorization: `Bearer ${token}` };
+    const response = await recordDeploymentEndpoint(new Request("http://keel.test/api/v1/deployments", { method: "POST", headers, body: JSON.stringify({ service: "web", version: "v9.9.9" }) }), handle.db, limits);
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await response.json()).toMatchObject({ error: { code: "TOO_MANY_REQUESTS", message: expect.stringContaining("120 API calls a minute per token"), requestId: "req-limited" } });
+    expect((await handle.db.select().from(deployments)).length).toBe(before);
   });
 });

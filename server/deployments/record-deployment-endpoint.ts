@@ -6,7 +6,8 @@ import { recordDeploymentInput } from "@/lib/schemas/deployments";
 import { authenticateApiToken } from "../api-tokens/authenticate";
 import { requestInfoFromHeaders } from "../context";
 import { AppError } from "../errors";
-import { errorResponse } from "../http/error-response";
+import { errorResponse, retryAfterOf } from "../http/error-response";
+import type { RateLimits } from "../security/rate-limits/rate-limits";
 import { getLogger } from "../observability/logger";
 import { recordRelease } from "../services/record-release";
 import { getService } from "../services/service-history";
@@ -29,10 +30,14 @@ async function readJson(req: Request): Promise<unknown> {
  * POST /api/v1/deployments: a CI pipeline records that it deployed a release of a service.
  * Needs a token with the deployments:write scope; answers 201 with the release as stored.
  */
-export async function recordDeploymentEndpoint(req: Request, db: Database): Promise<Response> {
+export async function recordDeploymentEndpoint(req: Request, db: Database, limits: RateLimits | null): Promise<Response> {
   const request = requestInfoFromHeaders(req.headers);
   try {
+    // Per address before the token is looked at (guessing tokens costs requests), per token after.
+    const anonymous = { userId: null, label: "api", sessionId: null, request: { ip: request.ip, userAgent: request.userAgent, requestId: request.requestId } };
+    if (limits && request.ip) await limits.consume("request_ip", request.ip, anonymous);
     const { token, actor } = await authenticateApiToken(db, req.headers, request, "deployments:write", "/api/v1/deployments");
+    if (limits) await limits.consume("api_token", token.id, actor);
     const parsed = recordDeploymentInput.safeParse(await readJson(req));
     if (!parsed.success) throw parsed.error;
     const body = parsed.data;
@@ -54,6 +59,7 @@ export async function recordDeploymentEndpoint(req: Request, db: Database): Prom
     return Response.json({ deployment: { id, service, version, commit, description, deployedAt: deployedAt.toISOString(), source } }, { status: 201, headers: { "cache-control": "no-store" } });
   } catch (error) {
     if (!(error instanceof AppError) && !(error instanceof ZodError)) getLogger().error({ requestId: request.requestId, err: error }, "recording a deployment failed");
-    return errorResponse(error, request.requestId);
+    const retryAfter = retryAfterOf([error]);
+    return errorResponse(error, request.requestId, retryAfter ? { "retry-after": String(retryAfter) } : undefined);
   }
 }
