@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { incidents } from "./incidents";
 import { runbookVersions, runbooks } from "./runbooks";
 import { users } from "./users";
 
@@ -61,7 +62,8 @@ export const runs = pgTable(
       .references(() => users.id),
     /** The browser form's one-time key: submitting twice starts one run. */
     requestKey: text("request_key").notNull(),
-    incidentId: uuid("incident_id"),
+    /** The incident this run was started inside, if any (it must be unresolved then). */
+    incidentId: uuid("incident_id").references(() => incidents.id),
     /** Lock keys this run holds or waits for. */
     lockKeys: text("lock_keys").array().notNull().default(sql`'{}'::text[]`),
     /** Bumped on every change; the live stream uses it to resume. */

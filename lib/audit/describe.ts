@@ -1,3 +1,5 @@
+import { describeIncidentEvent } from "@/lib/incidents/describe";
+
 /** Plain-language descriptions of audit events, for every timeline and history view. */
 type Described = { eventType: string; outcome: string; actorLabel: string; eventMeta: Record<string, unknown> };
 
@@ -41,7 +43,7 @@ export function describeAuditEvent(event: Described): string {
     case "runbook.load_failed":
       return `Runbook file ${str("file")} did not load (${String(m.problemCount)} problem${m.problemCount === 1 ? "" : "s"})`;
     default:
-      return describeRunEvent(event.eventType, m, str) ?? event.eventType.replaceAll(".", " ").replaceAll("_", " ");
+      return describeRunEvent(event.eventType, m, str) ?? describeIncidentEvent(event.eventType, m) ?? event.eventType.replaceAll(".", " ").replaceAll("_", " ");
   }
 }
 

@@ -8,6 +8,7 @@ import type { Actor } from "../audit/actor";
 import { canonicalJson } from "../audit/canonical-json";
 import { fingerprintSecret } from "../audit/fingerprint";
 import { AppError } from "../errors";
+import { attachRunToIncident } from "../incidents/commands";
 import { notifyRunChanged } from "../live/notify";
 import { renderTemplates } from "../runbooks/templates";
 import { encryptSecret } from "../security/encryption";
@@ -72,6 +73,7 @@ export async function startRun(deps: EngineDeps, starter: Actor & { userId: stri
   let outcome;
   try {
     outcome = await deps.db.transaction(async (tx) => {
+      if (input.incidentId) await attachRunToIncident(tx, input.incidentId);
       const [row] = await tx
         .insert(runs)
         .values({

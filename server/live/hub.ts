@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from "@/db/client";
 import { beforeDatabaseClose, getDatabaseHandle } from "../db";
 import { getLogger, type Logger } from "../observability/logger";
-import { decodeLiveEvent, POSTGRES_LIVE_CHANNELS, type LiveEvent } from "./live-event";
+import { decodeLiveEvent, liveEventTopic, POSTGRES_LIVE_CHANNELS, type LiveEvent } from "./live-event";
 import { listenOnPglite } from "./pglite-listener";
 import { PostgresListener, type ReconnectBackoff } from "./postgres-listener";
 
@@ -45,7 +45,7 @@ export class LiveHub {
     await stopListening?.();
   }
 
-  /** Calls `listener` with each event about `runId`; returns the way to stop. */
+  /** Calls `listener` with each event about `runId` (or another topic, see liveEventTopic); returns the way to stop. */
   subscribe(runId: string, listener: LiveListener): () => void {
     const subscription = { listener };
     let forRun = this.subscribers.get(runId);
@@ -98,7 +98,7 @@ export class LiveHub {
       this.log.warn({ channel, payloadBytes: payload === undefined ? 0 : Buffer.byteLength(payload) }, "ignored a malformed live notification");
       return;
     }
-    const forRun = this.subscribers.get(event.runId);
+    const forRun = this.subscribers.get(liveEventTopic(event));
     if (!forRun) return;
     for (const { listener } of [...forRun]) this.callSafely(() => listener(event));
   }

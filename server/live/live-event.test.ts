@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeLiveEvent, encodeLiveEvent, type LiveEvent } from "./live-event";
+import { decodeLiveEvent, encodeLiveEvent, liveEventTopic, type LiveEvent } from "./live-event";
 
 const runId = "0b6f2d3e-5c8a-4f1e-9d2b-7a6c5e4f3a21";
 
@@ -7,6 +7,7 @@ describe("live event payloads", () => {
   it.each<LiveEvent>([
     { channel: "run_changed", runId, version: 7 },
     { channel: "run_output", runId, stepId: "restore-db", attempt: 2, lastLineNo: 130 },
+    { channel: "incident_changed", incidentId: runId, version: 3 },
   ])("round-trip through their channel: %j", (event) => {
     const { channel, payload } = encodeLiveEvent(event);
     expect(decodeLiveEvent(channel, payload)).toEqual(event);
@@ -18,6 +19,11 @@ describe("live event payloads", () => {
       channel: "keel_run_output",
       payload: `{"runId":"${runId}","stepId":"restore","attempt":1,"lastLineNo":3}`,
     });
+  });
+
+  it("gives an incident's changes a topic of their own in the hub", () => {
+    expect(liveEventTopic({ channel: "incident_changed", incidentId: runId, version: 1 })).toBe(`incident:${runId}`);
+    expect(liveEventTopic({ channel: "run_changed", runId, version: 1 })).toBe(runId);
   });
 
   it("drops whatever else an event object carries", () => {
@@ -37,6 +43,8 @@ describe("live event payloads", () => {
     ["keel_run_changed", "null"],
     ["keel_run_changed", `{"runId":"${runId}"}`],
     ["keel_run_output", `{"runId":"${runId}","version":1}`],
+    ["keel_incident_changed", `{"runId":"${runId}","version":1}`],
+    ["keel_incident_changed", `{"incidentId":"not-a-uuid","version":1}`],
     ["another_channel", `{"runId":"${runId}","version":1}`],
   ])("decodes %s %j as nothing", (channel, payload) => {
     expect(decodeLiveEvent(channel, payload)).toBeNull();

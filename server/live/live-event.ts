@@ -7,12 +7,15 @@ import { z } from "zod";
  */
 export type LiveEvent =
   | { channel: "run_changed"; runId: string; version: number }
-  | { channel: "run_output"; runId: string; stepId: string; attempt: number; lastLineNo: number };
+  | { channel: "run_output"; runId: string; stepId: string; attempt: number; lastLineNo: number }
+  /** Something about an incident changed (status, roles, notes, follow-ups, a run attached). */
+  | { channel: "incident_changed"; incidentId: string; version: number };
 
 /** Postgres channel names, one per kind of event. */
 export const LIVE_CHANNELS = {
   run_changed: "keel_run_changed",
   run_output: "keel_run_output",
+  incident_changed: "keel_incident_changed",
 } as const satisfies Record<LiveEvent["channel"], string>;
 
 export const POSTGRES_LIVE_CHANNELS = Object.values(LIVE_CHANNELS);
@@ -23,6 +26,17 @@ const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 const runChangedPayload = z.strictObject({ runId: z.uuid(), version: count });
 const runOutputPayload = z.strictObject({ runId: z.uuid(), stepId: stepIdToken, attempt: count, lastLineNo: count });
+const incidentChangedPayload = z.strictObject({ incidentId: z.uuid(), version: count });
+
+/** Who listens for an event in the hub: a run's id, or an incident's topic. */
+export function liveEventTopic(event: LiveEvent): string {
+  return event.channel === "incident_changed" ? incidentTopic(event.incidentId) : event.runId;
+}
+
+/** The hub topic of an incident's own changes (run ids are UUIDs, so they never collide). */
+export function incidentTopic(incidentId: string): string {
+  return `incident:${incidentId}`;
+}
 
 /**
  * The channel and JSON payload for an event. Throws on a malformed event: sent anyway, every
@@ -31,6 +45,9 @@ const runOutputPayload = z.strictObject({ runId: z.uuid(), stepId: stepIdToken, 
 export function encodeLiveEvent(event: LiveEvent): { channel: string; payload: string } {
   if (event.channel === "run_changed") {
     return { channel: LIVE_CHANNELS.run_changed, payload: JSON.stringify(runChangedPayload.parse({ runId: event.runId, version: event.version })) };
+  }
+  if (event.channel === "incident_changed") {
+    return { channel: LIVE_CHANNELS.incident_changed, payload: JSON.stringify(incidentChangedPayload.parse({ incidentId: event.incidentId, version: event.version })) };
   }
   const { runId, stepId, attempt, lastLineNo } = event;
   return { channel: LIVE_CHANNELS.run_output, payload: JSON.stringify(runOutputPayload.parse({ runId, stepId, attempt, lastLineNo })) };
@@ -52,6 +69,10 @@ export function decodeLiveEvent(channel: string, payload: string | undefined): L
   if (channel === LIVE_CHANNELS.run_output) {
     const parsed = runOutputPayload.safeParse(json);
     return parsed.success ? { channel: "run_output", ...parsed.data } : null;
+  }
+  if (channel === LIVE_CHANNELS.incident_changed) {
+    const parsed = incidentChangedPayload.safeParse(json);
+    return parsed.success ? { channel: "incident_changed", ...parsed.data } : null;
   }
   return null;
 }

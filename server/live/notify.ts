@@ -17,6 +17,11 @@ export async function notifyRunOutput(db: Queryable, event: { runId: string; ste
   await sendLiveEvent(db, { channel: "run_output", ...event });
 }
 
+/** Tells every app instance that an incident changed (its timeline may have new entries). */
+export async function notifyIncidentChanged(db: Queryable, incidentId: string, version: number): Promise<void> {
+  await sendLiveEvent(db, { channel: "incident_changed", incidentId, version });
+}
+
 async function sendLiveEvent(db: Queryable, event: LiveEvent): Promise<void> {
   const { channel, payload } = encodeLiveEvent(event);
   await db.execute(sql`select pg_notify(${channel}, ${payload})`);

@@ -59,7 +59,7 @@ export function createRunEventStream(options: RunEventStreamOptions): ReadableSt
           // Older than what the page was already told (it arrived while the sync read the database).
           if (sentVersion !== null && event.version <= sentVersion) return;
           sendVersion(event.version);
-        } else {
+        } else if (event.channel === "run_output") {
           const data: OutputEventData = { stepId: event.stepId, attempt: event.attempt, lastLineNo: event.lastLineNo };
           write(sseEvent(RUN_EVENT.output, data));
         }

@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "../trpc";
 import { accountRouter } from "./account";
 import { apiTokensRouter } from "./api-tokens";
 import { demoRouter } from "./demo";
+import { incidentsRouter } from "./incidents";
 import { runsRouter } from "./runs";
 import { runbooksRouter } from "./runbooks";
 import { secretsRouter } from "./secrets";
@@ -22,6 +23,7 @@ export const appRouter = router({
   targets: targetsRouter,
   secrets: secretsRouter,
   demo: demoRouter,
+  incidents: incidentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

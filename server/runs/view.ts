@@ -7,6 +7,7 @@ import type { SessionUser } from "../auth/sessions";
 import { holdersOf } from "../engine/locks";
 import { currentStepIndex, validApprovals } from "../engine/machine/transition";
 import { loadRun, toMachineRun, type StoredRun } from "../engine/run-state";
+import { incidentLinkOf } from "../incidents/queries";
 import { displayText } from "./display-text";
 
 const SKIPPABLE = new Set(["waiting_operator", "waiting_approval", "failed", "interrupted", "planning"]);
@@ -95,6 +96,7 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
     createdAt: stored.row.createdAt,
     endedAt: stored.row.endedAt,
     incidentId: stored.row.incidentId,
+    incident: await incidentLinkOf(db, stored.row.incidentId),
     abortReason: stored.row.abortReason,
     inputs: describeInputs(stored),
     locks: { keys: stored.row.lockKeys, waitingBehind: lockHolders },

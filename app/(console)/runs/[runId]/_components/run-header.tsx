@@ -17,6 +17,14 @@ export function RunHeader({ run, live, viewer }: { run: RunView; live: boolean; 
         <div>
           <p className="small">
             <Link href="/runs">← Runs</Link>
+            {run.incident ? (
+              <>
+                {" · "}
+                <Link href={`/incidents/${run.incident.id}`} data-testid="run-incident-link">
+                  Inside incident {run.incident.number}: {run.incident.title}
+                </Link>
+              </>
+            ) : null}
           </p>
           <h1>
             Run {run.number}: {run.runbook.title}
