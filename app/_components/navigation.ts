@@ -7,6 +7,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/", label: "Home", minRole: "viewer", section: "Console" },
   { href: "/runbooks", label: "Runbooks", minRole: "viewer", section: "Console" },
   { href: "/runs", label: "Runs", minRole: "viewer", section: "Console" },
+  { href: "/incidents", label: "Incidents", minRole: "viewer", section: "Console" },
   { href: "/services", label: "Services", minRole: "viewer", section: "Console" },
   { href: "/account", label: "Account", minRole: "viewer", section: "You" },
   { href: "/admin/users", label: "Users", minRole: "admin", section: "Admin" },

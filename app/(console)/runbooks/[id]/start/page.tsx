@@ -3,18 +3,23 @@ import { notFound } from "next/navigation";
 import { Forbidden } from "@/app/_components/forbidden";
 import { hasRole } from "@/lib/roles";
 import { requireSession } from "@/server/auth/require-session";
+import { z } from "zod";
 import { getDb } from "@/server/db";
+import { incidentLinkOf } from "@/server/incidents/queries";
 import { getStartableRunbook } from "@/server/runs/startable-runbook";
 import { refOptions } from "@/server/targets/catalog";
 import { StartRunForm } from "./start-run-form";
 
 export const metadata: Metadata = { title: "Start a run" };
 
-export default async function StartRunPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function StartRunPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireSession();
   if (!hasRole(session.user.role, "responder")) return <Forbidden needed="responder" current={session.user.role} />;
   const db = await getDb();
   const runbook = await getStartableRunbook(db, (await params).id);
   if (!runbook) notFound();
-  return <StartRunForm runbook={runbook} refOptions={await refOptions(db)} />;
+  // Opened from an incident's suggestions: the run is started inside it (the server checks it is still open).
+  const requested = (await searchParams).incident;
+  const incident = typeof requested === "string" && z.uuid().safeParse(requested).success ? await incidentLinkOf(db, requested) : null;
+  return <StartRunForm runbook={runbook} refOptions={await refOptions(db)} incident={incident} />;
 }

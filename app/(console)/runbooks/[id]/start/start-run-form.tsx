@@ -16,7 +16,9 @@ import { InputField } from "./input-field";
 const KIND_LABELS = { manual: "You do", check: "Keel checks", action: "Keel changes", approval: "Approval" } as const;
 
 /** The start form, generated from the runbook's inputs and validated with the server's schema. */
-export function StartRunForm({ runbook, refOptions }: { runbook: StartableRunbook; refOptions: RefOptions }) {
+export type StartInsideIncident = { id: string; number: number; title: string; status: string } | null;
+
+export function StartRunForm({ runbook, refOptions, incident = null }: { runbook: StartableRunbook; refOptions: RefOptions; incident?: StartInsideIncident }) {
   const trpc = useTRPC();
   const router = useRouter();
   // One key per form: a double click or a retried request starts one run, not two.
@@ -28,7 +30,7 @@ export function StartRunForm({ runbook, refOptions }: { runbook: StartableRunboo
       onSuccess: (run) => router.push(`/runs/${run.runId}`),
       onError: (cause) => {
         const info = readClientError(cause);
-        const inputFields = Object.fromEntries(Object.entries(info.fields).map(([key, message]) => [key.replace(/^inputs\./, ""), message]));
+        const inputFields = Object.fromEntries(Object.entries(info.fields).filter(([key]) => key !== "incidentId").map(([key, message]) => [key.replace(/^inputs\./, ""), message]));
         setFields(inputFields);
         setError(Object.keys(inputFields).length > 0 ? null : info);
       },
@@ -48,7 +50,7 @@ export function StartRunForm({ runbook, refOptions }: { runbook: StartableRunboo
     }
     setFields({});
     setError(null);
-    start.mutate({ runbookId: runbook.id, inputs: values, requestKey });
+    start.mutate({ runbookId: runbook.id, inputs: values, requestKey, incidentId: incident?.id ?? null });
   }
 
   return (
@@ -56,7 +58,7 @@ export function StartRunForm({ runbook, refOptions }: { runbook: StartableRunboo
       <div className="page-header">
         <div>
           <p className="small">
-            <Link href={`/runbooks/${runbook.id}`}>← {runbook.title}</Link>
+            {incident ? <Link href={`/incidents/${incident.id}`}>← Incident {incident.number}: {incident.title}</Link> : <Link href={`/runbooks/${runbook.id}`}>← {runbook.title}</Link>}
           </p>
           <h1>Start: {runbook.title}</h1>
           <p>{runbook.summary}</p>
@@ -68,6 +70,11 @@ export function StartRunForm({ runbook, refOptions }: { runbook: StartableRunboo
           <h2>Inputs</h2>
           <form className="form" onSubmit={onSubmit} noValidate>
             <FormError error={error} />
+            {incident ? (
+              <p className="alert info" data-testid="start-inside-incident">
+                This run is part of <strong>Incident {incident.number}: {incident.title}</strong>: its steps appear on the incident&apos;s timeline.
+              </p>
+            ) : null}
             {runbook.inputs.length === 0 ? <p className="muted">This runbook needs no inputs.</p> : null}
             {runbook.inputs.map((input) => (
               <InputField key={input.name} input={input} error={fields[input.name]} options={input.type === "ref" ? (refOptions[input.target] ?? []) : undefined} />

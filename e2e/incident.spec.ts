@@ -1,0 +1,112 @@
+import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+import { newPerson } from "./support/people";
+import { trpcCall } from "./support/session";
+
+/**
+ * Issue "Incidents": a responder declares an incident, starts a suggested runbook from it, sees
+ * the run's steps join the incident's timeline live, adds and pins a note, resolves the incident
+ * with a summary and downloads the postmortem draft.
+ */
+test("a responder runs an incident from declaration to postmortem", async ({ browser, page: admin }) => {
+  const responder = await newPerson(browser, admin.request, "responder", "Ines Oncall");
+  const r = responder.page;
+  const title = `Audit trail looks wrong ${Date.now()}`;
+
+  // Declare it: severities say what they mean; services come from what Keel knows.
+  await r.goto("/incidents");
+  await r.getByRole("link", { name: "Declare an incident" }).click();
+  await expect(r.getByRole("heading", { name: "Declare an incident" })).toBeVisible();
+  await expect(r.getByText("Critical: customer-facing outage or data loss, all hands")).toBeVisible();
+  await r.getByRole("button", { name: "Declare the incident" }).click();
+  await expect(r.getByText("Say in a few words what is wrong")).toBeVisible();
+  await r.getByLabel("What is wrong").fill(title);
+  await r.getByRole("radio", { name: /SEV2/ }).check();
+  await r.getByRole("checkbox", { name: "keel", exact: true }).check();
+  await r.getByLabel("Tags (optional)").fill("audit, security");
+  await r.getByRole("button", { name: "Declare the incident" }).click();
+  await expect(r).toHaveURL(/\/incidents\/[0-9a-f-]{36}$/);
+  const incidentUrl = r.url();
+  await expect(r.getByRole("heading", { name: new RegExp(`Incident \\d+: ${title}`) })).toBeVisible();
+  await expect(r.getByTestId("incident-status")).toHaveText("Investigating");
+  await expect(r.getByTestId("role-commander")).toContainText("Ines Oncall");
+  await expect(r.getByTestId("live-indicator")).toHaveText("Live");
+
+  // The audit-trail runbook is suggested (service keel, tag audit); starting it opens its form inside the incident.
+  const suggested = r.getByRole("list", { name: "Suggested runbooks" });
+  await expect(suggested.getByTestId("suggested-runbook").first()).toContainText("Verify the audit trail");
+  await suggested.getByRole("link", { name: "Start Verify the audit trail" }).click();
+  await expect(r.getByTestId("start-inside-incident")).toContainText(title);
+  await r.getByRole("button", { name: "Start the run" }).click();
+  await expect(r).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  const runId = r.url().split("/").at(-1)!;
+  await r.getByTestId("run-incident-link").click();
+  await expect(r).toHaveURL(incidentUrl);
+  await expect(r.getByTestId("live-indicator")).toHaveText("Live");
+
+  const timeline = r.getByRole("list", { name: "Incident timeline" });
+  await expect(timeline).toContainText(/Run \d+: Started run \d+ of verify-audit-trail/);
+  // The chain check runs by itself and lands on the timeline.
+  await expect(timeline).toContainText("chain succeeded", { timeout: 30_000 });
+  await expect(timeline).not.toContainText("Marked failed-sign-ins done");
+
+  // Someone finishes the manual step elsewhere (here: over the API); this page is not reloaded.
+  await r.evaluate(() => Object.assign(window, { keptAcrossUpdates: true }));
+  const confirmed = await trpcCall(responder.context.request, "runs.confirm", { runId, stepId: "failed-sign-ins", note: "Reviewed the last 7 days: nothing unusual." }, "mutation");
+  expect(confirmed.status).toBe(200);
+  await expect(timeline).toContainText("Marked failed-sign-ins done");
+  await expect(timeline).toContainText("Run finished");
+  await expect(r.getByRole("list", { name: "Runs in this incident" }).getByTestId("run-status")).toHaveText("Succeeded");
+  expect(await r.evaluate(() => (window as unknown as { keptAcrossUpdates?: boolean }).keptAcrossUpdates)).toBe(true);
+
+  // A note, then pinned: it shows at the top.
+  await r.getByLabel("Add a note").fill("Chain verified end to end; no password guessing seen.");
+  await r.getByRole("button", { name: "Add note" }).click();
+  const note = timeline.getByTestId("timeline-entry").filter({ hasText: "Chain verified end to end" });
+  await expect(note).toBeVisible();
+  await note.getByRole("button", { name: "Pin" }).click();
+  await expect(r.getByRole("list", { name: "Pinned notes" })).toContainText("Chain verified end to end");
+  await expect(note.getByRole("button", { name: "Unpin" })).toBeVisible();
+
+  // Resolving needs a summary.
+  await r.getByLabel("Move to").selectOption("resolved");
+  await r.getByRole("button", { name: "Resolve the incident" }).click();
+  await expect(r.getByText(/Write a summary to resolve/)).toBeVisible();
+  await expect(r.getByTestId("incident-status")).toHaveText("Investigating");
+  await r.getByLabel("Summary").fill("False alarm: the audit chain verifies and the failed sign-ins were a mistyped password.");
+  await r.getByLabel("Impact (optional)").fill("None for customers.");
+  await r.getByRole("button", { name: "Resolve the incident" }).click();
+  await expect(r.getByTestId("incident-status")).toHaveText("Resolved");
+  await expect(r.getByTestId("incident-summary")).toContainText("False alarm");
+  await expect(r.getByLabel("Add a note")).toHaveCount(0);
+
+  // Follow-ups are written after the fact, so they are welcome on a resolved incident.
+  await r.getByLabel("Follow-up").fill("Alert on repeated failed sign-ins from one address");
+  await r.getByRole("button", { name: "Add follow-up" }).click();
+  await expect(r.getByRole("list", { name: "Follow-ups" })).toContainText("Alert on repeated failed sign-ins");
+
+  await r.getByRole("button", { name: "Show draft" }).click();
+  await expect(r.getByTestId("postmortem-preview")).toContainText("Actions taken");
+  await r.screenshot({ path: "test-results/incident-page.png", fullPage: true });
+
+  // The draft downloads as Markdown, with what happened in it.
+  const [download] = await Promise.all([r.waitForEvent("download"), r.getByRole("link", { name: "Download (.md)" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^incident-\d+-postmortem\.md$/);
+  const markdown = readFileSync((await download.path())!, "utf8");
+  expect(markdown).toContain(`# Postmortem draft: Incident`);
+  expect(markdown).toContain(title);
+  expect(markdown).toMatch(/## Summary\n\nFalse alarm: the audit chain verifies/);
+  expect(markdown).toMatch(/## Impact\n\nNone for customers\./);
+  expect(markdown).toContain("**Pinned note:** Chain verified end to end; no password guessing seen.");
+  expect(markdown).toMatch(/- \*\*Run \d+: Verify the audit trail\*\* \(`verify-audit-trail`\), started .*: Succeeded at /);
+  expect(markdown).toContain("  - Review recent failed sign-ins: Done");
+  expect(markdown).toContain("- [ ] Alert on repeated failed sign-ins from one address (owner: Ines Oncall (");
+
+  // The incident list shows it resolved; the home page's card no longer lists it as active.
+  await r.goto("/incidents?status=resolved");
+  await expect(r.getByRole("table", { name: "Incidents" })).toContainText(title);
+  await r.goto("/");
+  await expect(r.getByRole("heading", { name: "Active incidents" })).toBeVisible();
+  await expect(r.getByRole("region", { name: "Active incidents" })).not.toContainText(title);
+  await responder.context.close();
+});
