@@ -60,7 +60,7 @@ test("a responder runs an incident from declaration to postmortem", async ({ bro
   expect(await r.evaluate(() => (window as unknown as { keptAcrossUpdates?: boolean }).keptAcrossUpdates)).toBe(true);
 
   // A note, then pinned: it shows at the top.
-  await r.getByLabel("Add a note").fill("Chain verified end to end; no password guessing seen.");
+  await r.getByRole("textbox", { name: "Add a note" }).fill("Chain verified end to end; no password guessing seen.");
   await r.getByRole("button", { name: "Add note" }).click();
   const note = timeline.getByTestId("timeline-entry").filter({ hasText: "Chain verified end to end" });
   await expect(note).toBeVisible();
@@ -78,10 +78,10 @@ test("a responder runs an incident from declaration to postmortem", async ({ bro
   await r.getByRole("button", { name: "Resolve the incident" }).click();
   await expect(r.getByTestId("incident-status")).toHaveText("Resolved");
   await expect(r.getByTestId("incident-summary")).toContainText("False alarm");
-  await expect(r.getByLabel("Add a note")).toHaveCount(0);
+  await expect(r.getByRole("textbox", { name: "Add a note" })).toHaveCount(0);
 
   // Follow-ups are written after the fact, so they are welcome on a resolved incident.
-  await r.getByLabel("Follow-up").fill("Alert on repeated failed sign-ins from one address");
+  await r.getByLabel("Follow-up", { exact: true }).fill("Alert on repeated failed sign-ins from one address");
   await r.getByRole("button", { name: "Add follow-up" }).click();
   await expect(r.getByRole("list", { name: "Follow-ups" })).toContainText("Alert on repeated failed sign-ins");
 

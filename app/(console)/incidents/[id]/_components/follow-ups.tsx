@@ -43,7 +43,7 @@ export function FollowUps({ incident }: { incident: IncidentView }) {
         ))}
       </ul>
       {incident.can.addFollowUp ? (
-        <form className="form" onSubmit={onSubmit} noValidate aria-label="Add a follow-up">
+        <form className="form" onSubmit={onSubmit} noValidate>
           <FormError error={form.error} />
           <Field id="follow-up-text" label="Follow-up" error={form.fields.text}>
             <input {...fieldAria("follow-up-text", form.fields.text)} type="text" autoComplete="off" />

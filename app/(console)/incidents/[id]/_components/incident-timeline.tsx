@@ -104,7 +104,7 @@ function NoteForm({ incidentId }: { incidentId: string }) {
   }
 
   return (
-    <form className="form" onSubmit={onSubmit} noValidate aria-label="Add a note">
+    <form className="form" onSubmit={onSubmit} noValidate>
       <FormError error={form.error} />
       <Field id="note-body" label="Add a note" error={form.fields.body} hint="What you see, what you tried, what you decided. Notes are never changed: an edit adds a new version.">
         <textarea {...fieldAria("note-body", form.fields.body)} rows={2} />
