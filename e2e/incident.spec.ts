@@ -20,6 +20,7 @@ test("a responder runs an incident from declaration to postmortem", async ({ bro
   await expect(r.getByText("Critical: customer-facing outage or data loss, all hands")).toBeVisible();
   await r.getByRole("button", { name: "Declare the incident" }).click();
   await expect(r.getByText("Say in a few words what is wrong")).toBeVisible();
+  await r.screenshot({ path: "test-results/incident-declare-form.png", fullPage: true });
   await r.getByLabel("What is wrong").fill(title);
   await r.getByRole("radio", { name: /SEV2/ }).check();
   await r.getByRole("checkbox", { name: "keel", exact: true }).check();
@@ -48,6 +49,7 @@ test("a responder runs an incident from declaration to postmortem", async ({ bro
   await expect(timeline).toContainText(/Run \d+: Started run \d+ of verify-audit-trail/);
   // The chain check runs by itself and lands on the timeline.
   await expect(timeline).toContainText("chain succeeded", { timeout: 30_000 });
+  await r.screenshot({ path: "test-results/incident-page-active.png", fullPage: true });
   await expect(timeline).not.toContainText("Marked failed-sign-ins done");
 
   // Someone finishes the manual step elsewhere (here: over the API); this page is not reloaded.
@@ -105,8 +107,10 @@ test("a responder runs an incident from declaration to postmortem", async ({ bro
   // The incident list shows it resolved; the home page's card no longer lists it as active.
   await r.goto("/incidents?status=resolved");
   await expect(r.getByRole("table", { name: "Incidents" })).toContainText(title);
+  await r.screenshot({ path: "test-results/incidents-list.png", fullPage: true });
   await r.goto("/");
   await expect(r.getByRole("heading", { name: "Active incidents" })).toBeVisible();
   await expect(r.getByRole("region", { name: "Active incidents" })).not.toContainText(title);
+  await r.screenshot({ path: "test-results/home-active-incidents.png", fullPage: true });
   await responder.context.close();
 });

@@ -106,12 +106,34 @@ describe(`incidents (${driver})`, () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("lets viewers read but not declare", async () => {
+  it("lets viewers read everything but change nothing", async () => {
     const viewer = await person("viewer");
     const before = await snapshot();
     expect((await errorOf(declare(viewer.call))).code).toBe("FORBIDDEN");
     expect(await snapshot()).toEqual(before);
     expect((await viewer.call.incidents.list({ status: "all" })).length).toBeGreaterThan(0);
+
+    const { call } = await person("responder");
+    const { incidentId } = await declare(call);
+    const { noteId } = await call.incidents.addNote({ incidentId, body: "A responder's note" });
+    const { user: owner } = await createTestUser(handle.db, { role: "responder" });
+    const beforeWrites = await snapshot();
+    for (const attempt of [
+      viewer.call.incidents.addNote({ incidentId, body: "A viewer's note" }),
+      viewer.call.incidents.editNote({ noteId, body: "A viewer's edit" }),
+      viewer.call.incidents.pinNote({ noteId, pinned: true }),
+      viewer.call.incidents.changeStatus({ incidentId, status: "identified" }),
+      viewer.call.incidents.reopen({ incidentId, reason: "because" }),
+      viewer.call.incidents.addFollowUp({ incidentId, text: "Do something", ownerId: owner.id }),
+      viewer.call.incidents.formOptions(),
+      viewer.call.runs.start({ runbookId: "checkout-fix", inputs: {}, requestKey: randomUUID(), incidentId }),
+    ]) {
+      expect((await errorOf(attempt)).code).toBe("FORBIDDEN");
+    }
+    expect(await snapshot()).toEqual(beforeWrites);
+    const view = await viewer.call.incidents.get({ incidentId });
+    expect(view.can).toMatchObject({ changeStatus: false, addNote: false, startRun: false, assignRoles: false, addFollowUp: false, nextStatuses: [] });
+    expect((await viewer.call.incidents.timeline({ incidentId })).entries.map((e) => e.eventType)).toEqual(["incident.declared", "incident.note_added"]);
   });
 
   it("moves investigating → identified → monitoring → back to investigating → resolved with a summary, each move audited", async () => {

@@ -13,7 +13,7 @@ export function ActiveIncidentsCard() {
   const trpc = useTRPC();
   const active = useQuery({ ...trpc.incidents.list.queryOptions({ status: "active", limit: 5 }), refetchInterval: 15_000 });
   return (
-    <section className="card" aria-labelledby="active-incidents-title">
+    <section className="card home-incidents" aria-labelledby="active-incidents-title">
       <div className="card-title-row">
         <h2 id="active-incidents-title">Active incidents</h2>
         <Link className="small" href="/incidents?status=active">

@@ -88,8 +88,10 @@ export function DeclareIncidentForm({ viewerId }: { viewerId: string }) {
               </label>
             ))}
             {fields.severity ? (
-              <span className="field-error" id="severity-error" role="alert">
-                {fields.severity}
+              <span className="field">
+                <span className="field-error" id="severity-error" role="alert">
+                  {fields.severity}
+                </span>
               </span>
             ) : null}
           </fieldset>
@@ -103,15 +105,17 @@ export function DeclareIncidentForm({ viewerId }: { viewerId: string }) {
                 </label>
               ))}
             </div>
-            {serviceError ? (
-              <span className="field-error" id="services-error" role="alert">
-                {serviceError}
-              </span>
-            ) : (
-              <span className="hint" id="services-hint">
-                The runbooks for these services are suggested on the incident page.
-              </span>
-            )}
+            <span className="field">
+              {serviceError ? (
+                <span className="field-error" id="services-error" role="alert">
+                  {serviceError}
+                </span>
+              ) : (
+                <span className="hint" id="services-hint">
+                  The runbooks for these services are suggested on the incident page.
+                </span>
+              )}
+            </span>
           </fieldset>
           <Field id="tags" label="Tags (optional)" error={tagError} hint="Words separated by commas or spaces, e.g. latency, 5xx, rollback. Runbooks with the same tags are suggested too.">
             <input {...fieldAria("tags", tagError)} type="text" autoComplete="off" autoCapitalize="none" spellCheck={false} />
