@@ -70,11 +70,25 @@ test("a responder runs an incident from declaration to postmortem", async ({ bro
   await expect(r.getByRole("list", { name: "Pinned notes" })).toContainText("Chain verified end to end");
   await expect(note.getByRole("button", { name: "Unpin" })).toBeVisible();
 
+  // An edit is a new version; the old text stays, marked superseded.
+  await note.getByRole("button", { name: "Edit" }).click();
+  await r.getByLabel("New version of the note").fill("Chain verified end to end (sequence 1 to the head); no password guessing seen.");
+  await r.getByRole("button", { name: "Save new version" }).click();
+  await expect(timeline.getByTestId("timeline-entry").filter({ hasText: "Superseded by a later edit" })).toContainText("Chain verified end to end; no password");
+  await expect(timeline.getByTestId("timeline-entry").filter({ hasText: "sequence 1 to the head" })).toContainText("Edited");
+  await expect(r.getByRole("list", { name: "Pinned notes" })).toContainText("sequence 1 to the head");
+
+  // The cause is known: one status move, then resolving.
+  await r.getByLabel("Move to").selectOption("identified");
+  await r.getByRole("button", { name: "Change status" }).click();
+  await expect(r.getByTestId("incident-status")).toHaveText("Identified");
+  await expect(timeline).toContainText("Moved from investigating to identified");
+
   // Resolving needs a summary.
   await r.getByLabel("Move to").selectOption("resolved");
   await r.getByRole("button", { name: "Resolve the incident" }).click();
   await expect(r.getByText(/Write a summary to resolve/)).toBeVisible();
-  await expect(r.getByTestId("incident-status")).toHaveText("Investigating");
+  await expect(r.getByTestId("incident-status")).toHaveText("Identified");
   await r.getByLabel("Summary").fill("False alarm: the audit chain verifies and the failed sign-ins were a mistyped password.");
   await r.getByLabel("Impact (optional)").fill("None for customers.");
   await r.getByRole("button", { name: "Resolve the incident" }).click();
@@ -99,7 +113,8 @@ test("a responder runs an incident from declaration to postmortem", async ({ bro
   expect(markdown).toContain(title);
   expect(markdown).toMatch(/## Summary\n\nFalse alarm: the audit chain verifies/);
   expect(markdown).toMatch(/## Impact\n\nNone for customers\./);
-  expect(markdown).toContain("**Pinned note:** Chain verified end to end; no password guessing seen.");
+  expect(markdown).toContain("**Pinned note:** Chain verified end to end (sequence 1 to the head); no password guessing seen. (edited)");
+  expect(markdown).not.toContain("Chain verified end to end; no password");
   expect(markdown).toMatch(/- \*\*Run \d+: Verify the audit trail\*\* \(`verify-audit-trail`\), started .*: Succeeded at /);
   expect(markdown).toContain("  - Review recent failed sign-ins: Done");
   expect(markdown).toContain("- [ ] Alert on repeated failed sign-ins from one address (owner: Ines Oncall (");
