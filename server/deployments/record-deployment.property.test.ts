@@ -109,7 +109,7 @@ const attempt: fc.Arbitrary<Attempt> = fc.record({ contentType, body: fc.oneof({
 function post({ contentType, body }: Attempt): Promise<Response> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, "x-request-id": "req-fuzz", "x-keel-client-ip": "198.51.100.20" };
   if (contentType) headers["content-type"] = contentType;
-  return recordDeploymentEndpoint(new Request("http://keel.test/api/v1/deployments", { method: "POST", headers, body }), handle.db, null);
+  return recordDeploymentEndpoint(new Request("http://keel.test/api/v1/deployments", { method: "POST", headers, body: typeof body === "string" ? body : new Blob([new Uint8Array(body)]) }), handle.db, null);
 }
 
 function describeAttempt({ contentType, body }: Attempt): string {
