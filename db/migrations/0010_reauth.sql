@@ -1,0 +1,3 @@
+ALTER TABLE "sessions" ADD COLUMN "authenticated_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+-- Sessions open before this migration proved the password when they were created.
+UPDATE "sessions" SET "authenticated_at" = "created_at";
