@@ -24,7 +24,7 @@ const risky = {
   inputs: [{ name: "label", label: "Label", type: "string" }],
   steps: [
     { id: "approve", kind: "approval", title: "Lead approval", role: "lead" },
-    { id: "apply", kind: "action", title: "Apply the risky change", action: "test.risky", input: { label: "{{inputs.label}}" } },
+    { id: "apply", kind: "action", title: "Apply the risky change to {{inputs.label}}", action: "test.risky", input: { label: "{{inputs.label}}" } },
     { id: "after", kind: "action", title: "An ordinary step", action: "test.record-effect", input: { label: "{{inputs.label}}-after" } },
   ],
 };
@@ -101,7 +101,7 @@ describe(`re-authentication for high-risk steps (${process.env.TEST_DATABASE_URL
 
     const error = await errorOf(responder.caller.runs.execute({ runId, stepId: "apply" }));
     expect(error).toMatchObject({ code: "FORBIDDEN", details: { reason: REAUTH_REQUIRED, method: "password", windowMinutes: 15 } });
-    expect(error.message).toMatch(/Executing “Apply the risky change” \(A risky effect\) is a high-risk action: enter your password again to confirm it is you\. You last signed in 16 minutes ago; Keel asks again after 15 minutes\./);
+    expect(error.message).toMatch(/Executing “Apply the risky change to stale” \(A risky effect\) is a high-risk action: enter your password again to confirm it is you\. You last signed in 16 minutes ago; Keel asks again after 15 minutes\./);
     expect(await stepOf(runId, "apply")).toEqual(before);
     expect(await countRows(handle.db, "test_effects", "stale")).toBe(0);
     const [refusal] = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.eventType, "run.command_refused"), eq(auditEvents.entityId, runId)));
