@@ -68,6 +68,7 @@ test("a responder whose sign-in is old is asked for the password before promotin
   await expect(prompt).toContainText(`Executing “Switch ${secret} to the new value” (Promote the pending value to current)`);
   await expect(prompt).toContainText(/is a high-risk action: enter your password again to confirm it is you\. You last signed in 20 minutes ago; Keel asks again after 15 minutes\./);
   await expect(r.getByTestId("run-status")).toHaveText("Waiting for an operator");
+  await expect(now.getByRole("button", { name: /^Execute: / })).toBeHidden();
   await now.screenshot({ path: `test-results/reauth-prompt-${E2E_DRIVER}.png` });
 
   // A wrong password is refused next to the field; the right one lets the promotion through.

@@ -22,12 +22,15 @@ export function ExecuteControls({ run, step }: { run: RunView; step: RunStepView
       ) : (
         <FormError error={execute.error ? readClientError(execute.error) : null} />
       )}
-      <div className="row">
-        <button className="button" type="button" disabled={execute.isPending} onClick={() => execute.mutate({ runId: run.id, stepId: step.id })}>
-          {execute.isPending ? "Starting…" : `Execute: ${step.title}`}
-        </button>
-        {step.compensation ? <span className="small muted">Can be undone by aborting the run ({step.compensation}).</span> : <span className="small muted">This change has no automatic undo.</span>}
-      </div>
+      {/* While the password prompt is open, it is the way on: it repeats this command. */}
+      {reauth ? null : (
+        <div className="row">
+          <button className="button" type="button" disabled={execute.isPending} onClick={() => execute.mutate({ runId: run.id, stepId: step.id })}>
+            {execute.isPending ? "Starting…" : `Execute: ${step.title}`}
+          </button>
+          {step.compensation ? <span className="small muted">Can be undone by aborting the run ({step.compensation}).</span> : <span className="small muted">This change has no automatic undo.</span>}
+        </div>
+      )}
     </div>
   );
 }
