@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { queryRows } from "@/db/execute";
 import { auditEvents, rateLimits, runs, sessions, stepOutputLines } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
@@ -11,7 +11,8 @@ import { appendAuditEvent } from "../audit/append";
 import { verifyAuditChain } from "../audit/verify";
 import { PgBossQueue } from "../engine/jobs/pg-boss-queue";
 import type { RetentionPolicy } from "./policy";
-import { sweepRetention } from "./sweep";
+import { metrics } from "../observability/metrics";
+import { startRetentionSweep, sweepRetention } from "./sweep";
 
 const DAY = 86_400_000;
 const driver = process.env.TEST_DATABASE_URL ? "postgres" : "pglite";
@@ -172,5 +173,20 @@ describe(`retention of operational data (${driver})`, () => {
 
     expect(await handle.db.select().from(auditEvents).orderBy(asc(auditEvents.seq))).toEqual(before);
     expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true, count: before.length });
+  });
+
+  it("runs on its own once started, counting removed rows by kind in the metrics", async () => {
+    const deleted = async () => (await metrics().retentionDeleted.get()).values.find((v) => v.labels.kind === "rateLimits")?.value ?? 0;
+    const sweeps = async () => (await metrics().retentionSweeps.get()).values.find((v) => v.labels.outcome === "succeeded")?.value ?? 0;
+    const [deletedBefore, sweepsBefore] = [await deleted(), await sweeps()];
+    await handle.db.insert(rateLimits).values(Array.from({ length: 3 }, (_, i) => ({ key: `started:${i}`, points: 1, expire: Date.now() - 3 * DAY })));
+    const stop = startRetentionSweep(handle.db, 60_000, 0);
+    try {
+      await vi.waitFor(async () => expect(await sweeps()).toBe(sweepsBefore + 1), { timeout: 10_000 });
+    } finally {
+      stop();
+    }
+    expect(await deleted()).toBe(deletedBefore + 3);
+    expect(await handle.db.select().from(rateLimits).where(sql`${rateLimits.key} like 'started:%'`)).toEqual([]);
   });
 });
