@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { allowlistEntries, auditEvents, runs, stepOutputLines } from "@/db/schema";
+import { allowlistEntries, auditEvents, runs, sessions, stepOutputLines, type User } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { createTestEngine, installRunbook, type TestEngine } from "@/test/support/engine";
 import { rememberSecret } from "@/test/support/secrets-used";
@@ -31,6 +31,7 @@ const apiKey = rememberSecret(`waf-key-${randomUUID()}`);
 type Caller = Awaited<ReturnType<typeof callerAs>>;
 let responder: Caller;
 let lead: Caller;
+let leadUser: User;
 
 beforeAll(async () => {
   handle = await createTestDatabase();
@@ -57,7 +58,8 @@ beforeAll(async () => {
   );
   for (const file of ["whitelist-ip.yaml", "remove-allowlisted-ip.yaml"]) await installRunbook(handle.db, parse(readFileSync(path.resolve("runbooks", file), "utf8")));
   responder = await callerAs(handle.db, (await createTestUser(handle.db, { role: "responder" })).user, engine);
-  lead = await callerAs(handle.db, (await createTestUser(handle.db, { role: "lead" })).user, engine);
+  leadUser = (await createTestUser(handle.db, { role: "lead" })).user;
+  lead = await callerAs(handle.db, leadUser, engine);
 });
 
 afterAll(async () => {
@@ -204,6 +206,16 @@ describe(`whitelist-ip on a file and an http sink (${process.env.TEST_DATABASE_U
     expect(approval.coveredPlans?.add?.plan?.changes[1]?.after).toMatch(/^allow 2001:db8::\/32; # /);
     expect(approval.coveredPlans?.add?.plan?.warnings?.[0]).toMatch(/broad range/);
     await expect(responder.runs.approve({ runId, stepId: "lead-approval", bindingHash: approval.bindingHash! })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    // Approving a broad range is high-risk: a lead who signed in long ago proves the password first.
+    const signedInAt = (await handle.db.select().from(sessions).where(eq(sessions.userId, leadUser.id)))[0]!.authenticatedAt;
+    await handle.db.update(sessions).set({ authenticatedAt: new Date(Date.now() - 3_600_000) }).where(eq(sessions.userId, leadUser.id));
+    await expect(lead.runs.approve({ runId, stepId: "lead-approval", bindingHash: approval.bindingHash! })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringContaining("(a broad allowlist range) is a high-risk action"),
+      details: { reason: "REAUTH_REQUIRED" },
+    });
+    expect(await step(runId, "lead-approval")).toMatchObject({ status: "waiting_approval" });
+    await handle.db.update(sessions).set({ authenticatedAt: signedInAt }).where(eq(sessions.userId, leadUser.id));
     await lead.runs.approve({ runId, stepId: "lead-approval", bindingHash: approval.bindingHash! });
     await engine.drain();
     expect(await step(runId, "add")).toMatchObject({ status: "waiting_operator" });

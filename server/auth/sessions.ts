@@ -38,6 +38,7 @@ export async function createSession(
       userAgent: input.userAgent?.slice(0, 400) ?? null,
       createdAt: now,
       lastSeenAt: now,
+      authenticatedAt: now,
       expiresAt: new Date(now.getTime() + input.policy.maxAgeMs),
     })
     .returning({ id: sessions.id });

@@ -48,4 +48,15 @@ describe("parseEnv", () => {
     expect(parseEnv(withKeys({ KEEL_RUNBOOK_DIRS: " runbooks, test/fixtures/runbooks ,," })).runbookDirectories).toEqual(["runbooks", "test/fixtures/runbooks"]);
     expect(parseEnv(withKeys({ KEEL_RUNBOOK_DIRS: " , " })).runbookDirectories).toEqual(["runbooks"]);
   });
+
+  it("reads retention periods and the re-authentication window, 0 keeping a kind forever, and names bad ones", () => {
+    const defaults = parseEnv(withKeys({}));
+    expect([defaults.KEEL_RETENTION_STEP_OUTPUT_DAYS, defaults.KEEL_RETENTION_SESSIONS_DAYS, defaults.KEEL_RETENTION_RATE_LIMITS_HOURS, defaults.KEEL_RETENTION_JOBS_DAYS, defaults.KEEL_RETENTION_SWEEP_MINUTES, defaults.KEEL_REAUTH_MINUTES]).toEqual([90, 30, 24, 7, 60, 15]);
+    expect(parseEnv(withKeys({ KEEL_RETENTION_STEP_OUTPUT_DAYS: "0", KEEL_RETENTION_JOBS_DAYS: " 14 " }))).toMatchObject({ KEEL_RETENTION_STEP_OUTPUT_DAYS: 0, KEEL_RETENTION_JOBS_DAYS: 14 });
+    const problems = problemsOf({ ...TEST_KEYS, KEEL_RETENTION_SESSIONS_DAYS: "", KEEL_RETENTION_RATE_LIMITS_HOURS: "1.5", KEEL_RETENTION_STEP_OUTPUT_DAYS: "-3", KEEL_RETENTION_SWEEP_MINUTES: "0", KEEL_REAUTH_MINUTES: "soon" });
+    for (const name of ["KEEL_RETENTION_SESSIONS_DAYS", "KEEL_RETENTION_RATE_LIMITS_HOURS", "KEEL_RETENTION_STEP_OUTPUT_DAYS", "KEEL_RETENTION_SWEEP_MINUTES", "KEEL_REAUTH_MINUTES"]) {
+      expect(problems.some((p) => p.startsWith(name)), name).toBe(true);
+    }
+    expect(problems.find((p) => p.startsWith("KEEL_RETENTION_SESSIONS_DAYS"))).toContain("0 keeps forever");
+  });
 });

@@ -22,6 +22,19 @@ const base64Key32 = z.string().refine((value) => Buffer.from(value, "base64").le
 });
 const longSecret = z.string().min(32, `must be at least 32 characters; generate one with: ${GENERATE_SECRET_COMMAND}`);
 
+/** A retention period: a whole number of `unit`, 0 meaning "keep forever". */
+function retention(unit: "days" | "hours", fallback: number) {
+  const message = `must be a whole number of ${unit} (0 keeps forever)`;
+  // An empty value is a mistake, not "0": it would silently keep everything forever.
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, message)
+    .transform(Number)
+    .pipe(z.number().max(unit === "days" ? 3650 : 87600, "must be at most ten years"))
+    .default(fallback);
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -57,6 +70,14 @@ const envSchema = z.object({
   KEEL_TARGETS_FILE: z.string().trim().min(1, "must name a file (default runbooks/targets.yaml)").default("runbooks/targets.yaml"),
   /** Bearer token a Prometheus scraper sends to /api/metrics; unset, metrics are off. */
   KEEL_METRICS_TOKEN: longSecret.optional(),
+  /** Retention of operational data (never the audit trail); 0 keeps that kind forever. */
+  KEEL_RETENTION_STEP_OUTPUT_DAYS: retention("days", 90),
+  KEEL_RETENTION_SESSIONS_DAYS: retention("days", 30),
+  KEEL_RETENTION_RATE_LIMITS_HOURS: retention("hours", 24),
+  KEEL_RETENTION_JOBS_DAYS: retention("days", 7),
+  KEEL_RETENTION_SWEEP_MINUTES: z.coerce.number({ message: "must be a whole number of minutes" }).int("must be a whole number of minutes").min(1, "must be at least 1 minute").max(7 * 24 * 60, "must be at most a week (10080 minutes)").default(60),
+  /** A high-risk step asks for the password again when the last proof of it is older than this. */
+  KEEL_REAUTH_MINUTES: z.coerce.number({ message: "must be a whole number of minutes" }).int("must be a whole number of minutes").min(1, "must be at least 1 minute").max(24 * 60, "must be at most a day (1440 minutes)").default(15),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "OIDC_AUTO_CREATE_ROLE"> & {

@@ -1,9 +1,11 @@
 import type { Database, Transaction } from "@/db/client";
 import { appendAuditEvent } from "../audit/append";
 import { systemActor, type Actor } from "../audit/actor";
+import { requireRecentAuthentication } from "../auth/reauth";
 import { AppError } from "../errors";
 import { notifyRunChanged } from "../live/notify";
 import { getLogger } from "../observability/logger";
+import { highRiskCommand } from "./high-risk";
 import type { JobQueue, StepJob } from "./jobs/step-job";
 import { acquireLocks, releaseLocks, runsWaitingFor } from "./locks";
 import { transition } from "./machine/transition";
@@ -47,6 +49,12 @@ export async function dispatch(deps: EngineDeps, input: DispatchInput): Promise<
         const { refusal } = result;
         refusedBy.stored = stored;
         throw new AppError(refusal.code, refusal.message, refusal.field ? { fields: { [refusal.field]: refusal.message } } : undefined);
+      }
+      // A high-risk step asks for the password again when the person's last proof of it is old.
+      const highRisk = input.actor.userId ? highRiskCommand(deps.registry, stored, input.command) : null;
+      if (highRisk) {
+        refusedBy.stored = stored;
+        await requireRecentAuthentication(tx, input.actor, highRisk);
       }
       const stepId = "stepId" in input.command ? input.command.stepId : null;
       const voided = result.effects.find((e) => e.type === "void_approvals");

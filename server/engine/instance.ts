@@ -1,6 +1,8 @@
 import type { DatabaseHandle } from "@/db/client";
 import { startAllowlistExpirySweep } from "../allowlist/expiry-sweep";
 import { getLogger } from "../observability/logger";
+import { getEnv } from "../config/env";
+import { startRetentionSweep } from "../retention/sweep";
 import { retireDueVersions } from "../secrets/rotation/retire";
 import { createBuiltinRegistry } from "./builtins";
 import type { EngineDeps } from "./dispatch";
@@ -19,7 +21,8 @@ export type RunningEngine = { deps: EngineDeps; queue: PgBossQueue; stop(): Prom
  * tRPC routes) uses the same engine as the custom server that started it.
  */
 export async function startEngine(handle: DatabaseHandle, options: { workers: number; sweepEveryMs?: number } = { workers: 4 }): Promise<RunningEngine> {
-  const queue = new PgBossQueue(handle);
+  const jobsRetentionDays = getEnv().KEEL_RETENTION_JOBS_DAYS;
+  const queue = new PgBossQueue(handle, jobsRetentionDays === 0 ? 36_500 : jobsRetentionDays);
   await queue.start();
   const deps: EngineDeps = { db: handle.db, registry: createBuiltinRegistry(), queue, now: Date.now };
   const stopping = new AbortController();
@@ -33,12 +36,15 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
   const timer = setInterval(sweep, options.sweepEveryMs ?? 5000);
   timer.unref();
   const stopAllowlistExpiry = startAllowlistExpirySweep(handle.db);
+  // Old operational data (step output, ended sessions, limiter rows, finished jobs); never the audit trail.
+  const stopRetention = startRetentionSweep(handle.db, getEnv().KEEL_RETENTION_SWEEP_MINUTES * 60_000);
   const engine: RunningEngine = {
     deps,
     queue,
     async stop() {
       clearInterval(timer);
       stopAllowlistExpiry();
+      stopRetention();
       stopping.abort(new Error("the process is stopping"));
       await queue.stop().catch((error: unknown) => getLogger().error({ err: error }, "stopping the job queue failed"));
       delete (globalThis as GlobalWithEngine)[GLOBAL_KEY];

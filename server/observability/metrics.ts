@@ -21,6 +21,8 @@ function createMetrics() {
     runs: new Gauge({ name: "keel_runs", help: "Runs in the database, by status (all instances).", labelNames: ["status"] as const, registers: [registry] }),
     steps: new Gauge({ name: "keel_run_steps", help: "Run steps in the database, by kind and status (all instances).", labelNames: ["kind", "status"] as const, registers: [registry] }),
     rateLimitTrips: new Counter({ name: "keel_rate_limiter_trips_total", help: "Times a rate limit was first exceeded in its window, by limit.", labelNames: ["limit"] as const, registers: [registry] }),
+    retentionDeleted: new Counter({ name: "keel_retention_deleted_rows_total", help: "Rows of operational data the retention sweep deleted, by kind.", labelNames: ["kind"] as const, registers: [registry] }),
+    retentionSweeps: new Counter({ name: "keel_retention_sweeps_total", help: "Retention sweeps this process ran, by outcome.", labelNames: ["outcome"] as const, registers: [registry] }),
     queueDepth: new Gauge({ name: "keel_job_queue_depth", help: "Step jobs waiting or running in the job queue.", registers: [registry] }),
   };
 }

@@ -1,5 +1,6 @@
-import { changePasswordInput, revokeSessionInput } from "@/lib/schemas/account";
+import { changePasswordInput, reauthenticateInput, revokeSessionInput } from "@/lib/schemas/account";
 import { listActivityOfUser } from "../audit/queries";
+import { reauthenticate } from "../auth/reauth";
 import { listActiveSessions, revokeSession } from "../auth/sessions";
 import { sessionPolicyFromEnv } from "../auth/session-policy";
 import { AppError } from "../errors";
@@ -28,6 +29,15 @@ export const accountRouter = router({
     await revokeSession(ctx.db, ctx.actor, input.sessionId, "ended_by_user");
     return { ok: true };
   }),
+
+  /** Proves the password again, so high-risk steps go ahead for the next KEEL_REAUTH_MINUTES. */
+  reauthenticate: protectedProcedure
+    .meta({ access: "viewer" })
+    .input(reauthenticateInput)
+    .mutation(async ({ ctx, input }) => {
+      const { authenticatedAt } = await reauthenticate(ctx.db, { ...ctx.actor, userId: ctx.user.id, sessionId: ctx.session.sessionId }, input, ctx.rateLimits);
+      return { authenticatedAt: authenticatedAt.toISOString() };
+    }),
 
   activity: protectedProcedure.query(({ ctx }) => listActivityOfUser(ctx.db, ctx.user.id)),
 });

@@ -31,8 +31,10 @@ export class PgBossQueue implements JobQueue {
   private readonly boss: PgBoss;
   private readonly workerIds: string[] = [];
 
-  constructor(handle: DatabaseHandle) {
-    this.boss = new PgBoss({ db: executorFor(handle), schema: "pgboss", supervise: true, schedule: false } as PgBoss.ConstructorOptions);
+  /** `jobsRetentionDays`: pg-boss drops archived (finished) jobs after this many days; null keeps its default of 7. */
+  constructor(handle: DatabaseHandle, jobsRetentionDays: number | null = null) {
+    const retention = jobsRetentionDays === null ? {} : { deleteAfterDays: jobsRetentionDays };
+    this.boss = new PgBoss({ db: executorFor(handle), schema: "pgboss", supervise: true, schedule: false, ...retention } as PgBoss.ConstructorOptions);
     this.boss.on("error", (error) => getLogger().error({ err: error }, "job queue error"));
   }
 

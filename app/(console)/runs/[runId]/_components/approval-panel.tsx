@@ -7,8 +7,10 @@ import { FormError } from "@/app/_components/form-error";
 import { formatDateTime } from "@/lib/format/time";
 import { readClientError } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
+import { reauthRequiredOf } from "@/lib/trpc/reauth-required";
 import type { RunStepView, RunView } from "@/lib/trpc/outputs";
 import { PlanView } from "./plan-view";
+import { ReauthPrompt } from "./reauth-prompt";
 import { useRefreshRun } from "./use-run-action";
 
 /**
@@ -24,6 +26,7 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
   const refuse = useMutation(trpc.runs.refuse.mutationOptions({ onSuccess: () => void refresh(), onError: () => void refresh() }));
   const error = approve.error ?? refuse.error;
   const errorInfo = error ? readClientError(error) : null;
+  const reauth = reauthRequiredOf(approve.error);
   const covered = Object.entries(step.coveredPlans ?? {});
   const decisions = step.approvals.filter((a) => a.attempt === step.attempt);
 
@@ -59,7 +62,11 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
       {step.approvals.some((a) => a.voided) ? <p className="small muted">Earlier approvals were voided because what they approved changed.</p> : null}
       {step.can.decide && step.bindingHash ? (
         <div className="stack">
-          <FormError error={errorInfo && !errorInfo.fields.comment ? errorInfo : null} />
+          {reauth && approve.variables ? (
+            <ReauthPrompt id={`reauth-${step.id}`} message={approve.error!.message} details={reauth} onConfirmed={() => approve.mutate(approve.variables!)} onCancel={() => approve.reset()} />
+          ) : (
+            <FormError error={errorInfo && !errorInfo.fields.comment ? errorInfo : null} />
+          )}
           {refusing ? (
             <Field id="refuse-comment" label="Why do you refuse?" error={errorInfo?.fields.comment}>
               <textarea {...fieldAria("refuse-comment", errorInfo?.fields.comment)} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />

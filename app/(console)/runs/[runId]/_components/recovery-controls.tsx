@@ -6,7 +6,9 @@ import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
 import { readClientError } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
+import { reauthRequiredOf } from "@/lib/trpc/reauth-required";
 import type { RunStepView, RunView } from "@/lib/trpc/outputs";
+import { ReauthPrompt } from "./reauth-prompt";
 import { useRefreshRun } from "./use-run-action";
 
 /** After a failure or an interruption: retry, or (a lead) skip with a written reason. */
@@ -19,9 +21,14 @@ export function RecoveryControls({ run, step }: { run: RunView; step: RunStepVie
   const skip = useMutation(trpc.runs.skip.mutationOptions({ onSuccess: () => void refresh() }));
   const error = retry.error ?? skip.error;
   const info = error ? readClientError(error) : null;
+  const reauth = reauthRequiredOf(retry.error);
   return (
     <div className="stack">
-      <FormError error={info && !info.fields.reason ? info : null} />
+      {reauth && retry.variables ? (
+        <ReauthPrompt id={`reauth-${step.id}`} message={retry.error!.message} details={reauth} onConfirmed={() => retry.mutate(retry.variables!)} onCancel={() => retry.reset()} />
+      ) : (
+        <FormError error={info && !info.fields.reason ? info : null} />
+      )}
       {skipping ? (
         <Field id="skip-reason" label="Why skip this step?" error={info?.fields.reason}>
           <textarea {...fieldAria("skip-reason", info?.fields.reason)} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
