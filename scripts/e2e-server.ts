@@ -18,7 +18,7 @@ import { demoRoot, removeDemoEnvironment } from "../server/demo/environment";
 import { createBuiltinRegistry } from "../server/engine/builtins";
 import { getLogger } from "../server/observability/logger";
 import { loadRunbooks } from "../server/runbooks/load";
-import { E2E_DATA_DIR_FILE, E2E_DATABASE_URL_FILE, E2E_DRIVER, E2E_PORT, INITIAL_ADMIN } from "../e2e/support/config";
+import { E2E_DATA_DIR_FILE, E2E_DRIVER, E2E_PORT, INITIAL_ADMIN } from "../e2e/support/config";
 import { quoteIdent, runAdminStatement, uniqueDatabaseName, urlForDatabase } from "../test/support/postgres-admin";
 import { LOG_DIR, rememberSecret } from "../test/support/secrets-used";
 import { TEST_KEYS, TEST_METRICS_TOKEN } from "../test/support/test-keys";
@@ -37,8 +37,6 @@ async function main(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
   // Journeys that check a real effect on disk (the demo's files) find the console's data directory here.
   writeFileSync(E2E_DATA_DIR_FILE, `${dataDir}\n`);
-  // Journeys that must age a session (the re-authentication journey) reach the database here.
-  if (target.driver === "pg") writeFileSync(E2E_DATABASE_URL_FILE, `${target.url}\n`, { mode: 0o600 });
   rememberSecret(INITIAL_ADMIN.password);
   rememberSecret(TEST_METRICS_TOKEN);
   await loadEarlierRunbookEdition(target, dataDir);

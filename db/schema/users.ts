@@ -43,6 +43,8 @@ export const sessions = pgTable(
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
     /** When the person last proved their password (or signed in through OIDC) in this session: sign-in, or a re-authentication. */
     authenticatedAt: timestamp("authenticated_at", { withTimezone: true }).notNull().defaultNow(),
+    /** When an admin asked this person to prove who they are again before their next high-risk action (see server/auth/reauth.ts). */
+    reauthRequestedAt: timestamp("reauth_requested_at", { withTimezone: true }),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     revokedReason: text("revoked_reason"),

@@ -17,4 +17,6 @@ export const setUserDisabledInput = z.object({ userId, disabled: z.boolean() });
 
 export const resetUserPasswordInput = z.object({ userId });
 
+export const requireReauthenticationInput = z.object({ userId });
+
 export type CreateUserInput = z.infer<typeof createUserInput>;

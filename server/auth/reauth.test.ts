@@ -124,6 +124,30 @@ describe(`re-authentication for high-risk steps (${process.env.TEST_DATABASE_URL
     expect(await countRows(handle.db, "test_effects", "stale-after")).toBe(1);
   });
 
+  it("asks a freshly signed-in person again once an admin requires it, on every open session, until they re-authenticate", async () => {
+    const responder = await person("responder");
+    const lead = await person("lead");
+    const { user: admin } = await createTestUser(handle.db, { role: "admin" });
+    const adminCaller = createCaller(await contextFor(handle.db, admin, engine));
+    const runId = await startAndApprove(responder, lead, "requested");
+
+    expect(await errorOf(adminCaller.users.requireReauthentication({ userId: randomUUID() }))).toMatchObject({ code: "NOT_FOUND", details: { fields: { userId: expect.any(String) } } });
+    expect(await errorOf(responder.caller.users.requireReauthentication({ userId: responder.user.id }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await adminCaller.users.requireReauthentication({ userId: responder.user.id })).toEqual({ sessions: 1 });
+    const [event] = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.eventType, "user.reauthentication_required"), eq(auditEvents.entityId, responder.user.id)));
+    expect(event).toMatchObject({ actorUserId: admin.id, outcome: "success", eventMeta: { email: responder.user.email, sessions: 1 } });
+
+    const error = await errorOf(responder.caller.runs.execute({ runId, stepId: "apply" }));
+    expect(error).toMatchObject({ code: "FORBIDDEN", details: { reason: REAUTH_REQUIRED } });
+    expect(error.message).toContain("An administrator asked you to confirm it is you before your next high-risk action.");
+    expect(await countRows(handle.db, "test_effects", "requested")).toBe(0);
+
+    await responder.caller.account.reauthenticate({ password: responder.password });
+    await responder.caller.runs.execute({ runId, stepId: "apply" });
+    await engine.drain();
+    expect(await countRows(handle.db, "test_effects", "requested")).toBe(1);
+  });
+
   it("asks a lead whose sign-in is old before approving what gates a high-risk step", async () => {
     const responder = await person("responder");
     const lead = await person("lead");

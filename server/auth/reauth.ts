@@ -30,16 +30,21 @@ function minutesAgo(since: Date, now: number): number {
  */
 export async function requireRecentAuthentication(db: Queryable, actor: Actor, what: string, now = Date.now(), windowMs = reauthWindowMs()): Promise<void> {
   const windowMinutes = Math.round(windowMs / 60_000);
-  const [session] = actor.sessionId ? await db.select({ authenticatedAt: sessions.authenticatedAt, method: sessions.method }).from(sessions).where(eq(sessions.id, actor.sessionId)) : [];
+  const [session] = actor.sessionId
+    ? await db.select({ authenticatedAt: sessions.authenticatedAt, reauthRequestedAt: sessions.reauthRequestedAt, method: sessions.method }).from(sessions).where(eq(sessions.id, actor.sessionId))
+    : [];
   if (!session) {
     // Only a signed-in person may do this: a token or a process has no password to prove.
     throw new AppError("FORBIDDEN", `${what} needs a person signed in with a password or single sign-on.`);
   }
-  if (now - session.authenticatedAt.getTime() <= windowMs) return;
+  const requestedByAdmin = session.reauthRequestedAt !== null && session.reauthRequestedAt >= session.authenticatedAt;
+  if (!requestedByAdmin && now - session.authenticatedAt.getTime() <= windowMs) return;
   const details: ReauthRequiredDetails = { reason: REAUTH_REQUIRED, method: session.method, authenticatedAt: session.authenticatedAt.toISOString(), windowMinutes };
-  const ago = minutesAgo(session.authenticatedAt, now);
   const how = session.method === "oidc" ? "sign in again with single sign-on" : "enter your password again";
-  throw new AppError("FORBIDDEN", `${what} is a high-risk action: ${how} to confirm it is you. You last signed in ${ago} minutes ago; Keel asks again after ${windowMinutes} minutes.`, details);
+  const why = requestedByAdmin
+    ? "An administrator asked you to confirm it is you before your next high-risk action."
+    : `You last signed in ${minutesAgo(session.authenticatedAt, now)} minutes ago; Keel asks again after ${windowMinutes} minutes.`;
+  throw new AppError("FORBIDDEN", `${what} is a high-risk action: ${how} to confirm it is you. ${why}`, details);
 }
 
 /**
@@ -83,4 +88,23 @@ export async function reauthenticate(db: Database, actor: Actor & { userId: stri
 
 async function recordFailure(db: Database, actor: Actor & { userId: string }, reason: "wrong_password" | "rate_limited"): Promise<void> {
   await appendAuditEvent(db, actor, { eventType: "auth.reauthentication_failed", outcome: "failure", entityType: "user", entityId: actor.userId, meta: { reason } });
+}
+
+/**
+ * An admin's answer to a suspected stolen session short of disabling the account: every open
+ * session of the person must prove its password (or single sign-on) again before its next
+ * high-risk action. Audited as `user.reauthentication_required` with the number of sessions.
+ */
+export async function requireReauthentication(db: Database, actor: Actor, input: { userId: string }, now = new Date()): Promise<{ sessions: number }> {
+  return db.transaction(async (tx) => {
+    const [user] = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, input.userId));
+    if (!user) throw AppError.field("userId", "There is no user with this id.", "NOT_FOUND");
+    const marked = await tx
+      .update(sessions)
+      .set({ reauthRequestedAt: now })
+      .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id });
+    await appendAuditEvent(tx, actor, { eventType: "user.reauthentication_required", outcome: "success", entityType: "user", entityId: user.id, meta: { email: user.email, sessions: marked.length } });
+    return { sessions: marked.length };
+  });
 }

@@ -1,4 +1,5 @@
-import { changeUserRoleInput, createUserInput, resetUserPasswordInput, setUserDisabledInput } from "@/lib/schemas/users";
+import { changeUserRoleInput, createUserInput, requireReauthenticationInput, resetUserPasswordInput, setUserDisabledInput } from "@/lib/schemas/users";
+import { requireReauthentication } from "../auth/reauth";
 import { changeUserRole, createUser, resetUserPassword, setUserDisabled } from "../users/commands";
 import { listUsers } from "../users/queries";
 import { adminProcedure, router } from "../trpc";
@@ -9,4 +10,5 @@ export const usersRouter = router({
   changeRole: adminProcedure.input(changeUserRoleInput).mutation(({ ctx, input }) => changeUserRole(ctx.db, ctx.actor, input)),
   setDisabled: adminProcedure.input(setUserDisabledInput).mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.actor, input)),
   resetPassword: adminProcedure.input(resetUserPasswordInput).mutation(({ ctx, input }) => resetUserPassword(ctx.db, ctx.actor, input)),
+  requireReauthentication: adminProcedure.input(requireReauthenticationInput).mutation(({ ctx, input }) => requireReauthentication(ctx.db, ctx.actor, input)),
 });

@@ -12,7 +12,13 @@ import { CreateUserForm } from "./create-user-form";
 import { OneTimePasswordNotice } from "./one-time-password-notice";
 
 type Notice = { email: string; password: string; reason: string };
-type Pending = { kind: "disable" | "reset"; userId: string; email: string };
+type Pending = { kind: "disable" | "reset" | "reauth"; userId: string; email: string };
+
+const CONFIRM_TEXT: Record<Pending["kind"], { question: (email: string) => string; button: string }> = {
+  disable: { question: (email) => `Disable ${email}? Their sessions end now.`, button: "Disable" },
+  reset: { question: (email) => `Reset the password of ${email}?`, button: "Reset" },
+  reauth: { question: (email) => `Ask ${email} for their password before their next high-risk step, on every session?`, button: "Ask" },
+};
 
 export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
   const trpc = useTRPC();
@@ -21,6 +27,7 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [confirming, setConfirming] = useState<Pending | null>(null);
+  const [reauthNotice, setReauthNotice] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
 
   const changeRole = useMutation(trpc.users.changeRole.mutationOptions({ onSettled: refresh }));
@@ -34,7 +41,15 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
       },
     }),
   );
-  const actionError = [changeRole.error, setDisabled.error, resetPassword.error].find(Boolean);
+  const requireReauth = useMutation(
+    trpc.users.requireReauthentication.mutationOptions({
+      onSuccess: (result, variables) => {
+        const email = users.data?.find((u) => u.id === variables.userId)?.email ?? "the user";
+        setReauthNotice(`${email} will be asked for their password before their next high-risk step (${result.sessions} open ${result.sessions === 1 ? "session" : "sessions"}).`);
+      },
+    }),
+  );
+  const actionError = [changeRole.error, setDisabled.error, resetPassword.error, requireReauth.error].find(Boolean);
 
   return (
     <>
@@ -51,6 +66,11 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
       </div>
       <div className="stack">
         {notice ? <OneTimePasswordNotice {...notice} onDismiss={() => setNotice(null)} /> : null}
+        {reauthNotice ? (
+          <p className="alert ok" role="status">
+            {reauthNotice}
+          </p>
+        ) : null}
         {creating ? (
           <CreateUserForm
             onCancel={() => setCreating(false)}
@@ -118,17 +138,18 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
                             <span className="muted small">You</span>
                           ) : isConfirming ? (
                             <div className="row">
-                              <span className="small">{isConfirming.kind === "disable" ? `Disable ${user.email}? Their sessions end now.` : `Reset the password of ${user.email}?`}</span>
+                              <span className="small">{CONFIRM_TEXT[isConfirming.kind].question(user.email)}</span>
                               <button
                                 className="button danger small"
                                 type="button"
                                 onClick={() => {
                                   setConfirming(null);
                                   if (isConfirming.kind === "disable") setDisabled.mutate({ userId: user.id, disabled: true });
-                                  else resetPassword.mutate({ userId: user.id });
+                                  else if (isConfirming.kind === "reset") resetPassword.mutate({ userId: user.id });
+                                  else requireReauth.mutate({ userId: user.id });
                                 }}
                               >
-                                {isConfirming.kind === "disable" ? "Disable" : "Reset"}
+                                {CONFIRM_TEXT[isConfirming.kind].button}
                               </button>
                               <button className="button secondary small" type="button" onClick={() => setConfirming(null)}>
                                 Cancel
@@ -144,6 +165,9 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
                                 <>
                                   <button className="button secondary small" type="button" onClick={() => setConfirming({ kind: "reset", userId: user.id, email: user.email })}>
                                     Reset password
+                                  </button>
+                                  <button className="button secondary small" type="button" onClick={() => setConfirming({ kind: "reauth", userId: user.id, email: user.email })}>
+                                    Ask for password
                                   </button>
                                   <button className="button secondary small" type="button" onClick={() => setConfirming({ kind: "disable", userId: user.id, email: user.email })}>
                                     Disable
