@@ -9,3 +9,4 @@ export * from "./deployments";
 export * from "./api-tokens";
 export * from "./rate-limits";
 export * from "./allowlist";
+export * from "./checklists";

@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from "@/db/client";
 import { startAllowlistExpirySweep } from "../allowlist/expiry-sweep";
+import { startChecklistSweep } from "../checklists/sweep";
 import { getLogger } from "../observability/logger";
 import { retireDueVersions } from "../secrets/rotation/retire";
 import { createBuiltinRegistry } from "./builtins";
@@ -33,12 +34,15 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
   const timer = setInterval(sweep, options.sweepEveryMs ?? 5000);
   timer.unref();
   const stopAllowlistExpiry = startAllowlistExpirySweep(handle.db);
+  // Expired checklist waivers reopen their items; stale automated items are checked again.
+  const stopChecklistSweep = startChecklistSweep(handle.db, deps.registry);
   const engine: RunningEngine = {
     deps,
     queue,
     async stop() {
       clearInterval(timer);
       stopAllowlistExpiry();
+      stopChecklistSweep();
       stopping.abort(new Error("the process is stopping"));
       await queue.stop().catch((error: unknown) => getLogger().error({ err: error }, "stopping the job queue failed"));
       delete (globalThis as GlobalWithEngine)[GLOBAL_KEY];

@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from "../trpc";
 import { accountRouter } from "./account";
 import { apiTokensRouter } from "./api-tokens";
+import { checklistsRouter } from "./checklists";
 import { demoRouter } from "./demo";
 import { runsRouter } from "./runs";
 import { runbooksRouter } from "./runbooks";
@@ -22,6 +23,7 @@ export const appRouter = router({
   targets: targetsRouter,
   secrets: secretsRouter,
   demo: demoRouter,
+  checklists: checklistsRouter,
 });
 
 export type AppRouter = typeof appRouter;
