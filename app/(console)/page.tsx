@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ActivityList } from "@/app/_components/activity-list";
+import { LaunchesAtRisk } from "./_home/launches-at-risk";
 import { RoleBadge } from "@/app/_components/role-badge";
 import { ROLE_DESCRIPTIONS } from "@/lib/roles";
 import { requireSession } from "@/server/auth/require-session";
@@ -20,6 +21,7 @@ export default async function HomePage() {
           </p>
         </div>
       </div>
+      <LaunchesAtRisk />
       <section className="card">
         <h2>Your recent activity</h2>
         <HydrateClient>
