@@ -111,6 +111,9 @@ test("a lead tracks a launch's readiness to Ready, with checks Keel runs and a w
   await expect(waiting.getByTestId("item-status")).toHaveText("Waived");
   await expect(gate(m)).toHaveText("Ready");
   await expect(m.getByTestId("readiness-gate")).toContainText("Every critical item is done, waived or not applicable.");
+  await m.screenshot({ path: "test-results/checklist-ready.png" });
+  await waiting.screenshot({ path: "test-results/checklist-item-waived.png" });
+  await item(m, "Implement security headers").screenshot({ path: "test-results/checklist-item-passed.png" });
 
   // What is stored says the same.
   const stored = ((await trpcCall(admin.request, "checklists.get", { checklistId })).body as { result: { data: Stored } }).result.data;
@@ -141,6 +144,17 @@ test("a lead tracks a launch's readiness to Ready, with checks Keel runs and a w
 
   await l.goto("/checklists");
   await expect(l.getByRole("table", { name: "Checklists" })).toContainText("Keel 1.0 launch");
+  await expect(l.getByRole("table", { name: "Checklists" })).toContainText("Ready");
   await l.screenshot({ path: "test-results/checklists-list.png" });
+
+  // A launch five days out with its gate not ready is on the home page's card.
+  const soon = await trpcCall(l.request, "checklists.create", { templateId: "launch", name: "Status page launch", service: "status", serviceUrl: "", launchDate: addDays(todayUtc(), 5), ownerId: idOf(lena.email) }, "mutation");
+  expect(soon.status).toBe(200);
+  await l.goto("/");
+  const risk = l.getByRole("list", { name: "Launches at risk" });
+  await expect(risk).toContainText("Status page launch");
+  await expect(risk).toContainText("Not ready: 7 critical items open");
+  await expect(risk).not.toContainText("Keel 1.0 launch");
+  await l.screenshot({ path: "test-results/home-launches-at-risk.png" });
   for (const person of [lena, liam, rhea]) await person.context.close();
 });

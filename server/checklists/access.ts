@@ -40,3 +40,10 @@ export function assertMayWorkOn(caller: Caller, item: { ownerId: string | null; 
 export function assertLead(caller: Caller, what: string): void {
   if (!hasRole(caller.role, "lead")) throw new AppError("FORBIDDEN", `Only a lead can ${what}; you are a ${caller.role}.`);
 }
+
+/** The email of a user id, for audit meta that reads "from whom to whom" (null for nobody). */
+export async function emailOf(db: Queryable, userId: string | null): Promise<string | null> {
+  if (userId === null) return null;
+  const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId));
+  return user?.email ?? userId;
+}

@@ -188,6 +188,9 @@ describe(`checklists (${driver})`, () => {
     expect(history[0]).toMatchObject({ eventType: "checklist.item_commented", actorLabel: responder.email });
     expect(history[1]).toMatchObject({ eventType: "checklist.item_updated", meta: { itemId: item.id, changes: { status: { from: "todo", to: "in_progress" } } } });
     expect(history[2]).toMatchObject({ eventType: "checklist.item_assigned", meta: { changes: { owner: { from: null, to: responder.email } } } });
+    await asLead.checklists.assign({ checklistId: id, itemIds: [item.id], ownerId: responder2.id });
+    expect((await asViewer.checklists.history({ checklistId: id }))[0]).toMatchObject({ meta: { changes: { owner: { from: responder.email, to: responder2.email } } } });
+    await asLead.checklists.assign({ checklistId: id, itemIds: [item.id], ownerId: responder.id });
   });
 
   it("bulk-assigns and filters by owner, section and status", async () => {

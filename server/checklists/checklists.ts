@@ -8,7 +8,7 @@ import type { z } from "zod";
 import type { updateChecklistInput } from "@/lib/checklists/inputs";
 import { appendAuditEvent } from "../audit/append";
 import { AppError } from "../errors";
-import { assertLead, requireChecklist, requireOwner, type Caller } from "./access";
+import { assertLead, emailOf, requireChecklist, requireOwner, type Caller } from "./access";
 
 /**
  * A new checklist from a template's current version: every item of every section, each due at
@@ -77,7 +77,7 @@ export async function updateChecklist(db: Queryable, caller: Caller, input: z.in
     }
     if (input.ownerId !== undefined && input.ownerId !== checklist.ownerId) {
       const owner = await requireOwner(tx, input.ownerId, "ownerId");
-      changes.owner = { from: checklist.ownerId, to: owner.email };
+      changes.owner = { from: await emailOf(tx, checklist.ownerId), to: owner.email };
       set.ownerId = owner.id;
     }
     let moved = 0;

@@ -11,7 +11,7 @@ import { appendAuditEvent } from "../audit/append";
 import type { Actor } from "../audit/actor";
 import { AppError } from "../errors";
 import { itemsOf } from "./checklists";
-import { assertLead, assertMayWorkOn, requireChecklist, requireItem, requireOwner, type Caller } from "./access";
+import { assertLead, assertMayWorkOn, emailOf, requireChecklist, requireItem, requireOwner, type Caller } from "./access";
 
 type Change = { from: unknown; to: unknown };
 
@@ -117,7 +117,7 @@ export async function assignItems(db: Queryable, caller: Caller, input: z.infer<
         .update(checklistItems)
         .set({ ownerId: owner?.id ?? null, updatedAt: now })
         .where(eq(checklistItems.id, item.id));
-      await auditItemChange(tx, caller.actor, item, "checklist.item_assigned", { owner: { from: item.ownerId, to: owner?.email ?? null } }, { ownerId: owner?.id ?? null });
+      await auditItemChange(tx, caller.actor, item, "checklist.item_assigned", { owner: { from: await emailOf(tx, item.ownerId), to: owner?.email ?? null } }, { ownerId: owner?.id ?? null });
       changed++;
     }
     return { changed };
