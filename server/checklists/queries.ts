@@ -10,6 +10,7 @@ import { appendAuditEvent } from "../audit/append";
 import type { Actor } from "../audit/actor";
 import { AppError } from "../errors";
 import { requireChecklist } from "./access";
+import { fillProbe } from "./probes";
 
 /** Launches this close with an unready gate are at risk. */
 export const AT_RISK_WITHIN_DAYS = 14;
@@ -72,7 +73,7 @@ export async function launchesAtRisk(db: Queryable, now = new Date()) {
     .map((c) => ({ id: c.id, name: c.name, service: c.service, launchDate: c.launchDate, daysToLaunch: c.daysToLaunch, gate: c.gate.label, ready: c.gate.ready, overdueCritical: c.overdueCritical }));
 }
 
-async function itemViews(db: Queryable, items: ChecklistItem[], now: Date) {
+async function itemViews(db: Queryable, items: ChecklistItem[], now: Date, fill: (item: ChecklistItem) => { service: string; serviceUrl: string }) {
   const ids = items.map((item) => item.id);
   const people = await namesOf(db, items.map((item) => item.ownerId));
   const resultIds = items.map((item) => item.lastCheckResultId).filter((id): id is string => id !== null);
@@ -98,7 +99,7 @@ async function itemViews(db: Queryable, items: ChecklistItem[], now: Date) {
       owner: item.ownerId ? (people.get(item.ownerId) ?? null) : null,
       evidence: item.evidence,
       verify: item.verify,
-      verifyLabel: item.verify ? describeProbe(item.verify) : null,
+      verifyLabel: item.verify ? describeProbe(fillProbe(item.verify, fill(item))) : null,
       reconfirmEveryDays: item.reconfirmEveryDays,
       confirmedAt: item.confirmedAt,
       lastCheckedAt: item.lastCheckedAt,
@@ -134,7 +135,7 @@ export async function getChecklist(db: Queryable, userId: string, input: z.infer
     .from(checklistNotices)
     .where(and(eq(checklistNotices.userId, userId), eq(checklistNotices.checklistId, checklist.id), isNull(checklistNotices.readAt)))
     .orderBy(desc(checklistNotices.createdAt));
-  const views = await itemViews(db, filtered, now);
+  const views = await itemViews(db, filtered, now, () => ({ service: checklist.service, serviceUrl: checklist.serviceUrl || "{{serviceUrl}}" }));
   const gate = gateOf(items, now);
   return {
     checklist: { id: checklist.id, number: checklist.number, name: checklist.name, service: checklist.service, serviceUrl: checklist.serviceUrl, launchDate: checklist.launchDate, ownerId: checklist.ownerId, owner: owner?.name ?? "—", createdAt: checklist.createdAt, daysToLaunch: daysBetween(todayUtc(now), checklist.launchDate) },
@@ -152,8 +153,11 @@ export async function getChecklist(db: Queryable, userId: string, input: z.infer
 /** Items a person owns on every checklist, open ones first, with their unread notices. */
 export async function myItems(db: Queryable, userId: string, now = new Date()) {
   const items = await db.select().from(checklistItems).where(eq(checklistItems.ownerId, userId)).orderBy(asc(checklistItems.dueDate), asc(checklistItems.position));
-  const lists = items.length > 0 ? await db.select({ id: checklists.id, name: checklists.name }).from(checklists).where(inArray(checklists.id, [...new Set(items.map((i) => i.checklistId))])) : [];
-  const views = await itemViews(db, items, now);
+  const lists = items.length > 0 ? await db.select({ id: checklists.id, name: checklists.name, service: checklists.service, serviceUrl: checklists.serviceUrl }).from(checklists).where(inArray(checklists.id, [...new Set(items.map((i) => i.checklistId))])) : [];
+  const views = await itemViews(db, items, now, (item) => {
+    const list = lists.find((l) => l.id === item.checklistId);
+    return { service: list?.service ?? "", serviceUrl: list?.serviceUrl || "{{serviceUrl}}" };
+  });
   const notices = await db
     .select({ id: checklistNotices.id, message: checklistNotices.message, createdAt: checklistNotices.createdAt, checklistId: checklistNotices.checklistId })
     .from(checklistNotices)

@@ -54,7 +54,7 @@ export async function approveWaiver(db: Queryable, caller: Caller, input: z.infe
     if (waiver.expiresAt.getTime() <= now.getTime()) throw AppError.field("waiverId", "waiverId: this waiver's expiry has already passed; request a new one.", "CONFLICT");
     const item = await requireItem(tx, waiver.itemId);
     await tx.update(checklistWaivers).set({ status: "approved", decidedById: caller.actor.userId, decidedAt: now }).where(eq(checklistWaivers.id, waiver.id));
-    await tx.update(checklistItems).set({ status: "waived", statusReason: `Waived until ${waiver.expiresAt.toISOString()}: ${waiver.reason}`, updatedAt: now }).where(eq(checklistItems.id, item.id));
+    await tx.update(checklistItems).set({ status: "waived", statusReason: null, updatedAt: now }).where(eq(checklistItems.id, item.id));
     await auditItemChange(tx, caller.actor, item, "checklist.waiver_approved", { status: { from: item.status, to: "waived" }, waiver: { from: "requested", to: "approved" } }, { waiverId: waiver.id, expiresAt: waiver.expiresAt.toISOString() });
     return { approved: true };
   });
