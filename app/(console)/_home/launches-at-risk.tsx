@@ -5,7 +5,7 @@ import { LaunchesAtRiskList } from "./launches-at-risk-list";
 export async function LaunchesAtRisk() {
   await prefetch(trpc.checklists.atRisk.queryOptions());
   return (
-    <section className="card" aria-labelledby="launches-at-risk-title">
+    <section className="card home-card" aria-labelledby="launches-at-risk-title">
       <h2 id="launches-at-risk-title">Launches at risk</h2>
       <HydrateClient>
         <LaunchesAtRiskList />
