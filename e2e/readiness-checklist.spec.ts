@@ -83,6 +83,18 @@ test("a lead tracks a launch's readiness to Ready, with checks Keel runs and a w
   await expect(https).toContainText("Check failed:");
   await expect(gate(l)).toHaveText("Not ready: 7 critical items open");
 
+  // A lead binds another item to a probe in the page: Keel's own deep health check.
+  const health = item(l, "Health checks implemented");
+  await health.getByText("Details, comments and changes").click();
+  await health.getByLabel("Check", { exact: true }).selectOption({ label: "URL answers with a status and headers" });
+  await health.getByLabel("URL", { exact: true }).fill("{{serviceUrl}}/api/healthz");
+  await health.getByLabel("Confirm again every (days)").fill("1");
+  await health.getByRole("button", { name: "Save check" }).click();
+  await expect(health.getByTestId("item-check")).toContainText(`Verified by Keel: ${BASE_URL}/api/healthz answers 200. Not run yet. Re-checked every day.`);
+  await health.getByRole("button", { name: "Run check" }).click();
+  await expect(health.getByTestId("item-status")).toHaveText("Done");
+  await expect(health.getByTestId("item-check")).toContainText(`${BASE_URL}/api/healthz answered 200.`);
+
   // The other critical items are closed in bulk.
   await l.getByLabel("Filter by section").selectOption(CRITICAL);
   for (const title of ["Remove all exposed secrets from code", "Implement proper authentication", "Fix CORS configuration", "Add rate limiting", "Setup error handling", "Configure logging"]) {

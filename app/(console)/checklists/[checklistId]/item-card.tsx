@@ -71,10 +71,10 @@ export function ItemCard({ item, viewer, selected, onSelect, onChanged }: { item
           ) : (
             <span className="muted">Not run yet.</span>
           )}
-          {item.reconfirmEveryDays ? <span className="muted"> Re-checked every {item.reconfirmEveryDays} days.</span> : null}
+          {item.reconfirmEveryDays ? <span className="muted"> Re-checked every {item.reconfirmEveryDays === 1 ? "day" : `${item.reconfirmEveryDays} days`}.</span> : null}
         </p>
       ) : item.reconfirmEveryDays ? (
-        <p className="small muted">Confirm again every {item.reconfirmEveryDays} days.</p>
+        <p className="small muted">Confirm again every {item.reconfirmEveryDays === 1 ? "day" : `${item.reconfirmEveryDays} days`}.</p>
       ) : null}
       <Evidence item={item} />
       {approved ? (
