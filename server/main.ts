@@ -73,6 +73,17 @@ async function main(): Promise<void> {
     log.error({ err: error }, "loading the runbook files failed; the catalog keeps what it had");
   }
 
+  // Checklist templates (checklists/ in each runbook directory) load the same way: a broken one keeps its last valid version.
+  try {
+    const { loadChecklistTemplates, describeTemplateLoad } = await import("./checklists/load");
+    const templates = await loadChecklistTemplates(handle.db, { directories: env.runbookDirectories, registry: engine.deps.registry, actor: systemActor() });
+    log.info({ loaded: templates.loaded.length, unchanged: templates.unchanged.length, invalid: templates.invalid.length }, describeTemplateLoad(templates));
+    const problems = templates.invalid.flatMap(({ path, problems }) => problems.map((p) => `${path}:${p.line}:${p.column} ${p.message}`));
+    if (problems.length > 0) process.stderr.write(`\nThese checklist templates did not load (new checklists use each template's last valid version):\n${problems.map((line) => `  ${line}`).join("\n")}\n\n`);
+  } catch (error) {
+    log.error({ err: error }, "loading the checklist templates failed; the templates stay as they were");
+  }
+
   // Like runbook files: a targets file with problems is reported and changes nothing; the console still starts.
   try {
     const { loadTargetsFile } = await import("./targets/load-file");

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActivityList } from "@/app/_components/activity-list";
 import { ActiveIncidents } from "./_home/active-incidents";
+import { LaunchesAtRisk } from "./_home/launches-at-risk";
 import { RoleBadge } from "@/app/_components/role-badge";
 import { ROLE_DESCRIPTIONS } from "@/lib/roles";
 import { requireSession } from "@/server/auth/require-session";
@@ -22,6 +23,7 @@ export default async function HomePage() {
         </div>
       </div>
       <ActiveIncidents />
+      <LaunchesAtRisk />
       <section className="card">
         <h2>Your recent activity</h2>
         <HydrateClient>

@@ -9,6 +9,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/runs", label: "Runs", minRole: "viewer", section: "Console" },
   { href: "/incidents", label: "Incidents", minRole: "viewer", section: "Console" },
   { href: "/services", label: "Services", minRole: "viewer", section: "Console" },
+  { href: "/checklists", label: "Checklists", minRole: "viewer", section: "Console" },
   { href: "/account", label: "Account", minRole: "viewer", section: "You" },
   { href: "/admin/users", label: "Users", minRole: "admin", section: "Admin" },
   { href: "/admin/api-tokens", label: "API tokens", minRole: "admin", section: "Admin" },

@@ -10,3 +10,4 @@ export * from "./api-tokens";
 export * from "./rate-limits";
 export * from "./allowlist";
 export * from "./incidents";
+export * from "./checklists";

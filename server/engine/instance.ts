@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from "@/db/client";
 import { startAllowlistExpirySweep } from "../allowlist/expiry-sweep";
+import { startChecklistSweep } from "../checklists/sweep";
 import { getLogger } from "../observability/logger";
 import { getEnv } from "../config/env";
 import { startRetentionSweep } from "../retention/sweep";
@@ -38,6 +39,8 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
   const stopAllowlistExpiry = startAllowlistExpirySweep(handle.db);
   // Old operational data (step output, ended sessions, limiter rows, finished jobs); never the audit trail.
   const stopRetention = startRetentionSweep(handle.db, getEnv().KEEL_RETENTION_SWEEP_MINUTES * 60_000);
+  // Expired checklist waivers reopen their items; stale automated items are checked again.
+  const stopChecklistSweep = startChecklistSweep(handle.db, deps.registry);
   const engine: RunningEngine = {
     deps,
     queue,
@@ -45,6 +48,7 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
       clearInterval(timer);
       stopAllowlistExpiry();
       stopRetention();
+      stopChecklistSweep();
       stopping.abort(new Error("the process is stopping"));
       await queue.stop().catch((error: unknown) => getLogger().error({ err: error }, "stopping the job queue failed"));
       delete (globalThis as GlobalWithEngine)[GLOBAL_KEY];

@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from "../trpc";
 import { accountRouter } from "./account";
 import { apiTokensRouter } from "./api-tokens";
+import { checklistsRouter } from "./checklists";
 import { demoRouter } from "./demo";
 import { incidentsRouter } from "./incidents";
 import { runsRouter } from "./runs";
@@ -24,6 +25,7 @@ export const appRouter = router({
   secrets: secretsRouter,
   demo: demoRouter,
   incidents: incidentsRouter,
+  checklists: checklistsRouter,
 });
 
 export type AppRouter = typeof appRouter;
