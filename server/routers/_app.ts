@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "../trpc";
 import { accountRouter } from "./account";
 import { apiTokensRouter } from "./api-tokens";
 import { demoRouter } from "./demo";
+import { historyRouter } from "./history";
 import { runsRouter } from "./runs";
 import { runbooksRouter } from "./runbooks";
 import { secretsRouter } from "./secrets";
@@ -22,6 +23,7 @@ export const appRouter = router({
   targets: targetsRouter,
   secrets: secretsRouter,
   demo: demoRouter,
+  history: historyRouter,
 });
 
 export type AppRouter = typeof appRouter;
