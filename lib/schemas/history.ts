@@ -93,11 +93,24 @@ export function filtersToSearchParams(filters: HistoryFilters): URLSearchParams 
 
 export const HISTORY_FILTER_KEYS = ["actor", "eventType", "entityType", "entityId", "outcome", "from", "to", "q"] as const;
 
+/** A browser's datetime-local value ("2026-12-01T09:30") is read as UTC, as the page says. */
+export function normalizeInstant(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(value) ? `${value}Z` : value;
+}
+
+/** For a datetime-local field: the UTC instant without its zone, to the minute. */
+export function toDateTimeLocal(value: string | undefined): string {
+  if (!value) return "";
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toISOString().slice(0, 16);
+}
+
+/** The raw filters from query parameters (unvalidated; parse them with historyFiltersInput). */
 export function filtersFromSearchParams(read: (key: string) => string | null | undefined): Record<string, string> {
   const raw: Record<string, string> = {};
   for (const key of HISTORY_FILTER_KEYS) {
     const value = read(key);
-    if (typeof value === "string" && value !== "") raw[key] = value;
+    if (typeof value === "string" && value !== "") raw[key] = key === "from" || key === "to" ? normalizeInstant(value) : value;
   }
   return raw;
 }

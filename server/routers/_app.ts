@@ -9,6 +9,7 @@ import { secretsRouter } from "./secrets";
 import { servicesRouter } from "./services";
 import { sessionRouter } from "./session";
 import { targetsRouter } from "./targets";
+import { telemetryRouter } from "./telemetry";
 import { usersRouter } from "./users";
 
 /** Every domain router, registered by hand. */
@@ -24,6 +25,7 @@ export const appRouter = router({
   secrets: secretsRouter,
   demo: demoRouter,
   history: historyRouter,
+  telemetry: telemetryRouter,
 });
 
 export type AppRouter = typeof appRouter;
