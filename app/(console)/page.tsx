@@ -1,31 +1,36 @@
 import type { Metadata } from "next";
-import { ActivityList } from "@/app/_components/activity-list";
 import { RoleBadge } from "@/app/_components/role-badge";
 import { ROLE_DESCRIPTIONS } from "@/lib/roles";
 import { requireSession } from "@/server/auth/require-session";
-import { HydrateClient, prefetch, trpc } from "@/server/trpc-rsc";
+import { ApprovalsForYouCard } from "./_home/approvals-for-you";
+import { RecentActivityCard } from "./_home/recent-activity";
+import { TroubledRunsCard } from "./_home/troubled-runs";
+import { WaitingForYouCard } from "./_home/waiting-for-you";
 
 export const metadata: Metadata = { title: "Home" };
 
+/**
+ * "Needs you now": a grid of cards, each a self-contained server component in ./_home that
+ * prefetches its own data. A new card is one import and one line in the grid.
+ */
 export default async function HomePage() {
   const session = await requireSession();
-  await prefetch(trpc.account.activity.queryOptions());
   return (
     <>
       <div className="page-header">
         <div>
-          <h1>Hello, {session.user.name}</h1>
+          <h1>Needs you now</h1>
           <p>
-            You are a <RoleBadge role={session.user.role} />: {ROLE_DESCRIPTIONS[session.user.role].toLowerCase()}.
+            Hello, {session.user.name}. You are a <RoleBadge role={session.user.role} />: {ROLE_DESCRIPTIONS[session.user.role].toLowerCase()}.
           </p>
         </div>
       </div>
-      <section className="card">
-        <h2>Your recent activity</h2>
-        <HydrateClient>
-          <ActivityList />
-        </HydrateClient>
-      </section>
+      <div className="home-grid">
+        <WaitingForYouCard />
+        <ApprovalsForYouCard />
+        <TroubledRunsCard />
+        <RecentActivityCard email={session.user.email} />
+      </div>
     </>
   );
 }

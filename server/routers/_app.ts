@@ -3,6 +3,7 @@ import { accountRouter } from "./account";
 import { apiTokensRouter } from "./api-tokens";
 import { demoRouter } from "./demo";
 import { historyRouter } from "./history";
+import { homeRouter } from "./home";
 import { runsRouter } from "./runs";
 import { runbooksRouter } from "./runbooks";
 import { secretsRouter } from "./secrets";
@@ -26,6 +27,7 @@ export const appRouter = router({
   demo: demoRouter,
   history: historyRouter,
   telemetry: telemetryRouter,
+  home: homeRouter,
 });
 
 export type AppRouter = typeof appRouter;
