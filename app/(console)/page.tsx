@@ -19,9 +19,9 @@ export default async function HomePage() {
     <>
       <div className="page-header">
         <div>
-          <h1>Needs you now</h1>
+          <h1>Hello, {session.user.name}</h1>
           <p>
-            Hello, {session.user.name}. You are a <RoleBadge role={session.user.role} />: {ROLE_DESCRIPTIONS[session.user.role].toLowerCase()}.
+            You are a <RoleBadge role={session.user.role} />: {ROLE_DESCRIPTIONS[session.user.role].toLowerCase()}. Here is what needs you now.
           </p>
         </div>
       </div>

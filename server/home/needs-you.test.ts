@@ -48,9 +48,12 @@ async function runAt(user: User, at: number, status: StepStatus, runStatus: "wai
 
 beforeAll(async () => {
   handle = await createTestDatabase();
-  [alice, bob, lead, viewer, admin] = await Promise.all(
-    (["responder", "responder", "lead", "viewer", "admin"] as const).map(async (role) => (await createTestUser(handle.db, { role })).user),
-  );
+  const make = async (role: "viewer" | "responder" | "lead" | "admin") => (await createTestUser(handle.db, { role })).user;
+  alice = await make("responder");
+  bob = await make("responder");
+  lead = await make("lead");
+  viewer = await make("viewer");
+  admin = await make("admin");
   await installRunbook(handle.db, book);
 });
 afterAll(() => handle.drop());
