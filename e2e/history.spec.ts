@@ -43,8 +43,15 @@ test("a responder finds their run in History by a word, follows its timeline and
   await expect(waiting.getByRole("listitem").filter({ hasText: "your run" }).first()).toContainText("Guided change with approval (sample)");
   await r.screenshot({ path: path.join(SCREENS, "home.png"), fullPage: true });
 
+  // Do the manual step, so the run's timeline has more than its start.
+  await waiting.getByRole("link", { name: "Open the run" }).first().click();
+  await expect(r).toHaveURL(new RegExp(`/runs/${runId}$`));
+  await r.getByLabel(/Evidence|Note/).fill("Announced in #changes");
+  await r.getByRole("button", { name: "Mark done" }).click();
+  await expect(r.getByTestId("run-status")).toHaveText("Waiting for approval");
+
   // History: search for the word.
-  await r.getByRole("link", { name: "History" }).click();
+  await r.getByRole("link", { name: "History", exact: true }).click();
   await expect(r.getByRole("heading", { name: "History", exact: true })).toBeVisible();
   await expect(r.getByTestId("chain-banner")).toContainText("The audit chain verifies");
   await r.getByLabel("Search details").fill(word);
@@ -83,7 +90,7 @@ test("a responder finds their run in History by a word, follows its timeline and
   await expect(r.getByRole("heading", { name: /Timeline of run/ })).toContainText(runId);
   const timeline = r.getByRole("list", { name: "Timeline" });
   await expect(timeline).toContainText("Started run");
-  await expect(timeline).toContainText("Took its locks and started");
+  await expect(timeline).toContainText(/Marked .* done/);
   await r.screenshot({ path: path.join(SCREENS, "timeline.png"), fullPage: true });
 
   // Bad input says which field, and shows nothing else.

@@ -9,9 +9,9 @@ const optionalText = (max: number, message: string) =>
     .optional()
     .transform((v) => (v === "" ? undefined : v));
 
-const instant = (field: string) =>
+const instant = (which: string) =>
   z
-    .union([z.iso.datetime({ offset: true, message: `Use an ISO 8601 date and time for ${field}, e.g. 2026-12-01T09:30:00Z` }), z.literal("")])
+    .union([z.iso.datetime({ offset: true, message: `Use a date and time for the ${which} of the range, e.g. 2026-12-01T09:30:00Z` }), z.literal("")])
     .optional()
     .transform((v) => (v === "" ? undefined : v));
 
@@ -43,8 +43,8 @@ export const historyFiltersInput = z
       .enum([...AUDIT_OUTCOMES, ""], { message: `Choose an outcome: ${AUDIT_OUTCOMES.join(", ")}` })
       .optional()
       .transform((v) => (v === "" ? undefined : v)),
-    from: instant("from"),
-    to: instant("to"),
+    from: instant("start"),
+    to: instant("end"),
     /** Words searched in event type, actor, entity and details (each word matches as a prefix). */
     q: optionalText(200, "Use at most 200 characters for the search").refine(
       (v) => v === undefined || /[\p{L}\p{N}]/u.test(v.replace(/['\\:&|!()<>*]/g, "")),
@@ -95,7 +95,8 @@ export const HISTORY_FILTER_KEYS = ["actor", "eventType", "entityType", "entityI
 
 /** A browser's datetime-local value ("2026-12-01T09:30") is read as UTC, as the page says. */
 export function normalizeInstant(value: string): string {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(value) ? `${value}Z` : value;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return `${value}:00Z`;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?$/.test(value) ? `${value}Z` : value;
 }
 
 /** For a datetime-local field: the UTC instant without its zone, to the minute. */

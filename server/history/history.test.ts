@@ -238,6 +238,9 @@ describe("export", () => {
     for (const [query, field] of [
       ["format=xml", "format"],
       ["from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z", "to"],
+      // A browser's datetime-local values, read as UTC.
+      ["from=2026-12-02T00:00&to=2026-12-01T23:59", "to"],
+      ["from=yesterday", "from"],
       ["outcome=maybe", "outcome"],
       ["q=%26%26", "q"],
     ] as const) {
@@ -246,6 +249,7 @@ describe("export", () => {
       expect(Object.keys((await response.json()).error.details.fields)).toEqual([field]);
     }
     expect(await auditCount()).toBe(before);
+    expect((await call("format=ndjson&from=2026-12-01T00:00&to=2099-01-01T00:00&eventType=user.role_changed")).status).toBe(200);
     const anonymous = await auditExportResponse(new Request("http://keel.test/api/audit/export"), { session: async () => null, db: async () => handle.db });
     expect(anonymous.status).toBe(401);
   });

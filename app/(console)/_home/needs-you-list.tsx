@@ -29,7 +29,7 @@ export function NeedsYouList({ kind }: { kind: Kind }) {
   const runs = query.data[kind];
   if (runs.length === 0) return <p className="empty">{EMPTY[kind]}</p>;
   return (
-    <ul className="list" aria-label={kind === "operator" ? "Runs waiting for you" : kind === "approvals" ? "Approvals you may give" : "Failed or interrupted runs"}>
+    <ul className="list needs-you" aria-label={kind === "operator" ? "Runs waiting for you" : kind === "approvals" ? "Approvals you may give" : "Failed or interrupted runs"}>
       {runs.map((run) => (
         <li key={`${run.runId}-${run.stepId}`}>
           <span className="stack-tight">
@@ -44,7 +44,7 @@ export function NeedsYouList({ kind }: { kind: Kind }) {
             </span>
             {run.error ? <span className="small text-danger">{run.error}</span> : null}
           </span>
-          <span className="stack-tight right">
+          <span className="row">
             <Link className="button small" href={`/runs/${run.runId}`}>
               {ACTION[kind]}
             </Link>
