@@ -30,19 +30,24 @@ export function TrendChart({ points, label }: { points: TrendPoint[]; label: str
     <figure className="trend-chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${label}: ${total} runs over ${points.length} days`} preserveAspectRatio="xMidYMid meet">
         <title>{label}</title>
-        {[0, 0.5, 1].map((f) => (
-          <g key={f}>
-            <line className="chart-grid" x1={PAD.left} x2={W - PAD.right} y1={PAD.top + plotH - f * plotH} y2={PAD.top + plotH - f * plotH} />
-            <text className="chart-axis" x={PAD.left - 6} y={PAD.top + plotH - f * plotH + 4} textAnchor="end">
-              {Math.round(f * maxRuns)}
-            </text>
-            {durations.length > 0 ? (
-              <text className="chart-axis" x={W - PAD.right + 6} y={PAD.top + plotH - f * plotH + 4} textAnchor="start">
+        {[...new Set([0, 0.5, 1].map((f) => Math.round(f * maxRuns)))].map((tick) => {
+          const f = tick / maxRuns;
+          return (
+            <g key={tick}>
+              <line className="chart-grid" x1={PAD.left} x2={W - PAD.right} y1={PAD.top + plotH - f * plotH} y2={PAD.top + plotH - f * plotH} />
+              <text className="chart-axis" x={PAD.left - 6} y={PAD.top + plotH - f * plotH + 4} textAnchor="end">
+                {tick}
+              </text>
+            </g>
+          );
+        })}
+        {durations.length > 0
+          ? [0.5, 1].map((f) => (
+              <text key={f} className="chart-axis" x={W - PAD.right + 6} y={PAD.top + plotH - f * plotH + 4} textAnchor="start">
                 {formatSeconds(f * maxDuration)}
               </text>
-            ) : null}
-          </g>
-        ))}
+            ))
+          : null}
         {points.map((p, i) => {
           const x = PAD.left + slot * i + (slot - barW) / 2;
           let base = PAD.top + plotH;
