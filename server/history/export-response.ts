@@ -4,11 +4,18 @@ import { exportFormatInput, filtersFromSearchParams, historyFiltersInput } from 
 import type { ResolvedSession } from "../auth/sessions";
 import { actorOf, requestInfoFromHeaders } from "../context";
 import { AppError } from "../errors";
-import { errorResponse } from "../http/error-response";
+import { errorResponse, retryAfterOf } from "../http/error-response";
 import { getLogger } from "../observability/logger";
+import type { RateLimits } from "../security/rate-limits/rate-limits";
+import { limitProcedureCall } from "../security/rate-limits/request-limits";
 import { startAuditExport } from "./export";
 
-export type ExportDependencies = { session: () => Promise<ResolvedSession | null>; db: () => Promise<Database> };
+export type ExportDependencies = {
+  session: () => Promise<ResolvedSession | null>;
+  db: () => Promise<Database>;
+  /** Counted like a read of any procedure (per address, per user); tests may leave it out. */
+  rateLimits?: () => Promise<RateLimits | null>;
+};
 
 /**
  * `GET /api/audit/export?format=ndjson|csv&<filters>`: the History view the filters describe, as
@@ -21,6 +28,9 @@ export async function auditExportResponse(request: Request, dependencies: Export
     const session = await dependencies.session();
     if (!session) throw new AppError("UNAUTHORIZED", "Sign in to continue.");
     if (session.user.mustChangePassword) throw new AppError("FORBIDDEN", "Choose a new password before doing anything else.");
+    const actor = actorOf(session, info);
+    const limits = dependencies.rateLimits ? await dependencies.rateLimits() : null;
+    if (limits) await limitProcedureCall(limits, { type: "query", userId: session.user.id, ip: info.ip, actor });
     const url = new URL(request.url);
     const format = exportFormatInput.safeParse(url.searchParams.get("format") ?? "ndjson");
     if (!format.success) throw AppError.field("format", "Choose a format: ndjson or csv");
@@ -30,7 +40,7 @@ export async function auditExportResponse(request: Request, dependencies: Export
       throw new AppError("BAD_REQUEST", Object.values(fields)[0] ?? "The filters are not valid.", { fields });
     }
     const db = await dependencies.db();
-    const stream = await startAuditExport(db, actorOf(session, info), session.user, parsed.data, format.data);
+    const stream = await startAuditExport(db, actor, session.user, parsed.data, format.data);
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     return new Response(stream, {
       headers: {
@@ -42,6 +52,7 @@ export async function auditExportResponse(request: Request, dependencies: Export
     });
   } catch (error) {
     if (!(error instanceof AppError)) getLogger().error({ requestId: info.requestId, err: error }, "starting an audit export failed");
-    return errorResponse(error, info.requestId);
+    const retryAfter = retryAfterOf([error]);
+    return errorResponse(error, info.requestId, retryAfter ? { "retry-after": String(retryAfter) } : undefined);
   }
 }

@@ -254,6 +254,18 @@ describe("export", () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it("counts as a read against the user's rate limit: 429 with Retry-After, and nothing exported", async () => {
+    const { RateLimits } = await import("../security/rate-limits/rate-limits");
+    const limits = new RateLimits({ handle, db: handle.db, isAllowlisted: async () => false });
+    const ctx = await contextFor(handle.db, bob);
+    for (let i = 0; i < 600; i += 50) await Promise.all(Array.from({ length: 50 }, () => limits.consume("read_user", bob.id, actorOf(bob))));
+    const exportsBefore = (await handle.db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.eventType, "audit.exported")))[0]!.n;
+    const response = await auditExportResponse(new Request("http://keel.test/api/audit/export?format=ndjson"), { session: async () => ctx.session, db: async () => handle.db, rateLimits: async () => limits });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await handle.db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.eventType, "audit.exported")))[0]!.n).toBe(exportsBefore);
+  });
+
   it("streams in batches: the reader pulls one batch at a time", async () => {
     const { startAuditExport } = await import("./export");
     const stream = await startAuditExport(handle.db, actorOf(lead), lead, {}, "ndjson", 2);
