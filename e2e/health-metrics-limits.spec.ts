@@ -50,7 +50,7 @@ test("the main pages carry the security headers and work under their own CSP", a
   const violations: string[] = [];
   // A page error here is most often a hydration mismatch: the server's HTML and the browser's first render differ.
   page.on("pageerror", (error) => violations.push(`page error: ${error.message}`));
-  for (const path of ["/", "/runbooks", "/runs", "/incidents", "/incidents/new", "/checklists", "/account", "/admin/users"]) {
+  for (const path of ["/", "/runbooks", "/runs", "/incidents", "/incidents/new", "/checklists", "/history", "/telemetry", "/account", "/admin/users"]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(200);
     const headers = response!.headers();

@@ -10,6 +10,8 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/incidents", label: "Incidents", minRole: "viewer", section: "Console" },
   { href: "/services", label: "Services", minRole: "viewer", section: "Console" },
   { href: "/checklists", label: "Checklists", minRole: "viewer", section: "Console" },
+  { href: "/history", label: "History", minRole: "viewer", section: "Console" },
+  { href: "/telemetry", label: "Telemetry", minRole: "viewer", section: "Console" },
   { href: "/account", label: "Account", minRole: "viewer", section: "You" },
   { href: "/admin/users", label: "Users", minRole: "admin", section: "Admin" },
   { href: "/admin/api-tokens", label: "API tokens", minRole: "admin", section: "Admin" },

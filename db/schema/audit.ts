@@ -4,6 +4,14 @@ import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uuid } 
 export const AUDIT_OUTCOMES = ["success", "failure", "refused", "intent"] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
+/**
+ * The text full-text search looks in: event type (also split at dots), actor, entity and every
+ * string or number inside the event's metadata. 'simple' keeps ids, emails and words as typed
+ * (no stemming). Immutable, so it can back an expression index; the history queries use the
+ * very same expression so the planner picks the index.
+ */
+export const auditSearchDocument = sql`(to_tsvector('simple'::regconfig, audit_events.event_type || ' ' || replace(audit_events.event_type, '.', ' ') || ' ' || audit_events.actor_label || ' ' || coalesce(audit_events.entity_type, '') || ' ' || coalesce(audit_events.entity_id, '')) || jsonb_to_tsvector('simple'::regconfig, audit_events.event_meta, '["string", "numeric"]'::jsonb))`;
+
 export type RequestMeta = { ip?: string | null; userAgent?: string | null; requestId?: string | null };
 
 /**
@@ -36,6 +44,9 @@ export const auditEvents = pgTable(
     index("audit_events_actor_idx").on(t.actorUserId, t.seq),
     index("audit_events_type_idx").on(t.eventType, t.seq),
     index("audit_events_created_idx").on(t.createdAt),
+    index("audit_events_actor_label_idx").on(t.actorLabel, t.seq),
+    index("audit_events_outcome_idx").on(t.outcome, t.seq),
+    index("audit_events_search_idx").using("gin", auditSearchDocument),
     check("audit_events_outcome_check", sql`${t.outcome} in ('success', 'failure', 'refused', 'intent')`),
   ],
 );

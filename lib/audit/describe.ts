@@ -38,6 +38,12 @@ export function describeAuditEvent(event: Described): string {
       return m.firstSignIn ? "Replaced the one-time password" : "Changed password";
     case "user.password_change_refused":
       return "Password change refused: wrong current password";
+    case "audit.exported": {
+      const filters = Object.entries((m.filters as Record<string, unknown>) ?? {}).map(([k, v]) => `${k} ${String(v)}`);
+      return `Exported the history as ${str("format").toUpperCase()}${filters.length > 0 ? ` (${filters.join(", ")})` : " (everything)"}`;
+    }
+    case "audit.export_completed":
+      return event.outcome === "success" ? `History export finished: ${String(m.rows)} rows` : `History export stopped after ${String(m.rows)} rows: ${str("reason")}`;
     case "runbook.loaded":
       return `Loaded version ${String(m.version)} of runbook file ${str("file")}`;
     case "runbook.load_failed":

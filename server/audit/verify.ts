@@ -45,8 +45,22 @@ export function checkLink(expectedSeq: number, prevHash: string, row: { seq: num
  * Also compares the last row with the chain head, which catches rows deleted from the end.
  */
 export async function verifyAuditChain(db: Queryable, batchSize = 2000): Promise<ChainVerification> {
-  let prevHash = GENESIS_HASH;
-  let lastSeq = 0;
+  const { lastSeq: _lastSeq, lastHash: _lastHash, ...result } = await verifyAuditChainFrom(db, { seq: 0, hash: GENESIS_HASH }, batchSize);
+  return result;
+}
+
+/**
+ * Verifies the chain after a row already known to be good (`from`: its seq and hash; seq 0 and
+ * the genesis hash for the whole chain), then the chain head. `count` is the number of rows
+ * checked in this pass; `lastSeq`/`lastHash` say where a later pass may continue.
+ */
+export async function verifyAuditChainFrom(
+  db: Queryable,
+  from: { seq: number; hash: string },
+  batchSize = 2000,
+): Promise<ChainVerification & { lastSeq: number; lastHash: string }> {
+  let prevHash = from.hash;
+  let lastSeq = from.seq;
   let count = 0;
   for (;;) {
     const rows = await db
@@ -63,7 +77,7 @@ export async function verifyAuditChain(db: Queryable, batchSize = 2000): Promise
         hash: row.hash,
         record: toChainedRecord(row),
       });
-      if (problem) return { ok: false, count, brokenSeq: expectedSeq, problem };
+      if (problem) return { ok: false, count, brokenSeq: expectedSeq, problem, lastSeq, lastHash: prevHash };
       prevHash = row.hash;
       lastSeq = Number(row.seq);
       count++;
@@ -71,14 +85,22 @@ export async function verifyAuditChain(db: Queryable, batchSize = 2000): Promise
     if (rows.length < batchSize) break;
   }
   const [head] = await db.select().from(auditChainHead).where(eq(auditChainHead.id, 1));
-  if (!head) return { ok: false, count, brokenSeq: lastSeq + 1, problem: "the chain head row is missing" };
+  if (!head) return { ok: false, count, brokenSeq: lastSeq + 1, problem: "the chain head row is missing", lastSeq, lastHash: prevHash };
+  // The head moves on while rows are appended; a head ahead of the last row read is a row
+  // committed after this pass read, not a deleted tail, when that row exists now.
   if (Number(head.seq) !== lastSeq || head.hash !== prevHash) {
+    if (Number(head.seq) > lastSeq) {
+      const [next] = await db.select({ seq: auditEvents.seq }).from(auditEvents).where(eq(auditEvents.seq, lastSeq + 1));
+      if (next) return { ok: true, count, lastSeq, lastHash: prevHash };
+    }
     return {
       ok: false,
       count,
       brokenSeq: lastSeq + 1,
       problem: `the chain head records sequence ${Number(head.seq)} but the last row is ${lastSeq}: rows were deleted from the end`,
+      lastSeq,
+      lastHash: prevHash,
     };
   }
-  return { ok: true, count };
+  return { ok: true, count, lastSeq, lastHash: prevHash };
 }

@@ -4,12 +4,15 @@ import { apiTokensRouter } from "./api-tokens";
 import { checklistsRouter } from "./checklists";
 import { demoRouter } from "./demo";
 import { incidentsRouter } from "./incidents";
+import { historyRouter } from "./history";
+import { homeRouter } from "./home";
 import { runsRouter } from "./runs";
 import { runbooksRouter } from "./runbooks";
 import { secretsRouter } from "./secrets";
 import { servicesRouter } from "./services";
 import { sessionRouter } from "./session";
 import { targetsRouter } from "./targets";
+import { telemetryRouter } from "./telemetry";
 import { usersRouter } from "./users";
 
 /** Every domain router, registered by hand. */
@@ -26,6 +29,9 @@ export const appRouter = router({
   demo: demoRouter,
   incidents: incidentsRouter,
   checklists: checklistsRouter,
+  history: historyRouter,
+  telemetry: telemetryRouter,
+  home: homeRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,14 @@
+import Link from "next/link";
+import { TELEMETRY_RANGES } from "@/lib/schemas/telemetry";
+
+export function RangeTabs({ base, days }: { base: string; days: number }) {
+  return (
+    <nav className="tabs" aria-label="Time range">
+      {TELEMETRY_RANGES.map((range) => (
+        <Link key={range} href={`${base}?days=${range}`} aria-current={range === days ? "page" : undefined}>
+          Last {range} days
+        </Link>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,3 @@
+CREATE INDEX "audit_events_actor_label_idx" ON "audit_events" USING btree ("actor_label","seq");--> statement-breakpoint
+CREATE INDEX "audit_events_outcome_idx" ON "audit_events" USING btree ("outcome","seq");--> statement-breakpoint
+CREATE INDEX "audit_events_search_idx" ON "audit_events" USING gin ((to_tsvector('simple'::regconfig, audit_events.event_type || ' ' || replace(audit_events.event_type, '.', ' ') || ' ' || audit_events.actor_label || ' ' || coalesce(audit_events.entity_type, '') || ' ' || coalesce(audit_events.entity_id, '')) || jsonb_to_tsvector('simple'::regconfig, audit_events.event_meta, '["string", "numeric"]'::jsonb)));

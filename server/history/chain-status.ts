@@ -1,0 +1,79 @@
+import { eq } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { auditEvents } from "@/db/schema";
+import { GENESIS_HASH } from "../audit/chain";
+import { verifyAuditChainFrom } from "../audit/verify";
+
+export type ChainStatus =
+  | { ok: true; count: number; checkedAt: Date; fullCheckAt: Date; mode: "full" | "incremental" }
+  | { ok: false; count: number; brokenSeq: number; problem: string; checkedAt: Date; fullCheckAt: Date; mode: "full" | "incremental" };
+
+type State = {
+  /** The newest row verified so far, and its hash. */
+  checkpoint: { seq: number; hash: string } | null;
+  result: ChainStatus | null;
+  inflight: Promise<ChainStatus> | null;
+  fullCheckAt: Date | null;
+};
+
+const states = new WeakMap<object, State>();
+
+export const CHAIN_STATUS_OPTIONS = {
+  /** A result younger than this is answered as is. */
+  maxAgeMs: 15_000,
+  /** The whole chain is walked again this often (rows already checked may be edited later by someone who bypasses the trigger). */
+  fullEveryMs: 10 * 60_000,
+};
+
+/**
+ * Whether the audit chain verifies, for the History banner, without re-hashing the whole trail
+ * on every page view: the first check walks everything; later ones continue from the newest row
+ * already verified (checking that row's hash is unchanged) up to the chain head; every
+ * `fullEveryMs` the whole chain is walked again, in the background while the last answer stands.
+ * Concurrent callers share one pass. Per process and database.
+ */
+export async function chainStatus(db: Queryable, options: Partial<typeof CHAIN_STATUS_OPTIONS> & { now?: () => number } = {}): Promise<ChainStatus> {
+  const { maxAgeMs, fullEveryMs } = { ...CHAIN_STATUS_OPTIONS, ...options };
+  const now = options.now ?? Date.now;
+  let state = states.get(db);
+  if (!state) {
+    state = { checkpoint: null, result: null, inflight: null, fullCheckAt: null };
+    states.set(db, state);
+  }
+  const s = state;
+  const fullDue = !s.fullCheckAt || now() - s.fullCheckAt.getTime() >= fullEveryMs;
+  if (s.result && now() - s.result.checkedAt.getTime() < maxAgeMs && !fullDue) return s.result;
+  if (!s.inflight) {
+    s.inflight = refresh(db, s, fullDue, now).finally(() => {
+      s.inflight = null;
+    });
+  }
+  // A due full walk runs in the background while a good earlier answer stands.
+  if (fullDue && s.result?.ok) return s.result;
+  return s.inflight;
+}
+
+async function refresh(db: Queryable, s: State, fullDue: boolean, now: () => number): Promise<ChainStatus> {
+  let full = fullDue || !s.checkpoint || !s.result?.ok;
+  if (!full && s.checkpoint) {
+    const [row] = await db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.seq, s.checkpoint.seq));
+    if (!row || row.hash !== s.checkpoint.hash) full = true;
+  }
+  const from = full || !s.checkpoint ? { seq: 0, hash: GENESIS_HASH } : s.checkpoint;
+  const verified = await verifyAuditChainFrom(db, from);
+  const checkedAt = new Date(now());
+  if (full) s.fullCheckAt = checkedAt;
+  const fullCheckAt = s.fullCheckAt ?? checkedAt;
+  const mode = full ? "full" : "incremental";
+  const result: ChainStatus = verified.ok
+    ? { ok: true, count: verified.lastSeq, checkedAt, fullCheckAt, mode }
+    : { ok: false, count: verified.lastSeq, brokenSeq: verified.brokenSeq, problem: verified.problem, checkedAt, fullCheckAt, mode };
+  s.checkpoint = verified.ok ? { seq: verified.lastSeq, hash: verified.lastHash } : null;
+  s.result = result;
+  return result;
+}
+
+/** Forgets what was verified (tests; after a restore). */
+export function resetChainStatus(db: Queryable): void {
+  states.delete(db);
+}
