@@ -10,6 +10,7 @@ import { useTRPC } from "@/lib/trpc/client";
 const EVENT_LABELS: Record<string, string> = {
   "checklist.created": "Created the checklist",
   "checklist.updated": "Changed the checklist",
+  "checklist.item_added": "Added an item",
   "checklist.item_updated": "Updated an item",
   "checklist.item_assigned": "Assigned an item",
   "checklist.item_commented": "Commented",
@@ -64,7 +65,7 @@ export function ChecklistHistory({ checklistId }: { checklistId: string }) {
               </thead>
               <tbody>
                 {history.data.map((event) => {
-                  const meta = event.meta as { item?: string; changes?: Record<string, { from: unknown; to: unknown }>; summary?: string; reason?: string; name?: string; template?: string };
+                  const meta = event.meta as { incidentId?: string; incidentNumber?: number; item?: string; changes?: Record<string, { from: unknown; to: unknown }>; summary?: string; reason?: string; name?: string; template?: string };
                   return (
                     <tr key={event.seq}>
                       <td data-label="When">{formatDateTime(event.createdAt)}</td>
@@ -75,12 +76,17 @@ export function ChecklistHistory({ checklistId }: { checklistId: string }) {
                         {meta.changes
                           ? Object.entries(meta.changes).map(([field, change]) => (
                               <div key={field}>
-                                {field}: {show(change.from)} → {show(change.to)}
+                                {event.eventType === "checklist.item_added" ? `${field}: ${show(change.to)}` : `${field}: ${show(change.from)} → ${show(change.to)}`}
                               </div>
                             ))
                           : meta.template
                             ? `from template ${meta.template}`
                             : null}
+                        {meta.incidentId ? (
+                          <div className="small">
+                            <Link href={`/incidents/${meta.incidentId}`}>From incident #{meta.incidentNumber}</Link>, a follow-up
+                          </div>
+                        ) : null}
                         {meta.summary ? <div className="small muted">{meta.summary}</div> : null}
                         {meta.reason ? <div className="small muted">Reason: {meta.reason}</div> : null}
                       </td>
