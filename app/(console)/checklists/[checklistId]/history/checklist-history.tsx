@@ -32,6 +32,13 @@ function show(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Fields in the order a person reads an item (audit meta comes back in the database's key order). */
+const FIELD_ORDER = ["title", "section", "priority", "owner", "dueDate", "status"];
+function ordered(changes: Record<string, { from: unknown; to: unknown }>) {
+  const rank = (field: string) => (FIELD_ORDER.includes(field) ? FIELD_ORDER.indexOf(field) : FIELD_ORDER.length);
+  return Object.entries(changes).sort(([a], [b]) => rank(a) - rank(b));
+}
+
 /** Every change to the checklist, read from the audit trail: who, when, what, from what, to what. */
 export function ChecklistHistory({ checklistId }: { checklistId: string }) {
   const trpc = useTRPC();
@@ -74,7 +81,7 @@ export function ChecklistHistory({ checklistId }: { checklistId: string }) {
                       <td data-label="Item">{meta.item ?? "—"}</td>
                       <td data-label="Change">
                         {meta.changes
-                          ? Object.entries(meta.changes).map(([field, change]) => (
+                          ? ordered(meta.changes).map(([field, change]) => (
                               <div key={field}>
                                 {event.eventType === "checklist.item_added" ? `${field}: ${show(change.to)}` : `${field}: ${show(change.from)} → ${show(change.to)}`}
                               </div>

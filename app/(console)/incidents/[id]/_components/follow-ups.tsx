@@ -52,7 +52,9 @@ export function FollowUps({ incident }: { incident: IncidentView }) {
               </span>
             ) : incident.can.trackFollowUp ? (
               <TrackFollowUpForm followUp={item} incident={incident} />
-            ) : null}
+            ) : (
+              <span className="follow-up-track small muted">Not in a readiness checklist yet; a lead or a checklist&apos;s owner can add it.</span>
+            )}
           </li>
         ))}
       </ul>
