@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigserial, boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { INCIDENT_SEVERITIES, INCIDENT_STATUSES, type IncidentSeverity, type IncidentStatus } from "../../lib/incidents/status";
+import { checklistItems } from "./checklists";
 import { users } from "./users";
 
 const inList = (values: readonly string[]) => sql.raw(`(${values.map((v) => `'${v}'`).join(", ")})`);
@@ -85,8 +86,10 @@ export const incidentFollowUps = pgTable(
       .notNull()
       .references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The readiness checklist item this follow-up became (set once: a follow-up is tracked in one place). */
+    checklistItemId: uuid("checklist_item_id").references(() => checklistItems.id),
   },
-  (t) => [index("incident_follow_ups_incident_idx").on(t.incidentId, t.createdAt)],
+  (t) => [index("incident_follow_ups_incident_idx").on(t.incidentId, t.createdAt), uniqueIndex("incident_follow_ups_checklist_item_idx").on(t.checklistItemId)],
 );
 
 export type Incident = typeof incidents.$inferSelect;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { addDays, daysBetween } from "./dates";
 import { probeDefinition } from "./probes";
 
 /**
@@ -74,4 +75,29 @@ export function itemDueOffset(template: ChecklistTemplateDefinition, section: Te
   if (section.dueOffsetDays !== undefined && item.priority === undefined) return section.dueOffsetDays;
   const p = item.priority ?? section.priority;
   return template.dueRules?.[p] ?? DEFAULT_DUE_RULES[p];
+}
+
+/** The section items added after a checklist was made from an incident's follow-ups go in (not part of any template). */
+export const FOLLOW_UP_SECTION = "Incident follow-ups";
+
+/**
+ * The due date of an item added to a checklist later (an incident follow-up), by the same
+ * priority rule as template items: the launch date plus the priority's offset (the template's
+ * `dueRules`, else the defaults above). An item is never born overdue:
+ * - launch today or later: launch + offset, but not before today (a rule that falls before
+ *   today, e.g. "3 days before launch" two days before it, makes the item due today);
+ * - launch already past: the priority's window counted from today instead (critical 7 days,
+ *   high 3 days, medium 7 days, low 30 days, by the defaults).
+ * The offset returned is from the launch date, so the item moves with it like the others.
+ */
+export function addedItemDue(template: Pick<ChecklistTemplateDefinition, "dueRules">, priority: Priority, launchDate: string, today: string): { dueDate: string; dueOffsetDays: number } {
+  const offset = template.dueRules?.[priority] ?? DEFAULT_DUE_RULES[priority];
+  let dueDate: string;
+  if (launchDate >= today) {
+    const byRule = addDays(launchDate, offset);
+    dueDate = byRule < today ? today : byRule;
+  } else {
+    dueDate = addDays(today, Math.abs(offset));
+  }
+  return { dueDate, dueOffsetDays: daysBetween(launchDate, dueDate) };
 }

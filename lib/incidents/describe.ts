@@ -28,6 +28,8 @@ export function describeIncidentEvent(type: string, m: Record<string, unknown>):
       return "Unpinned a note";
     case "incident.follow_up_added":
       return `Follow-up for ${str("ownerLabel")}: ${str("text")}`;
+    case "incident.follow_up_tracked":
+      return `Added follow-up "${str("text")}" to checklist ${String(m.checklistNumber ?? "")} "${str("checklistName")}" as a ${str("priority")} item for ${str("ownerLabel")}, due ${str("dueLabel") || str("dueDate")}`;
     case "incident.postmortem_exported":
       return `Downloaded the postmortem draft of incident ${String(m.incidentNumber ?? "")}`;
     default:

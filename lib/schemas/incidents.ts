@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PRIORITIES } from "@/lib/checklists/template";
 import { INCIDENT_SEVERITIES, INCIDENT_STATUSES } from "@/lib/incidents/status";
 
 const incidentId = z.uuid("Unknown incident");
@@ -82,6 +83,13 @@ export const addFollowUpInput = z.object({
   ownerId: userId("owner"),
 });
 
+/** A follow-up becomes an item of a readiness checklist, in its "Incident follow-ups" section. */
+export const trackFollowUpInput = z.object({
+  followUpId: z.uuid("Unknown follow-up"),
+  checklistId: z.uuid("Choose a checklist from the list"),
+  priority: z.enum(PRIORITIES, { message: "Choose critical, high, medium or low" }).default("high"),
+});
+
 export type DeclareIncidentInput = z.infer<typeof declareIncidentInput>;
 export type ListIncidentsInput = z.infer<typeof listIncidentsInput>;
 export type ChangeIncidentStatusInput = z.infer<typeof changeIncidentStatusInput>;
@@ -91,3 +99,4 @@ export type AddIncidentNoteInput = z.infer<typeof addIncidentNoteInput>;
 export type EditIncidentNoteInput = z.infer<typeof editIncidentNoteInput>;
 export type PinIncidentNoteInput = z.infer<typeof pinIncidentNoteInput>;
 export type AddFollowUpInput = z.infer<typeof addFollowUpInput>;
+export type TrackFollowUpInput = z.infer<typeof trackFollowUpInput>;

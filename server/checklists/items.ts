@@ -29,6 +29,19 @@ export async function auditItemChange(tx: Queryable, actor: Actor, item: Pick<Ch
   });
 }
 
+/** The row of an item added to a checklist after it was made (not from its template): every field it starts with, from nothing. */
+export async function auditItemAdded(tx: Queryable, actor: Actor, item: ChecklistItem, ownerEmail: string | null, extra: Record<string, unknown> = {}) {
+  const changes: Record<string, Change> = {
+    title: { from: null, to: item.title },
+    section: { from: null, to: item.section },
+    priority: { from: null, to: item.priority },
+    owner: { from: null, to: ownerEmail },
+    dueDate: { from: null, to: item.dueDate },
+    status: { from: null, to: item.status },
+  };
+  await auditItemChange(tx, actor, item, "checklist.item_added", changes, { before: null, ownerId: item.ownerId, ...extra });
+}
+
 function statusFields(status: ItemStatus, reason: string | null, now: Date): Partial<ChecklistItem> {
   return { status, statusReason: reason, ...(status === "done" ? { confirmedAt: now } : {}) };
 }

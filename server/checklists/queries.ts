@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import type { Queryable } from "@/db/client";
-import { auditEvents, checklistCheckResults, checklistComments, checklistItems, checklistNotices, checklists, checklistTemplates, checklistTemplateVersions, checklistWaivers, users, type ChecklistItem } from "@/db/schema";
+import { auditEvents, checklistCheckResults, checklistComments, checklistItems, checklistNotices, checklists, checklistTemplates, checklistTemplateVersions, checklistWaivers, incidentFollowUps, incidents, users, type ChecklistItem } from "@/db/schema";
 import { daysBetween, todayUtc } from "@/lib/checklists/dates";
 import type { itemFilterInput } from "@/lib/checklists/inputs";
 import { describeProbe } from "@/lib/checklists/probes";
@@ -82,7 +82,17 @@ async function itemViews(db: Queryable, items: ChecklistItem[], now: Date, fill:
   const waiverPeople = await namesOf(db, waivers.flatMap((w) => [w.requestedById, w.decidedById]));
   const comments = ids.length > 0 ? await db.select().from(checklistComments).where(inArray(checklistComments.itemId, ids)).orderBy(asc(checklistComments.createdAt)) : [];
   const commenters = await namesOf(db, comments.map((c) => c.authorId));
+  // Items that were an incident's follow-up link back to it.
+  const origins =
+    ids.length > 0
+      ? await db
+          .select({ itemId: incidentFollowUps.checklistItemId, incidentId: incidents.id, incidentNumber: incidents.number, incidentTitle: incidents.title })
+          .from(incidentFollowUps)
+          .innerJoin(incidents, eq(incidents.id, incidentFollowUps.incidentId))
+          .where(inArray(incidentFollowUps.checklistItemId, ids))
+      : [];
   return items.map((item) => {
+    const origin = origins.find((o) => o.itemId === item.id);
     const result = results.find((r) => r.id === item.lastCheckResultId) ?? null;
     return {
       id: item.id,
@@ -111,6 +121,7 @@ async function itemViews(db: Queryable, items: ChecklistItem[], now: Date, fill:
         .filter((w) => w.itemId === item.id)
         .map((w) => ({ id: w.id, status: w.status, reason: w.reason, expiresAt: w.expiresAt, requestedById: w.requestedById, requestedBy: waiverPeople.get(w.requestedById)?.name ?? "—", decidedBy: w.decidedById ? (waiverPeople.get(w.decidedById)?.name ?? "—") : null })),
       comments: comments.filter((c) => c.itemId === item.id).map((c) => ({ id: c.id, body: c.body, author: commenters.get(c.authorId)?.name ?? "—", createdAt: c.createdAt })),
+      fromIncident: origin ? { id: origin.incidentId, number: origin.incidentNumber, title: origin.incidentTitle } : null,
     };
   });
 }

@@ -1,6 +1,8 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database, Transaction } from "@/db/client";
-import { incidentFollowUps, incidentNotes, incidents, type Incident } from "@/db/schema";
+import { checklistItems, checklistTemplateVersions, incidentFollowUps, incidentNotes, incidents, users, type Incident } from "@/db/schema";
+import { formatCalendarDate, todayUtc } from "@/lib/checklists/dates";
+import { addedItemDue, FOLLOW_UP_SECTION } from "@/lib/checklists/template";
 import { checkStatusMove, REOPENED_STATUS, STATUS_LABELS } from "@/lib/incidents/status";
 import { hasRole, type Role } from "@/lib/roles";
 import type {
@@ -12,9 +14,12 @@ import type {
   EditIncidentNoteInput,
   PinIncidentNoteInput,
   ReopenIncidentInput,
+  TrackFollowUpInput,
 } from "@/lib/schemas/incidents";
 import { appendAuditEvent, type AuditEventInput } from "../audit/append";
 import type { Actor } from "../audit/actor";
+import { requireChecklist } from "../checklists/access";
+import { auditItemAdded } from "../checklists/items";
 import { AppError } from "../errors";
 import { notifyIncidentChanged } from "../live/notify";
 import { peopleById, requireKnownServices, requireParticipant } from "./participants";
@@ -181,6 +186,73 @@ export async function addFollowUp(db: Database, actor: IncidentActor, input: Add
     await audit(tx, actor, incident, "incident.follow_up_added", { followUpId: row!.id, text: input.text, ownerId: owner.id, ownerLabel: owner.email });
     await notifyIncidentChanged(tx, incident.id, version);
     return { followUpId: row!.id };
+  });
+}
+
+/** Who may add a follow-up to a checklist: a lead to any, a responder to a checklist they own (as checklist assignment is a lead's). */
+export function mayTrackOn(actor: { userId: string; role: Role }, checklist: { ownerId: string }): boolean {
+  return hasRole(actor.role, "lead") || (hasRole(actor.role, "responder") && checklist.ownerId === actor.userId);
+}
+
+/**
+ * A follow-up becomes an item of a readiness checklist, in its "Incident follow-ups" section:
+ * titled with the follow-up's text, owned by its owner, due by the checklist's priority rule
+ * (`addedItemDue`), its description pointing back at the incident. Once only: the follow-up
+ * records the item. Both the incident and the checklist get their audit row in this transaction.
+ * Allowed after resolution too, as adding follow-ups is.
+ */
+export async function trackFollowUp(db: Database, actor: IncidentActor, input: TrackFollowUpInput, now = new Date()): Promise<{ itemId: string; checklistId: string; dueDate: string }> {
+  return db.transaction(async (tx) => {
+    const [found] = await tx.select({ incidentId: incidentFollowUps.incidentId }).from(incidentFollowUps).where(eq(incidentFollowUps.id, input.followUpId));
+    if (!found) throw AppError.field("followUpId", "There is no follow-up with this id.", "NOT_FOUND");
+    // The incident first, then the follow-up: the order every incident command locks in.
+    const incident = await lockIncident(tx, found.incidentId);
+    const [followUp] = await tx.select().from(incidentFollowUps).where(eq(incidentFollowUps.id, input.followUpId)).for("update");
+    if (followUp!.checklistItemId) {
+      const [item] = await tx.select({ checklistId: checklistItems.checklistId }).from(checklistItems).where(eq(checklistItems.id, followUp!.checklistItemId));
+      const where = item ? await requireChecklist(tx, item.checklistId) : null;
+      throw AppError.field("followUpId", `This follow-up is already tracked${where ? ` in checklist "${where.name}"` : ""}: a follow-up can be added to a checklist only once.`, "CONFLICT");
+    }
+    const checklist = await requireChecklist(tx, input.checklistId);
+    if (!mayTrackOn(actor, checklist)) throw AppError.field("checklistId", `Only a lead or the owner of checklist "${checklist.name}" can add items to it.`, "FORBIDDEN");
+    const [owner] = await tx.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.id, followUp!.ownerId), isNull(users.disabledAt)));
+    if (!owner) throw AppError.field("followUpId", "The follow-up's owner is disabled, so they cannot own a checklist item; add a new follow-up for someone active.", "CONFLICT");
+    const [version] = await tx.select({ definition: checklistTemplateVersions.definition }).from(checklistTemplateVersions).where(eq(checklistTemplateVersions.id, checklist.templateVersionId));
+    const due = addedItemDue(version!.definition, input.priority, checklist.launchDate, todayUtc(now));
+    const [last] = await tx.select({ position: sql<number>`coalesce(max(${checklistItems.position}), -1)` }).from(checklistItems).where(eq(checklistItems.checklistId, checklist.id));
+    const [item] = await tx
+      .insert(checklistItems)
+      .values({
+        checklistId: checklist.id,
+        key: `follow-up-${followUp!.id}`,
+        position: Number(last!.position) + 1,
+        section: FOLLOW_UP_SECTION,
+        title: followUp!.text,
+        description: `Follow-up from incident ${incident.number} "${incident.title}": /incidents/${incident.id}`,
+        priority: input.priority,
+        dueOffsetDays: due.dueOffsetDays,
+        dueDate: due.dueDate,
+        ownerId: owner.id,
+        updatedAt: now,
+      })
+      .returning();
+    await tx.update(incidentFollowUps).set({ checklistItemId: item!.id }).where(eq(incidentFollowUps.id, followUp!.id));
+    await auditItemAdded(tx, actor, item!, owner.email, { incidentId: incident.id, incidentNumber: incident.number, followUpId: followUp!.id });
+    const incidentVersion = await saveIncident(tx, incident, {});
+    await audit(tx, actor, incident, "incident.follow_up_tracked", {
+      followUpId: followUp!.id,
+      text: followUp!.text,
+      ownerLabel: owner.email,
+      checklistId: checklist.id,
+      checklistNumber: checklist.number,
+      checklistName: checklist.name,
+      itemId: item!.id,
+      priority: input.priority,
+      dueDate: due.dueDate,
+      dueLabel: formatCalendarDate(due.dueDate),
+    });
+    await notifyIncidentChanged(tx, incident.id, incidentVersion);
+    return { itemId: item!.id, checklistId: checklist.id, dueDate: due.dueDate };
   });
 }
 

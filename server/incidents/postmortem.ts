@@ -9,7 +9,7 @@ import { appendAuditEvent } from "../audit/append";
 import type { Actor } from "../audit/actor";
 import { displayText } from "../runs/display-text";
 import { peopleById, type Person } from "./participants";
-import { findIncident, listAttachedRuns } from "./queries";
+import { findIncident, listAttachedRuns, trackedItems } from "./queries";
 import { incidentTimeline, type TimelineEntry } from "./timeline";
 
 /** Timeline entries a postmortem reader does not need: the machinery between the steps that matter. */
@@ -29,6 +29,7 @@ export async function draftPostmortem(db: Queryable, incidentId: string): Promis
   const followUps = await db.select().from(incidentFollowUps).where(eq(incidentFollowUps.incidentId, incidentId)).orderBy(asc(incidentFollowUps.createdAt));
   const people = await peopleById(db, [incident.commanderId, incident.scribeId, incident.declaredBy, ...followUps.map((f) => f.ownerId)]);
   const steps = await stepsOf(db, attached.map((r) => r.id));
+  const tracked = await trackedItems(db, followUps.map((f) => f.checklistItemId));
   const who = (id: string | null) => (id ? personLabel(people.get(id)) : "nobody");
 
   const lines: string[] = [];
@@ -65,7 +66,12 @@ export async function draftPostmortem(db: Queryable, incidentId: string): Promis
 
   lines.push("## Follow-ups", "");
   if (followUps.length === 0) lines.push("_None yet: add them on the incident page._");
-  for (const item of followUps) lines.push(`- [ ] ${oneLine(item.text)} (owner: ${who(item.ownerId)})`);
+  for (const item of followUps) {
+    const where = item.checklistItemId ? tracked.get(item.checklistItemId) : undefined;
+    const done = where?.status === "done" || where?.status === "waived" || where?.status === "not_applicable";
+    const trackedIn = where ? `; tracked in checklist ${where.checklistNumber} "${oneLine(where.checklistName)}": ${where.statusLabel.toLowerCase()}, ${where.priority}, due ${where.dueDate}` : "";
+    lines.push(`- [${done ? "x" : " "}] ${oneLine(item.text)} (owner: ${who(item.ownerId)}${trackedIn})`);
+  }
   lines.push("");
 
   return { markdown: lines.join("\n"), fileName: `incident-${incident.number}-postmortem.md`, incidentNumber: incident.number };

@@ -1,12 +1,13 @@
 import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { incidentFollowUps, incidentNotes, incidents, runbooks, runs, type Incident } from "@/db/schema";
+import { checklistItems, checklists, incidentFollowUps, incidentNotes, incidents, runbooks, runs, type Incident } from "@/db/schema";
+import { STATUS_LABELS as ITEM_STATUS_LABELS, type ItemStatus } from "@/lib/checklists/readiness";
 import { hasRole } from "@/lib/roles";
 import type { ListIncidentsInput } from "@/lib/schemas/incidents";
 import { INCIDENT_SEVERITIES, nextStatuses } from "@/lib/incidents/status";
 import type { SessionUser } from "../auth/sessions";
 import { AppError } from "../errors";
-import { mayAssignRoles } from "./commands";
+import { mayAssignRoles, mayTrackOn } from "./commands";
 import { peopleById, type Person } from "./participants";
 
 /** Active incidents first (most severe, then newest), then resolved ones, newest first. */
@@ -64,6 +65,8 @@ export async function getIncident(db: Queryable, incidentId: string, viewer: Ses
     .where(and(eq(incidentNotes.incidentId, incidentId), eq(incidentNotes.pinned, true), sql`not exists (select 1 from ${incidentNotes} newer where newer.supersedes_id = ${incidentNotes.id})`))
     .orderBy(asc(incidentNotes.createdAt));
   const people = await peopleById(db, [incident.commanderId, incident.scribeId, incident.declaredBy, ...followUps.map((f) => f.ownerId)]);
+  const tracked = await trackedItems(db, followUps.map((f) => f.checklistItemId));
+  const choices = hasRole(viewer.role, "responder") ? await checklistChoices(db, { userId: viewer.id, role: viewer.role }) : [];
   const active = incident.status !== "resolved";
   const responder = hasRole(viewer.role, "responder");
   const person = (id: string | null): Person | null => (id ? (people.get(id) ?? null) : null);
@@ -84,7 +87,9 @@ export async function getIncident(db: Queryable, incidentId: string, viewer: Ses
     declaredAt: incident.declaredAt,
     resolvedAt: incident.resolvedAt,
     runs: attached,
-    followUps: followUps.map((f) => ({ id: f.id, text: f.text, owner: person(f.ownerId), createdAt: f.createdAt })),
+    followUps: followUps.map((f) => ({ id: f.id, text: f.text, owner: person(f.ownerId), createdAt: f.createdAt, tracked: f.checklistItemId ? (tracked.get(f.checklistItemId) ?? null) : null })),
+    /** The checklists this viewer may add a follow-up to (the server checks again). */
+    checklistChoices: choices,
     pinnedNotes: pinned.map((n) => ({ id: n.id, body: n.body, authorLabel: n.authorLabel, createdAt: n.createdAt })),
     can: {
       changeStatus: responder && active,
@@ -94,6 +99,7 @@ export async function getIncident(db: Queryable, incidentId: string, viewer: Ses
       startRun: responder && active,
       assignRoles: responder && mayAssignRoles({ userId: viewer.id, role: viewer.role }, incident),
       addFollowUp: responder,
+      trackFollowUp: responder && choices.length > 0,
     },
   };
 }
@@ -121,4 +127,27 @@ export async function incidentLinkOf(db: Queryable, incidentId: string | null) {
   if (!incidentId) return null;
   const [row] = await db.select({ id: incidents.id, number: incidents.number, title: incidents.title, status: incidents.status }).from(incidents).where(eq(incidents.id, incidentId));
   return row ?? null;
+}
+
+export type TrackedItem = { checklistId: string; checklistNumber: number; checklistName: string; itemId: string; status: ItemStatus; statusLabel: string; priority: string; dueDate: string };
+
+/** Where follow-ups are tracked: their checklist items, with the checklist and the item's status now. */
+export async function trackedItems(db: Queryable, itemIds: (string | null)[]): Promise<Map<string, TrackedItem>> {
+  const ids = itemIds.filter((id): id is string => id !== null);
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ itemId: checklistItems.id, status: checklistItems.status, priority: checklistItems.priority, dueDate: checklistItems.dueDate, checklistId: checklists.id, checklistNumber: checklists.number, checklistName: checklists.name })
+    .from(checklistItems)
+    .innerJoin(checklists, eq(checklists.id, checklistItems.checklistId))
+    .where(inArray(checklistItems.id, ids));
+  return new Map(rows.map((row) => [row.itemId, { ...row, statusLabel: ITEM_STATUS_LABELS[row.status] }]));
+}
+
+/** Checklists a person may add follow-ups to, soonest launch first. */
+async function checklistChoices(db: Queryable, viewer: { userId: string; role: SessionUser["role"] }) {
+  const rows = await db
+    .select({ id: checklists.id, number: checklists.number, name: checklists.name, service: checklists.service, launchDate: checklists.launchDate, ownerId: checklists.ownerId })
+    .from(checklists)
+    .orderBy(asc(checklists.launchDate), asc(checklists.number));
+  return rows.filter((row) => mayTrackOn(viewer, row)).map(({ ownerId: _ownerId, ...row }) => row);
 }

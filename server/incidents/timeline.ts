@@ -88,7 +88,7 @@ export function categoryOf(eventType: string): TimelineCategory {
   if (eventType === "incident.status_changed" || eventType === "incident.reopened") return "status";
   if (eventType === "incident.role_assigned") return "role";
   if (eventType.startsWith("incident.note_")) return "note";
-  if (eventType === "incident.follow_up_added") return "follow_up";
+  if (eventType === "incident.follow_up_added" || eventType === "incident.follow_up_tracked") return "follow_up";
   if (eventType.startsWith("incident.")) return "incident";
   if (eventType.startsWith("approval.")) return "approval";
   if (eventType.startsWith("step.") || eventType.startsWith("compensation.")) return "step";

@@ -9,6 +9,7 @@ import {
   listIncidentsInput,
   pinIncidentNoteInput,
   reopenIncidentInput,
+  trackFollowUpInput,
 } from "@/lib/schemas/incidents";
 import type { Actor } from "../audit/actor";
 import {
@@ -20,6 +21,7 @@ import {
   editIncidentNote,
   pinIncidentNote,
   reopenIncident,
+  trackFollowUp,
   type IncidentActor,
 } from "../incidents/commands";
 import { knownServices, listParticipants } from "../incidents/participants";
@@ -51,4 +53,6 @@ export const incidentsRouter = router({
   editNote: responderProcedure.input(editIncidentNoteInput).mutation(({ ctx, input }) => editIncidentNote(ctx.db, acting(ctx), input)),
   pinNote: responderProcedure.input(pinIncidentNoteInput).mutation(({ ctx, input }) => pinIncidentNote(ctx.db, acting(ctx), input)),
   addFollowUp: responderProcedure.input(addFollowUpInput).mutation(({ ctx, input }) => addFollowUp(ctx.db, acting(ctx), input)),
+  /** A follow-up becomes a readiness checklist item (a lead: any checklist; a responder: one they own). */
+  trackFollowUp: responderProcedure.input(trackFollowUpInput).mutation(({ ctx, input }) => trackFollowUp(ctx.db, acting(ctx), input)),
 });

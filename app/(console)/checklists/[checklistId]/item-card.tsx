@@ -47,7 +47,17 @@ export function ItemCard({ item, viewer, selected, onSelect, onChanged }: { item
         {viewer.lead ? <input type="checkbox" aria-label={`Select ${item.title}`} checked={selected} onChange={(e) => onSelect(e.target.checked)} /> : null}
         <div className="item-title">
           <strong>{item.title}</strong>
-          <div className="small muted">{item.section}</div>
+          <div className="small muted">
+            {item.section}
+            {item.fromIncident ? (
+              <>
+                {" · "}
+                <Link href={`/incidents/${item.fromIncident.id}`} data-testid="item-from-incident">
+                  From incident #{item.fromIncident.number}
+                </Link>
+              </>
+            ) : null}
+          </div>
         </div>
         <div className="item-facts">
           <PriorityBadge priority={item.priority} />

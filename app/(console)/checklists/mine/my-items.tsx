@@ -63,7 +63,15 @@ export function MyItems() {
                     <tr key={item.id}>
                       <td data-label="Item">
                         <Link href={`/checklists/${item.checklistId}#item-${item.id}`}>{item.title}</Link>
-                        <div className="small muted">{item.section}</div>
+                        <div className="small muted">
+                          {item.section}
+                          {item.fromIncident ? (
+                            <>
+                              {" · "}
+                              <Link href={`/incidents/${item.fromIncident.id}`}>From incident #{item.fromIncident.number}</Link>
+                            </>
+                          ) : null}
+                        </div>
                       </td>
                       <td data-label="Checklist">{item.checklist}</td>
                       <td data-label="Priority">

@@ -10,6 +10,7 @@ import { useTRPC } from "@/lib/trpc/client";
 const EVENT_LABELS: Record<string, string> = {
   "checklist.created": "Created the checklist",
   "checklist.updated": "Changed the checklist",
+  "checklist.item_added": "Added an item",
   "checklist.item_updated": "Updated an item",
   "checklist.item_assigned": "Assigned an item",
   "checklist.item_commented": "Commented",
@@ -29,6 +30,13 @@ function show(value: unknown): string {
     return v.kind === "link" ? `link ${String(v.url)}` : v.kind === "note" ? `note “${String(v.note)}”` : v.kind === "run" ? `run ${String(v.runNumber)}` : "a check result";
   }
   return JSON.stringify(value);
+}
+
+/** Fields in the order a person reads an item (audit meta comes back in the database's key order). */
+const FIELD_ORDER = ["title", "section", "priority", "owner", "dueDate", "status"];
+function ordered(changes: Record<string, { from: unknown; to: unknown }>) {
+  const rank = (field: string) => (FIELD_ORDER.includes(field) ? FIELD_ORDER.indexOf(field) : FIELD_ORDER.length);
+  return Object.entries(changes).sort(([a], [b]) => rank(a) - rank(b));
 }
 
 /** Every change to the checklist, read from the audit trail: who, when, what, from what, to what. */
@@ -64,7 +72,7 @@ export function ChecklistHistory({ checklistId }: { checklistId: string }) {
               </thead>
               <tbody>
                 {history.data.map((event) => {
-                  const meta = event.meta as { item?: string; changes?: Record<string, { from: unknown; to: unknown }>; summary?: string; reason?: string; name?: string; template?: string };
+                  const meta = event.meta as { incidentId?: string; incidentNumber?: number; item?: string; changes?: Record<string, { from: unknown; to: unknown }>; summary?: string; reason?: string; name?: string; template?: string };
                   return (
                     <tr key={event.seq}>
                       <td data-label="When">{formatDateTime(event.createdAt)}</td>
@@ -73,14 +81,19 @@ export function ChecklistHistory({ checklistId }: { checklistId: string }) {
                       <td data-label="Item">{meta.item ?? "—"}</td>
                       <td data-label="Change">
                         {meta.changes
-                          ? Object.entries(meta.changes).map(([field, change]) => (
+                          ? ordered(meta.changes).map(([field, change]) => (
                               <div key={field}>
-                                {field}: {show(change.from)} → {show(change.to)}
+                                {event.eventType === "checklist.item_added" ? `${field}: ${show(change.to)}` : `${field}: ${show(change.from)} → ${show(change.to)}`}
                               </div>
                             ))
                           : meta.template
                             ? `from template ${meta.template}`
                             : null}
+                        {meta.incidentId ? (
+                          <div className="small">
+                            <Link href={`/incidents/${meta.incidentId}`}>From incident #{meta.incidentNumber}</Link>, a follow-up
+                          </div>
+                        ) : null}
                         {meta.summary ? <div className="small muted">{meta.summary}</div> : null}
                         {meta.reason ? <div className="small muted">Reason: {meta.reason}</div> : null}
                       </td>

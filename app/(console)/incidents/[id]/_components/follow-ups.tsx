@@ -4,7 +4,10 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
-import { addFollowUpInput } from "@/lib/schemas/incidents";
+import Link from "next/link";
+import { formatCalendarDate } from "@/lib/checklists/dates";
+import { PRIORITIES } from "@/lib/checklists/template";
+import { addFollowUpInput, trackFollowUpInput } from "@/lib/schemas/incidents";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
 import type { IncidentView } from "./types";
@@ -36,9 +39,22 @@ export function FollowUps({ incident }: { incident: IncidentView }) {
       {incident.followUps.length === 0 ? <p className="muted small">Nothing to follow up yet. Add what should change so this does not happen again.</p> : null}
       <ul className="list" aria-label="Follow-ups">
         {incident.followUps.map((item) => (
-          <li key={item.id}>
+          <li key={item.id} aria-label={item.text}>
             <span>{item.text}</span>
             <span className="small muted">{item.owner?.name ?? "unknown"}</span>
+            {item.tracked ? (
+              <span className="follow-up-track small" data-testid="follow-up-tracked">
+                Tracked in{" "}
+                <Link href={`/checklists/${item.tracked.checklistId}#item-${item.tracked.itemId}`}>
+                  {item.tracked.checklistName}
+                </Link>{" "}
+                · {item.tracked.statusLabel} <span className="muted">({item.tracked.priority}, due {formatCalendarDate(item.tracked.dueDate)})</span>
+              </span>
+            ) : incident.can.trackFollowUp ? (
+              <TrackFollowUpForm followUp={item} incident={incident} />
+            ) : (
+              <span className="follow-up-track small muted">Not in a readiness checklist yet; a lead or a checklist&apos;s owner can add it.</span>
+            )}
           </li>
         ))}
       </ul>
@@ -64,5 +80,63 @@ export function FollowUps({ incident }: { incident: IncidentView }) {
         </form>
       ) : null}
     </section>
+  );
+}
+
+type FollowUpView = IncidentView["followUps"][number];
+
+/** Adds one follow-up to a readiness checklist, as an item of its "Incident follow-ups" section. */
+function TrackFollowUpForm({ followUp, incident }: { followUp: FollowUpView; incident: IncidentView }) {
+  const trpc = useTRPC();
+  const form = useIncidentForm();
+  const track = useMutation(trpc.incidents.trackFollowUp.mutationOptions({ onSuccess: () => void form.refresh(), onError: form.onError }));
+  const id = `track-${followUp.id}`;
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const parsed = trackFollowUpInput.safeParse({ followUpId: followUp.id, checklistId: data.get(`${id}-checklist`), priority: data.get(`${id}-priority`) });
+    if (!parsed.success) {
+      form.setFields(fieldErrorsOf(parsed.error));
+      return;
+    }
+    form.clear();
+    track.mutate(parsed.data);
+  }
+
+  return (
+    <details className="follow-up-track item-details">
+      <summary>Add to a readiness checklist</summary>
+      <form className="form item-form" onSubmit={onSubmit} noValidate aria-label={`Add "${followUp.text}" to a checklist`}>
+        <FormError error={form.error} />
+        {form.fields.followUpId ? (
+          <p className="field-error" role="alert">
+            {form.fields.followUpId}
+          </p>
+        ) : null}
+        <Field id={`${id}-checklist`} label="Checklist" error={form.fields.checklistId} hint={`It becomes an item owned by ${followUp.owner?.name ?? "the follow-up's owner"}, in the section "Incident follow-ups", due by the checklist's priority rule.`}>
+          <select {...fieldAria(`${id}-checklist`, form.fields.checklistId)} defaultValue="">
+            <option value="">Choose a checklist…</option>
+            {incident.checklistChoices.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name} ({c.service}, launch {formatCalendarDate(c.launchDate)})
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id={`${id}-priority`} label="Priority" error={form.fields.priority}>
+          <select {...fieldAria(`${id}-priority`, form.fields.priority)} defaultValue="high">
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <button className="button secondary" type="submit" disabled={track.isPending}>
+          {track.isPending ? "Adding…" : "Add to checklist"}
+        </button>
+      </form>
+    </details>
   );
 }

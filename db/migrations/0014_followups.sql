@@ -1,0 +1,3 @@
+ALTER TABLE "incident_follow_ups" ADD COLUMN "checklist_item_id" uuid;--> statement-breakpoint
+ALTER TABLE "incident_follow_ups" ADD CONSTRAINT "incident_follow_ups_checklist_item_id_checklist_items_id_fk" FOREIGN KEY ("checklist_item_id") REFERENCES "public"."checklist_items"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "incident_follow_ups_checklist_item_idx" ON "incident_follow_ups" USING btree ("checklist_item_id");
