@@ -55,7 +55,7 @@ test("a lead adds an incident follow-up to a readiness checklist from the incide
   await expect(item.getByTestId("item-from-incident")).toHaveText(`From incident #${number}`);
   await l.screenshot({ path: "test-results/checklist-follow-up-item.png", fullPage: true });
   // The checklist's history says who added it, from which incident.
-  await l.getByRole("link", { name: "History" }).click();
+  await l.getByRole("link", { name: "Change history" }).click();
   const history = l.getByRole("table", { name: "Checklist history" });
   await expect(history.getByRole("row").nth(1)).toContainText("Added an item");
   await expect(history.getByRole("row").nth(1)).toContainText(`From incident #${number}`);

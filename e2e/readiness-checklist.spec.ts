@@ -142,7 +142,7 @@ test("a lead tracks a launch's readiness to Ready, with checks Keel runs and a w
   await rhea.page.screenshot({ path: "test-results/checklist-my-items.png" });
   await l.goto(`/checklists/${checklistId}`);
   await expect(gate(l)).toHaveText("Ready");
-  await l.getByRole("main").getByRole("link", { name: "History" }).click();
+  await l.getByRole("link", { name: "Change history" }).click();
   await expect(l.getByRole("heading", { name: "History: Keel 1.0 launch" })).toBeVisible();
   const history = l.getByRole("table", { name: "Checklist history" });
   await expect(history.getByRole("row").nth(1)).toContainText(liam.email);

@@ -67,7 +67,7 @@ export function ChecklistPage({ checklistId, viewer }: { checklistId: string; vi
           </p>
         </div>
         <Link className="button secondary" href={`/checklists/${checklistId}/history`}>
-          History
+          Change history
         </Link>
       </div>
 
