@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { stringify } from "yaml";
 import type { Queryable } from "@/db/client";
-import { targets } from "@/db/schema";
+import { targets, type TargetSource } from "@/db/schema";
 import type { SaveTargetInput, TargetRefInput } from "@/lib/schemas/targets";
 import type { Actor } from "../audit/actor";
 import { AppError } from "../errors";
@@ -69,7 +69,12 @@ function labelOf(kind: string): string {
   return (targetKind(kind)?.label ?? kind).toLowerCase();
 }
 
-function notEditableHere(kind: string, name: string, source: "file" | "demo" | "admin"): AppError {
-  const where = source === "file" ? "Change it in the targets file (KEEL_TARGETS_FILE); Keel reads it at its next start." : "Removing the demo environment removes it.";
+function notEditableHere(kind: string, name: string, source: TargetSource): AppError {
+  const where =
+    source === "file"
+      ? "Change it in the targets file (KEEL_TARGETS_FILE); Keel reads it at its next start."
+      : source === "builtin"
+        ? "Keel registers it at start from KEEL_SELF_BACKUP_HOURS and KEEL_SELF_BACKUP_DIR."
+        : "Removing the demo environment removes it.";
   return AppError.field("name", `The ${labelOf(kind)} "${name}" comes from ${describeSource(source)} and cannot be changed on this page. ${where}`, "CONFLICT");
 }

@@ -151,7 +151,7 @@ function TargetRow(props: {
       </td>
       <td data-label="Actions">
         {target.source !== "admin" ? (
-          <span className="muted small">{target.source === "file" ? "Change it in the targets file" : "Goes with the demo environment"}</span>
+          <span className="muted small">{target.source === "file" ? "Change it in the targets file" : target.source === "builtin" ? "Set by KEEL_SELF_BACKUP_* at start" : "Goes with the demo environment"}</span>
         ) : props.confirming ? (
           <div className="row">
             <span className="small">Remove {target.name}? Runbooks can no longer use it.</span>
