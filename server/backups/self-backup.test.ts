@@ -23,7 +23,8 @@ import type { RestoreRun } from "./backend";
 import { listBackups } from "./backup-files";
 import { EmbeddedBackend, readSqlBackupFile } from "./embedded-backend";
 import { PostgresBackend } from "./postgres-backend";
-import { ownBackups, registerSelfBackupTarget, sweepSelfBackup, type SelfBackupSettings } from "./self-backup";
+import { listTargetViews } from "../targets/admin";
+import { ownBackups, registerSelfBackupTarget, selfBackupStatus, sweepSelfBackup, type SelfBackupSettings } from "./self-backup";
 import { backupListCheck, backupRestoreAction } from "./steps";
 
 const HOUR = 3_600_000;
@@ -187,6 +188,7 @@ describe("Keel backs up its own database", () => {
     const [event] = await selfBackupEvents();
     expect(event).toMatchObject({ outcome: "failure", entityId: "database:keel" });
     expect(String(event!.eventMeta.error)).toMatch(/ENOTDIR|not a directory/i);
+    expect((await selfBackupStatus(handle.db)).lastFailure).toMatchObject({ error: String(event!.eventMeta.error) });
     // The claim was released: the next check (here with a writable directory) backs up at once.
     expect((await sweepSelfBackup(handle, settingsIn("after-failure"))).status).toBe("succeeded");
   });
@@ -212,6 +214,11 @@ describe("Keel backs up its own database", () => {
     expect(fresh.observed).toMatchObject({ backup: outcome.status === "succeeded" ? outcome.file : "" });
     const stale = await runProbe(probe, { ...context, now: new Date(Date.now() + 30 * HOUR) });
     expect(stale).toMatchObject({ passed: false, summary: expect.stringContaining("more than 24 h") });
+
+    // Admin > Targets shows the last self-backup on the keel row.
+    const view = (await listTargetViews(handle.db)).find((t) => t.kind === "database" && t.name === "keel");
+    expect(view).toMatchObject({ source: "builtin", selfBackup: { lastSuccess: { file: outcome.status === "succeeded" ? outcome.file : "" } } });
+    expect((await listTargetViews(handle.db)).filter((t) => t.selfBackup !== null)).toHaveLength(1);
 
     // The backup list reads it like any database's backups.
     const listed = await backupListCheck.run({ database: "keel", failWhenStale: true }, { ...stepContext(), stepId: "list" });

@@ -3,9 +3,9 @@ import { readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pgDump } from "@electric-sql/pglite-tools/pg_dump";
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { DatabaseHandle, Queryable } from "@/db/client";
-import { appSettings } from "@/db/schema";
+import { appSettings, auditEvents } from "@/db/schema";
 import { appendAuditEvent } from "../audit/append";
 import { systemActor } from "../audit/actor";
 import { getEnv, type Env } from "../config/env";
@@ -125,6 +125,27 @@ export async function sweepSelfBackup(handle: DatabaseHandle, settings: SelfBack
     }
     return { status: "failed", error: message };
   }
+}
+
+export type SelfBackupStatus = {
+  lastSuccess: { at: Date; file: string; bytes: number } | null;
+  lastFailure: { at: Date; error: string } | null;
+};
+
+/** The last successful and the last failed self-backup, from the audit trail (every instance's). */
+export async function selfBackupStatus(db: Queryable): Promise<SelfBackupStatus> {
+  const newest = (outcome: "success" | "failure") =>
+    db
+      .select({ at: auditEvents.createdAt, meta: auditEvents.eventMeta })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.eventType, "keel.self_backup"), eq(auditEvents.outcome, outcome)))
+      .orderBy(desc(auditEvents.seq))
+      .limit(1);
+  const [[success], [failure]] = await Promise.all([newest("success"), newest("failure")]);
+  return {
+    lastSuccess: success ? { at: success.at, file: String(success.meta.file ?? ""), bytes: Number(success.meta.bytes ?? 0) } : null,
+    lastFailure: failure ? { at: failure.at, error: String(failure.meta.error ?? "") } : null,
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { targets, type TargetSource } from "@/db/schema";
 import type { SaveTargetInput, TargetRefInput } from "@/lib/schemas/targets";
 import type { Actor } from "../audit/actor";
 import { AppError } from "../errors";
+import { selfBackupStatus } from "../backups/self-backup";
 import { listTargets } from "./catalog";
 import { configKeyHints } from "./config-keys";
 import { describeSource, removeTarget, saveTarget, type SaveOutcome } from "./commands";
@@ -13,7 +14,10 @@ import { TARGET_KINDS, targetKind } from "./kinds";
 /** What any signed-in user may see of the targets: no config, only each kind's one-line summary (which never holds a secret). */
 export async function listTargetViews(db: Queryable) {
   const rows = await listTargets(db);
+  // Keel's own database says how its self-backup is doing (the last backup, or the last error).
+  const selfBackup = rows.some(isOwnDatabase) ? await selfBackupStatus(db) : null;
   return rows.map((row) => ({
+    selfBackup: isOwnDatabase(row) ? selfBackup : null,
     kind: row.kind,
     kindLabel: targetKind(row.kind)?.label ?? row.kind,
     name: row.name,
@@ -63,6 +67,10 @@ export async function removeAdminTarget(db: Queryable, actor: Actor, ref: Target
 async function findTarget(db: Queryable, ref: TargetRefInput) {
   const [row] = await db.select().from(targets).where(and(eq(targets.kind, ref.kind), eq(targets.name, ref.name)));
   return row ?? null;
+}
+
+function isOwnDatabase(row: { kind: string; source: TargetSource }): boolean {
+  return row.kind === "database" && row.source === "builtin";
 }
 
 function labelOf(kind: string): string {
