@@ -64,7 +64,7 @@ export async function registerSelfBackupTarget(db: Queryable, settings: SelfBack
   }
   const config = { driver: "keel", everyHours: settings.everyHours, backupDirectory: settings.directory, recoveryPointObjective: `${settings.everyHours}h` };
   try {
-    return await saveTarget(db, systemActor(), { kind: "database", name: SELF_TARGET_NAME, description: "Keel's own database, backed up by Keel on its schedule.", config }, "builtin");
+    return await saveTarget(db, systemActor(), { kind: "database", name: SELF_TARGET_NAME, description: "The console's own data: runs, audit trail, users, encrypted secrets.", config }, "builtin");
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== "CONFLICT") throw error;
     getLogger().warn({ target: `database:${SELF_TARGET_NAME}` }, `a database target named ${SELF_TARGET_NAME} already exists (targets file or admin page); Keel's own database is not registered under that name, but it is still backed up into ${settings.directory}`);
