@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pgDump } from "@electric-sql/pglite-tools/pg_dump";
@@ -193,13 +193,16 @@ export async function dumpOwnDatabase(handle: DatabaseHandle, file: string): Pro
   }
   if (handle.target.driver !== "pg") throw new Error("the PostgreSQL handle has no connection URL");
   const connection = parseConnectionUrl(handle.target.url);
+  const major = await serverMajorVersion(connection);
   let tool;
   try {
-    tool = await locateTool("pg_dump", await serverMajorVersion(connection));
+    tool = await locateTool("pg_dump", major);
   } catch (error) {
-    throw new Error(`pg_dump is needed to back up Keel's own PostgreSQL database and was not usable: ${(error as Error).message}`);
+    throw new Error(`Keel cannot back up its own PostgreSQL database (server ${major}) without pg_dump: ${(error as Error).message}`);
   }
   await runTool(tool, ["--format=custom", "--no-password", `--file=${file}`], connection);
+  // The dump holds password hashes and the (encrypted) secret store: readable by Keel's user only.
+  chmodSync(file, 0o600);
 }
 
 /** Deletes self-backups beyond the newest `keep`, each with its checksum file; returns their names. */
