@@ -59,6 +59,10 @@ export type DatabaseTargetConfig = z.infer<typeof databaseTargetConfig>;
 /** A database Keel may act on with the backup runbooks: any but Keel's own. */
 export type ExternalDatabaseConfig = Exclude<DatabaseTargetConfig, { driver: "keel" }>;
 
+/** Why a runbook step does not dump Keel's own database. */
+export const SELF_DUMP_REFUSED =
+  "keel is Keel's own database: Keel backs it up itself every KEEL_SELF_BACKUP_HOURS (its backups are listed in the backup list). A runbook step does not dump the running console's database.";
+
 /** Why Keel's own database is never the destination of a restore. */
 export const SELF_RESTORE_REFUSED =
   "keel is Keel's own database, in use by this console: restoring over it is refused. To look inside one of its backups, add another database target whose backup directory holds the file and restore it there; to roll the console back, stop Keel and restore by hand.";

@@ -5,7 +5,7 @@ import { CommandError } from "../connectors/command";
 import { parseConnectionUrl } from "../connectors/postgres";
 import type { DatabaseBackend } from "./backend";
 import { formatOf } from "./backup-files";
-import { qualifiedTableName, SELF_RESTORE_REFUSED } from "./database-target";
+import { qualifiedTableName, SELF_DUMP_REFUSED, SELF_RESTORE_REFUSED } from "./database-target";
 import { readSqlBackupFile } from "./embedded-backend";
 import { PostgresBackend } from "./postgres-backend";
 import { rowCounts, userTables, type QueryRows } from "./table-counts";
@@ -46,7 +46,7 @@ export class OwnDatabaseBackend implements DatabaseBackend {
   }
 
   async dump(): Promise<void> {
-    throw new CommandError("Keel backs up its own database itself, on its schedule (KEEL_SELF_BACKUP_HOURS); a runbook step does not dump the running console's database.");
+    throw new CommandError(SELF_DUMP_REFUSED);
   }
 
   async readBackup(file: string, signal: AbortSignal) {

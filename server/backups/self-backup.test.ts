@@ -25,7 +25,7 @@ import { EmbeddedBackend, readSqlBackupFile } from "./embedded-backend";
 import { PostgresBackend } from "./postgres-backend";
 import { listTargetViews } from "../targets/admin";
 import { ownBackups, registerSelfBackupTarget, selfBackupStatus, sweepSelfBackup, type SelfBackupSettings } from "./self-backup";
-import { backupListCheck, backupRestoreAction } from "./steps";
+import { backupCreateAction, backupListCheck, backupRestoreAction } from "./steps";
 
 const HOUR = 3_600_000;
 let handle: TestDatabase;
@@ -242,6 +242,12 @@ describe("Keel backs up its own database", () => {
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).message).toContain("restoring over it is refused");
     }
+    // backup-database does not dump it from a step either: Keel's schedule does.
+    const dump = await backupCreateAction.plan({ database: "keel", reason: "on request" }, stepContext()).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((dump as AppError).message).toContain("Keel backs it up itself");
     // The console still answers and holds its rows.
     expect((await handle.db.select().from(targets).where(eq(targets.name, "keel"))).length).toBe(1);
 
