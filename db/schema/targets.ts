@@ -1,11 +1,12 @@
 import { jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
-export const TARGET_SOURCES = ["file", "admin", "demo"] as const;
+export const TARGET_SOURCES = ["file", "admin", "demo", "builtin"] as const;
 export type TargetSource = (typeof TARGET_SOURCES)[number];
 
 /**
  * Things runbooks act on: services, databases, allowlists. Declared in the targets file, added by
- * an admin, or created as the demo environment; each kind validates its own config.
+ * an admin, created as the demo environment, or built in (Keel's own database, registered at
+ * start); each kind validates its own config.
  */
 export const targets = pgTable(
   "targets",

@@ -24,6 +24,26 @@ async function withPglite<T>(dataDir: string | null, work: (pg: PGlite, q: Query
   }
 }
 
+/** Reads a plain SQL backup whole and loads it into a throwaway in-memory database: the proof that it restores. */
+export async function readSqlBackupFile(file: string) {
+  const contents = await scanSqlDumpFile(file);
+  const problems: string[] = [];
+  if (!contents.complete) problems.push("The SQL ends part-way through a statement, string or COPY block.");
+  if (contents.statements === 0) problems.push("It holds no SQL statements.");
+  if (problems.length === 0) {
+    // The strongest proof that a SQL dump parses: load it into a throwaway in-memory database.
+    try {
+      const sql = await readFile(file, "utf8");
+      await withPglite(null, async (pg) => {
+        await pg.exec(sql);
+      });
+    } catch (error) {
+      problems.push(`Loading it into an empty database fails: ${(error as Error).message}`);
+    }
+  }
+  return { ...contents, problems };
+}
+
 /**
  * An embedded PGlite database (a data directory), for a machine without PostgreSQL. Backups are
  * plain SQL from the WASM build of pg_dump; restoring runs that SQL.
@@ -57,23 +77,8 @@ export class EmbeddedBackend implements DatabaseBackend {
     });
   }
 
-  async readBackup(file: string) {
-    const contents = await scanSqlDumpFile(file);
-    const problems: string[] = [];
-    if (!contents.complete) problems.push("The SQL ends part-way through a statement, string or COPY block.");
-    if (contents.statements === 0) problems.push("It holds no SQL statements.");
-    if (problems.length === 0) {
-      // The strongest proof that a SQL dump parses: load it into a throwaway in-memory database.
-      try {
-        const sql = await readFile(file, "utf8");
-        await withPglite(null, async (pg) => {
-          await pg.exec(sql);
-        });
-      } catch (error) {
-        problems.push(`Loading it into an empty database fails: ${(error as Error).message}`);
-      }
-    }
-    return { ...contents, problems };
+  readBackup(file: string) {
+    return readSqlBackupFile(file);
   }
 
   restoreNames(marker: string) {

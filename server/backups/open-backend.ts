@@ -7,6 +7,7 @@ import { getTargetConfig } from "../targets/catalog";
 import type { DatabaseBackend } from "./backend";
 import type { DatabaseTargetConfig } from "./database-target";
 import { EmbeddedBackend } from "./embedded-backend";
+import { OwnDatabaseBackend } from "./own-database-backend";
 import { PostgresBackend } from "./postgres-backend";
 
 export type OpenedDatabase = { name: string; config: DatabaseTargetConfig; backend: DatabaseBackend };
@@ -18,6 +19,7 @@ export type OpenedDatabase = { name: string; config: DatabaseTargetConfig; backe
 export async function openDatabaseTarget(db: Queryable, name: string, registerSecret: (value: string) => void, field = "database"): Promise<OpenedDatabase> {
   const { config } = await getTargetConfig<DatabaseTargetConfig>(db, "database", name, field);
   if (config.driver === "embedded") return { name, config, backend: new EmbeddedBackend(config.dataDir) };
+  if (config.driver === "keel") return { name, config, backend: new OwnDatabaseBackend(db, registerSecret) };
   const secret = await readSecretValue(db, config.urlSecret);
   if (!secret) throw AppError.field(field, `The database "${name}" takes its URL from the managed secret "${config.urlSecret}", which does not exist.`, "NOT_FOUND");
   registerSecret(secret.value);

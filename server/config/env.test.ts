@@ -59,4 +59,15 @@ describe("parseEnv", () => {
     }
     expect(problems.find((p) => p.startsWith("KEEL_RETENTION_SESSIONS_DAYS"))).toContain("0 keeps forever");
   });
+
+  it("reads the self-backup period, directory and count, 0 hours turning it off, and names bad ones", () => {
+    expect(parseEnv(withKeys({}))).toMatchObject({ KEEL_SELF_BACKUP_HOURS: 24, KEEL_SELF_BACKUP_KEEP: 7 });
+    expect(parseEnv(withKeys({})).KEEL_SELF_BACKUP_DIR).toBeUndefined();
+    expect(parseEnv(withKeys({ KEEL_SELF_BACKUP_HOURS: "0", KEEL_SELF_BACKUP_KEEP: " 30 ", KEEL_SELF_BACKUP_DIR: "/srv/keel-backups" }))).toMatchObject({ KEEL_SELF_BACKUP_HOURS: 0, KEEL_SELF_BACKUP_KEEP: 30, KEEL_SELF_BACKUP_DIR: "/srv/keel-backups" });
+    const problems = problemsOf({ ...TEST_KEYS, KEEL_SELF_BACKUP_HOURS: "daily", KEEL_SELF_BACKUP_KEEP: "0", KEEL_SELF_BACKUP_DIR: " " });
+    expect(problems.find((p) => p.startsWith("KEEL_SELF_BACKUP_HOURS"))).toContain("0 turns the self-backup off");
+    expect(problems.find((p) => p.startsWith("KEEL_SELF_BACKUP_KEEP"))).toContain("at least 1");
+    expect(problems.some((p) => p.startsWith("KEEL_SELF_BACKUP_DIR"))).toBe(true);
+    expect(problemsOf({ ...TEST_KEYS, KEEL_SELF_BACKUP_HOURS: "" }).some((p) => p.startsWith("KEEL_SELF_BACKUP_HOURS"))).toBe(true);
+  });
 });

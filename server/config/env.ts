@@ -76,6 +76,24 @@ const envSchema = z.object({
   KEEL_RETENTION_RATE_LIMITS_HOURS: retention("hours", 24),
   KEEL_RETENTION_JOBS_DAYS: retention("days", 7),
   KEEL_RETENTION_SWEEP_MINUTES: z.coerce.number({ message: "must be a whole number of minutes" }).int("must be a whole number of minutes").min(1, "must be at least 1 minute").max(7 * 24 * 60, "must be at most a week (10080 minutes)").default(60),
+  /** Keel backs up its own database every this many hours (0: never); see server/backups/self-backup.ts. */
+  KEEL_SELF_BACKUP_HOURS: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number of hours (0 turns the self-backup off)")
+    .transform(Number)
+    .pipe(z.number().max(24 * 365, "must be at most a year (8760 hours)"))
+    .default(24),
+  /** Where the self-backups go; default <KEEL_DATA_DIR>/backups/keel. */
+  KEEL_SELF_BACKUP_DIR: z.string().trim().min(1, "must name a directory (or leave it unset for <KEEL_DATA_DIR>/backups/keel)").optional(),
+  /** How many self-backups are kept; older ones are deleted after each new backup. */
+  KEEL_SELF_BACKUP_KEEP: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number of backups (at least 1)")
+    .transform(Number)
+    .pipe(z.number().min(1, "must keep at least 1 backup").max(1000, "must be at most 1000"))
+    .default(7),
   /** A high-risk step asks for the password again when the last proof of it is older than this. */
   KEEL_REAUTH_MINUTES: z.coerce.number({ message: "must be a whole number of minutes" }).int("must be a whole number of minutes").min(1, "must be at least 1 minute").max(24 * 60, "must be at most a day (1440 minutes)").default(15),
 });

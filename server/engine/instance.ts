@@ -1,6 +1,7 @@
 import type { DatabaseHandle } from "@/db/client";
 import { startAllowlistExpirySweep } from "../allowlist/expiry-sweep";
 import { startChecklistSweep } from "../checklists/sweep";
+import { startSelfBackupSweep } from "../backups/self-backup";
 import { getLogger } from "../observability/logger";
 import { getEnv } from "../config/env";
 import { startRetentionSweep } from "../retention/sweep";
@@ -41,6 +42,8 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
   const stopRetention = startRetentionSweep(handle.db, getEnv().KEEL_RETENTION_SWEEP_MINUTES * 60_000);
   // Expired checklist waivers reopen their items; stale automated items are checked again.
   const stopChecklistSweep = startChecklistSweep(handle.db, deps.registry);
+  // Keel's own database, backed up every KEEL_SELF_BACKUP_HOURS (one instance per period), readable as the `keel` database target.
+  const stopSelfBackup = startSelfBackupSweep(handle);
   const engine: RunningEngine = {
     deps,
     queue,
@@ -49,6 +52,7 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
       stopAllowlistExpiry();
       stopRetention();
       stopChecklistSweep();
+      stopSelfBackup();
       stopping.abort(new Error("the process is stopping"));
       await queue.stop().catch((error: unknown) => getLogger().error({ err: error }, "stopping the job queue failed"));
       delete (globalThis as GlobalWithEngine)[GLOBAL_KEY];

@@ -24,6 +24,8 @@ function createMetrics() {
     retentionDeleted: new Counter({ name: "keel_retention_deleted_rows_total", help: "Rows of operational data the retention sweep deleted, by kind.", labelNames: ["kind"] as const, registers: [registry] }),
     retentionSweeps: new Counter({ name: "keel_retention_sweeps_total", help: "Retention sweeps this process ran, by outcome.", labelNames: ["outcome"] as const, registers: [registry] }),
     queueDepth: new Gauge({ name: "keel_job_queue_depth", help: "Step jobs waiting or running in the job queue.", registers: [registry] }),
+    selfBackupLastSuccess: new Gauge({ name: "keel_self_backup_last_success_timestamp_seconds", help: "When the newest backup of Keel's own database was completed (Unix seconds; 0: none seen yet).", registers: [registry] }),
+    selfBackupFailures: new Counter({ name: "keel_self_backup_failures_total", help: "Backups of Keel's own database this process attempted that failed.", registers: [registry] }),
   };
 }
 

@@ -1,10 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { stringify } from "yaml";
 import type { Queryable } from "@/db/client";
-import { targets } from "@/db/schema";
+import { targets, type TargetSource } from "@/db/schema";
 import type { SaveTargetInput, TargetRefInput } from "@/lib/schemas/targets";
 import type { Actor } from "../audit/actor";
 import { AppError } from "../errors";
+import { selfBackupStatus } from "../backups/self-backup";
 import { listTargets } from "./catalog";
 import { configKeyHints } from "./config-keys";
 import { describeSource, removeTarget, saveTarget, type SaveOutcome } from "./commands";
@@ -13,7 +14,10 @@ import { TARGET_KINDS, targetKind } from "./kinds";
 /** What any signed-in user may see of the targets: no config, only each kind's one-line summary (which never holds a secret). */
 export async function listTargetViews(db: Queryable) {
   const rows = await listTargets(db);
+  // Keel's own database says how its self-backup is doing (the last backup, or the last error).
+  const selfBackup = rows.some(isOwnDatabase) ? await selfBackupStatus(db) : null;
   return rows.map((row) => ({
+    selfBackup: isOwnDatabase(row) ? selfBackup : null,
     kind: row.kind,
     kindLabel: targetKind(row.kind)?.label ?? row.kind,
     name: row.name,
@@ -65,11 +69,20 @@ async function findTarget(db: Queryable, ref: TargetRefInput) {
   return row ?? null;
 }
 
+function isOwnDatabase(row: { kind: string; source: TargetSource }): boolean {
+  return row.kind === "database" && row.source === "builtin";
+}
+
 function labelOf(kind: string): string {
   return (targetKind(kind)?.label ?? kind).toLowerCase();
 }
 
-function notEditableHere(kind: string, name: string, source: "file" | "demo" | "admin"): AppError {
-  const where = source === "file" ? "Change it in the targets file (KEEL_TARGETS_FILE); Keel reads it at its next start." : "Removing the demo environment removes it.";
+function notEditableHere(kind: string, name: string, source: TargetSource): AppError {
+  const where =
+    source === "file"
+      ? "Change it in the targets file (KEEL_TARGETS_FILE); Keel reads it at its next start."
+      : source === "builtin"
+        ? "Keel registers it at start from KEEL_SELF_BACKUP_HOURS and KEEL_SELF_BACKUP_DIR."
+        : "Removing the demo environment removes it.";
   return AppError.field("name", `The ${labelOf(kind)} "${name}" comes from ${describeSource(source)} and cannot be changed on this page. ${where}`, "CONFLICT");
 }

@@ -29,6 +29,10 @@ export type SaveOutcome = "created" | "updated" | "unchanged";
 export async function saveTarget(db: Queryable, actor: Actor, entry: TargetEntry, source: TargetSource): Promise<SaveOutcome> {
   const checked = validateTarget(entry);
   if (!checked.ok) throw new AppError("BAD_REQUEST", `The ${entry.kind} "${entry.name}" is not valid.`, { fields: checked.fields });
+  // Only Keel registers its own database (server/backups/self-backup.ts); a copy elsewhere would pretend to be it.
+  if (entry.kind === "database" && checked.config.driver === "keel" && source !== "builtin") {
+    throw new AppError("BAD_REQUEST", `The ${entry.kind} "${entry.name}" is not valid.`, { fields: { "config.driver": '"keel" is Keel\'s own database, which Keel registers itself; use postgres or embedded.' } });
+  }
   return db.transaction(async (tx) => {
     const [existing] = await tx.select().from(targets).where(and(eq(targets.kind, entry.kind), eq(targets.name, entry.name)));
     if (existing && existing.source !== source) {
@@ -52,7 +56,7 @@ export async function saveTarget(db: Queryable, actor: Actor, entry: TargetEntry
 }
 
 export function describeSource(source: TargetSource): string {
-  return source === "file" ? "the targets file" : source === "demo" ? "the demo environment" : "the admin page";
+  return source === "file" ? "the targets file" : source === "demo" ? "the demo environment" : source === "builtin" ? "Keel itself" : "the admin page";
 }
 
 export async function removeTarget(db: Queryable, actor: Actor, kind: string, name: string, source?: TargetSource): Promise<boolean> {

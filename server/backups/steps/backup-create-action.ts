@@ -2,6 +2,8 @@ import path from "node:path";
 import { z } from "zod";
 import type { ActionDefinition } from "../../engine/actions/types";
 import { backupFileName, completeBackup, ensureBackupDirectory, findBackupByMarker, formatBytes, partialPathFor, removePartial, sha256Of } from "../backup-files";
+import { AppError } from "../../errors";
+import { SELF_DUMP_REFUSED } from "../database-target";
 import { markerOf, openDatabaseTarget } from "../open-backend";
 import { databaseField } from "./inputs";
 
@@ -23,6 +25,7 @@ export const backupCreateAction: ActionDefinition<z.infer<typeof input>> = {
   input,
   async plan({ database, reason }, context) {
     const { config, backend } = await openDatabaseTarget(context.db, database, (v) => context.registerSecret(v));
+    if (config.driver === "keel") throw AppError.field("database", SELF_DUMP_REFUSED);
     await backend.checkReachable();
     const tables = await backend.tables();
     const extension = backend.format === "custom" ? "dump" : "sql";

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { ActionDefinition } from "../../engine/actions/types";
 import { formatBytes, resolveBackup } from "../backup-files";
+import { SELF_RESTORE_REFUSED, type DatabaseTargetConfig, type ExternalDatabaseConfig } from "../database-target";
+import { AppError } from "../../errors";
 import { markerOf, openDatabaseTarget } from "../open-backend";
 import { formatElapsed } from "./describe-backups";
 import { backupField, databaseField } from "./inputs";
@@ -21,7 +23,8 @@ export const backupRestoreAction: ActionDefinition<z.infer<typeof input>> = {
   highRisk: true,
   input,
   async plan({ database, backup }, context) {
-    const { config, backend } = await openDatabaseTarget(context.db, database, (v) => context.registerSecret(v));
+    const { config: target, backend } = await openDatabaseTarget(context.db, database, (v) => context.registerSecret(v));
+    const config = restorable(target);
     const file = resolveBackup(config.backupDirectory, backup);
     await backend.checkReachable();
     const what = `${file.name} (${formatBytes(file.sizeBytes)}${file.sha256 ? `, sha256 ${file.sha256.slice(0, 16)}…` : ""})`;
@@ -42,7 +45,8 @@ export const backupRestoreAction: ActionDefinition<z.infer<typeof input>> = {
   },
   async execute({ database, backup }, context) {
     const started = performance.now();
-    const { config, backend } = await openDatabaseTarget(context.db, database, (v) => context.registerSecret(v));
+    const { config: target, backend } = await openDatabaseTarget(context.db, database, (v) => context.registerSecret(v));
+    const config = restorable(target);
     const file = resolveBackup(config.backupDirectory, backup);
     context.log(`Restoring ${database} (${backend.location}) from ${file.name}, ${config.restoreMode}`, "info");
     const outcome = await backend.restore(config.restoreMode, {
@@ -69,3 +73,9 @@ export const backupRestoreAction: ActionDefinition<z.infer<typeof input>> = {
     }
   },
 };
+
+/** Keel's own database is never the destination of a restore: the console is running on it. */
+function restorable(config: DatabaseTargetConfig): ExternalDatabaseConfig {
+  if (config.driver === "keel") throw AppError.field("database", SELF_RESTORE_REFUSED);
+  return config;
+}

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { FormError } from "@/app/_components/form-error";
+import { formatDateTime } from "@/lib/format/time";
 import { readClientError } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/lib/trpc/outputs";
@@ -144,6 +145,7 @@ function TargetRow(props: {
         <div>
           {target.description ? <div>{target.description}</div> : null}
           <div className="muted small">{target.summary}</div>
+          {target.selfBackup ? <SelfBackupLine status={target.selfBackup} /> : null}
         </div>
       </td>
       <td data-label="From">
@@ -151,7 +153,7 @@ function TargetRow(props: {
       </td>
       <td data-label="Actions">
         {target.source !== "admin" ? (
-          <span className="muted small">{target.source === "file" ? "Change it in the targets file" : "Goes with the demo environment"}</span>
+          <span className="muted small">{target.source === "file" ? "Change it in the targets file" : target.source === "builtin" ? "Set by KEEL_SELF_BACKUP_* at start" : "Goes with the demo environment"}</span>
         ) : props.confirming ? (
           <div className="row">
             <span className="small">Remove {target.name}? Runbooks can no longer use it.</span>
@@ -185,4 +187,32 @@ function groupByKind(targets: TargetView[]): { kind: string; label: string; item
     groups.set(target.kind, group);
   }
   return [...groups.values()].sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/** The last self-backup of Keel's own database, and the last error when it is newer. */
+function SelfBackupLine({ status }: { status: NonNullable<TargetView["selfBackup"]> }) {
+  const { lastSuccess, lastFailure } = status;
+  const failing = lastFailure && (!lastSuccess || new Date(lastFailure.at) > new Date(lastSuccess.at));
+  return (
+    <div className="small" data-testid="self-backup-status">
+      {lastSuccess ? (
+        <div>
+          Last backup {formatDateTime(lastSuccess.at)}: {lastSuccess.file} ({formatBytes(lastSuccess.bytes)})
+        </div>
+      ) : (
+        <div>No backup yet: Keel takes the first one at start, then every KEEL_SELF_BACKUP_HOURS.</div>
+      )}
+      {failing ? (
+        <div>
+          <span className="badge danger">Last attempt failed</span> {formatDateTime(lastFailure.at)}: {lastFailure.error}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
