@@ -6,13 +6,15 @@ import { trpcCall } from "./support/session";
 /**
  * Issue "Keel hardened by its own playbooks": Keel's own "Service hardening review", applied to
  * the running console. An admin makes the checklist for the service "keel" at Keel's own URL and
- * runs every check Keel can make about itself; each one passes against this very console. The
+ * runs every check Keel can make about itself (health, migrations, its own backups, headers,
+ * request ids, the audit chain); each one passes against this very console. The
  * items Keel closes by code without a probe are recorded, with their evidence, in
  * runbooks/reviews/keel-service-hardening.yaml (held to the template by keel-self-review.test.ts).
  */
 
 const SELF_VERIFIED = [
   { title: "Database migrations run in production, and every committed migration is applied", seen: `${BASE_URL}/api/healthz answered 200.` },
+  { title: "Database backups automated, the newest younger than a day", seen: "The newest backup of keel (keel-" },
   { title: "Deep health check (database, migrations, queue) answers 200", seen: `${BASE_URL}/api/healthz answered 200.` },
   { title: "HSTS and a Content-Security-Policy on the service's own URL", seen: `${BASE_URL}/sign-in answered 200 with strict-transport-security, content-security-policy.` },
   { title: "Every response carries a request id that the logs repeat", seen: `${BASE_URL}/api/healthz answered 200 with x-request-id.` },
