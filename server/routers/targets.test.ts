@@ -55,7 +55,7 @@ describe(`targets router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite
     expect(event).toMatchObject({ eventType: "target.created", outcome: "success", eventMeta: { source: "admin", name: "web" } });
 
     const listed = (await viewer.targets.list()).find((t) => t.name === "web");
-    expect(listed).toEqual({ kind: "test-endpoint", kindLabel: "Test endpoint", name: "web", description: "The web app", source: "admin", summary: "health at http://127.0.0.1:9/healthz, 5s timeout", updatedAt: expect.any(Date) });
+    expect(listed).toEqual({ kind: "test-endpoint", kindLabel: "Test endpoint", name: "web", description: "The web app", source: "admin", summary: "health at http://127.0.0.1:9/healthz, 5s timeout", updatedAt: expect.any(Date), selfBackup: null });
     expect(JSON.stringify(await viewer.targets.list())).not.toContain("web-token");
 
     const editing = await admin.targets.get({ kind: "test-endpoint", name: "web" });
