@@ -1,8 +1,7 @@
-import { LineCounter, parseDocument } from "yaml";
 import { runbookDefinition, type RunbookDefinition } from "@/lib/runbooks/definition";
-import { formatFieldPath, sortProblems, type RunbookFileProblem } from "@/lib/runbooks/problems";
-import { schemaProblems } from "./schema-problems";
-import { sourcePositions, type SourcePositions } from "./source-positions";
+import type { RunbookFileProblem } from "@/lib/runbooks/problems";
+import { parseYamlSource } from "./parse-yaml-source";
+import type { SourcePositions } from "./source-positions";
 
 export type ParseResult = { ok: true; definition: RunbookDefinition } | { ok: false; problems: RunbookFileProblem[] };
 
@@ -16,29 +15,6 @@ export function parseRunbookFile(text: string): ParseResult {
 }
 
 export function parseRunbookSource(text: string): ParsedRunbookSource {
-  const lineCounter = new LineCounter();
-  // uniqueKeys (the default) makes a repeated key an error instead of silently keeping the last one.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const positions = sourcePositions(doc, lineCounter);
-
-  const yamlProblems = [...doc.errors, ...doc.warnings].map((error): RunbookFileProblem => {
-    const where = positions.atOffset(error.pos[0]);
-    if (error.code === "DUPLICATE_KEY") {
-      const path = positions.keyPathAt(error.pos[0]);
-      return { ...where, message: path ? `${formatFieldPath(path)}: duplicate key; each key may appear once` : "duplicate key; each key may appear once" };
-    }
-    return { ...where, message: `YAML: ${error.message}` };
-  });
-  if (yamlProblems.length > 0) return { ok: false, problems: sortProblems(yamlProblems) };
-
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    // An alias to an anchor that does not exist, or an alias bomb.
-    return { ok: false, problems: [{ line: 1, column: 1, message: `YAML: ${error instanceof Error ? error.message : String(error)}` }] };
-  }
-  const result = runbookDefinition.safeParse(data);
-  if (!result.success) return { ok: false, problems: sortProblems(schemaProblems(result.error.issues, data, positions)) };
-  return { ok: true, definition: result.data, positions };
+  const parsed = parseYamlSource(text, runbookDefinition);
+  return parsed.ok ? { ok: true, definition: parsed.value, positions: parsed.positions } : parsed;
 }
