@@ -2,7 +2,8 @@ import { INCIDENT_EVENT, type IncidentChangedData } from "@/lib/live/incident-ev
 import { getLogger } from "../observability/logger";
 import type { LiveEvent, LiveHub } from "./hub";
 import { incidentTopic } from "./live-event";
-import { sseComment, sseEvent, sseRetry } from "./sse-format";
+import { createHubEventStream } from "./hub-event-stream";
+import { sseEvent } from "./sse-format";
 
 export type IncidentState = { version: number; runIds: string[] };
 
@@ -15,9 +16,6 @@ export type IncidentEventStreamOptions = {
   heartbeatMs?: number;
 };
 
-const DEFAULT_HEARTBEAT_MS = 15_000;
-const BROWSER_RETRY_MS = 2_000;
-
 /**
  * One open incident page's text/event-stream: `changed` whenever the incident itself changes
  * (status, roles, notes, follow-ups, a run joining) or any run inside it moves, so the page
@@ -26,20 +24,15 @@ const BROWSER_RETRY_MS = 2_000;
  * page that reconnects catches up on what it missed.
  */
 export function createIncidentEventStream(options: IncidentEventStreamOptions): ReadableStream<Uint8Array> {
-  const { hub, incidentId, currentState, signal } = options;
-  const log = getLogger().child({ component: "incident-event-stream", incidentId });
-  const encoder = new TextEncoder();
-  let close: () => void = () => undefined;
-
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      let closed = false;
-      let queue: Promise<void> = Promise.resolve();
+  const { hub, incidentId, currentState } = options;
+  return createHubEventStream({
+    hub,
+    signal: options.signal,
+    heartbeatMs: options.heartbeatMs,
+    log: getLogger().child({ component: "incident-event-stream", incidentId }),
+    failureMessage: "incident event stream failed; closing it",
+    start: ({ write, inTurn, close }) => {
       const runSubscriptions = new Map<string, () => void>();
-
-      const write = (text: string) => {
-        if (!closed) controller.enqueue(encoder.encode(text));
-      };
       const sendChanged = (version: number) => write(sseEvent(INCIDENT_EVENT.changed, { version } satisfies IncidentChangedData));
       let lastVersion = 0;
 
@@ -59,46 +52,17 @@ export function createIncidentEventStream(options: IncidentEventStreamOptions): 
         lastVersion = state.version;
         sendChanged(state.version);
       };
-      const inTurn = (task: () => void | Promise<void>) => {
-        queue = queue
-          .then(() => (closed ? undefined : task()))
-          .catch((error: unknown) => {
-            log.error({ err: error }, "incident event stream failed; closing it");
-            close();
-          });
-      };
 
       // A change of the incident may be a run joining it: read its runs again before telling the page.
       const unsubscribe = hub.subscribe(incidentTopic(incidentId), (event) => {
         if (event.channel === "incident_changed") inTurn(sync);
       });
-      const stopResyncing = hub.onReconnected(() => inTurn(sync));
-      const heartbeat = setInterval(() => write(sseComment("ping")), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
-      const onAbort = () => close();
-
-      close = () => {
-        if (closed) return;
-        closed = true;
+      const stop = () => {
         unsubscribe();
-        for (const stop of runSubscriptions.values()) stop();
+        for (const stopRun of runSubscriptions.values()) stopRun();
         runSubscriptions.clear();
-        stopResyncing();
-        clearInterval(heartbeat);
-        signal.removeEventListener("abort", onAbort);
-        try {
-          controller.close();
-        } catch {
-          // Already closed by a cancelling reader.
-        }
       };
-
-      if (signal.aborted) return close();
-      signal.addEventListener("abort", onAbort, { once: true });
-      write(sseRetry(BROWSER_RETRY_MS));
-      inTurn(sync);
-    },
-    cancel() {
-      close();
+      return { sync, stop };
     },
   });
 }

@@ -1,7 +1,8 @@
 import { RUN_EVENT, type OutputEventData, type RunEventData } from "@/lib/live/run-event-protocol";
 import { getLogger } from "../observability/logger";
 import type { LiveEvent, LiveHub } from "./hub";
-import { sseComment, sseEvent, sseRetry } from "./sse-format";
+import { createHubEventStream } from "./hub-event-stream";
+import { sseEvent } from "./sse-format";
 
 export type RunEventStreamOptions = {
   hub: LiveHub;
@@ -14,9 +15,6 @@ export type RunEventStreamOptions = {
   heartbeatMs?: number;
 };
 
-const DEFAULT_HEARTBEAT_MS = 15_000;
-const BROWSER_RETRY_MS = 2_000;
-
 /**
  * One open run page's text/event-stream. It starts with the run's current version, always, so
  * a page that reconnects after a drop (sending Last-Event-ID) or after the hub lost notifications
@@ -25,22 +23,17 @@ const BROWSER_RETRY_MS = 2_000;
  * cancels, or the run is gone.
  */
 export function createRunEventStream(options: RunEventStreamOptions): ReadableStream<Uint8Array> {
-  const { hub, currentVersion, runId, signal } = options;
+  const { hub, currentVersion, runId } = options;
   const log = getLogger().child({ component: "run-event-stream", runId });
-  const encoder = new TextEncoder();
-  let close: () => void = () => undefined;
-
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      let closed = false;
+  return createHubEventStream({
+    hub,
+    signal: options.signal,
+    heartbeatMs: options.heartbeatMs,
+    log,
+    // The browser reconnects after the retry delay and syncs again.
+    failureMessage: "run event stream failed; closing it",
+    start: ({ write, inTurn, close }) => {
       let sentVersion: number | null = null;
-      // Syncs and events are handled one at a time, in arrival order: a sync reads the database,
-      // and an event that arrives meanwhile must not overtake the version it follows.
-      let queue: Promise<void> = Promise.resolve();
-
-      const write = (text: string) => {
-        if (!closed) controller.enqueue(encoder.encode(text));
-      };
       const sendVersion = (version: number) => {
         sentVersion = version;
         write(sseEvent(RUN_EVENT.run, { version } satisfies RunEventData, String(version)));
@@ -64,44 +57,15 @@ export function createRunEventStream(options: RunEventStreamOptions): ReadableSt
           write(sseEvent(RUN_EVENT.output, data));
         }
       };
-      const inTurn = (task: () => void | Promise<void>) => {
-        queue = queue
-          .then(() => (closed ? undefined : task()))
-          .catch((error: unknown) => {
-            // The browser reconnects after the retry delay and syncs again.
-            log.error({ err: error }, "run event stream failed; closing it");
-            close();
-          });
-      };
-
       const unsubscribe = hub.subscribe(runId, (event) => inTurn(() => deliver(event)));
-      const stopResyncing = hub.onReconnected(() => inTurn(sync));
-      const heartbeat = setInterval(() => write(sseComment("ping")), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
-      const onAbort = () => close();
-
-      close = () => {
-        if (closed) return;
-        closed = true;
-        unsubscribe();
-        stopResyncing();
-        clearInterval(heartbeat);
-        signal.removeEventListener("abort", onAbort);
-        log.debug("run event stream closed");
-        try {
-          controller.close();
-        } catch {
-          // Already closed by a cancelling reader.
-        }
+      return {
+        sync,
+        stop: () => {
+          unsubscribe();
+          log.debug("run event stream closed");
+        },
+        opened: () => log.debug({ resumingFromVersion: versionOf(options.lastEventId) }, "run event stream opened"),
       };
-
-      if (signal.aborted) return close();
-      signal.addEventListener("abort", onAbort, { once: true });
-      log.debug({ resumingFromVersion: versionOf(options.lastEventId) }, "run event stream opened");
-      write(sseRetry(BROWSER_RETRY_MS));
-      inTurn(sync);
-    },
-    cancel() {
-      close();
     },
   });
 }
