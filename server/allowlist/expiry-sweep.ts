@@ -6,6 +6,7 @@ import { systemActor } from "../audit/actor";
 import { getLogger } from "../observability/logger";
 import { expiredEntries, loadAllowlist } from "./entries";
 import type { SinkContext } from "./sinks/sink";
+import { startPeriodic } from "../engine/periodic";
 
 export type ExpirySweepResult = { expired: number; failed: number };
 
@@ -51,16 +52,5 @@ export async function sweepExpiredAllowlistEntries(db: Queryable, now: Date = ne
 
 /** Sweeps now and then every minute (KEEL_ALLOWLIST_SWEEP_MS); returns the stop function. */
 export function startAllowlistExpirySweep(db: Queryable, everyMs = Number(process.env.KEEL_ALLOWLIST_SWEEP_MS ?? 60_000)): () => void {
-  let running = false;
-  const sweep = () => {
-    if (running) return;
-    running = true;
-    sweepExpiredAllowlistEntries(db)
-      .catch((error: unknown) => getLogger().error({ err: error }, "allowlist expiry sweep failed"))
-      .finally(() => (running = false));
-  };
-  sweep();
-  const timer = setInterval(sweep, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodic(() => sweepExpiredAllowlistEntries(db), { everyMs, onError: (error) => getLogger().error({ err: error }, "allowlist expiry sweep failed") });
 }

@@ -15,6 +15,7 @@ import { getLogger } from "../observability/logger";
 import { metrics } from "../observability/metrics";
 import { removeTarget, saveTarget } from "../targets/commands";
 import { backupFileName, completeBackup, ensureBackupDirectory, listBackups, partialPathFor, removePartial, type BackupFile } from "./backup-files";
+import { startPeriodic } from "../engine/periodic";
 
 /**
  * Keel backs up its own database: every KEEL_SELF_BACKUP_HOURS, one instance (the one that
@@ -231,27 +232,15 @@ function removeStalePartials(directory: string, now: Date): void {
  */
 export function startSelfBackupSweep(handle: DatabaseHandle, settings: SelfBackupSettings = selfBackupSettings(), checkEveryMs = Math.min(Math.max(settings.everyHours, 1) * HOUR_MS, 15 * 60_000)): () => void {
   const log = getLogger().child({ job: "self-backup" });
-  let running = false;
   let registered = false;
-  const sweep = () => {
-    if (running) return;
-    running = true;
-    (async () => {
-      if (!registered) {
-        await registerSelfBackupTarget(handle.db, settings);
-        registered = true;
-      }
-      await sweepSelfBackup(handle, settings);
-    })()
-      .catch((error: unknown) => log.error({ err: error }, "the self-backup check failed"))
-      .finally(() => (running = false));
+  const sweep = async () => {
+    if (!registered) {
+      await registerSelfBackupTarget(handle.db, settings);
+      registered = true;
+    }
+    await sweepSelfBackup(handle, settings);
   };
-  sweep();
-  if (settings.everyHours === 0) {
-    log.info("Keel's own database is not backed up by Keel (KEEL_SELF_BACKUP_HOURS=0)");
-    return () => {};
-  }
-  const timer = setInterval(sweep, checkEveryMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  if (settings.everyHours === 0) log.info("Keel's own database is not backed up by Keel (KEEL_SELF_BACKUP_HOURS=0)");
+  // Off, it still runs once: registering the settings removes the `keel` target.
+  return startPeriodic(sweep, { everyMs: settings.everyHours === 0 ? 0 : checkEveryMs, onError: (error) => log.error({ err: error }, "the self-backup check failed") });
 }

@@ -3,6 +3,7 @@ import type { StepRegistry } from "../engine/registry";
 import { getLogger } from "../observability/logger";
 import { rerunStaleChecks } from "./verify-item";
 import { expireWaivers } from "./waivers";
+import { startPeriodic } from "../engine/periodic";
 
 export type ChecklistSweepResult = { expiredWaivers: number; checksRan: number; checksFailedToRun: number };
 
@@ -15,16 +16,5 @@ export async function sweepChecklists(db: Database, registry: StepRegistry, now 
 
 /** Sweeps now and then every minute (KEEL_CHECKLIST_SWEEP_MS); returns the stop function. */
 export function startChecklistSweep(db: Database, registry: StepRegistry, everyMs = Number(process.env.KEEL_CHECKLIST_SWEEP_MS ?? 60_000)): () => void {
-  let running = false;
-  const sweep = () => {
-    if (running) return;
-    running = true;
-    sweepChecklists(db, registry)
-      .catch((error: unknown) => getLogger().error({ err: error }, "checklist sweep failed"))
-      .finally(() => (running = false));
-  };
-  sweep();
-  const timer = setInterval(sweep, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodic(() => sweepChecklists(db, registry), { everyMs, onError: (error) => getLogger().error({ err: error }, "checklist sweep failed") });
 }

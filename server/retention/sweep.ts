@@ -4,6 +4,7 @@ import { queryRows } from "@/db/execute";
 import { getLogger } from "../observability/logger";
 import { metrics } from "../observability/metrics";
 import { retentionPolicyFromEnv, type RetentionPolicy } from "./policy";
+import { startPeriodic } from "../engine/periodic";
 
 export const RETENTION_KINDS = ["stepOutput", "sessions", "rateLimits", "jobs"] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
@@ -107,30 +108,20 @@ export async function sweepRetention(db: Queryable, policy: RetentionPolicy = re
 /** Sweeps a minute after start and then every KEEL_RETENTION_SWEEP_MINUTES; returns the stop function. */
 export function startRetentionSweep(db: Queryable, everyMs: number, firstAfterMs = 60_000): () => void {
   const log = getLogger().child({ job: "retention" });
-  let running = false;
-  const sweep = () => {
-    if (running) return;
-    running = true;
+  const sweep = async () => {
     const started = performance.now();
-    sweepRetention(db)
-      .then((removed) => {
-        const durationMs = Math.round(performance.now() - started);
-        for (const kind of RETENTION_KINDS) metrics().retentionDeleted.inc({ kind }, removed[kind]);
-        metrics().retentionSweeps.inc({ outcome: "succeeded" });
-        log.info({ removed, total: RETENTION_KINDS.reduce((sum, kind) => sum + removed[kind], 0), durationMs }, "retention sweep finished");
-      })
-      .catch((error: unknown) => {
-        metrics().retentionSweeps.inc({ outcome: "failed" });
-        log.error({ err: error }, "retention sweep failed; trying again at the next interval");
-      })
-      .finally(() => (running = false));
+    const removed = await sweepRetention(db);
+    const durationMs = Math.round(performance.now() - started);
+    for (const kind of RETENTION_KINDS) metrics().retentionDeleted.inc({ kind }, removed[kind]);
+    metrics().retentionSweeps.inc({ outcome: "succeeded" });
+    log.info({ removed, total: RETENTION_KINDS.reduce((sum, kind) => sum + removed[kind], 0), durationMs }, "retention sweep finished");
   };
-  const first = setTimeout(sweep, firstAfterMs);
-  first.unref();
-  const timer = setInterval(sweep, everyMs);
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  return startPeriodic(sweep, {
+    everyMs,
+    firstAfterMs,
+    onError: (error) => {
+      metrics().retentionSweeps.inc({ outcome: "failed" });
+      log.error({ err: error }, "retention sweep failed; trying again at the next interval");
+    },
+  });
 }

@@ -1,0 +1,28 @@
+/**
+ * Runs `task` at start (or after `firstAfterMs`) and then every `everyMs`, never two at once in
+ * this process; a failure goes to `onError` and the task runs again at the next interval. The
+ * timers do not keep the process alive. Returns the stop function. Passing `everyMs: 0` runs
+ * the task once and never again.
+ */
+export function startPeriodic(task: () => Promise<unknown>, options: { everyMs: number; firstAfterMs?: number; onError: (error: unknown) => void }): () => void {
+  let running = false;
+  const run = () => {
+    if (running) return;
+    running = true;
+    task()
+      .catch(options.onError)
+      .finally(() => (running = false));
+  };
+  let first: ReturnType<typeof setTimeout> | undefined;
+  if (options.firstAfterMs === undefined) run();
+  else {
+    first = setTimeout(run, options.firstAfterMs);
+    first.unref();
+  }
+  const timer = options.everyMs > 0 ? setInterval(run, options.everyMs) : undefined;
+  timer?.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}
