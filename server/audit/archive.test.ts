@@ -11,6 +11,8 @@ import { appendAuditEvent } from "./append";
 import { archiveAuditRange, parseArchiveBound, resolveArchiveRange, verifyArchive } from "./archive";
 import { GENESIS_HASH } from "./chain";
 import { verifyAuditChain } from "./verify";
+import { auditSigner } from "./keys";
+import { createSigner, createVerifier } from "./signing";
 
 const driver = process.env.TEST_DATABASE_URL ? "postgres" : "pglite";
 const actor = { userId: null, label: "cli:audit-archive (test)", sessionId: null, request: { userAgent: "vitest" } };
@@ -46,14 +48,14 @@ describe(`audit archive (${driver})`, () => {
     const result = await archiveAuditRange(handle.db, actor, { fromSeq, toSeq }, out, 4);
     const text = readFileSync(out, "utf8");
     const sha256 = createHash("sha256").update(text).digest("hex");
-    expect(result).toMatchObject({ fromSeq, toSeq, rowCount: toSeq - fromSeq + 1, sha256, startPrevHash: all[1]!.hash, checkpointHash: all.find((r) => Number(r.seq) === toSeq)!.hash });
+    expect(result).toMatchObject({ fromSeq, toSeq, rowCount: toSeq - fromSeq + 1, sha256, startPrevHash: null, checkpointHash: all.find((r) => Number(r.seq) === toSeq)!.signature });
 
     // Offline: only the file's text.
-    expect(verifyArchive(text)).toEqual({ ok: true, fromSeq, toSeq, rowCount: toSeq - fromSeq + 1, startPrevHash: all[1]!.hash, lastHash: result.checkpointHash, sha256 });
+    expect(verifyArchive(text, auditSigner())).toEqual({ ok: true, fromSeq, toSeq, rowCount: toSeq - fromSeq + 1, startPrevHash: null, lastHash: result.checkpointHash, sha256 });
 
     const lines = text.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ type: "header", format: "keel.audit-archive", version: 1, fromSeq, toSeq, startPrevHash: all[1]!.hash });
-    expect(lines.at(-1)).toEqual({ type: "checkpoint", rowCount: toSeq - fromSeq + 1, fromSeq, toSeq, startPrevHash: all[1]!.hash, lastSeq: toSeq, lastHash: result.checkpointHash });
+    expect(lines[0]).toMatchObject({ type: "header", format: "keel.audit-archive", version: 2, fromSeq, toSeq, startPrevHash: null });
+    expect(lines.at(-1)).toEqual({ type: "checkpoint", rowCount: toSeq - fromSeq + 1, fromSeq, toSeq, startPrevHash: null, lastSeq: toSeq, lastHash: result.checkpointHash });
     const stored = all.find((r) => Number(r.seq) === fromSeq)!;
     expect(lines[1]).toEqual({
       type: "row",
@@ -69,8 +71,10 @@ describe(`audit archive (${driver})`, () => {
       entityId: stored.entityId,
       outcome: stored.outcome,
       createdAt: stored.createdAt.toISOString(),
-      prevHash: stored.prevHash,
-      hash: stored.hash,
+      prevHash: null,
+      hash: null,
+      keyId: stored.keyId,
+      signature: stored.signature,
     });
 
     const after = await rows();
@@ -83,16 +87,16 @@ describe(`audit archive (${driver})`, () => {
       outcome: "success",
       entityType: "audit",
       entityId: `${fromSeq}-${toSeq}`,
-      eventMeta: { fromSeq, toSeq, rowCount: toSeq - fromSeq + 1, startPrevHash: all[1]!.hash, checkpointSeq: toSeq, checkpointHash: result.checkpointHash, fileSha256: sha256, fileName: "range.ndjson" },
+      eventMeta: { fromSeq, toSeq, rowCount: toSeq - fromSeq + 1, startPrevHash: null, checkpointSeq: toSeq, checkpointHash: result.checkpointHash, fileSha256: sha256, fileName: "range.ndjson" },
     });
     expect(readdirSync(dir)).toEqual(["range.ndjson"]);
   });
 
-  it("an archive from the chain's start begins at the genesis hash", async () => {
+  it("an archive of signed rows starts with no hash: each row carries its own signature", async () => {
     const out = path.join(dir, "start.ndjson");
     const result = await archiveAuditRange(handle.db, actor, { fromSeq: 1, toSeq: 3 }, out);
-    expect(result.startPrevHash).toBe(GENESIS_HASH);
-    expect(verifyArchive(readFileSync(out, "utf8"))).toMatchObject({ ok: true, rowCount: 3 });
+    expect(result.startPrevHash).toBeNull();
+    expect(verifyArchive(readFileSync(out, "utf8"), auditSigner())).toMatchObject({ ok: true, rowCount: 3 });
   });
 
   it("names what is wrong in a tampered, reordered, shortened or cut archive", async () => {
@@ -106,16 +110,18 @@ describe(`audit archive (${driver})`, () => {
       copy[index] = JSON.stringify(row);
       return `${copy.join("\n")}\n`;
     };
-    expect(verifyArchive(edit(3, (r) => ((r.eventMeta as Record<string, unknown>).i = 99)))).toEqual({ ok: false, line: 4, problem: "sequence 4's contents do not match its hash: the row was edited" });
-    expect(verifyArchive(edit(3, (r) => (r.actorLabel = "someone else")))).toMatchObject({ ok: false, line: 4 });
+    expect(verifyArchive(edit(3, (r) => ((r.eventMeta as Record<string, unknown>).i = 99)), auditSigner())).toEqual({ ok: false, line: 4, problem: "sequence 4 does not match Keel's signature: the row was edited or was not written by Keel" });
+    expect(verifyArchive(edit(3, (r) => (r.actorLabel = "someone else")), auditSigner())).toMatchObject({ ok: false, line: 4 });
     const withoutRow = [...lines.slice(0, 3), ...lines.slice(4)].join("\n");
-    expect(verifyArchive(withoutRow)).toMatchObject({ ok: false, line: 4, problem: expect.stringContaining("expected sequence 4, found 5") });
+    expect(verifyArchive(withoutRow, auditSigner())).toMatchObject({ ok: false, problem: expect.stringContaining("the checkpoint counts 7 rows") });
     const swapped = [lines[0], lines[1], lines[3], lines[2], ...lines.slice(4)].join("\n");
-    expect(verifyArchive(swapped)).toMatchObject({ ok: false, line: 3 });
-    expect(verifyArchive(lines.slice(0, -1).join("\n"))).toMatchObject({ ok: false, problem: expect.stringContaining("cut short") });
-    expect(verifyArchive(edit(lines.length - 1, (r) => (r.lastHash = "f".repeat(64))))).toMatchObject({ ok: false, problem: "the checkpoint's hash is not the last row's hash" });
-    expect(verifyArchive(edit(0, (r) => (r.startPrevHash = GENESIS_HASH)))).toMatchObject({ ok: false });
-    expect(verifyArchive("not json\n")).toEqual({ ok: false, line: 1, problem: "the line is not JSON" });
+    expect(verifyArchive(swapped, auditSigner())).toMatchObject({ ok: false, line: 4, problem: expect.stringContaining("out of order") });
+    expect(verifyArchive(lines.slice(0, -1).join("\n"), auditSigner())).toMatchObject({ ok: false, problem: expect.stringContaining("cut short") });
+    expect(verifyArchive(edit(lines.length - 1, (r) => (r.lastHash = "f".repeat(64))), auditSigner())).toMatchObject({ ok: false, problem: "the checkpoint's hash is not the last row's hash" });
+    expect(verifyArchive(edit(0, (r) => (r.startPrevHash = GENESIS_HASH)), auditSigner())).toMatchObject({ ok: false });
+    const otherKey = createVerifier([createSigner(Buffer.alloc(32, 5).toString("base64")).current]);
+    expect(verifyArchive(`${lines.join("\n")}\n`, otherKey)).toMatchObject({ ok: false, line: 2, problem: expect.stringContaining("signature") });
+    expect(verifyArchive("not json\n", auditSigner())).toEqual({ ok: false, line: 1, problem: "the line is not JSON" });
   });
 
   it("reads --from/--to as sequence numbers or dates, and refuses bad ranges without recording anything", async () => {

@@ -8,8 +8,10 @@ import { auditEvents, type AuditEvent } from "@/db/schema";
 import { AppError } from "../errors";
 import { appendAuditEvent } from "./append";
 import type { Actor } from "./actor";
-import { chainHash, type ChainedRecord } from "./chain";
-import { toChainedRecord } from "./verify";
+import { chainHash, rowMessage, type ChainedRecord } from "./chain";
+import { auditSigner } from "./keys";
+import { toChainedRecord } from "./record";
+import type { AuditVerifier } from "./signing";
 
 /**
  * An audit archive: one NDJSON file holding a closed range of the audit chain, every field of
@@ -19,7 +21,7 @@ import { toChainedRecord } from "./verify";
  * deletes nothing: the audit trail's trigger refuses deletes.
  */
 export const ARCHIVE_FORMAT = "keel.audit-archive";
-export const ARCHIVE_VERSION = 1;
+export const ARCHIVE_VERSION = 2;
 
 export type ArchiveBound = { seq: number } | { at: Date };
 
@@ -30,15 +32,17 @@ export type ArchiveHeader = {
   exportedAt: string;
   fromSeq: number;
   toSeq: number;
-  /** The prev_hash of row fromSeq: the hash of the row before the range (64 zeros at the chain's start). */
-  startPrevHash: string;
+  /** The prev_hash of row fromSeq when it predates signing (64 zeros at the chain's start); null when it is signed. */
+  startPrevHash: string | null;
 };
 
-export type ArchiveRow = ChainedRecord & { type: "row"; prevHash: string; hash: string };
+/** A row: its SHA-256 link when it predates signing, else Keel's key id and signature. */
+export type ArchiveRow = ChainedRecord & { type: "row"; prevHash: string | null; hash: string | null; keyId: string | null; signature: string | null };
 
-export type ArchiveCheckpoint = { type: "checkpoint"; rowCount: number; fromSeq: number; toSeq: number; startPrevHash: string; lastSeq: number; lastHash: string };
+/** lastHash: the last row's hash, or its signature when it is signed. */
+export type ArchiveCheckpoint = { type: "checkpoint"; rowCount: number; fromSeq: number; toSeq: number; startPrevHash: string | null; lastSeq: number; lastHash: string };
 
-export type ArchiveResult = { file: string; fromSeq: number; toSeq: number; rowCount: number; checkpointHash: string; startPrevHash: string; sha256: string; auditSeq: number };
+export type ArchiveResult = { file: string; fromSeq: number; toSeq: number; rowCount: number; checkpointHash: string; startPrevHash: string | null; sha256: string; auditSeq: number };
 
 /** `--from`/`--to` values: a sequence number, or an ISO 8601 date or date-time (a bare date ends at the end of that day when it is `to`). */
 export function parseArchiveBound(value: string, side: "from" | "to"): ArchiveBound {
@@ -85,7 +89,7 @@ export async function resolveArchiveRange(db: Database, from: ArchiveBound, to: 
 }
 
 function toArchiveRow(row: AuditEvent): ArchiveRow {
-  return { type: "row", ...toChainedRecord(row), prevHash: row.prevHash, hash: row.hash };
+  return { type: "row", ...toChainedRecord(row), prevHash: row.prevHash, hash: row.hash, keyId: row.keyId, signature: row.signature };
 }
 
 /**
@@ -93,7 +97,7 @@ function toArchiveRow(row: AuditEvent): ArchiveRow {
  * chain as it goes, then appends an `audit.archived` event naming the range, the row count, the
  * checkpoint hash and the file's SHA-256. The file appears under its name only once complete.
  */
-export async function archiveAuditRange(db: Database, actor: Actor, range: { fromSeq: number; toSeq: number }, outFile: string, batchSize = 1000): Promise<ArchiveResult> {
+export async function archiveAuditRange(db: Database, actor: Actor, range: { fromSeq: number; toSeq: number }, outFile: string, batchSize = 1000, verifier: AuditVerifier = auditSigner()): Promise<ArchiveResult> {
   const { fromSeq, toSeq } = range;
   if (existsSync(outFile)) throw AppError.field("out", `${outFile} already exists; archives are never overwritten, choose another name.`);
   const partial = `${outFile}.partial-${process.pid}`;
@@ -110,26 +114,25 @@ export async function archiveAuditRange(db: Database, actor: Actor, range: { fro
     if (!first) throw AppError.field("from", `There is no audit event with sequence ${fromSeq}.`);
     const header: ArchiveHeader = { type: "header", format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, exportedAt: new Date().toISOString(), fromSeq, toSeq, startPrevHash: first.prevHash };
     await write(header);
-    let prevHash = first.prevHash;
+    const rowsInOrder = createRowChecker(first.prevHash, fromSeq, verifier);
     let lastSeq = fromSeq - 1;
+    let lastHash = "";
     let rowCount = 0;
     for (;;) {
       const rows = await db.select().from(auditEvents).where(and(gt(auditEvents.seq, lastSeq), lte(auditEvents.seq, toSeq))).orderBy(asc(auditEvents.seq)).limit(batchSize);
       for (const row of rows) {
         const archived = toArchiveRow(row);
         // An archive of a broken chain would certify it; refuse and name the row instead.
-        if (archived.seq !== lastSeq + 1 || archived.prevHash !== prevHash || chainHash(prevHash, toChainedRecord(row)) !== archived.hash) {
-          throw new AppError("CONFLICT", `The audit chain is broken at sequence ${lastSeq + 1}; run npm run audit:verify. Nothing was archived.`);
-        }
+        if (rowsInOrder(archived)) throw new AppError("CONFLICT", `The audit chain is broken at sequence ${archived.seq}; run npm run audit:verify. Nothing was archived.`);
         await write(archived);
-        prevHash = archived.hash;
+        lastHash = archived.hash ?? archived.signature!;
         lastSeq = archived.seq;
         rowCount++;
       }
       if (rows.length < batchSize) break;
     }
-    if (lastSeq !== toSeq) throw new AppError("CONFLICT", `The audit chain is broken at sequence ${lastSeq + 1}; run npm run audit:verify. Nothing was archived.`);
-    const checkpoint: ArchiveCheckpoint = { type: "checkpoint", rowCount, fromSeq, toSeq, startPrevHash: header.startPrevHash, lastSeq, lastHash: prevHash };
+    if (lastSeq !== toSeq) throw new AppError("CONFLICT", `The audit chain is broken at sequence ${toSeq}; run npm run audit:verify. Nothing was archived.`);
+    const checkpoint: ArchiveCheckpoint = { type: "checkpoint", rowCount, fromSeq, toSeq, startPrevHash: header.startPrevHash, lastSeq, lastHash };
     await write(checkpoint);
     stream.end();
     await once(stream, "finish");
@@ -142,10 +145,10 @@ export async function archiveAuditRange(db: Database, actor: Actor, range: { fro
         outcome: "success",
         entityType: "audit",
         entityId: `${fromSeq}-${toSeq}`,
-        meta: { fromSeq, toSeq, rowCount, startPrevHash: header.startPrevHash, checkpointSeq: lastSeq, checkpointHash: prevHash, fileSha256: sha256, fileName: path.basename(outFile) },
+        meta: { fromSeq, toSeq, rowCount, startPrevHash: header.startPrevHash, checkpointSeq: lastSeq, checkpointHash: lastHash, fileSha256: sha256, fileName: path.basename(outFile) },
       }),
     );
-    return { file: outFile, fromSeq, toSeq, rowCount, checkpointHash: prevHash, startPrevHash: header.startPrevHash, sha256, auditSeq: event.seq };
+    return { file: outFile, fromSeq, toSeq, rowCount, checkpointHash: lastHash, startPrevHash: header.startPrevHash, sha256, auditSeq: event.seq };
   } catch (error) {
     stream.destroy();
     rmSync(partial, { force: true });
@@ -154,18 +157,46 @@ export async function archiveAuditRange(db: Database, actor: Actor, range: { fro
 }
 
 export type ArchiveVerification =
-  | { ok: true; fromSeq: number; toSeq: number; rowCount: number; startPrevHash: string; lastHash: string; sha256: string }
+  | { ok: true; fromSeq: number; toSeq: number; rowCount: number; startPrevHash: string | null; lastHash: string; sha256: string }
   | { ok: false; line: number; problem: string };
 
 /**
- * Verifies an archive file's text on its own, without a database: the header and checkpoint
- * agree, the rows run gap-free from `fromSeq`, the first links to the header's `startPrevHash`,
- * every row's hash covers its contents and the hash before it, and the last equals the
- * checkpoint. To tie it to the live chain, compare `startPrevHash` and `lastHash` with rows
- * `fromSeq - 1` and `toSeq` there (or with the `audit.archived` event, which records both and
- * the file's SHA-256).
+ * Checks archive rows in order: a row from before signing began must follow the one before it
+ * gap-free and match its SHA-256 link; a signed row must carry a valid signature by one of the
+ * verifier's keys and come after the one before it (a rolled-back append leaves a gap). Returns
+ * the problem with a row, or null.
  */
-export function verifyArchive(text: string): ArchiveVerification {
+function createRowChecker(startPrevHash: string | null, fromSeq: number, verifier: AuditVerifier): (row: ArchiveRow) => string | null {
+  let prevHash = startPrevHash;
+  let lastSeq = fromSeq - 1;
+  let first = true;
+  return (row) => {
+    const { type: _type, prevHash: rowPrev, hash, keyId, signature, ...record } = row;
+    const follows = first ? row.seq === fromSeq : row.seq > lastSeq;
+    first = false;
+    if (signature) {
+      if (!follows) return `expected a sequence after ${lastSeq}, found ${String(row.seq)}: rows are out of order`;
+      if (!keyId || !verifier.verify(keyId, rowMessage(record, keyId), signature)) return `sequence ${row.seq} does not match Keel's signature: the row was edited or was not written by Keel`;
+      prevHash = null;
+    } else {
+      if (row.seq !== lastSeq + 1) return `expected sequence ${lastSeq + 1}, found ${String(row.seq)}: a row is missing or out of order`;
+      if (rowPrev !== prevHash || prevHash === null) return `sequence ${row.seq}'s prev_hash does not match the hash before it`;
+      if (chainHash(prevHash, record) !== hash) return `sequence ${row.seq}'s contents do not match its hash: the row was edited`;
+      prevHash = hash;
+    }
+    lastSeq = row.seq;
+    return null;
+  };
+}
+
+/**
+ * Verifies an archive file's text on its own, without a database, with Keel's public key(s):
+ * the header and checkpoint agree, the rows run in order from `fromSeq`, each row from before
+ * signing began links the one before by SHA-256 and each signed row carries a valid signature,
+ * and the last equals the checkpoint. To tie it to the live trail, compare it with the
+ * `audit.archived` event, which records the range, the row count and the file's SHA-256.
+ */
+export function verifyArchive(text: string, verifier: AuditVerifier): ArchiveVerification {
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   const fail = (line: number, problem: string): ArchiveVerification => ({ ok: false, line, problem });
@@ -182,21 +213,19 @@ export function verifyArchive(text: string): ArchiveVerification {
   const checkpoint = parsed.at(-1) as Partial<ArchiveCheckpoint> | undefined;
   if (parsed.length < 2 || checkpoint?.type !== "checkpoint") return fail(lines.length, "the last line is not the checkpoint: the file is cut short");
   if (checkpoint.fromSeq !== header.fromSeq || checkpoint.toSeq !== header.toSeq || checkpoint.startPrevHash !== header.startPrevHash) return fail(lines.length, "the checkpoint and the header describe different ranges");
-  let prevHash = header.startPrevHash!;
-  let expectedSeq = header.fromSeq!;
+  const check = createRowChecker(header.startPrevHash ?? null, header.fromSeq!, verifier);
   const rows = parsed.slice(1, -1) as ArchiveRow[];
+  let lastSeq = header.fromSeq! - 1;
+  let lastHash = "";
   for (const [i, row] of rows.entries()) {
     const line = i + 2;
     if (row?.type !== "row") return fail(line, "expected an audit row");
-    if (row.seq !== expectedSeq) return fail(line, `expected sequence ${expectedSeq}, found ${String(row.seq)}: a row is missing or out of order`);
-    if (row.prevHash !== prevHash) return fail(line, `sequence ${row.seq}'s prev_hash does not match the hash before it`);
-    const { type: _type, prevHash: _prev, hash, ...record } = row;
-    if (chainHash(prevHash, record) !== hash) return fail(line, `sequence ${row.seq}'s contents do not match its hash: the row was edited`);
-    prevHash = hash;
-    expectedSeq++;
+    const problem = check(row);
+    if (problem) return fail(line, problem);
+    lastSeq = row.seq;
+    lastHash = row.hash ?? row.signature!;
   }
-  const lastSeq = expectedSeq - 1;
   if (rows.length !== checkpoint.rowCount || lastSeq !== checkpoint.lastSeq || lastSeq !== header.toSeq) return fail(lines.length, `the checkpoint counts ${String(checkpoint.rowCount)} rows to sequence ${String(checkpoint.lastSeq)}, the file holds ${rows.length} to ${lastSeq}`);
-  if (checkpoint.lastHash !== prevHash) return fail(lines.length, "the checkpoint's hash is not the last row's hash");
-  return { ok: true, fromSeq: header.fromSeq!, toSeq: header.toSeq!, rowCount: rows.length, startPrevHash: header.startPrevHash!, lastHash: prevHash, sha256: createHash("sha256").update(text).digest("hex") };
+  if (checkpoint.lastHash !== lastHash) return fail(lines.length, "the checkpoint's hash is not the last row's hash");
+  return { ok: true, fromSeq: header.fromSeq!, toSeq: header.toSeq!, rowCount: rows.length, startPrevHash: header.startPrevHash ?? null, lastHash, sha256: createHash("sha256").update(text).digest("hex") };
 }

@@ -1,20 +1,38 @@
-import { sql } from "drizzle-orm";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { asc, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Queryable } from "@/db/client";
 import { queryRows } from "@/db/execute";
-import { auditEvents, users } from "@/db/schema";
+import { auditChain, auditEvents, users } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { uniqueEmail } from "@/test/support/users";
 import { appendAuditEvent } from "./append";
 import { systemActor } from "./actor";
+import { linkHash, rowMessage } from "./chain";
+import { linkPendingAuditEvents } from "./chainer";
 import { fingerprintSecret } from "./fingerprint";
+import { toChainedRecord } from "./record";
 import { verifyAuditChain } from "./verify";
+import { chainTip, writeCheckpoint } from "./witness";
+import { auditSigner } from "./keys";
 
 let handle: TestDatabase;
-beforeAll(async () => {
+let witnessDir: string;
+const opened: TestDatabase[] = [];
+/** A fresh database for the describe block that follows; the helpers below work on the newest. */
+async function freshDatabase() {
   handle = await createTestDatabase();
+  opened.push(handle);
+}
+beforeAll(async () => {
+  await freshDatabase();
+  witnessDir = mkdtempSync(path.join(os.tmpdir(), "keel-witness-"));
 });
 afterAll(async () => {
-  await handle.drop();
+  for (const db of opened) await db.drop();
+  rmSync(witnessDir, { recursive: true, force: true });
 });
 
 const actor = systemActor({ requestId: "test", ip: "203.0.113.1", userAgent: "vitest" });
@@ -25,14 +43,16 @@ async function appendSome(n: number) {
   }
 }
 
-/** Tampers with the chain as a superuser could (triggers off), verifies, then rolls everything back. */
-async function verifyAfterTamper(...statements: string[]) {
+const SUPERUSER_OFF = ["audit_events", "audit_chain", "audit_chain_head"].map((t) => `alter table ${t} disable trigger user`);
+
+/** Tampers with the trail (as a superuser when `superuser`, triggers off), verifies, then rolls everything back. */
+async function verifyAfterTamper(options: { superuser: boolean; witnessFiles?: string[] }, tamper: (tx: Queryable) => Promise<void>) {
   let result: Awaited<ReturnType<typeof verifyAuditChain>> | undefined;
   try {
     await handle.db.transaction(async (tx) => {
-      await tx.execute(sql`alter table audit_events disable trigger user`);
-      for (const statement of statements) await tx.execute(sql.raw(statement));
-      result = await verifyAuditChain(tx, 3);
+      if (options.superuser) for (const statement of SUPERUSER_OFF) await tx.execute(sql.raw(statement));
+      await tamper(tx);
+      result = await verifyAuditChain(tx, { witnessFiles: options.witnessFiles });
       throw new Error("roll back the tampering");
     });
   } catch (error) {
@@ -41,53 +61,204 @@ async function verifyAfterTamper(...statements: string[]) {
   return result!;
 }
 
-describe(`audit chain (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
-  it("appends gap-free, linked rows that verify end to end", async () => {
+/** Runs `;`-separated statements one by one. */
+const raw = (statements: string) => async (tx: Queryable) => {
+  for (const statement of statements.split(";")) await tx.execute(sql.raw(statement));
+};
+
+/** Recomputes every chain entry from `fromSeq` on as someone without the key would, and moves the head to match. */
+async function recomputeChainFrom(tx: Queryable, fromPos: number) {
+  const entries = await tx.select().from(auditChain).orderBy(asc(auditChain.pos));
+  let prev = entries.find((e) => Number(e.pos) === fromPos - 1)?.hash ?? "0".repeat(64);
+  for (const entry of entries.filter((e) => Number(e.pos) >= fromPos)) {
+    const [event] = await tx.select().from(auditEvents).where(sql`seq = ${entry.eventSeq}`);
+    const hash = linkHash(prev, Number(entry.pos), Number(entry.eventSeq), rowMessage(toChainedRecord(event!), event!.keyId!));
+    await tx.execute(sql`update audit_chain set prev_hash = ${prev}, hash = ${hash} where pos = ${entry.pos}`);
+    prev = hash;
+  }
+  await tx.execute(sql`update audit_chain_head set hash = ${prev}`);
+}
+
+const driver = process.env.TEST_DATABASE_URL ? "postgres" : "pglite";
+
+describe(`audit chain (${driver})`, () => {
+  it("signs every row, links committed rows in order and verifies end to end", async () => {
     await appendSome(8);
-    const result = await verifyAuditChain(handle.db, 3);
-    expect(result).toEqual({ ok: true, count: 8 });
+    expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true, count: 8, pending: 8, tip: null });
+    const pass = await linkPendingAuditEvents(handle.db);
+    expect(pass).toMatchObject({ linked: 8, refused: [], head: { pos: 8 } });
+    expect(await linkPendingAuditEvents(handle.db)).toMatchObject({ linked: 0 });
+    expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true, count: 8, pending: 0, signedFromSeq: 1, tip: { pos: 8, seq: 8 } });
     const rows = await handle.db.select().from(auditEvents).orderBy(auditEvents.seq);
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    rows.slice(1).forEach((row, i) => expect(row.prevHash).toBe(rows[i]!.hash));
+    expect(rows.every((r) => r.keyId === auditSigner().current.keyId && r.signature && r.hash === null)).toBe(true);
+    const entries = await handle.db.select().from(auditChain).orderBy(auditChain.pos);
+    expect(entries.map((e) => e.eventSeq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Only the last entry of the pass is signed.
+    expect(entries.map((e) => e.signature !== null)).toEqual([false, false, false, false, false, false, false, true]);
   });
 
-  it("refuses UPDATE, DELETE and TRUNCATE", async () => {
-    await expect(handle.db.execute(sql`update audit_events set event_type = 'x' where seq = 1`)).rejects.toThrow();
-    await expect(handle.db.execute(sql`delete from audit_events where seq = 1`)).rejects.toThrow();
-    await expect(handle.db.execute(sql`truncate audit_events`)).rejects.toThrow();
-    expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true });
+  it("refuses UPDATE, DELETE and TRUNCATE of rows, chain entries and the head, and an entry that does not extend the head", async () => {
+    for (const statement of [
+      "update audit_events set event_type = 'x' where seq = 1",
+      "delete from audit_events where seq = 1",
+      "truncate audit_events",
+      "update audit_chain set hash = 'x' where pos = 1",
+      "delete from audit_chain where pos = 8",
+      "truncate audit_chain",
+      "update audit_chain_head set seq = 3",
+      "delete from audit_chain_head",
+      "insert into audit_chain (pos, event_seq, prev_hash, hash) values (12, 999, 'x', 'y')",
+    ]) {
+      await expect(handle.db.execute(sql.raw(statement)), statement).rejects.toThrow();
+    }
+    // The database draws seq itself: an INSERT cannot choose a position.
+    const [row] = await queryRows<{ seq: string }>(
+      handle.db,
+      sql`insert into audit_events (seq, id, event_type, actor_label, request_meta, event_meta, outcome, created_at) values (3, gen_random_uuid(), 'forged', 'mallory', '{}', '{}', 'success', now()) returning seq::text`,
+    );
+    expect(Number(row!.seq)).toBe(9);
+    const forged = await verifyAuditChain(handle.db);
+    expect(forged).toMatchObject({ ok: false, brokenSeq: 9 });
+    expect(forged.ok === false && forged.problem).toContain("no Keel signature");
+    // The chainer leaves it out of the chain.
+    expect(await linkPendingAuditEvents(handle.db)).toMatchObject({ linked: 0, refused: [9] });
+  });
+});
+
+describe(`tampering is detected and named (${driver})`, () => {
+  let files: string[];
+  beforeAll(async () => {
+    await freshDatabase();
+    await appendSome(10);
+    await linkPendingAuditEvents(handle.db);
+    await appendSome(2); // two more passes, so that signed entries sit at positions 10 and 12
+    await linkPendingAuditEvents(handle.db);
+    files = [path.join(witnessDir, `${driver}-tamper.ndjson`)];
+    writeCheckpoint(auditSigner(), files, await chainTip(handle.db));
+    expect(await verifyAuditChain(handle.db, { witnessFiles: files })).toMatchObject({ ok: true, count: 12, witness: { seq: 12 } });
   });
 
-  it("names the first broken sequence for every kind of tampering", async () => {
-    const edited = await verifyAfterTamper(`update audit_events set event_meta = '{"i": 99}' where seq = 4`);
-    expect(edited).toMatchObject({ ok: false, brokenSeq: 4 });
-    expect(edited.ok === false && edited.problem).toContain("edited");
+  it("an edited row", async () => {
+    const r = await verifyAfterTamper({ superuser: true }, raw(`update audit_events set event_meta = '{"i": 99}' where seq = 4`));
+    expect(r).toMatchObject({ ok: false, brokenSeq: 4, problem: expect.stringContaining("edited") });
+  });
 
-    const deleted = await verifyAfterTamper(`delete from audit_events where seq = 5`);
-    expect(deleted).toMatchObject({ ok: false, brokenSeq: 5 });
-    expect(deleted.ok === false && deleted.problem).toContain("deleted");
+  it("a row deleted in the middle", async () => {
+    const r = await verifyAfterTamper({ superuser: true }, raw("delete from audit_events where seq = 5"));
+    expect(r).toMatchObject({ ok: false, brokenSeq: 5, problem: expect.stringContaining("deleted") });
+    const both = await verifyAfterTamper({ superuser: true }, raw("delete from audit_events where seq = 5; delete from audit_chain where pos = 5"));
+    expect(both).toMatchObject({ ok: false, brokenSeq: 5, problem: expect.stringContaining("missing") });
+  });
 
-    const deletedTail = await verifyAfterTamper(`delete from audit_events where seq = 8`);
-    expect(deletedTail).toMatchObject({ ok: false, brokenSeq: 8 });
-
-    // Swap the contents of rows 2 and 3 while keeping their sequence numbers.
-    const reordered = await verifyAfterTamper(
-      "update audit_events set seq = -2 where seq = 2",
-      "update audit_events set seq = 2 where seq = 3",
-      "update audit_events set seq = 3 where seq = -2",
+  it("two rows swapped", async () => {
+    const r = await verifyAfterTamper(
+      { superuser: true },
+      raw("update audit_events set seq = -2 where seq = 2; update audit_events set seq = 2 where seq = 3; update audit_events set seq = 3 where seq = -2"),
     );
-    expect(reordered).toMatchObject({ ok: false, brokenSeq: 2 });
+    expect(r).toMatchObject({ ok: false, brokenSeq: 2 });
+  });
 
-    // Insert a forged row in the middle, renumbering the rest.
-    const inserted = await verifyAfterTamper(
-      "update audit_events set seq = seq + 100 where seq >= 6",
-      "update audit_events set seq = seq - 99 where seq >= 106",
-      `insert into audit_events (seq, id, event_type, actor_label, request_meta, event_meta, outcome, created_at, prev_hash, hash)
-         select 6, gen_random_uuid(), 'forged', 'mallory', '{}', '{}', 'success', now(), hash, repeat('f', 64) from audit_events where seq = 5`,
-    );
-    expect(inserted).toMatchObject({ ok: false, brokenSeq: 6 });
+  it("a forged row linked into the chain by the app's own role, with no trigger bypassed", async () => {
+    const r = await verifyAfterTamper({ superuser: false }, async (tx) => {
+      const [forged] = await queryRows<{ seq: string }>(
+        tx,
+        sql`insert into audit_events (id, event_type, actor_label, request_meta, event_meta, outcome, created_at) values (gen_random_uuid(), 'user.created', 'admin@keel.local', '{}', '{}', 'success', now()) returning seq::text`,
+      );
+      const [head] = await queryRows<{ seq: string; hash: string }>(tx, sql`select seq::text, hash from audit_chain_head`);
+      await tx.execute(sql`insert into audit_chain (pos, event_seq, prev_hash, hash) values (${Number(head!.seq) + 1}, ${Number(forged!.seq)}, ${head!.hash}, ${"a".repeat(64)})`);
+      // Keel's chainer will not vouch for it by extending the chain past it.
+      await expect(linkPendingAuditEvents(tx as never)).rejects.toThrow("not written by Keel");
+    });
+    expect(r).toMatchObject({ ok: false, brokenSeq: 13 });
+  });
 
-    expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true });
+  it("rows deleted from the end, with the head moved back: caught by the witness", async () => {
+    const cut = async (tx: Queryable) => {
+      await raw("delete from audit_events where seq > 10; delete from audit_chain where pos > 10")(tx);
+      await tx.execute(sql`update audit_chain_head set seq = 10, hash = (select hash from audit_chain where pos = 10)`);
+    };
+    const r = await verifyAfterTamper({ superuser: true, witnessFiles: files }, cut);
+    expect(r).toMatchObject({ ok: false, brokenSeq: 11, problem: expect.stringContaining("witness recorded the chain up to sequence 12") });
+  });
+
+  it("an edited row with every later hash and the head recomputed", async () => {
+    const r = await verifyAfterTamper({ superuser: true }, async (tx) => {
+      await tx.execute(sql`update audit_events set event_meta = '{"i": 99}' where seq = 4`);
+      await recomputeChainFrom(tx, 4);
+    });
+    expect(r).toMatchObject({ ok: false, brokenSeq: 4, problem: expect.stringContaining("sequence 4 was edited") });
+  });
+
+  it("the head moved back", async () => {
+    const r = await verifyAfterTamper({ superuser: true }, raw("update audit_chain_head set seq = 9, hash = (select hash from audit_chain where pos = 9)"));
+    expect(r).toMatchObject({ ok: false, brokenSeq: 10, problem: expect.stringContaining("moved back") });
+  });
+
+  it("a database restored from an older backup: a rollback", async () => {
+    // The backup: the whole trail as it stood at sequence 10 (the rows after it never happened there).
+    const r = await verifyAfterTamper({ superuser: true, witnessFiles: files }, async (tx) => {
+      await raw("delete from audit_events where seq > 10; delete from audit_chain where pos > 10")(tx);
+      await tx.execute(sql`update audit_chain_head set seq = 10, hash = (select hash from audit_chain where pos = 10)`);
+      await raw("alter table audit_events enable trigger user; alter table audit_chain enable trigger user; alter table audit_chain_head enable trigger user")(tx);
+    });
+    expect(r).toMatchObject({ ok: false, problem: expect.stringContaining("rollback") });
+  });
+
+  it("a checkpoint file line someone forged is not believed", async () => {
+    const forgedFiles = [path.join(witnessDir, `${driver}-forged.ndjson`)];
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(forgedFiles[0]!, `${JSON.stringify({ v: 1, pos: 999, seq: 999, hash: "f".repeat(64), at: new Date().toISOString(), keyId: auditSigner().current.keyId, signature: "AAAA" })}\n`);
+    expect(await verifyAuditChain(handle.db, { witnessFiles: forgedFiles })).toMatchObject({ ok: true, witness: null });
+  });
+
+  it("verifies again once the tampering is gone", async () => {
+    expect(await verifyAuditChain(handle.db, { witnessFiles: files })).toMatchObject({ ok: true, count: 12 });
+  });
+});
+
+describe(`appends under concurrency (${driver})`, () => {
+  it("links every committed row exactly once, gap-free, while writers commit and roll back and the chainer runs", async () => {
+    await freshDatabase();
+    let committed = 0;
+    let stop = false;
+    const chainer = (async () => {
+      while (!stop) await linkPendingAuditEvents(handle.db, { batchSize: 7 });
+    })();
+    const writer = async (w: number) => {
+      for (let i = 0; i < 25; i++) {
+        const rollBack = (w + i) % 5 === 0;
+        await handle.db
+          .transaction(async (tx) => {
+            await appendAuditEvent(tx, actor, { eventType: "test.concurrent", outcome: "success", meta: { w, i } });
+            if (rollBack) throw new Error("rolled back");
+          })
+          .then(() => committed++)
+          .catch((error: Error) => expect(error.message).toBe("rolled back"));
+      }
+    };
+    await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(writer));
+    stop = true;
+    await chainer;
+    await linkPendingAuditEvents(handle.db);
+    const entries = await handle.db.select().from(auditChain).orderBy(auditChain.pos);
+    expect(entries.map((e) => Number(e.pos))).toEqual(Array.from({ length: committed }, (_, i) => i + 1));
+    expect(new Set(entries.map((e) => e.eventSeq)).size).toBe(committed);
+    expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true, count: committed, pending: 0 });
+  });
+
+  it("a chainer pass that dies half-way leaves nothing behind; the next pass links everything", async () => {
+    await appendSome(5);
+    await expect(
+      handle.db.transaction(async (tx) => {
+        await linkPendingAuditEvents(tx as never);
+        throw new Error("killed between linking and commit");
+      }),
+    ).rejects.toThrow("killed");
+    const before = await verifyAuditChain(handle.db);
+    expect(before).toMatchObject({ ok: true, pending: 5 });
+    expect(await linkPendingAuditEvents(handle.db)).toMatchObject({ linked: 5 });
+    expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true, pending: 0 });
   });
 
   it("stores secret-looking fields only as fingerprints", async () => {
@@ -117,4 +288,3 @@ describe(`audit chain (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})
     expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true });
   });
 });
-

@@ -1,17 +1,19 @@
-import { chainHash, GENESIS_HASH, type ChainedRecord } from "./chain";
+import { chainHash, GENESIS_HASH, rowMessage, type ChainedRecord } from "./chain";
+import type { AuditVerifier } from "./signing";
 
 /**
  * Verifies an audit export (NDJSON or CSV, as written by GET /api/audit/export) without a
- * database: each row's hash is recomputed from its own fields and prev_hash, and wherever two
- * neighbouring rows have consecutive sequence numbers the later row's prev_hash must be the
- * earlier row's hash. A filtered export has gaps; continuity cannot be checked across them.
- * Algorithm: README, "Verifying an audit export offline".
+ * database, with Keel's public key(s) only: each signed row's Ed25519 signature must verify over
+ * its own fields. Rows from before signing began carry a SHA-256 link instead: its hash is
+ * recomputed from the row's fields and prev_hash, and wherever two such rows have consecutive
+ * sequence numbers the later row's prev_hash must be the earlier row's hash. Algorithm: README,
+ * "Verifying an audit export offline".
  */
 export type ExportVerification =
-  | { ok: true; rows: number; linked: number; gaps: number; firstSeq: number | null; lastSeq: number | null }
+  | { ok: true; rows: number; signed: number; linked: number; gaps: number; firstSeq: number | null; lastSeq: number | null }
   | { ok: false; rows: number; line: number; seq: number | null; problem: string };
 
-export type ExportRow = ChainedRecord & { prevHash: string; hash: string };
+export type ExportRow = ChainedRecord & { prevHash: string | null; hash: string | null; keyId: string | null; signature: string | null };
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -32,10 +34,13 @@ function object(value: unknown, field: string): Record<string, unknown> {
 export function toExportRow(raw: Record<string, unknown>): ExportRow {
   const seq = raw.seq;
   if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1) throw new RowProblem("seq must be a positive integer");
-  const prevHash = text(raw.prevHash, "prevHash")!;
-  const hash = text(raw.hash, "hash")!;
-  if (!HEX64.test(prevHash)) throw new RowProblem("prevHash must be 64 hex digits");
-  if (!HEX64.test(hash)) throw new RowProblem("hash must be 64 hex digits");
+  const keyId = text(raw.keyId ?? null, "keyId", true);
+  const signature = text(raw.signature ?? null, "signature", true);
+  const prevHash = text(raw.prevHash ?? null, "prevHash", signature !== null);
+  const hash = text(raw.hash ?? null, "hash", signature !== null);
+  if (signature === null && !HEX64.test(prevHash!)) throw new RowProblem("prevHash must be 64 hex digits");
+  if (signature === null && !HEX64.test(hash!)) throw new RowProblem("hash must be 64 hex digits");
+  if (signature !== null && !keyId) throw new RowProblem("keyId must name the key of a signed row");
   return {
     seq,
     id: text(raw.id, "id")!,
@@ -51,6 +56,8 @@ export function toExportRow(raw: Record<string, unknown>): ExportRow {
     createdAt: text(raw.createdAt, "createdAt")!,
     prevHash,
     hash,
+    keyId,
+    signature,
   };
 }
 
@@ -98,11 +105,11 @@ export function splitCsvRecord(record: string): Array<string | null> {
   }
 }
 
-const CSV_HEADER = "seq,id,event_type,actor_user_id,actor_label,session_id,request_meta,event_meta,entity_type,entity_id,outcome,created_at,prev_hash,hash";
+const CSV_HEADER = "seq,id,event_type,actor_user_id,actor_label,session_id,request_meta,event_meta,entity_type,entity_id,outcome,created_at,prev_hash,hash,key_id,signature";
 
 export function parseCsvRow(record: string): ExportRow {
   const f = splitCsvRecord(record) as [string | null, ...Array<string | null>];
-  if (f.length !== 14) throw new RowProblem(`the row has ${f.length} fields, not 14`);
+  if (f.length !== 16) throw new RowProblem(`the row has ${f.length} fields, not 16`);
   const json = (value: string | null | undefined, field: string) => {
     try {
       return JSON.parse(value ?? "") as unknown;
@@ -125,22 +132,31 @@ export function parseCsvRow(record: string): ExportRow {
     createdAt: f[11],
     prevHash: f[12],
     hash: f[13],
+    keyId: f[14],
+    signature: f[15],
   });
 }
 
-function hashOf(row: ExportRow): string {
-  const { prevHash, hash: _hash, ...record } = row;
-  return chainHash(prevHash, record);
+/** Why a row's own fields do not verify, or null. */
+function rowProblem(row: ExportRow, verifier: AuditVerifier): string | null {
+  const { prevHash, hash, keyId, signature, ...record } = row;
+  if (signature !== null) {
+    if (!verifier.keys.has(keyId!)) return `it is signed by key ${keyId}, which is not among the public keys given`;
+    return verifier.verify(keyId!, rowMessage(record, keyId!), signature) ? null : "its contents do not match Keel's signature: the row was edited";
+  }
+  if (record.seq === 1 && prevHash !== GENESIS_HASH) return "sequence 1 must have the genesis prev_hash (64 zeros)";
+  return chainHash(prevHash!, record) === hash ? null : "its contents do not match its hash: the row was edited";
 }
 
 /**
  * Checks the rows of an export, line by line (constant memory). `lines` are physical lines;
  * CSV records spanning lines are joined. The first failure is reported with its line and seq.
  */
-export async function verifyExportLines(lines: AsyncIterable<string> | Iterable<string>, format: "ndjson" | "csv"): Promise<ExportVerification> {
+export async function verifyExportLines(lines: AsyncIterable<string> | Iterable<string>, format: "ndjson" | "csv", verifier: AuditVerifier): Promise<ExportVerification> {
   let lineNo = 0;
   let rows = 0;
   let linked = 0;
+  let signed = 0;
   let gaps = 0;
   let previous: ExportRow | null = null;
   let direction = 0;
@@ -178,25 +194,26 @@ export async function verifyExportLines(lines: AsyncIterable<string> | Iterable<
       return { ok: false, rows, line: pendingStart, seq: null, problem: error instanceof Error ? error.message : String(error) };
     }
     const fail = (problem: string): ExportVerification => ({ ok: false, rows, line: pendingStart, seq: row.seq, problem });
-    if (row.seq === 1 && row.prevHash !== GENESIS_HASH) return fail("sequence 1 must have the genesis prev_hash (64 zeros)");
-    if (hashOf(row) !== row.hash) return fail("its contents do not match its hash: the row was edited");
+    const problem = rowProblem(row, verifier);
+    if (problem) return fail(problem);
     if (previous) {
       const step = row.seq - previous.seq;
       if (step === 0 || (direction !== 0 && Math.sign(step) !== direction)) return fail(`sequence ${row.seq} is out of order after ${previous.seq}`);
       direction = Math.sign(step);
-      if (Math.abs(step) === 1) {
+      if (Math.abs(step) === 1 && row.signature === null && previous.signature === null) {
         const [earlier, later] = step === 1 ? [previous, row] : [row, previous];
         if (later.prevHash !== earlier.hash) return fail(`the prev_hash of sequence ${later.seq} is not the hash of sequence ${earlier.seq}: rows were changed, inserted or reordered`);
         linked++;
-      } else {
+      } else if (row.signature === null || previous.signature === null) {
         gaps++;
       }
     } else {
       firstSeq = row.seq;
     }
+    if (row.signature !== null) signed++;
     previous = row;
     rows++;
   }
   if (pending) return { ok: false, rows, line: pendingStart, seq: null, problem: "a quoted field is not closed at the end of the file" };
-  return { ok: true, rows, linked, gaps, firstSeq, lastSeq: previous?.seq ?? null };
+  return { ok: true, rows, signed, linked, gaps, firstSeq, lastSeq: previous?.seq ?? null };
 }

@@ -11,6 +11,7 @@ export const REQUIRED_SECRETS = {
   AUTH_SECRET: "signs session cookies",
   AUDIT_HMAC_KEY: "fingerprints secret values in the audit trail",
   ENCRYPTION_KEY: "encrypts the secret store (32 bytes, base64)",
+  AUDIT_SIGNING_KEY: "signs the audit trail (the Ed25519 seed: 32 bytes, base64)",
 } as const;
 
 export type SecretName = keyof typeof REQUIRED_SECRETS;
@@ -48,6 +49,11 @@ const envSchema = z.object({
   AUTH_SECRET: longSecret,
   AUDIT_HMAC_KEY: longSecret,
   ENCRYPTION_KEY: base64Key32,
+  AUDIT_SIGNING_KEY: base64Key32,
+  /** Public keys (base64) of earlier audit signing keys, comma-separated: rows they signed still verify. */
+  AUDIT_TRUSTED_KEYS: z.string().default(""),
+  /** A second place for audit checkpoints, on other storage than the data directory. */
+  KEEL_AUDIT_WITNESS_DIR: z.string().trim().min(1, "must name a directory (or leave it unset)").optional(),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),

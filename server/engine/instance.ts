@@ -1,5 +1,7 @@
 import type { DatabaseHandle } from "@/db/client";
 import { startAllowlistExpirySweep } from "../allowlist/expiry-sweep";
+import { startAuditChain } from "../audit/run-chainer";
+import { witnessFiles } from "../audit/witness";
 import { startChecklistSweep } from "../checklists/sweep";
 import { startSelfBackupSweep } from "../backups/self-backup";
 import { getLogger } from "../observability/logger";
@@ -37,6 +39,8 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
   sweep();
   const timer = setInterval(sweep, options.sweepEveryMs ?? 5000);
   timer.unref();
+  // Committed audit rows are linked into the signed chain; checkpoints go to the witness files.
+  const stopAuditChain = startAuditChain(handle.db, witnessFiles(getEnv().KEEL_DATA_DIR, getEnv().KEEL_AUDIT_WITNESS_DIR));
   const stopAllowlistExpiry = startAllowlistExpirySweep(handle.db);
   // Old operational data (step output, ended sessions, limiter rows, finished jobs); never the audit trail.
   const stopRetention = startRetentionSweep(handle.db, getEnv().KEEL_RETENTION_SWEEP_MINUTES * 60_000);
@@ -55,6 +59,7 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
       stopSelfBackup();
       stopping.abort(new Error("the process is stopping"));
       await queue.stop().catch((error: unknown) => getLogger().error({ err: error }, "stopping the job queue failed"));
+      await stopAuditChain();
       delete (globalThis as GlobalWithEngine)[GLOBAL_KEY];
     },
   };

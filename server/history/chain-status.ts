@@ -1,16 +1,13 @@
-import { eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { auditEvents } from "@/db/schema";
-import { GENESIS_HASH } from "../audit/chain";
-import { verifyAuditChainFrom } from "../audit/verify";
+import { verifyAuditChainFrom, type ChainPoint } from "../audit/verify";
 
 export type ChainStatus =
-  | { ok: true; count: number; checkedAt: Date; fullCheckAt: Date; mode: "full" | "incremental" }
+  | { ok: true; count: number; pending: number; signedFromSeq: number | null; checkedAt: Date; fullCheckAt: Date; mode: "full" | "incremental" }
   | { ok: false; count: number; brokenSeq: number; problem: string; checkedAt: Date; fullCheckAt: Date; mode: "full" | "incremental" };
 
 type State = {
-  /** The newest row verified so far, and its hash. */
-  checkpoint: { seq: number; hash: string } | null;
+  /** The newest chain entry verified so far. */
+  checkpoint: ChainPoint | null;
   result: ChainStatus | null;
   inflight: Promise<ChainStatus> | null;
   fullCheckAt: Date | null;
@@ -54,21 +51,17 @@ export async function chainStatus(db: Queryable, options: Partial<typeof CHAIN_S
 }
 
 async function refresh(db: Queryable, s: State, fullDue: boolean, now: () => number): Promise<ChainStatus> {
-  let full = fullDue || !s.checkpoint || !s.result?.ok;
-  if (!full && s.checkpoint) {
-    const [row] = await db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.seq, s.checkpoint.seq));
-    if (!row || row.hash !== s.checkpoint.hash) full = true;
-  }
-  const from = full || !s.checkpoint ? { seq: 0, hash: GENESIS_HASH } : s.checkpoint;
-  const verified = await verifyAuditChainFrom(db, from);
+  const full = fullDue || !s.checkpoint || !s.result?.ok;
+  // A continued walk re-checks the checkpoint's own entry first and walks everything when it changed.
+  const verified = await verifyAuditChainFrom(db, full ? null : s.checkpoint, { now: new Date(now()) });
   const checkedAt = new Date(now());
   if (full) s.fullCheckAt = checkedAt;
   const fullCheckAt = s.fullCheckAt ?? checkedAt;
   const mode = full ? "full" : "incremental";
   const result: ChainStatus = verified.ok
-    ? { ok: true, count: verified.lastSeq, checkedAt, fullCheckAt, mode }
-    : { ok: false, count: verified.lastSeq, brokenSeq: verified.brokenSeq, problem: verified.problem, checkedAt, fullCheckAt, mode };
-  s.checkpoint = verified.ok ? { seq: verified.lastSeq, hash: verified.lastHash } : null;
+    ? { ok: true, count: verified.count, pending: verified.pending, signedFromSeq: verified.signedFromSeq, checkedAt, fullCheckAt, mode }
+    : { ok: false, count: verified.count, brokenSeq: verified.brokenSeq, problem: verified.problem, checkedAt, fullCheckAt, mode };
+  s.checkpoint = verified.ok ? (verified.tip ?? s.checkpoint) : null;
   s.result = result;
   return result;
 }

@@ -5,17 +5,17 @@ import { auditEvents, type AuditEvent } from "@/db/schema";
 import type { ExportFormat, HistoryFilters } from "@/lib/schemas/history";
 import type { Actor } from "../audit/actor";
 import { appendAuditEvent } from "../audit/append";
-import { toChainedRecord } from "../audit/verify";
+import { toChainedRecord } from "../audit/record";
 import { getLogger } from "../observability/logger";
 import { viewConditions, type HistoryViewer } from "./conditions";
 
 export const EXPORT_BATCH_SIZE = 1000;
 
-/** One exported row: every field the hash covers, then prev_hash and hash. */
-export type ExportedRow = ReturnType<typeof toChainedRecord> & { prevHash: string; hash: string };
+/** One exported row: every field the signature (or, before signing began, the hash) covers, then prev_hash, hash, key_id and signature. */
+export type ExportedRow = ReturnType<typeof toChainedRecord> & { prevHash: string | null; hash: string | null; keyId: string | null; signature: string | null };
 
 export function toExportedRow(row: AuditEvent): ExportedRow {
-  return { ...toChainedRecord(row), prevHash: row.prevHash, hash: row.hash };
+  return { ...toChainedRecord(row), prevHash: row.prevHash, hash: row.hash, keyId: row.keyId, signature: row.signature };
 }
 
 export const CSV_COLUMNS = [
@@ -33,6 +33,8 @@ export const CSV_COLUMNS = [
   "created_at",
   "prev_hash",
   "hash",
+  "key_id",
+  "signature",
 ] as const;
 
 /** A CSV field: null is an empty unquoted field, a string is always quoted (so "" is the empty string). */
@@ -59,6 +61,8 @@ export function toCsvLine(row: ExportedRow): string {
       row.createdAt,
       row.prevHash,
       row.hash,
+      row.keyId,
+      row.signature,
     ]
       .map(csvField)
       .join(",") + "\r\n"

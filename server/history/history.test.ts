@@ -8,6 +8,8 @@ import type { Actor } from "../audit/actor";
 import { appendAuditEvent } from "../audit/append";
 import { verifyExportLines } from "../audit/offline-verify";
 import { verifyAuditChain } from "../audit/verify";
+import { auditSigner } from "../audit/keys";
+import { linkPendingAuditEvents } from "../audit/chainer";
 import { toErrorEnvelope } from "../http/error-response";
 import type { createCaller } from "../routers/_app";
 import { chainStatus, resetChainStatus } from "./chain-status";
@@ -192,8 +194,10 @@ describe("export", () => {
       entityId: RUN_ID,
       outcome: stored[0]!.outcome,
       createdAt: stored[0]!.createdAt.toISOString(),
-      prevHash: stored[0]!.prevHash,
-      hash: stored[0]!.hash,
+      prevHash: null,
+      hash: null,
+      keyId: stored[0]!.keyId,
+      signature: stored[0]!.signature,
     });
     const [started] = await handle.db.select().from(auditEvents).where(eq(auditEvents.eventType, "audit.exported")).orderBy(desc(auditEvents.seq)).limit(1);
     expect(started).toMatchObject({ actorUserId: alice.id, outcome: "success", eventMeta: { filters, format: "ndjson" } });
@@ -204,31 +208,31 @@ describe("export", () => {
   it("an export verifies offline, and a modified one fails naming the row", async () => {
     const text = await exportText(lead, "format=ndjson");
     const lines = text.trim().split("\n");
-    const result = await verifyExportLines(lines, "ndjson");
-    expect(result).toMatchObject({ ok: true, rows: lines.length, linked: lines.length - 1, gaps: 0 });
+    const result = await verifyExportLines(lines, "ndjson", auditSigner());
+    expect(result).toMatchObject({ ok: true, rows: lines.length, signed: lines.length });
     const edited = [...lines];
     const row = JSON.parse(edited[2]!);
     edited[2] = JSON.stringify({ ...row, outcome: row.outcome === "success" ? "failure" : "success" });
-    expect(await verifyExportLines(edited, "ndjson")).toEqual({ ok: false, rows: 2, line: 3, seq: row.seq, problem: "its contents do not match its hash: the row was edited" });
-    const dropped = [...lines.slice(0, 2), ...lines.slice(3)];
-    const relinked = dropped.map((l) => JSON.parse(l));
-    // Removing a row and patching its neighbour's prev_hash breaks that neighbour's own hash.
-    relinked[2].prevHash = relinked[1].hash;
-    expect(await verifyExportLines(relinked.map((r) => JSON.stringify(r)), "ndjson")).toMatchObject({ ok: false, line: 3, seq: relinked[2].seq });
-    // A filtered export holds gaps: rows verify on their own; continuity only where seqs are consecutive.
+    expect(await verifyExportLines(edited, "ndjson", auditSigner())).toEqual({ ok: false, rows: 2, line: 3, seq: row.seq, problem: "its contents do not match Keel's signature: the row was edited" });
+    // A signature copied from another row does not cover this row's contents.
+    const swapped = [...lines];
+    const other = JSON.parse(lines[1]!);
+    swapped[2] = JSON.stringify({ ...row, signature: other.signature });
+    expect(await verifyExportLines(swapped, "ndjson", auditSigner())).toMatchObject({ ok: false, line: 3, seq: row.seq });
+    // A filtered export verifies row by row too.
     const filtered = (await exportText(lead, "format=ndjson&outcome=failure")).trim().split("\n");
-    expect(await verifyExportLines(filtered, "ndjson")).toMatchObject({ ok: true, rows: filtered.length, gaps: filtered.length - 1 });
+    expect(await verifyExportLines(filtered, "ndjson", auditSigner())).toMatchObject({ ok: true, rows: filtered.length, signed: filtered.length });
   });
 
   it("CSV carries the same rows and verifies offline too (null and empty string kept apart)", async () => {
     const csv = await exportText(lead, "format=csv&q=zebrafish");
     const lines = csv.split("\r\n").filter(Boolean);
-    expect(lines[0]).toBe("seq,id,event_type,actor_user_id,actor_label,session_id,request_meta,event_meta,entity_type,entity_id,outcome,created_at,prev_hash,hash");
+    expect(lines[0]).toBe("seq,id,event_type,actor_user_id,actor_label,session_id,request_meta,event_meta,entity_type,entity_id,outcome,created_at,prev_hash,hash,key_id,signature");
     expect(lines).toHaveLength(2);
-    expect(await verifyExportLines(lines, "csv")).toMatchObject({ ok: true, rows: 1 });
+    expect(await verifyExportLines(lines, "csv", auditSigner())).toMatchObject({ ok: true, rows: 1 });
     const all = (await exportText(lead, "format=csv")).split("\r\n").filter(Boolean);
-    expect(await verifyExportLines(all, "csv")).toMatchObject({ ok: true, rows: all.length - 1, gaps: 0 });
-    expect(await verifyExportLines([lines[0]!, lines[1]!.replace("Zebrafish", "Zebrafisk")], "csv")).toMatchObject({ ok: false, line: 2 });
+    expect(await verifyExportLines(all, "csv", auditSigner())).toMatchObject({ ok: true, rows: all.length - 1, signed: all.length - 1 });
+    expect(await verifyExportLines([lines[0]!, lines[1]!.replace("Zebrafish", "Zebrafisk")], "csv", auditSigner())).toMatchObject({ ok: false, line: 2 });
   });
 
   it("refuses bad filters and formats with 400 naming the field, recording nothing", async () => {
@@ -281,6 +285,7 @@ describe("export", () => {
 describe("chain banner", () => {
   it("verifies fully first, then incrementally from the newest verified row, and notices an edit", async () => {
     resetChainStatus(handle.db);
+    await linkPendingAuditEvents(handle.db);
     let now = Date.now();
     const clock = () => now;
     const first = await chainStatus(handle.db, { now: clock });

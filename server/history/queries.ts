@@ -19,6 +19,7 @@ const shownColumns = {
   requestMeta: auditEvents.requestMeta,
   createdAt: auditEvents.createdAt,
   hash: auditEvents.hash,
+  signature: auditEvents.signature,
 };
 
 export type HistoryPage = {

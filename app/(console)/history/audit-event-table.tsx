@@ -15,7 +15,8 @@ export type ShownEvent = {
   eventMeta: Record<string, unknown>;
   ip: string | null;
   createdAt: Date | string;
-  hash: string;
+  hash: string | null;
+  signature: string | null;
 };
 
 const OUTCOME_BADGE: Record<string, string> = { success: "ok", failure: "danger", refused: "warn", intent: "info" };
@@ -52,7 +53,7 @@ export function AuditEventTable({ events, label, showEntity = true }: { events: 
                   </summary>
                   <pre className="event-meta">{JSON.stringify(event.eventMeta, null, 2)}</pre>
                   <div className="muted small mono">
-                    {event.ip ? `from ${event.ip} · ` : ""}hash {event.hash.slice(0, 16)}…
+                    {event.ip ? `from ${event.ip} · ` : ""}{event.signature ? `signed ${event.signature.slice(0, 16)}…` : `hash ${(event.hash ?? "").slice(0, 16)}…`}
                   </div>
                 </details>
               </td>

@@ -1,0 +1,63 @@
+import type { Database } from "@/db/client";
+import { getLogger } from "../observability/logger";
+import { startPeriodic } from "../engine/periodic";
+import { linkPendingAuditEvents } from "./chainer";
+import { auditSigner } from "./keys";
+import { chainTip, compareWithCheckpoint, writeCheckpoint, type Checkpoint } from "./witness";
+
+export const AUDIT_CHAIN_TIMING = {
+  /** How often the chainer looks for committed rows to link. */
+  linkEveryMs: 250,
+  /** How often a signed checkpoint goes to the witness files. */
+  checkpointEveryMs: 60_000,
+};
+
+/**
+ * This process's part in keeping the chain: a chainer pass every `linkEveryMs` (one instance at
+ * a time does the work), and a witness checkpoint every `checkpointEveryMs` and at stop. A tip
+ * that no longer reaches this process's last checkpoint is never witnessed: it is logged as an
+ * error instead. Returns the stop function, which links what is left and writes a last checkpoint.
+ */
+export function startAuditChain(db: Database, witnessFiles: string[], timing = AUDIT_CHAIN_TIMING): () => Promise<void> {
+  const log = getLogger();
+  const refusedLogged = new Set<number>();
+  let lastError = "";
+  // A persistent failure is logged when it starts or changes, not four times a second.
+  const onLinkError = (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message !== lastError) log.error({ err: error }, "audit chainer pass failed");
+    lastError = message;
+  };
+  let last: Checkpoint | null = null;
+  const link = async () => {
+    for (;;) {
+      const pass = await linkPendingAuditEvents(db);
+      lastError = "";
+      for (const seq of pass?.refused ?? []) {
+        if (refusedLogged.has(seq)) continue;
+        refusedLogged.add(seq);
+        log.error({ seq }, "audit row carries no valid Keel signature: it was inserted outside Keel; it is left out of the chain");
+      }
+      if (!pass?.more) return;
+    }
+  };
+  const checkpoint = async () => {
+    if (witnessFiles.length === 0) return;
+    if (last) {
+      const problem = await compareWithCheckpoint(db, last);
+      if (problem) {
+        log.error({ seq: problem.brokenSeq }, `audit chain no longer reaches the last witnessed checkpoint: ${problem.problem}`);
+        return;
+      }
+    }
+    last = writeCheckpoint(auditSigner(), witnessFiles, await chainTip(db));
+  };
+  const stopLinking = startPeriodic(link, { everyMs: timing.linkEveryMs, onError: onLinkError });
+  const stopCheckpoints = startPeriodic(checkpoint, { everyMs: timing.checkpointEveryMs, firstAfterMs: timing.checkpointEveryMs, onError: (error) => log.error({ err: error }, "audit checkpoint failed") });
+  return async () => {
+    stopLinking();
+    stopCheckpoints();
+    await link().catch(onLinkError);
+    await checkpoint().catch((error: unknown) => log.error({ err: error }, "audit checkpoint failed"));
+  };
+}
