@@ -20,6 +20,8 @@ ALTER TABLE "audit_events" ALTER COLUMN "prev_hash" DROP NOT NULL;--> statement-
 ALTER TABLE "audit_events" ALTER COLUMN "hash" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "audit_events" ADD COLUMN "key_id" text;--> statement-breakpoint
 ALTER TABLE "audit_events" ADD COLUMN "signature" text;--> statement-breakpoint
+ALTER TABLE "audit_events" ADD COLUMN "digest" text;--> statement-breakpoint
+ALTER TABLE "audit_events" ADD COLUMN "mac" text;--> statement-breakpoint
 ALTER TABLE "audit_events" ADD COLUMN "xid" "xid8" DEFAULT pg_current_xact_id() NOT NULL;--> statement-breakpoint
 CREATE INDEX "audit_events_xid_idx" ON "audit_events" USING btree ("xid");
 --> statement-breakpoint
@@ -40,23 +42,31 @@ $$;
 --> statement-breakpoint
 CREATE TRIGGER audit_events_assign BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_assign();
 --> statement-breakpoint
--- A chain entry must extend the head (next position, the head's hash); accepting it moves the head.
+-- Entries must extend the head in order (next positions, each prev_hash the hash before it);
+-- accepting them moves the head once per statement.
 CREATE FUNCTION audit_chain_extend() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   head_seq bigint;
   head_hash text;
+  added bigint;
+  first_pos bigint;
+  last_pos bigint;
 BEGIN
   SELECT seq, hash INTO head_seq, head_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE;
-  IF NEW.pos <> head_seq + 1 OR NEW.prev_hash <> head_hash THEN
-    RAISE EXCEPTION 'audit chain entry % does not extend the chain head at %', NEW.pos, head_seq
+  SELECT count(*), min(pos), max(pos) INTO added, first_pos, last_pos FROM new_entries;
+  IF first_pos <> head_seq + 1 OR last_pos <> head_seq + added OR EXISTS (
+    SELECT 1 FROM new_entries e LEFT JOIN new_entries p ON p.pos = e.pos - 1
+    WHERE e.prev_hash IS DISTINCT FROM (CASE WHEN e.pos = head_seq + 1 THEN head_hash ELSE p.hash END)
+  ) THEN
+    RAISE EXCEPTION 'audit chain entries % to % do not extend the chain head at %', first_pos, last_pos, head_seq
       USING ERRCODE = 'check_violation';
   END IF;
-  UPDATE audit_chain_head SET seq = NEW.pos, hash = NEW.hash WHERE id = 1;
-  RETURN NEW;
+  UPDATE audit_chain_head SET seq = last_pos, hash = (SELECT hash FROM new_entries WHERE pos = last_pos) WHERE id = 1;
+  RETURN NULL;
 END
 $$;
 --> statement-breakpoint
-CREATE TRIGGER audit_chain_extend BEFORE INSERT ON audit_chain FOR EACH ROW EXECUTE FUNCTION audit_chain_extend();
+CREATE TRIGGER audit_chain_extend AFTER INSERT ON audit_chain REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION audit_chain_extend();
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION audit_events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

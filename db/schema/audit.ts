@@ -47,6 +47,9 @@ export const auditEvents = pgTable(
     /** Which audit signing key signed the row, and its Ed25519 signature (base64); null before signing began. */
     keyId: text("key_id"),
     signature: text("signature"),
+    /** SHA-256 of what the signature covers, and Keel's HMAC of it: lets the chainer check a row is Keel's cheaply. */
+    digest: text("digest"),
+    mac: text("mac"),
     /** The inserting transaction (set by a trigger): lets the chainer find rows committed since its last pass. */
     xid: xid8("xid").notNull().default(sql`pg_current_xact_id()`),
   },

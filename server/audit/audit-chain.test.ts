@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { uniqueEmail } from "@/test/support/users";
 import { appendAuditEvent } from "./append";
 import { systemActor } from "./actor";
-import { linkHash, rowMessage } from "./chain";
+import { linkHash, rowMessage, sha256 } from "./chain";
 import { linkPendingAuditEvents } from "./chainer";
 import { fingerprintSecret } from "./fingerprint";
 import { toChainedRecord } from "./record";
@@ -72,7 +72,7 @@ async function recomputeChainFrom(tx: Queryable, fromPos: number) {
   let prev = entries.find((e) => Number(e.pos) === fromPos - 1)?.hash ?? "0".repeat(64);
   for (const entry of entries.filter((e) => Number(e.pos) >= fromPos)) {
     const [event] = await tx.select().from(auditEvents).where(sql`seq = ${entry.eventSeq}`);
-    const hash = linkHash(prev, Number(entry.pos), Number(entry.eventSeq), rowMessage(toChainedRecord(event!), event!.keyId!));
+    const hash = linkHash(prev, Number(entry.pos), Number(entry.eventSeq), sha256(rowMessage(toChainedRecord(event!), event!.keyId!)));
     await tx.execute(sql`update audit_chain set prev_hash = ${prev}, hash = ${hash} where pos = ${entry.pos}`);
     prev = hash;
   }

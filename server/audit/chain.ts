@@ -37,9 +37,9 @@ export function rowMessage(record: ChainedRecord, keyId: string): string {
   return `keel-audit-row-v1\n${canonicalJson({ ...content, keyId })}`;
 }
 
-/** hash of chain entry `pos` = hex(SHA-256(prev_hash ‖ pos ‖ event_seq ‖ SHA-256(row message))). */
-export function linkHash(prevHash: string, pos: number, eventSeq: number, rowMessageText: string): string {
-  return sha256(`${prevHash}\n${pos}\n${eventSeq}\n${sha256(rowMessageText)}`);
+/** hash of chain entry `pos` = hex(SHA-256(prev_hash ‖ pos ‖ event_seq ‖ the row's digest, SHA-256 of its row message)). */
+export function linkHash(prevHash: string, pos: number, eventSeq: number, rowDigest: string): string {
+  return sha256(`${prevHash}\n${pos}\n${eventSeq}\n${rowDigest}`);
 }
 
 /** What Keel signs for the last chain entry of a batch. */

@@ -2,10 +2,9 @@ import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
 import { queryRows } from "@/db/execute";
 import { auditChain, auditChainerState, auditChainHead, auditEvents } from "@/db/schema";
-import { linkHash, linkMessage, rowMessage } from "./chain";
+import { linkHash, linkMessage } from "./chain";
 import { auditSigner } from "./keys";
 import type { AuditSigner } from "./signing";
-import { toChainedRecord } from "./record";
 
 /** Arbitrary, fixed key: one chainer pass at a time across every instance on the database. */
 const CHAINER_LOCK_KEY = 4_127_012;
@@ -15,7 +14,7 @@ const MAX_BATCHES_PER_PASS = 10;
 export type ChainerPass = {
   /** Rows linked in this pass. */
   linked: number;
-  /** Committed rows left unlinked because they carry no valid Keel signature. */
+  /** Committed rows left unlinked because Keel did not write them (no valid MAC). */
   refused: number[];
   /** The chain's newest position and hash after the pass. */
   head: { pos: number; hash: string };
@@ -24,8 +23,10 @@ export type ChainerPass = {
 };
 
 /**
- * One pass of the chainer: links every committed, validly signed audit row not yet in the chain,
- * in seq order, one entry each, and signs the last entry. Returns null when another pass (on any
+ * One pass of the chainer: links every committed audit row that Keel wrote (its digest carries
+ * Keel's MAC) and that is not in the chain yet, in seq order, one entry each, and signs the last
+ * entry. The entry's hash covers the row's digest; verification recomputes the digest from the
+ * row's contents, so an edited row no longer matches its entry. Returns null when another pass (on any
  * instance) holds the chainer lock. Safe to kill at any point: a pass is one transaction.
  *
  * Finding new rows: each row records its inserting transaction id. A pass first reads the
@@ -55,7 +56,7 @@ export async function linkPendingAuditEvents(db: Database, options: { signer?: A
     let more = false;
     for (let batch = 0; ; batch++) {
       const rows = await tx
-        .select()
+        .select({ seq: auditEvents.seq, digest: auditEvents.digest, mac: auditEvents.mac })
         .from(auditEvents)
         .where(
           and(
@@ -70,13 +71,12 @@ export async function linkPendingAuditEvents(db: Database, options: { signer?: A
       for (const row of rows) {
         const seq = Number(row.seq);
         afterSeq = seq;
-        const message = row.keyId ? rowMessage(toChainedRecord(row), row.keyId) : null;
-        if (!message || !row.signature || !signer.verify(row.keyId!, message, row.signature)) {
+        if (!row.digest || !row.mac || !signer.verifyMac(row.digest, row.mac)) {
           refused.push(seq);
           continue;
         }
         pos += 1;
-        const hash = linkHash(prevHash, pos, seq, message);
+        const hash = linkHash(prevHash, pos, seq, row.digest);
         entries.push({ pos, eventSeq: seq, prevHash, hash });
         prevHash = hash;
       }
@@ -91,7 +91,11 @@ export async function linkPendingAuditEvents(db: Database, options: { signer?: A
     if (last) {
       last.keyId = signer.current.keyId;
       last.signature = signer.sign(linkMessage(last.pos!, last.eventSeq, last.hash));
-      for (let i = 0; i < entries.length; i += batchSize) await tx.insert(auditChain).values(entries.slice(i, i + batchSize));
+      // One statement with an array per column: the database checks and moves the head once.
+      await tx.execute(sql`insert into audit_chain (pos, event_seq, prev_hash, hash, key_id, signature)
+        select * from unnest(${pgArray(entries.map((e) => String(e.pos)))}::bigint[], ${pgArray(entries.map((e) => String(e.eventSeq)))}::bigint[],
+          ${pgArray(entries.map((e) => e.prevHash))}::text[], ${pgArray(entries.map((e) => e.hash))}::text[],
+          ${pgArray(entries.map((e) => e.keyId ?? null))}::text[], ${pgArray(entries.map((e) => e.signature ?? null))}::text[])`);
     }
     if (!more) await tx.update(auditChainerState).set({ scanFromXid: state.horizon }).where(eq(auditChainerState.id, 1));
     return { linked: entries.length, refused, head: { pos, hash: prevHash }, more };
@@ -112,4 +116,9 @@ async function assertTipIsKeels(tx: Queryable, signer: AuditSigner, pos: number,
     if (!any) return; // nothing linked yet: the head is where the unsigned rows end
   }
   throw new Error(`the audit chain's newest entry (position ${pos}) was not written by Keel; the chainer links nothing until the chain is investigated with npm run audit:verify`);
+}
+
+/** A PostgreSQL array literal of text (hex, digits and base64 only: nothing here needs more than quoting). */
+function pgArray(values: Array<string | null>): string {
+  return `{${values.map((v) => (v === null ? "NULL" : `"${v}"`)).join(",")}}`;
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { queryRows } from "@/db/execute";
 import { auditChain, auditChainHead, auditEvents, type AuditEvent } from "@/db/schema";
-import { chainHash, GENESIS_HASH, linkHash, linkMessage, rowMessage } from "./chain";
+import { chainHash, GENESIS_HASH, linkHash, linkMessage, rowMessage, sha256 } from "./chain";
 import { auditSigner } from "./keys";
 import { toChainedRecord } from "./record";
 import type { AuditVerifier } from "./signing";
@@ -170,8 +170,8 @@ async function walkEntries(db: Queryable, verifier: AuditVerifier, start: ChainP
         return fail(seq, `sequence ${seq} does not follow sequence ${prev.seq} in the chain (its entry's prev_hash is not the hash before it): entries were inserted, reordered or rewritten`);
       }
       if (!event) return fail(seq, `sequence ${seq} was deleted: the chain links it, but the row is gone`);
-      const message = rowMessage(toChainedRecord(event), event.keyId ?? "");
-      if (linkHash(entry.prevHash, pos, seq, message) !== entry.hash) {
+      const digest = sha256(rowMessage(toChainedRecord(event), event.keyId ?? ""));
+      if (linkHash(entry.prevHash, pos, seq, digest) !== entry.hash) {
         return fail(seq, `sequence ${seq} was edited: its contents no longer match its chain entry`);
       }
       if (entry.signature) {
