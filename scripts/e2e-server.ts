@@ -18,7 +18,7 @@ import { demoRoot, removeDemoEnvironment } from "../server/demo/environment";
 import { createBuiltinRegistry } from "../server/engine/builtins";
 import { getLogger } from "../server/observability/logger";
 import { loadRunbooks } from "../server/runbooks/load";
-import { E2E_DATA_DIR_FILE, E2E_DRIVER, E2E_PORT, INITIAL_ADMIN } from "../e2e/support/config";
+import { E2E_DATA_DIR_FILE, E2E_DATABASE_URL_FILE, E2E_DRIVER, E2E_PORT, INITIAL_ADMIN } from "../e2e/support/config";
 import { quoteIdent, runAdminStatement, uniqueDatabaseName, urlForDatabase } from "../test/support/postgres-admin";
 import { LOG_DIR, rememberSecret } from "../test/support/secrets-used";
 import { TEST_KEYS, TEST_METRICS_TOKEN } from "../test/support/test-keys";
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
   // Journeys that check a real effect on disk (the demo's files) find the console's data directory here.
   writeFileSync(E2E_DATA_DIR_FILE, `${dataDir}\n`);
+  // The tampering journey reaches Keel's database as a superuser would (PostgreSQL only).
+  if (target.driver === "pg") writeFileSync(E2E_DATABASE_URL_FILE, `${target.url}\n`);
   rememberSecret(INITIAL_ADMIN.password);
   rememberSecret(TEST_METRICS_TOKEN);
   await loadEarlierRunbookEdition(target, dataDir);

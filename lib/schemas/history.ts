@@ -115,3 +115,6 @@ export function filtersFromSearchParams(read: (key: string) => string | null | u
   }
   return raw;
 }
+
+/** history.chainStatus: `full` walks the whole chain now instead of answering from the last check. */
+export const chainStatusInput = z.object({ full: z.boolean().default(false) }).default({ full: false });

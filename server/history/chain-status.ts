@@ -26,10 +26,11 @@ export const CHAIN_STATUS_OPTIONS = {
  * Whether the audit chain verifies, for the History banner, without re-hashing the whole trail
  * on every page view: the first check walks everything; later ones continue from the newest row
  * already verified (checking that row's hash is unchanged) up to the chain head; every
- * `fullEveryMs` the whole chain is walked again, in the background while the last answer stands.
+ * `fullEveryMs` the whole chain is walked again, in the background while the last answer stands
+ * (or at once, awaited, with `forceFull`: a reviewer's "re-check now").
  * Concurrent callers share one pass. Per process and database.
  */
-export async function chainStatus(db: Queryable, options: Partial<typeof CHAIN_STATUS_OPTIONS> & { now?: () => number } = {}): Promise<ChainStatus> {
+export async function chainStatus(db: Queryable, options: Partial<typeof CHAIN_STATUS_OPTIONS> & { now?: () => number; forceFull?: boolean } = {}): Promise<ChainStatus> {
   const { maxAgeMs, fullEveryMs } = { ...CHAIN_STATUS_OPTIONS, ...options };
   const now = options.now ?? Date.now;
   let state = states.get(db);
@@ -38,15 +39,15 @@ export async function chainStatus(db: Queryable, options: Partial<typeof CHAIN_S
     states.set(db, state);
   }
   const s = state;
-  const fullDue = !s.fullCheckAt || now() - s.fullCheckAt.getTime() >= fullEveryMs;
+  const fullDue = !s.fullCheckAt || now() - s.fullCheckAt.getTime() >= fullEveryMs || options.forceFull === true;
   if (s.result && now() - s.result.checkedAt.getTime() < maxAgeMs && !fullDue) return s.result;
   if (!s.inflight) {
     s.inflight = refresh(db, s, fullDue, now).finally(() => {
       s.inflight = null;
     });
   }
-  // A due full walk runs in the background while a good earlier answer stands.
-  if (fullDue && s.result?.ok) return s.result;
+  // A due full walk runs in the background while a good earlier answer stands; one asked for is awaited.
+  if (fullDue && s.result?.ok && !options.forceFull) return s.result;
   return s.inflight;
 }
 

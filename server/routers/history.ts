@@ -1,4 +1,5 @@
-import { entityTimelineInput, listHistoryInput } from "@/lib/schemas/history";
+import { chainStatusInput, entityTimelineInput, listHistoryInput } from "@/lib/schemas/history";
+import { auditSigner } from "../audit/keys";
 import { chainStatus } from "../history/chain-status";
 import { canSeeOthersSignIns } from "../history/conditions";
 import { entityTimeline, listHistory, recordedEventTypes } from "../history/queries";
@@ -11,5 +12,10 @@ export const historyRouter = router({
 
   eventTypes: protectedProcedure.query(({ ctx }) => recordedEventTypes(ctx.db)),
 
-  chainStatus: protectedProcedure.query(async ({ ctx }) => ({ ...(await chainStatus(ctx.db)), seesOthersSignIns: canSeeOthersSignIns(ctx.user.role) })),
+  chainStatus: protectedProcedure.input(chainStatusInput).query(async ({ ctx, input }) => ({
+    ...(await chainStatus(ctx.db, { forceFull: input.full })),
+    seesOthersSignIns: canSeeOthersSignIns(ctx.user.role),
+    // The public half of the audit key: anyone may check an export with it.
+    publicKey: { base64: auditSigner().current.base64, keyId: auditSigner().current.keyId },
+  })),
 });
