@@ -1,6 +1,6 @@
 /**
  * `npm run bench:history [-- --rows 1000000] [-- --pglite]`: fills a fresh database with a
- * realistic, correctly chained audit trail and times the History viewer's main queries
+ * realistic, signed and linked audit trail and times the History viewer's main queries
  * (p50/p95), the chain banner (first full walk, then incremental) and the export (rows per
  * second, peak RSS and heap). PostgreSQL when TEST_DATABASE_URL is set (a throwaway database is
  * created and dropped), otherwise an in-memory PGlite. A script, not a test.
@@ -10,11 +10,13 @@ import { sql } from "drizzle-orm";
 import { openDatabase, type DatabaseHandle } from "../db/client";
 import { queryRows } from "../db/execute";
 import { migrateDatabase } from "../db/migrate";
-import { chainHash, GENESIS_HASH, type ChainedRecord } from "../server/audit/chain";
+import { rowMessage, sha256, type ChainedRecord } from "../server/audit/chain";
+import { linkPendingAuditEvents } from "../server/audit/chainer";
+import { auditSigner } from "../server/audit/keys";
 import type { HistoryViewer } from "../server/history/conditions";
 import { quoteIdent, runAdminStatement, uniqueDatabaseName, urlForDatabase } from "../test/support/postgres-admin";
 
-for (const name of ["AUTH_SECRET", "AUDIT_HMAC_KEY", "ENCRYPTION_KEY"]) process.env[name] ??= randomBytes(32).toString("base64");
+for (const name of ["AUTH_SECRET", "AUDIT_HMAC_KEY", "ENCRYPTION_KEY", "AUDIT_SIGNING_KEY"]) process.env[name] ??= randomBytes(32).toString("base64");
 process.env.LOG_LEVEL ??= "warn";
 
 const args = process.argv.slice(2);
@@ -56,27 +58,30 @@ function eventAt(i: number, f: Fixture, createdAt: Date): Omit<ChainedRecord, "s
   return { ...base, eventType: pick(["step.started", "step.succeeded", "approval.given", "run.lock_acquired"], i), entityType: "run", entityId: run, outcome: "success", eventMeta: { stepId: `step-${kind}`, attempt: 1 } };
 }
 
-async function fill(handle: DatabaseHandle, f: Fixture): Promise<{ seconds: number; lastHash: string }> {
+/** Signed rows as appendAuditEvent writes them, inserted in batches, then linked by the chainer. */
+async function fill(handle: DatabaseHandle, f: Fixture): Promise<{ seconds: number }> {
   const started = performance.now();
   const batch = usePglite ? 2000 : 5000;
-  let prev = GENESIS_HASH;
+  const signer = auditSigner();
+  const keyId = signer.current.keyId;
   const t0 = Date.now() - ROWS * 1000; // one event a second, ending now
   for (let from = 1; from <= ROWS; from += batch) {
     const rows = [];
     for (let seq = from; seq < Math.min(from + batch, ROWS + 1); seq++) {
       const e = eventAt(seq, f, new Date(t0 + seq * 1000));
       const record: ChainedRecord = { ...e, seq, createdAt: e.createdAt.toISOString() };
-      const hash = chainHash(prev, record);
-      rows.push({ seq, id: e.id, event_type: e.eventType, actor_user_id: e.actorUserId, actor_label: e.actorLabel, session_id: e.sessionId, request_meta: e.requestMeta, event_meta: e.eventMeta, entity_type: e.entityType, entity_id: e.entityId, outcome: e.outcome, created_at: record.createdAt, prev_hash: prev, hash });
-      prev = hash;
+      const message = rowMessage(record, keyId);
+      const digest = sha256(message);
+      rows.push({ id: e.id, event_type: e.eventType, actor_user_id: e.actorUserId, actor_label: e.actorLabel, session_id: e.sessionId, request_meta: e.requestMeta, event_meta: e.eventMeta, entity_type: e.entityType, entity_id: e.entityId, outcome: e.outcome, created_at: record.createdAt, key_id: keyId, signature: signer.sign(message), digest, mac: signer.mac(digest) });
     }
     await handle.db.execute(sql`insert into audit_events select * from json_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::json)`);
     if ((from - 1) % (batch * 20) === 0) process.stderr.write(`  filled ${from - 1 + rows.length} rows\r`);
   }
-  await handle.db.execute(sql`update audit_chain_head set seq = ${ROWS}, hash = ${prev} where id = 1`);
+  for (;;) if (!(await linkPendingAuditEvents(handle.db))?.more) break;
   await handle.db.execute(sql`analyze audit_events`);
+  await handle.db.execute(sql`analyze audit_chain`);
   process.stderr.write("\n");
-  return { seconds: (performance.now() - started) / 1000, lastHash: prev };
+  return { seconds: (performance.now() - started) / 1000 };
 }
 
 function percentile(sorted: number[], p: number): number {

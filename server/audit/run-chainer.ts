@@ -3,7 +3,7 @@ import { getLogger } from "../observability/logger";
 import { startPeriodic } from "../engine/periodic";
 import { linkPendingAuditEvents } from "./chainer";
 import { auditSigner } from "./keys";
-import { chainTip, compareWithCheckpoint, writeCheckpoint, type Checkpoint } from "./witness";
+import { chainTip, compareWithCheckpoint, newestCheckpoint, writeCheckpoint, type Checkpoint } from "./witness";
 
 export const AUDIT_CHAIN_TIMING = {
   /** How often the chainer looks for committed rows to link. */
@@ -15,8 +15,8 @@ export const AUDIT_CHAIN_TIMING = {
 /**
  * This process's part in keeping the chain: a chainer pass every `linkEveryMs` (one instance at
  * a time does the work), and a witness checkpoint every `checkpointEveryMs` and at stop. A tip
- * that no longer reaches this process's last checkpoint is never witnessed: it is logged as an
- * error instead. Returns the stop function, which links what is left and writes a last checkpoint.
+ * that no longer reaches the newest checkpoint in the witness files is never witnessed: it is
+ * logged as an error instead. Returns the stop function, which links what is left and writes a last checkpoint.
  */
 export function startAuditChain(db: Database, witnessFiles: string[], timing = AUDIT_CHAIN_TIMING): () => Promise<void> {
   const log = getLogger();
@@ -28,7 +28,8 @@ export function startAuditChain(db: Database, witnessFiles: string[], timing = A
     if (message !== lastError) log.error({ err: error }, "audit chainer pass failed");
     lastError = message;
   };
-  let last: Checkpoint | null = null;
+  // The newest checkpoint already witnessed, by this process or an earlier one: never witness a chain that does not reach it.
+  let last: Checkpoint | null = witnessFiles.length > 0 ? newestCheckpoint(witnessFiles, auditSigner()).checkpoint : null;
   const link = async () => {
     for (;;) {
       const pass = await linkPendingAuditEvents(db);

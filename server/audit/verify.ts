@@ -31,6 +31,7 @@ export type ChainVerification =
   | { ok: false; count: number; brokenSeq: number; problem: string };
 
 type Broken = Extract<ChainVerification, { ok: false }>;
+const UNSIGNED_TAIL = "the chain ends with entries Keel never signed";
 const PAGE = 2000;
 
 /** Checks one row written before signing began against the hash before it; the reason it fails, or null when it links. */
@@ -58,11 +59,14 @@ export function checkLink(expectedSeq: number, prevHash: string, row: { seq: num
  */
 export async function verifyAuditChain(db: Queryable, options: VerifyOptions & { witnessFiles?: string[] } = {}): Promise<ChainVerification> {
   const result = await verifyAuditChainFrom(db, null, options);
-  if (!result.ok || !options.witnessFiles) return result;
+  if (!options.witnessFiles) return result;
   const { checkpoint } = newestCheckpoint(options.witnessFiles, options.verifier ?? auditSigner());
   if (!checkpoint) return result;
+  // A chain cut back past its signed entries also ends unsigned; the witness says which it was.
+  if (!result.ok && !result.problem.startsWith(UNSIGNED_TAIL)) return result;
   const problem = await compareWithCheckpoint(db, checkpoint);
   if (problem) return { ok: false, count: result.count, ...problem };
+  if (!result.ok) return result;
   const now = options.now ?? new Date();
   return { ...result, witness: { seq: checkpoint.seq, at: checkpoint.at, ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(checkpoint.at)) / 1000)) } };
 }
@@ -192,7 +196,7 @@ async function walkEntries(db: Queryable, verifier: AuditVerifier, start: ChainP
   if (prev.pos !== lastSigned.pos) {
     const [after] = await db.select({ seq: auditChain.eventSeq }).from(auditChain).where(eq(auditChain.pos, lastSigned.pos + 1));
     const seq = Number(after?.seq ?? prev.seq);
-    return { ok: false, count, brokenSeq: seq, problem: `the newest chain entries, from sequence ${seq} on, carry no Keel signature: they were added outside Keel` };
+    return { ok: false, count, brokenSeq: seq, problem: `${UNSIGNED_TAIL}, from sequence ${seq} on: they were added outside Keel, or the signed entries after them were cut from the end` };
   }
   return { ok: true, count, tip: prev.pos === start.pos ? null : prev };
 }
