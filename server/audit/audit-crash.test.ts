@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle, type DatabaseTarget } from "@/db/client";
 import { sql } from "drizzle-orm";
