@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   if (!development) ensureProductionBuild(say);
 
   // Imported after the environment is settled: these read it.
+  const { guardConsole } = await import("./observability/console-guard");
+  guardConsole();
   const { getLogger } = await import("./observability/logger");
   const { getDatabaseHandle, closeDatabase } = await import("./db");
   const { DatabaseConnectionError } = await import("@/db/client");
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
   const { recordHttpRequest } = await import("./observability/metrics");
   const { routeLabel } = await import("./observability/route-label");
   const { refuseBody } = await import("./http/body-limit");
+  const { refuseUrl } = await import("./http/refuse-url");
   const log = getLogger();
 
   let handle;
@@ -133,7 +136,7 @@ async function main(): Promise<void> {
       if (path?.startsWith("/_next/")) log.debug(entry, "request");
       else log.info(entry, "request");
     });
-    const refusal = refuseBody(req, requestId);
+    const refusal = refuseBody(req, requestId) ?? refuseUrl(req.url ?? "/", requestId);
     if (refusal) {
       res.statusCode = refusal.status;
       res.setHeader("content-type", "application/json");

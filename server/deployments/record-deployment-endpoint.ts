@@ -3,6 +3,7 @@ import { ZodError } from "zod";
 import type { Database } from "@/db/client";
 import { apiTokens } from "@/db/schema";
 import { recordDeploymentInput } from "@/lib/schemas/deployments";
+import { findUnstorableText } from "@/lib/validation/storable-text";
 import { authenticateApiToken } from "../api-tokens/authenticate";
 import { requestInfoFromHeaders } from "../context";
 import { AppError } from "../errors";
@@ -21,11 +22,15 @@ async function readJson(req: Request): Promise<unknown> {
   if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
   const text = await req.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new AppError("PARSE_ERROR", "The request body is not valid JSON.");
   }
+  const unstorable = findUnstorableText(body, "body");
+  if (unstorable) throw AppError.field(unstorable.field, unstorable.message);
+  return body;
 }
 
 /**
