@@ -25,6 +25,9 @@ describe("envelopeNextAuthAnswer", () => {
     const text = await envelopeNextAuthAnswer(new Response("This action with HTTP GET is not supported by NextAuth.js", { status: 400 }), "req-3", "GET");
     expect(text.status).toBe(400);
     expect(await text.json()).toEqual({ error: { code: "BAD_REQUEST", message: "The sign-in service does not answer GET here.", requestId: "req-3" } });
+    const unsupported = await envelopeNextAuthAnswer(new Response("Error: Callback for provider type credentials not supported", { status: 500 }), "req-4", "GET");
+    expect(unsupported.status).toBe(405);
+    expect(await unsupported.json()).toMatchObject({ error: { code: "METHOD_NOT_SUPPORTED", requestId: "req-4" } });
     const ok = Response.json({ csrfToken: "x" });
     expect(await envelopeNextAuthAnswer(ok, "r", "GET")).toBe(ok);
     const redirect = new Response(null, { status: 302, headers: { location: "/sign-in?error=x" } });
