@@ -100,6 +100,16 @@ test("query strings and path segments that cannot be decoded or stored are refus
   }
 });
 
+test("bytes that are not UTF-8 or not percent-encoded are refused, never stored as U+FFFD or Latin-1", async ({ request }) => {
+  const body = Buffer.concat([Buffer.from('{"name":"x'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+  const response = await request.post("/api/trpc/incidents.create", { data: body, headers: { "content-type": "application/json" } });
+  expect(response.status()).toBe(400);
+  expect(await response.json()).toMatchObject({ error: { code: "BAD_REQUEST", details: { fields: { body: "The request body is not valid UTF-8." } } } });
+  const raw = await rawRequest(E2E_PORT, Buffer.concat([Buffer.from("GET /api/runs/"), Buffer.from([0xc3, 0xa9]), Buffer.from("/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")]));
+  expect(raw.status).toBe(400);
+  expect(envelopeProblem(raw.status, raw.headers["content-type"], raw.body)).toBeNull();
+});
+
 test("what Node's parser refuses is answered in the envelope: oversized query string and header, malformed Content-Length, not HTTP", async () => {
   const cases: [string, number][] = [
     [`GET /api/healthz?q=${"a".repeat(20_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, 431],

@@ -8,6 +8,7 @@ import { authenticateApiToken } from "../api-tokens/authenticate";
 import { requestInfoFromHeaders } from "../context";
 import { AppError } from "../errors";
 import { errorResponse, retryAfterOf } from "../http/error-response";
+import { readUtf8Body } from "../http/json-body";
 import type { RateLimits } from "../security/rate-limits/rate-limits";
 import { getLogger } from "../observability/logger";
 import { recordRelease } from "../services/record-release";
@@ -20,7 +21,7 @@ async function readJson(req: Request): Promise<unknown> {
   if (type !== "application/json") throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with `Content-Type: application/json`.");
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
-  const text = await req.text();
+  const text = await readUtf8Body(req);
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
   let body: unknown;
   try {

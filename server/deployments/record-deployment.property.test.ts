@@ -179,6 +179,9 @@ describe(`POST /api/v1/deployments refuses hostile bodies cleanly (${driver})`, 
       expect(error.code).toBe("BAD_REQUEST");
       expect(error.details.fields[field]).toMatch(/contains a character that cannot be stored: U\+(0000|D800|DC00)\.$/);
     }
+    const latin1 = await post({ contentType: "application/json", body: new Uint8Array([...Buffer.from('{"service":"web","version":"v'), 0xff, ...Buffer.from('"}')]) });
+    expect(latin1.status).toBe(400);
+    expect(await latin1.json()).toMatchObject({ error: { details: { fields: { body: "The request body is not valid UTF-8." } } } });
     expect(await rowCounts()).toEqual(before);
     const ok = await post({ contentType: "application/json; charset=utf-8", body: JSON.stringify({ service: "web", version: "v-charset" }) });
     expect(ok.status).toBe(201);

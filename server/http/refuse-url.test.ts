@@ -16,6 +16,10 @@ describe("refuseUrl", () => {
     }
   });
 
+  it("refuses raw bytes a browser would have percent-encoded, rather than reading them as Latin-1", () => {
+    for (const url of ["/api/runs/\u00ff", "/x?q=a b", "/x?q=\u00e9"]) expect(refuseUrl(url, "rid")?.body.error.details?.fields).toHaveProperty("path");
+  });
+
   it("refuses a NUL in a path segment naming the path", () => {
     expect(refuseUrl("/api/demo/services/%00/health", "rid")?.body.error.message).toBe("Path segment 4 contains a character that cannot be stored: U+0000.");
   });

@@ -17,11 +17,13 @@ function refuse(requestId: string, field: string, message: string): Refusal {
 
 /**
  * Holds a request's path and query string to the same rule as every other input, before Next.js
- * decodes them: invalid percent-encoding (which URLSearchParams would silently turn into U+FFFD,
+ * decodes them: raw bytes outside printable ASCII, invalid percent-encoding (which URLSearchParams would silently turn into U+FFFD,
  * and which makes Next.js answer a plain-text 500) and text that cannot be stored are refused with
  * 400 naming the path or the query parameter.
  */
 export function refuseUrl(rawUrl: string, requestId: string): Refusal | null {
+  // Node hands raw bytes over as Latin-1; a browser percent-encodes anything outside printable ASCII.
+  if (/[^\x21-\x7e]/.test(rawUrl)) return refuse(requestId, "path", "The URL holds characters that are not percent-encoded.");
   const queryAt = rawUrl.indexOf("?");
   const path = queryAt >= 0 ? rawUrl.slice(0, queryAt) : rawUrl;
   const query = queryAt >= 0 ? rawUrl.slice(queryAt + 1) : "";
