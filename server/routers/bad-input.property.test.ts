@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
 import { TRPCError } from "@trpc/server";
@@ -5,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/execute";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { createTestEngine, type TestEngine } from "@/test/support/engine";
-import { hostileInput, unstorableAtPath } from "@/test/support/hostile-inputs";
+import { hostileInput, secretsIn, unstorableAtPath } from "@/test/support/hostile-inputs";
+import { findSecrets } from "@/test/support/secret-scan";
+import { rememberSecret } from "@/test/support/secrets-used";
 import { anonymousContext, callerAs, createTestUser } from "@/test/support/users";
 import { verifyAuditChain } from "../audit/verify";
 import { toErrorEnvelope } from "../http/error-response";
@@ -42,9 +45,15 @@ async function allRowCounts(): Promise<Record<string, number>> {
   return { ...(await rowCounts()), audit_events: audit!.n };
 }
 
+/** Every input value marked secret that was sent: none may reach the log. */
+const secretsSent = new Set<string>();
+
 afterAll(async () => {
   expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true });
   await handle.drop();
+  expect(secretsSent.size).toBeGreaterThan(0);
+  const logFile = process.env.KEEL_LOG_FILE;
+  if (logFile && existsSync(logFile)) expect(findSecrets(readFileSync(logFile, "utf8"), [...secretsSent])).toEqual([]);
 });
 
 /** Rows per table of Keel's own schema, except those a refusal may add to. */
@@ -71,6 +80,7 @@ describe(`every procedure refuses hostile input cleanly (${process.env.TEST_DATA
     let accepted = 0;
     await fc.assert(
       fc.asyncProperty(hostileInput, fc.boolean(), async (input, anonymous) => {
+        for (const secret of secretsIn(input)) if (!secretsSent.has(secret)) secretsSent.add(rememberSecret(secret));
         try {
           await (anonymous ? callAnonymously : call)(path, input);
           accepted++;

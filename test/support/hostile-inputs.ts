@@ -83,6 +83,17 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   ),
 })).value;
 
+/** A value marked secret: a test collects these (SECRET_MARK) and proves no log holds them. */
+export const SECRET_MARK = "hostile-secret-";
+export const secretValue = fc.uint8Array({ minLength: 12, maxLength: 12 }).map((bytes) => `${SECRET_MARK}${Buffer.from(bytes).toString("base64url")}`);
+
+/** Every string in `value` marked secret, at any depth. */
+export function secretsIn(value: unknown, found: string[] = []): string[] {
+  if (typeof value === "string" && value.startsWith(SECRET_MARK)) found.push(value);
+  else if (value && typeof value === "object") for (const item of Object.values(value)) secretsIn(item, found);
+  return found;
+}
+
 /**
  * An input for a procedure: mostly objects (every procedure takes one), with fields named like
  * Keel's real fields so that validation goes past the first key, and sometimes a bare value.
@@ -90,6 +101,7 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 export const hostileInput: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.dictionary(fc.constantFrom("id", "name", "email", "role", "runId", "stepId", "runbookId", "inputs", "requestKey", "note", "reason", "bindingHash", "after", "limit", "kind", "value", "policy", "config", "versionA", "versionB", "userId", "password", "newPassword"), hostileValue, { maxKeys: 6 }) },
   { weight: 1, arbitrary: hostileValue },
+  { weight: 1, arbitrary: fc.record({ email: hostileString, password: secretValue, newPassword: secretValue, currentPassword: secretValue, token: secretValue, value: secretValue, name: hostileString }, { requiredKeys: [] }) },
 );
 
 const FIELD_NAMES = ["id", "name", "title", "email", "runId", "stepId", "runbookId", "reason", "note", "description", "kind", "actor", "q", "inputs", "steps", "notes", "followUps"];
