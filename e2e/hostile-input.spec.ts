@@ -82,6 +82,29 @@ test("every tRPC procedure refuses NUL and lone surrogates with 400 naming the f
   expect(problems).toEqual([]);
 });
 
+test("malformed tRPC requests answer in the envelope with their request id", async ({ request }) => {
+  const cases: [string, string, string | null, string | null][] = [
+    ["GET", "/api/trpc/session.me?input=%7Bbad", null, null],
+    ["GET", "/api/trpc/session.me?batch=1&input=%5B1%5D", null, null],
+    ["GET", "/api/trpc/session.me,runs.list?batch=1&input=%7B%220%22%3A%7B%22a%22%3A%22%5Cu0000%22%7D%7D", null, null],
+    ["POST", "/api/trpc/users.create", "{bad", "application/json"],
+    ["POST", "/api/trpc/users.create?batch=1", "[]", "application/json"],
+    ["POST", "/api/trpc/users.create", "{}", "text/plain"],
+    ["POST", "/api/trpc/users.create", "{}", null],
+    ["POST", "/api/trpc/users.create", "", "application/json"],
+    ["GET", "/api/trpc/", null, null],
+    ["GET", "/api/trpc/nope.nothing", null, null],
+    ["POST", "/api/trpc/session.me", "{}", "application/json"],
+  ];
+  const problems: string[] = [];
+  for (const [method, url, data, type] of cases) {
+    const response = await request.fetch(url, { method, ...(data === null ? {} : { data }), headers: type ? { "content-type": type } : {} });
+    const problem = envelopeProblem(response.status(), response.headers()["content-type"], await response.text());
+    if (problem || response.status() < 400) problems.push(`${method} ${url} ${type ?? ""}: ${problem ?? response.status()}`);
+  }
+  expect(problems).toEqual([]);
+});
+
 test("query strings and path segments that cannot be decoded or stored are refused with 400 naming the field", async ({ request }) => {
   for (const [url, field] of [
     ["/api/audit/export?actor=%00", "actor"],

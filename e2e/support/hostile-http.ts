@@ -31,13 +31,24 @@ export function envelopeProblem(status: number, contentType: string | undefined,
   if (status >= 500) return `answered ${status}`;
   if (status < 400) return null;
   if (!/^application\/json\b/.test(contentType ?? "")) return `${status} as ${contentType ?? "no content-type"}: ${JSON.stringify(body.slice(0, 80))}`;
-  let parsed: { error?: Record<string, unknown> };
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(body) as { error?: Record<string, unknown> };
+    parsed = JSON.parse(body);
   } catch {
     return `${status} with a body that is not JSON`;
   }
-  const error = parsed.error;
+  // A tRPC batch answers one item per call; each failed call carries its own envelope.
+  const batch = Array.isArray(parsed);
+  for (const answer of batch ? (parsed as unknown[]) : [parsed]) {
+    const problem = answerProblem(status, answer, body, batch);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function answerProblem(status: number, answer: unknown, body: string, batch: boolean): string | null {
+  if (batch && answer && typeof answer === "object" && "result" in answer) return null;
+  const error = (answer as { error?: Record<string, unknown> } | null)?.error;
   if (!error || typeof error.code !== "string" || typeof error.message !== "string" || error.message === "") return `${status} outside the envelope: ${body.slice(0, 120)}`;
   if (typeof error.requestId !== "string" || error.requestId === "unknown" || error.requestId.length < 8) return `${status} without a request id: ${body.slice(0, 120)}`;
   if (/\bat .+:\d+:\d+|Failed query|select .+ from|insert into/i.test(body)) return `${status} leaks internals: ${body.slice(0, 120)}`;
