@@ -1,11 +1,10 @@
 /**
  * The console's process: settles configuration, builds if needed, opens and migrates the
  * database, creates the first admin, loads the runbook files, then serves Next.js behind Keel's
- * edge (request ids, client address, CSP nonce, security headers). `npm start` and `npm run dev`
+ * edge (server/http/edge-server.ts: request ids, client address, CSP nonce, security headers,
+ * refusals and the error envelope). `npm start` and `npm run dev`
  * both come here.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { performance } from "node:perf_hooks";
 import { prepareEnvironment } from "./startup/prepare-environment";
 import { ensureProductionBuild } from "./startup/ensure-build";
 
@@ -19,18 +18,16 @@ async function main(): Promise<void> {
   if (!development) ensureProductionBuild(say);
 
   // Imported after the environment is settled: these read it.
+  const { guardConsole } = await import("./observability/console-guard");
+  guardConsole();
   const { getLogger } = await import("./observability/logger");
   const { getDatabaseHandle, closeDatabase } = await import("./db");
   const { DatabaseConnectionError } = await import("@/db/client");
   const { ensureInitialAdmin, initialAdminBanner } = await import("./startup/initial-admin");
-  const { prepareRequest } = await import("./http/prepare-request");
   const { parseTrustedProxies } = await import("./http/client-ip");
-  const { errorEnvelope, GENERIC_INTERNAL_MESSAGE } = await import("./errors");
+  const { createEdgeServer } = await import("./http/edge-server");
   const { loadRunbooks, describeLoadSummary, invalidFileLines } = await import("./runbooks/load");
   const { systemActor } = await import("./audit/actor");
-  const { recordHttpRequest } = await import("./observability/metrics");
-  const { routeLabel } = await import("./observability/route-label");
-  const { refuseBody } = await import("./http/body-limit");
   const log = getLogger();
 
   let handle;
@@ -122,36 +119,7 @@ async function main(): Promise<void> {
     trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES),
   };
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const started = performance.now();
-    const { requestId } = prepareRequest(req, res, edge);
-    res.on("finish", () => {
-      const path = (req.url ?? "").split("?")[0];
-      const ms = performance.now() - started;
-      recordHttpRequest(req.method ?? "GET", routeLabel(path ?? "/", res.statusCode), res.statusCode, ms / 1000);
-      const entry = { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms) };
-      if (path?.startsWith("/_next/")) log.debug(entry, "request");
-      else log.info(entry, "request");
-    });
-    const refusal = refuseBody(req, requestId);
-    if (refusal) {
-      res.statusCode = refusal.status;
-      res.setHeader("content-type", "application/json");
-      res.setHeader("connection", "close");
-      res.end(JSON.stringify(refusal.body));
-      return;
-    }
-    handleWithNext(req, res).catch((error: unknown) => {
-      log.error({ requestId, err: error }, "request failed outside the application");
-      if (!res.headersSent) {
-        res.statusCode = 500;
-        res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify(errorEnvelope("INTERNAL_SERVER_ERROR", GENERIC_INTERNAL_MESSAGE, requestId)));
-      } else {
-        res.end();
-      }
-    });
-  });
+  const server = createEdgeServer({ edge, log, handle: (req, res) => handleWithNext(req, res) });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -2,6 +2,7 @@ import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { hasRole, type Role } from "@/lib/roles";
 import { DEFAULT_INPUT_LIMITS, findInputLimitViolation, type InputLimits } from "@/lib/validation/input-limits";
+import { findUnstorableText } from "@/lib/validation/storable-text";
 import { actorOf, type Context } from "./context";
 import { AppError } from "./errors";
 import { limitProcedureCall } from "./security/rate-limits/request-limits";
@@ -32,16 +33,19 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /**
- * Every procedure first holds its raw input to the size limits (strings, arrays, nesting), so an
- * oversized or deeply nested input is refused with the field named before any schema or
- * database work happens.
+ * Every procedure first holds its raw input to the size limits (strings, arrays, nesting) and
+ * refuses text that cannot be stored (NUL, unpaired surrogates), so such an input is refused
+ * with the field named before any schema, rate-limit, audit or database work happens.
  */
 const limitedProcedure = t.procedure.use(async ({ getRawInput, meta, next }) => {
-  const violation = findInputLimitViolation(await getRawInput(), { ...DEFAULT_INPUT_LIMITS, ...meta?.inputLimits });
+  const input = await getRawInput();
+  const violation = findInputLimitViolation(input, { ...DEFAULT_INPUT_LIMITS, ...meta?.inputLimits });
   if (violation) {
     const message = `${violation.field} ${violation.message}.`;
     throw AppError.field(violation.field, message, violation.tooLarge ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST");
   }
+  const unstorable = findUnstorableText(input);
+  if (unstorable) throw AppError.field(unstorable.field, unstorable.message);
   return next();
 });
 

@@ -3,10 +3,12 @@ import { ZodError } from "zod";
 import type { Database } from "@/db/client";
 import { apiTokens } from "@/db/schema";
 import { recordDeploymentInput } from "@/lib/schemas/deployments";
+import { findUnstorableText } from "@/lib/validation/storable-text";
 import { authenticateApiToken } from "../api-tokens/authenticate";
 import { requestInfoFromHeaders } from "../context";
 import { AppError } from "../errors";
 import { errorResponse, retryAfterOf } from "../http/error-response";
+import { readUtf8Body } from "../http/json-body";
 import type { RateLimits } from "../security/rate-limits/rate-limits";
 import { getLogger } from "../observability/logger";
 import { recordRelease } from "../services/record-release";
@@ -19,13 +21,17 @@ async function readJson(req: Request): Promise<unknown> {
   if (type !== "application/json") throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with `Content-Type: application/json`.");
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
-  const text = await req.text();
+  const text = await readUtf8Body(req);
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new AppError("PARSE_ERROR", "The request body is not valid JSON.");
   }
+  const unstorable = findUnstorableText(body, "body");
+  if (unstorable) throw AppError.field(unstorable.field, unstorable.message);
+  return body;
 }
 
 /**

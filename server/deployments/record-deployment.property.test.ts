@@ -171,6 +171,18 @@ describe(`POST /api/v1/deployments refuses hostile bodies cleanly (${driver})`, 
       expect(response.status, describeAttempt(input)).toBe(status);
       expect(await response.json()).toMatchObject({ error: { code, requestId: "req-fuzz" } });
     }
+    const before = await rowCounts();
+    for (const [field, text] of [["version", "v1\u0000"], ["description", "fix\u0000"], ["description", "a\ud800b"], ["commit", "\udc00"]] as const) {
+      const response = await post({ contentType: "application/json", body: JSON.stringify({ service: "web", version: "v-text", [field]: text }) });
+      expect(response.status, `${field} ${JSON.stringify(text)}`).toBe(400);
+      const { error } = (await response.json()) as { error: { code: string; details: { fields: Record<string, string> } } };
+      expect(error.code).toBe("BAD_REQUEST");
+      expect(error.details.fields[field]).toMatch(/contains a character that cannot be stored: U\+(0000|D800|DC00)\.$/);
+    }
+    const latin1 = await post({ contentType: "application/json", body: new Uint8Array([...Buffer.from('{"service":"web","version":"v'), 0xff, ...Buffer.from('"}')]) });
+    expect(latin1.status).toBe(400);
+    expect(await latin1.json()).toMatchObject({ error: { details: { fields: { body: "The request body is not valid UTF-8." } } } });
+    expect(await rowCounts()).toEqual(before);
     const ok = await post({ contentType: "application/json; charset=utf-8", body: JSON.stringify({ service: "web", version: "v-charset" }) });
     expect(ok.status).toBe(201);
   });

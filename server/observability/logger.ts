@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import { scrubQueryText } from "./query-error-text";
 import { redactSensitive } from "./redact";
 
 export type { Logger };
@@ -37,6 +38,12 @@ function createLogger(): Logger {
         log: (object) => redactSensitive(object) as Record<string, unknown>,
       },
       serializers: { err: (error: unknown) => redactSensitive(error) },
+      // The message string itself, which the formatters above do not see.
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((arg) => (typeof arg === "string" ? scrubQueryText(arg) : arg)) as Parameters<typeof method>);
+        },
+      },
     },
     pino.multistream(streams),
   );

@@ -1,3 +1,5 @@
+import { describeDatabaseError, scrubQueryText } from "./query-error-text";
+
 /**
  * Keys whose values never leave the process in a log line: passwords, tokens, secrets, keys,
  * cookies and authorization headers, at any depth (seed 003 §1 "PII redaction & safe logging").
@@ -11,14 +13,18 @@ export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key);
 }
 
-/** A copy of `value` with every sensitive key's value replaced. Cycles and depth are bounded. */
+/**
+ * A copy of `value` with every sensitive key's value replaced, and database errors (or text
+ * holding a failed query) reduced to what query-error-text allows. Cycles and depth are bounded.
+ */
 export function redactSensitive(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value === "string") return scrubQueryText(value);
   if (value === null || typeof value !== "object") return value;
   if (depth > 8) return "[too deep]";
   if (seen.has(value)) return "[circular]";
   seen.add(value);
   if (value instanceof Error) {
-    return { type: value.name, message: value.message, stack: value.stack };
+    return describeDatabaseError(value) ?? { type: value.name, message: value.message, stack: value.stack };
   }
   if (Array.isArray(value)) return value.map((item) => redactSensitive(item, depth + 1, seen));
   if (value instanceof Date) return value.toISOString();

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
 import { TRPCError } from "@trpc/server";
@@ -5,15 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/execute";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { createTestEngine, type TestEngine } from "@/test/support/engine";
-import { hostileInput } from "@/test/support/hostile-inputs";
-import { callerAs, createTestUser } from "@/test/support/users";
+import { hostileInput, secretsIn, unstorableAtPath } from "@/test/support/hostile-inputs";
+import { findSecrets } from "@/test/support/secret-scan";
+import { rememberSecret } from "@/test/support/secrets-used";
+import { anonymousContext, callerAs, createTestUser } from "@/test/support/users";
 import { verifyAuditChain } from "../audit/verify";
 import { toErrorEnvelope } from "../http/error-response";
-import { appRouter } from "./_app";
+import { appRouter, createCaller } from "./_app";
 
 let handle: TestDatabase;
 let engine: TestEngine;
-let call: (path: string, input: unknown) => Promise<unknown>;
+type Call = (path: string, input: unknown) => Promise<unknown>;
+let call: Call;
+let callAnonymously: Call;
 
 /** Tables whose rows a refused input may add: the audit trail records refusals on purpose. */
 const MAY_GROW = new Set(["audit_events", "audit_chain_head", "sessions"]);
@@ -22,16 +27,33 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   engine = await createTestEngine(handle.db);
   const admin = (await createTestUser(handle.db, { role: "admin" })).user;
-  const caller = (await callerAs(handle.db, admin, engine)) as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
-  call = (path, input) => {
-    const [group, name] = path.split(".") as [string, string];
-    return caller[group]![name]!(input);
-  };
+  call = pathCaller(await callerAs(handle.db, admin, engine));
+  callAnonymously = pathCaller(createCaller(anonymousContext(handle.db)));
 }, 60_000);
+
+function pathCaller(caller: unknown): Call {
+  const groups = caller as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
+  return (path, input) => {
+    const [group, name] = path.split(".") as [string, string];
+    return groups[group]![name]!(input);
+  };
+}
+
+/** Every row count of Keel's schema, the audit trail included. */
+async function allRowCounts(): Promise<Record<string, number>> {
+  const [audit] = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from audit_events`);
+  return { ...(await rowCounts()), audit_events: audit!.n };
+}
+
+/** Every input value marked secret that was sent: none may reach the log. */
+const secretsSent = new Set<string>();
 
 afterAll(async () => {
   expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true });
   await handle.drop();
+  expect(secretsSent.size).toBeGreaterThan(0);
+  const logFile = process.env.KEEL_LOG_FILE;
+  if (logFile && existsSync(logFile)) expect(findSecrets(readFileSync(logFile, "utf8"), [...secretsSent])).toEqual([]);
 });
 
 /** Rows per table of Keel's own schema, except those a refusal may add to. */
@@ -57,9 +79,10 @@ describe(`every procedure refuses hostile input cleanly (${process.env.TEST_DATA
     const before = await rowCounts();
     let accepted = 0;
     await fc.assert(
-      fc.asyncProperty(hostileInput, async (input) => {
+      fc.asyncProperty(hostileInput, fc.boolean(), async (input, anonymous) => {
+        for (const secret of secretsIn(input)) if (!secretsSent.has(secret)) secretsSent.add(rememberSecret(secret));
         try {
-          await call(path, input);
+          await (anonymous ? callAnonymously : call)(path, input);
           accepted++;
           return true;
         } catch (error) {
@@ -75,5 +98,27 @@ describe(`every procedure refuses hostile input cleanly (${process.env.TEST_DATA
     );
     // A call that happened to be valid may change things; only all-refused runs must leave no trace.
     if (accepted === 0) expect(await rowCounts()).toEqual(before);
+  });
+
+  it.each(procedures)("%s: text that cannot be stored is refused with 400 naming the field, signed in or not, writing nothing at all", async (path) => {
+    const before = await allRowCounts();
+    await fc.assert(
+      fc.asyncProperty(unstorableAtPath, fc.boolean(), async ({ input, field, inKey }, anonymous) => {
+        const error = await (anonymous ? callAnonymously : call)(path, input).then(
+          () => null,
+          (thrown: unknown) => thrown,
+        );
+        if (!(error instanceof TRPCError)) throw new Error(`${path} accepted ${JSON.stringify(input)}`);
+        const { status, body } = toErrorEnvelope(error, "fuzz");
+        expect(status).toBe(400);
+        const named = Object.keys(body.error.details?.fields ?? {});
+        expect(named).toHaveLength(1);
+        if (inKey) expect(named[0]!.startsWith(`${field}.`)).toBe(true);
+        else expect(named[0]).toBe(field);
+        expect(body.error.message).toMatch(/contains a character that cannot be stored: U\+(0000|D[89A-F][0-9A-F]{2})\.$/);
+      }),
+      { numRuns: 8 },
+    );
+    expect(await allRowCounts()).toEqual(before);
   });
 });

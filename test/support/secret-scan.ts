@@ -1,6 +1,8 @@
 /** The forms a leaked secret can take in a log line. */
 export function encodingsOf(secret: string): string[] {
-  return [...new Set([secret, Buffer.from(secret).toString("base64"), Buffer.from(secret).toString("base64url"), encodeURIComponent(secret)])];
+  const bytes = Buffer.from(secret);
+  const hex = bytes.toString("hex");
+  return [...new Set([secret, bytes.toString("base64"), bytes.toString("base64url"), encodeURIComponent(secret), hex, hex.toUpperCase()])];
 }
 
 /** Secrets (by index) found in `text` in any of their forms. */

@@ -4,6 +4,7 @@ import { requestInfoFromHeaders } from "@/server/context";
 import { getDb } from "@/server/db";
 import { runningEngine } from "@/server/engine/instance";
 import { errorResponse, retryAfterOf, statusOfFailedCalls } from "@/server/http/error-response";
+import { assertJsonBody, readUtf8Body } from "@/server/http/json-body";
 import { assertSameOrigin } from "@/server/http/same-origin";
 import { getLogger } from "@/server/observability/logger";
 import { appRouter } from "@/server/routers/_app";
@@ -15,6 +16,11 @@ async function handler(req: Request): Promise<Response> {
   const request = requestInfoFromHeaders(req.headers);
   try {
     assertSameOrigin(req);
+    // tRPC's own refusal comes before the context exists, so it would carry no request id.
+    if (req.method !== "GET") {
+      assertJsonBody(req);
+      await readUtf8Body(req);
+    }
   } catch (error) {
     return errorResponse(error, request.requestId);
   }
