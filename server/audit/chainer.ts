@@ -103,6 +103,19 @@ export async function linkPendingAuditEvents(db: Database, options: { signer?: A
 }
 
 /**
+ * Whether any committed row waits for the chainer: one cheap read through the xid index, so an
+ * idle instance does not open a transaction four times a second (PGlite has one connection).
+ */
+export async function hasUnlinkedAuditEvents(db: Queryable): Promise<boolean> {
+  const [row] = await queryRows<{ waiting: boolean }>(
+    db,
+    sql`select exists (select 1 from audit_events e where e.xid >= (select scan_from_xid from audit_chainer_state where id = 1)
+          and not exists (select 1 from audit_chain c where c.event_seq = e.seq)) as waiting`,
+  );
+  return row?.waiting === true;
+}
+
+/**
  * Refuses to extend a chain whose newest entry Keel did not sign: a later signed entry would
  * otherwise vouch for an entry added outside Keel.
  */

@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import { getLogger } from "../observability/logger";
 import { startPeriodic } from "../engine/periodic";
-import { linkPendingAuditEvents } from "./chainer";
+import { hasUnlinkedAuditEvents, linkPendingAuditEvents } from "./chainer";
 import { auditSigner } from "./keys";
 import { chainTip, compareWithCheckpoint, newestCheckpoint, writeCheckpoint, type Checkpoint } from "./witness";
 
@@ -32,6 +32,7 @@ export function startAuditChain(db: Database, witnessFiles: string[], timing = A
   let last: Checkpoint | null = witnessFiles.length > 0 ? newestCheckpoint(witnessFiles, auditSigner()).checkpoint : null;
   const link = async () => {
     for (;;) {
+      if (!(await hasUnlinkedAuditEvents(db))) return;
       const pass = await linkPendingAuditEvents(db);
       lastError = "";
       for (const seq of pass?.refused ?? []) {
