@@ -23,14 +23,18 @@ export async function withAdvisoryLock<T>(handle: DatabaseHandle, name: string, 
   }
   const client = await handle.raw.pool.connect();
   let locked = false;
+  let healthy = true;
   try {
-    await client.query("select pg_advisory_lock(hashtext($1))", [name]);
+    await client.query("select pg_advisory_lock(hashtext($1))", [name]).catch((error: unknown) => {
+      healthy = false;
+      throw error;
+    });
     locked = true;
     return await work();
   } finally {
-    // A failed unlock means a broken connection: destroy it, which ends the session and its lock.
-    const unlocked = locked ? await client.query("select pg_advisory_unlock(hashtext($1))", [name]).then(() => true, () => false) : true;
-    client.release(!unlocked);
+    // A failed lock or unlock means a broken connection: destroy it, which ends the session and its lock.
+    if (locked) healthy = await client.query("select pg_advisory_unlock(hashtext($1))", [name]).then(() => true, () => false);
+    client.release(!healthy);
   }
 }
 

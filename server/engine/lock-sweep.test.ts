@@ -149,4 +149,16 @@ describe(`lock sweep (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`
     await abort(d!);
     expect(await handle.db.select().from(runLocks).where(inArray(runLocks.key, ["resource:x", "resource:y", "resource:z"]))).toEqual([]);
   });
+
+  it("a runbook that refuses when busy is refused while older runs wait for the free lock", async () => {
+    await installRunbook(handle.db, { ...lockedNote, id: "refusing-note", locks: [{ key: "resource:{{inputs.label}}", onBusy: "refuse" }] });
+    const [holder, waiter] = await startRuns("refuse", 2);
+    await abort(holder!, { ...engine, db: diesAfterCommit(handle.db) });
+    const caller = await responder();
+    const refused = await caller.runs.start({ runbookId: "refusing-note", inputs: { label: "refuse" }, requestKey: randomUUID() }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "CONFLICT" });
+    expect((refused as Error).message).toContain("resource:refuse is about to be taken by queued run");
+    expect(await sweepRunLocks(engine)).toEqual({ released: 0, woken: 1 });
+    expect(await lockHolder("resource:refuse")).toBe(waiter);
+  });
 });
