@@ -1,7 +1,7 @@
 /**
- * The console's process: settles configuration, builds if needed, opens and migrates the
- * database, creates the first admin, loads the runbook files, then serves Next.js behind Keel's
- * edge (request ids, client address, CSP nonce, security headers). `npm start` and `npm run dev`
+ * The console's process: settles configuration, builds if needed, runs the start sequence
+ * (server/startup/start-instance.ts: database, first admin, engine, runbook files, demo), then
+ * serves Next.js behind Keel's edge (request ids, client address, CSP nonce, security headers). `npm start` and `npm run dev`
  * both come here.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
