@@ -31,6 +31,7 @@ function main(): void {
   for (const file of verifications) {
     const line = readFileSync(path.join("test-results", file), "utf8").trim();
     if (!line.startsWith("OK ")) problems.push(`${file}: ${line}`);
+    else if (!line.includes("reaches the witness checkpoint")) problems.push(`${file}: the e2e console left no witness checkpoint (${line})`);
     else process.stdout.write(`audit chain after the e2e journeys (${file.slice(13, -4)}): ${line}\n`);
   }
   if (problems.length > 0) {

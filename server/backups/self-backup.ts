@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { chmodSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pgDump } from "@electric-sql/pglite-tools/pg_dump";
@@ -16,6 +16,7 @@ import { metrics } from "../observability/metrics";
 import { removeTarget, saveTarget } from "../targets/commands";
 import { backupFileName, completeBackup, ensureBackupDirectory, listBackups, partialPathFor, removePartial, type BackupFile } from "./backup-files";
 import { startPeriodic } from "../engine/periodic";
+import { removeStalePartials } from "./partial-files";
 
 /**
  * Keel backs up its own database: every KEEL_SELF_BACKUP_HOURS, one instance (the one that
@@ -32,7 +33,7 @@ const CLAIM_LEASE_MS = HOUR_MS;
 const CLAIM_KEY = "self-backup.claim";
 /** Only files the self-backup itself wrote are pruned. */
 const OWN_FILE = /^keel-\d{8}T\d{6}Z-[0-9a-f]{8}\.(sql|dump)$/;
-const PARTIAL_FILE = /^\.keel-.*\.partial$/;
+const OWN_PARTIAL = /^\.keel-.*\.partial$/;
 
 export type SelfBackupSettings = { everyHours: number; directory: string; keep: number };
 
@@ -93,7 +94,8 @@ export async function sweepSelfBackup(handle: DatabaseHandle, settings: SelfBack
   let partial: string | null = null;
   try {
     ensureBackupDirectory(settings.directory);
-    removeStalePartials(settings.directory, now);
+    // A crash mid-dump leaves its temporary file; a running dump's is younger than the claim lease.
+    removeStalePartials(settings.directory, now, CLAIM_LEASE_MS, (name) => OWN_PARTIAL.test(name));
     const name = backupFileName(SELF_TARGET_NAME, now, claimant.slice(0, 8), handle.raw.kind === "pg" ? "custom" : "sql");
     partial = partialPathFor(settings.directory, name);
     await dumpOwnDatabase(handle, partial);
@@ -215,15 +217,6 @@ export function pruneOwnBackups(directory: string, keep: number): string[] {
     removed.push(backup.name);
   }
   return removed;
-}
-
-/** A temporary file left by a crash mid-dump; a running dump's is younger than the claim lease. */
-function removeStalePartials(directory: string, now: Date): void {
-  for (const name of readdirSync(directory)) {
-    if (!PARTIAL_FILE.test(name)) continue;
-    const file = path.join(directory, name);
-    if (now.getTime() - statSync(file).mtime.getTime() > CLAIM_LEASE_MS) rmSync(file, { force: true });
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
+import { withAdvisoryLock } from "@/db/advisory-lock";
 import type { DatabaseHandle } from "@/db/client";
 import { targets } from "@/db/schema";
 import { appendAuditEvent } from "../audit/append";
@@ -40,9 +41,18 @@ export async function demoState(handle: Pick<DatabaseHandle, "db">): Promise<Dem
  * every runbook end to end. Once an admin removed it, it is not created again.
  */
 export async function ensureDemoEnvironment(context: DemoContext): Promise<"created" | "present" | "removed"> {
-  const state = await demoState(context.handle);
-  if (state?.status === "present") return "present";
-  if (state?.status === "removed") return "removed";
+  const settled = await settledDemoState(context.handle);
+  if (settled) return settled;
+  // Instances starting together build it once: the others wait here, then find it present.
+  return withAdvisoryLock(context.handle, "keel-demo-environment", async () => (await settledDemoState(context.handle)) ?? createDemoEnvironment(context));
+}
+
+async function settledDemoState(handle: DatabaseHandle): Promise<"present" | "removed" | null> {
+  const state = await demoState(handle);
+  return state?.status ?? null;
+}
+
+async function createDemoEnvironment(context: DemoContext): Promise<"created"> {
   for (const part of DEMO_PARTS) {
     await part.setUp(context);
     context.log.info({ part: part.name }, "demo environment part ready");
@@ -56,6 +66,10 @@ export async function ensureDemoEnvironment(context: DemoContext): Promise<"crea
 
 /** An admin removes the demo: each part undoes itself, demo targets go, and the files under the demo root. */
 export async function removeDemoEnvironment(context: DemoContext): Promise<void> {
+  await withAdvisoryLock(context.handle, "keel-demo-environment", () => tearDownDemoEnvironment(context));
+}
+
+async function tearDownDemoEnvironment(context: DemoContext): Promise<void> {
   for (const part of [...DEMO_PARTS].reverse()) await part.tearDown(context);
   await context.handle.db.transaction(async (tx) => {
     await tx.delete(targets).where(eq(targets.source, "demo"));

@@ -7,7 +7,7 @@ import { notifyRunChanged } from "../live/notify";
 import { getLogger } from "../observability/logger";
 import { highRiskCommand } from "./high-risk";
 import type { JobQueue, StepJob } from "./jobs/step-job";
-import { acquireLocks, releaseLocks, runsWaitingFor } from "./locks";
+import { acquireLocks, olderRunWaitsFor, releaseLocks, runsWaitingFor } from "./locks";
 import { transition } from "./machine/transition";
 import type { Command, Effect, MachineRun } from "./machine/types";
 import { loadRunForUpdate, persistRun, toMachineRun, type PersistDetails, type StoredRun } from "./run-state";
@@ -62,6 +62,7 @@ export async function dispatch(deps: EngineDeps, input: DispatchInput): Promise<
       const version = await persistRun(tx, stored, result.run, stepId, details);
       await writeAuditEffects(tx, stored, input.actor, result.effects);
       if (input.alsoInTransaction) await input.alsoInTransaction(tx, stored);
+      await releaseLocksWithRun(tx, stored, result.effects);
       await notifyRunChanged(tx, stored.row.id, version);
       return { run: result.run, version, stored, effects: result.effects };
     })
@@ -88,7 +89,15 @@ export async function writeAuditEffects(tx: Parameters<typeof appendAuditEvent>[
   }
 }
 
-/** Jobs to queue and locks to release once the state they follow from is committed. */
+/**
+ * A run that ends gives its locks back in the transaction that ends it, so no crash can leave a
+ * lock held by a finished run.
+ */
+export async function releaseLocksWithRun(tx: Transaction, stored: StoredRun, effects: Effect[]): Promise<void> {
+  if (effects.some((e) => e.type === "release_locks")) await releaseLocks(tx, stored.row.id);
+}
+
+/** Jobs to queue, and queued runs to wake when locks were released, once the state they follow from is committed. */
 export async function carryOutAfterCommit(deps: EngineDeps, stored: StoredRun, effects: Effect[]): Promise<void> {
   for (const effect of effects) {
     if (effect.type === "enqueue") {
@@ -96,18 +105,49 @@ export async function carryOutAfterCommit(deps: EngineDeps, stored: StoredRun, e
       await deps.queue.enqueue(job).catch((error: unknown) => getLogger().error({ err: error, job }, "could not queue a step job; the sweeper will queue it again"));
     }
   }
-  if (effects.some((e) => e.type === "release_locks")) await wakeWaitingRuns(deps, await releaseLocks(deps.db, stored.row.id));
+  if (effects.some((e) => e.type === "release_locks")) {
+    await wakeQueuedRuns(deps).catch((error: unknown) => getLogger().error({ err: error }, "could not wake the queued runs; the sweeper will"));
+  }
 }
 
-/** Starts the runs that queued for these locks, oldest first, each taking all of its locks or none. */
-async function wakeWaitingRuns(deps: EngineDeps, releasedKeys: string[]): Promise<void> {
-  for (const run of await runsWaitingFor(deps.db, releasedKeys)) {
-    const got = await deps.db.transaction((tx) => acquireLocks(tx, run.id, run.lockKeys));
-    if (!got.acquired) continue;
-    await dispatch(deps, { runId: run.id, command: { type: "lock_acquired" }, actor: systemActor() }).catch(async (error: unknown) => {
-      getLogger().error({ err: error, runId: run.id }, "a waiting run could not take its locks");
-      await releaseLocks(deps.db, run.id);
+class LocksBusy extends Error {}
+
+/**
+ * Starts queued runs whose locks are free, oldest first, each taking all of its locks or none.
+ * No queue jumping: a run never takes a key that an older queued run waits for. Called by the
+ * process that released locks and by every instance's sweeper (which covers a process that died
+ * before waking anyone); runs woken twice at once start once (the run row is locked, the state
+ * machine refuses a second lock_acquired).
+ */
+export async function wakeQueuedRuns(deps: EngineDeps): Promise<number> {
+  const wantedByOlder = new Set<string>();
+  let woken = 0;
+  for (const run of await runsWaitingFor(deps.db)) {
+    const outcome = run.lockKeys.some((key) => wantedByOlder.has(key)) ? "busy" : await tryToWake(deps, run);
+    if (outcome === "woken") woken++;
+    if (outcome === "busy") for (const key of run.lockKeys) wantedByOlder.add(key);
+  }
+  return woken;
+}
+
+async function tryToWake(deps: EngineDeps, run: { id: string; number: number; lockKeys: string[] }): Promise<"woken" | "busy" | "gone"> {
+  try {
+    await dispatch(deps, {
+      runId: run.id,
+      command: { type: "lock_acquired" },
+      actor: systemActor(),
+      alsoInTransaction: async (tx) => {
+        if (await olderRunWaitsFor(tx, run.number, run.lockKeys)) throw new LocksBusy();
+        if (!(await acquireLocks(tx, run.id, run.lockKeys)).acquired) throw new LocksBusy();
+      },
     });
+    return "woken";
+  } catch (error) {
+    if (error instanceof LocksBusy) return "busy";
+    // Woken by another instance, or aborted, since it was read.
+    if (error instanceof AppError && error.code === "CONFLICT") return "gone";
+    getLogger().error({ err: error, runId: run.id }, "a queued run could not take its locks");
+    return "busy";
   }
 }
 

@@ -11,6 +11,7 @@ import { retireDueVersions } from "../secrets/rotation/retire";
 import { createBuiltinRegistry } from "./builtins";
 import type { EngineDeps } from "./dispatch";
 import { PgBossQueue } from "./jobs/pg-boss-queue";
+import { sweepRunLocks } from "./lock-sweep";
 import { DEFAULT_SWEEP, sweepSteps } from "./sweep";
 import { runStepJob } from "./worker";
 
@@ -20,8 +21,8 @@ type GlobalWithEngine = typeof globalThis & { [GLOBAL_KEY]?: RunningEngine };
 export type RunningEngine = { deps: EngineDeps; queue: PgBossQueue; stop(): Promise<void> };
 
 /**
- * Starts the run engine of this process: the job queue, its workers and the sweeper that turns
- * steps of dead workers into interrupted ones. Kept on globalThis so that Next.js's bundle (the
+ * Starts the run engine of this process: the job queue, its workers and the sweepers that turn
+ * steps of dead workers into interrupted ones and keep resource locks moving. Kept on globalThis so that Next.js's bundle (the
  * tRPC routes) uses the same engine as the custom server that started it.
  */
 export async function startEngine(handle: DatabaseHandle, options: { workers: number; sweepEveryMs?: number } = { workers: 4 }): Promise<RunningEngine> {
@@ -33,6 +34,8 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
   if (options.workers > 0) await queue.work((job) => runStepJob(deps, job, stopping.signal), options.workers);
   const sweep = () => {
     void sweepSteps(deps, DEFAULT_SWEEP).catch((error: unknown) => getLogger().error({ err: error }, "step sweep failed"));
+    // Locks of ended runs go back, and queued runs whose locks are free start (their waker may have died).
+    void sweepRunLocks(deps).catch((error: unknown) => getLogger().error({ err: error }, "lock sweep failed"));
     // Previous secret values whose grace period ended are retired (see server/secrets/rotation/retire.ts).
     void retireDueVersions(deps.db).catch((error: unknown) => getLogger().error({ err: error }, "secret retirement sweep failed"));
   };

@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { runLocks, runs, users } from "@/db/schema";
+import { TERMINAL_RUN_STATUSES } from "./machine/types";
 
 export type LockHolder = { key: string; runId: string; runNumber: number; startedBy: string };
 
@@ -42,13 +43,43 @@ export async function releaseLocks(db: Queryable, runId: string): Promise<string
   return released.map((r) => r.key);
 }
 
-/** Runs waiting in the queue for any of these keys, oldest first. */
-export async function runsWaitingFor(db: Queryable, keys: string[]) {
-  if (keys.length === 0) return [];
-  const wanted = sql`ARRAY[${sql.join(keys.map((key) => sql`${key}`), sql`, `)}]::text[]`;
+/** Runs waiting in the queue for any of these keys, oldest first (all queued runs when `keys` is omitted). */
+export async function runsWaitingFor(db: Queryable, keys?: string[]): Promise<{ id: string; number: number; lockKeys: string[] }[]> {
+  if (keys?.length === 0) return [];
+  const overlapping = keys ? sql`${runs.lockKeys} && ${keyArray(keys)}` : undefined;
   return db
-    .select({ id: runs.id, lockKeys: runs.lockKeys })
+    .select({ id: runs.id, number: runs.number, lockKeys: runs.lockKeys })
     .from(runs)
-    .where(and(eq(runs.status, "queued"), sql`${runs.lockKeys} && ${wanted}`))
+    .where(and(eq(runs.status, "queued"), overlapping))
     .orderBy(asc(runs.number));
+}
+
+/** Whether a queued run older than run `number` waits for any of these keys: it goes first. */
+export async function olderRunWaitsFor(db: Queryable, number: number, keys: string[]): Promise<boolean> {
+  if (keys.length === 0) return false;
+  const [older] = await db
+    .select({ id: runs.id })
+    .from(runs)
+    .where(and(eq(runs.status, "queued"), lt(runs.number, number), sql`${runs.lockKeys} && ${keyArray(keys)}`))
+    .limit(1);
+  return Boolean(older);
+}
+
+/**
+ * Releases the locks still held by runs that have ended: a lock outlives its run only when the
+ * process ending it stopped before releasing (older versions released after the commit).
+ */
+export async function releaseLocksOfEndedRuns(db: Queryable): Promise<string[]> {
+  const released = await db
+    .delete(runLocks)
+    .where(inArray(runLocks.runId, db.select({ id: runs.id }).from(runs).where(inArray(runs.status, [...TERMINAL_RUN_STATUSES]))))
+    .returning({ key: runLocks.key });
+  return released.map((r) => r.key);
+}
+
+function keyArray(keys: string[]) {
+  return sql`ARRAY[${sql.join(
+    keys.map((key) => sql`${key}`),
+    sql`, `,
+  )}]::text[]`;
 }

@@ -45,7 +45,8 @@ async function sharedDatabase(): Promise<{ target: DatabaseTarget; open(): Promi
 
 function runWorkerUntilKilled(target: DatabaseTarget, job: unknown): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "test/fixtures/processes/step-worker.ts"], {
+    // Node with tsx's loader, not the tsx CLI: the CLI runs the script in a child of its own, which SIGKILL would leave running.
+    const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/processes/step-worker.ts"], {
       env: { ...process.env, CRASH_TARGET: JSON.stringify(target), CRASH_JOB: JSON.stringify(job), KEEL_LOG_FILE: "" },
       stdio: ["ignore", "pipe", "inherit"],
     });

@@ -12,8 +12,8 @@ import { attachRunToIncident } from "../incidents/commands";
 import { notifyRunChanged } from "../live/notify";
 import { renderTemplates } from "../runbooks/templates";
 import { encryptSecret } from "../security/encryption";
-import { carryOutAfterCommit, writeAuditEffects, type EngineDeps } from "./dispatch";
-import { acquireLocks } from "./locks";
+import { carryOutAfterCommit, releaseLocksWithRun, writeAuditEffects, type EngineDeps } from "./dispatch";
+import { acquireLocks, holdersOf, runsWaitingFor } from "./locks";
 import { initialRun, transition } from "./machine/transition";
 import { loadRunForUpdate, persistRun } from "./run-state";
 
@@ -89,7 +89,9 @@ export async function startRun(deps: EngineDeps, starter: Actor & { userId: stri
         })
         .returning({ id: runs.id, number: runs.number });
       const runId = row!.id;
-      const taken = await acquireLocks(tx, runId, lockKeys);
+      // Queued runs go first: a free lock that an older run waits for is not taken (the sweeper wakes that run).
+      const waiting = await runsWaitingFor(tx, lockKeys);
+      const taken = waiting.length > 0 ? { acquired: false as const, holders: await holdersOf(tx, lockKeys, runId) } : await acquireLocks(tx, runId, lockKeys);
       if (!taken.acquired) {
         const blocking = taken.holders.filter((h) => refuseWhenBusy.has(h.key));
         if (blocking.length > 0) {
@@ -97,6 +99,11 @@ export async function startRun(deps: EngineDeps, starter: Actor & { userId: stri
           throw new AppError("CONFLICT", `${holder.key} is in use by run ${holder.runNumber}, started by ${holder.startedBy}. Try again when it has finished.`, {
             holders: blocking,
           });
+        }
+        const queuedFor = waiting.find((run) => run.lockKeys.some((key) => refuseWhenBusy.has(key)));
+        if (queuedFor) {
+          const key = queuedFor.lockKeys.find((k) => refuseWhenBusy.has(k))!;
+          throw new AppError("CONFLICT", `${key} is about to be taken by queued run ${queuedFor.number}. Try again when it has finished.`, { holders: [] });
         }
       }
       const waitingForLock = !taken.acquired;
@@ -127,6 +134,7 @@ export async function startRun(deps: EngineDeps, starter: Actor & { userId: stri
       if (!result.ok) throw new AppError(result.refusal.code, result.refusal.message);
       const runVersion = await persistRun(tx, stored, result.run, null, {});
       await writeAuditEffects(tx, stored, starter, result.effects);
+      await releaseLocksWithRun(tx, stored, result.effects);
       await notifyRunChanged(tx, runId, runVersion);
       return { stored, effects: result.effects, runId, number: row!.number, status: result.run.status };
     });

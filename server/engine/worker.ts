@@ -116,7 +116,9 @@ async function runEffectfulStep(deps: EngineDeps, job: StepJob, signal: AbortSig
   const { scope, secrets } = await templateScopeFor(deps.db, stored);
   const sink = await OutputSink.open(deps.db, job, secrets);
   const controller = new AbortController();
-  signal.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+  // `signal` is the engine's, shared by every job of the process: the listener goes when the job ends.
+  const forwardAbort = () => controller.abort(signal.reason);
+  signal.addEventListener("abort", forwardAbort, { once: true });
   const heartbeat = setInterval(() => void beat(deps, job), HEARTBEAT_MS);
   let ok = false;
   let output: Record<string, unknown> | undefined;
@@ -153,6 +155,7 @@ async function runEffectfulStep(deps: EngineDeps, job: StepJob, signal: AbortSig
     error = describeError(caught, (t) => sink.redact(t));
     sink.write(error, "stderr");
   } finally {
+    signal.removeEventListener("abort", forwardAbort);
     clearInterval(heartbeat);
     await sink.close();
   }

@@ -117,7 +117,7 @@ describe(`retention of operational data (${driver})`, () => {
     await archiveJob(recentArchived, ago(1));
 
     const removed = await sweepRetention(handle.db, policy, now);
-    expect(removed).toEqual({ stepOutput: 5, sessions: 3, rateLimits: 1, jobs: 3 });
+    expect(removed).toEqual({ stepOutput: 5, sessions: 3, rateLimits: 1, jobs: 3, backupPartials: 0 });
 
     expect(await outputOf(oldFinished)).toBe(2);
     expect(await outputOf(stillRunning)).toBe(3);
@@ -130,7 +130,7 @@ describe(`retention of operational data (${driver})`, () => {
     for (const id of [recentCompleted, running, recentArchived]) expect(await jobExists(id)).toBe(true);
 
     // A second sweep finds nothing left to do.
-    expect(await sweepRetention(handle.db, policy, now)).toEqual({ stepOutput: 0, sessions: 0, rateLimits: 0, jobs: 0 });
+    expect(await sweepRetention(handle.db, policy, now)).toEqual({ stepOutput: 0, sessions: 0, rateLimits: 0, jobs: 0, backupPartials: 0 });
   });
 
   it("deletes in batches until nothing old is left, and keeps a kind whose retention is 0 (forever)", async () => {

@@ -5,8 +5,9 @@ import { getLogger } from "../observability/logger";
 import { metrics } from "../observability/metrics";
 import { retentionPolicyFromEnv, type RetentionPolicy } from "./policy";
 import { startPeriodic } from "../engine/periodic";
+import { sweepStalePartials } from "../backups/partial-files";
 
-export const RETENTION_KINDS = ["stepOutput", "sessions", "rateLimits", "jobs"] as const;
+export const RETENTION_KINDS = ["stepOutput", "sessions", "rateLimits", "jobs", "backupPartials"] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 export type RetentionResult = Record<RetentionKind, number>;
 
@@ -39,13 +40,13 @@ async function pgBossInstalled(db: Queryable): Promise<boolean> {
 /**
  * Deletes operational data older than its retention: output of ended runs, ended sessions,
  * expired rate-limiter counters and finished pg-boss jobs, 1000 rows per statement until none is
- * left. The audit trail is never touched (its trigger would refuse anyway). Safe with several
+ * left; and unfinished backup files untouched for an hour (backups/partial-files.ts). The audit trail is never touched (its trigger would refuse anyway). Safe with several
  * instances sweeping at once.
  */
 export async function sweepRetention(db: Queryable, policy: RetentionPolicy = retentionPolicyFromEnv(), now: Date = new Date()): Promise<RetentionResult> {
   const n = policy.batchSize;
   const t = now.getTime();
-  const removed: RetentionResult = { stepOutput: 0, sessions: 0, rateLimits: 0, jobs: 0 };
+  const removed: RetentionResult = { stepOutput: 0, sessions: 0, rateLimits: 0, jobs: 0, backupPartials: 0 };
 
   if (policy.stepOutputMs !== null) {
     const cutoff = at(t - policy.stepOutputMs);
@@ -101,6 +102,9 @@ export async function sweepRetention(db: Queryable, policy: RetentionPolicy = re
       select count(*)::int as n from gone`);
     removed.jobs = finishedJobs + archivedJobs;
   }
+
+  // Files, not rows: what a dump killed mid-way left in a database target's backup directory (often the dump's full size).
+  removed.backupPartials = await sweepStalePartials(db, now);
 
   return removed;
 }

@@ -1,10 +1,12 @@
 import path from "node:path";
 import { z } from "zod";
-import type { ActionDefinition } from "../../engine/actions/types";
+import type { ActionDefinition, StepContext } from "../../engine/actions/types";
+import { idempotencyKeyOf } from "../../engine/jobs/step-job";
 import { backupFileName, completeBackup, ensureBackupDirectory, findBackupByMarker, formatBytes, partialPathFor, removePartial, sha256Of } from "../backup-files";
 import { AppError } from "../../errors";
 import { SELF_DUMP_REFUSED } from "../database-target";
 import { markerOf, openDatabaseTarget } from "../open-backend";
+import { removePartialsOfMarkers } from "../partial-files";
 import { databaseField } from "./inputs";
 
 const input = z.strictObject({
@@ -50,6 +52,8 @@ export const backupCreateAction: ActionDefinition<z.infer<typeof input>> = {
       context.log(`An earlier attempt of this step already wrote ${earlier.name}; not dumping again.`, "info");
       return resultOf(database, earlier, true);
     }
+    const leftovers = removePartialsOfMarkers(config.backupDirectory, markersOfThisStep(context));
+    if (leftovers.length > 0) context.log(`Removed ${leftovers.length} unfinished dump file(s) left by an earlier attempt of this step: ${leftovers.join(", ")}`, "info");
     const name = backupFileName(database, new Date(), marker, backend.format);
     const partial = partialPathFor(config.backupDirectory, name);
     removePartial(partial);
@@ -81,4 +85,10 @@ function resultOf(database: string, backup: { name: string; path: string; sizeBy
     summary: `Backed up ${database} to ${backup.name} (${formatBytes(backup.sizeBytes)}, sha256 ${backup.sha256?.slice(0, 12)}…).`,
     output: { file: backup.name, path: backup.path, sizeBytes: backup.sizeBytes, sha256: backup.sha256, format: backup.format, createdAt: backup.modifiedAt.toISOString(), reused },
   };
+}
+
+/** The markers of this attempt and of every earlier attempt of the same step: their unfinished dumps are leftovers of crashes. */
+function markersOfThisStep(context: StepContext): string[] {
+  const earlier = Array.from({ length: context.attempt }, (_, i) => markerOf(idempotencyKeyOf({ runId: context.runId, stepId: context.stepId, attempt: i + 1, phase: "execute" })));
+  return [...new Set([markerOf(context.idempotencyKey), ...earlier])];
 }

@@ -1,4 +1,5 @@
 import PgBoss from "pg-boss";
+import { withAdvisoryLock } from "@/db/advisory-lock";
 import type { DatabaseHandle } from "@/db/client";
 import { getLogger } from "../../observability/logger";
 import type { JobQueue, StepJob } from "./step-job";
@@ -30,17 +31,22 @@ function executorFor(handle: DatabaseHandle): PgBoss.Db {
 export class PgBossQueue implements JobQueue {
   private readonly boss: PgBoss;
   private readonly workerIds: string[] = [];
+  private readonly handle: DatabaseHandle;
 
   /** `jobsRetentionDays`: pg-boss drops archived (finished) jobs after this many days; null keeps its default of 7. */
   constructor(handle: DatabaseHandle, jobsRetentionDays: number | null = null) {
+    this.handle = handle;
     const retention = jobsRetentionDays === null ? {} : { deleteAfterDays: jobsRetentionDays };
     this.boss = new PgBoss({ db: executorFor(handle), schema: "pgboss", supervise: true, schedule: false, ...retention } as PgBoss.ConstructorOptions);
     this.boss.on("error", (error) => getLogger().error({ err: error }, "job queue error"));
   }
 
+  /** One instance at a time: pg-boss's schema setup and createQueue deadlock when instances starting together run them at once. */
   async start(): Promise<void> {
-    await this.boss.start();
-    await this.boss.createQueue(QUEUE, { name: QUEUE, retryLimit: 0, expireInSeconds: 4 * 3600 });
+    await withAdvisoryLock(this.handle, "keel-job-queue-setup", async () => {
+      await this.boss.start();
+      await this.boss.createQueue(QUEUE, { name: QUEUE, retryLimit: 0, expireInSeconds: 4 * 3600 });
+    });
   }
 
   /** Runs `handler` for jobs, `concurrency` at a time in this process. */
