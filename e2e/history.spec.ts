@@ -63,6 +63,10 @@ test("a responder finds their run in History by a word, follows its timeline and
   await expect(table).toContainText("Started run");
   await expect(table).toContainText(responder.email);
   await r.screenshot({ path: path.join(SCREENS, "history.png"), fullPage: true });
+  await r.setViewportSize({ width: 390, height: 844 });
+  await expect(r.getByTestId("audit-public-key")).toBeVisible();
+  await r.screenshot({ path: path.join(SCREENS, "history-phone.png") });
+  await r.setViewportSize({ width: 1280, height: 720 });
 
   // Export the view and verify the file offline.
   const downloadPromise = r.waitForEvent("download");

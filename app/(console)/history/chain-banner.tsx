@@ -41,7 +41,7 @@ export function ChainBanner() {
     </button>
   );
   const publicKey = (
-    <p className="hint" data-testid="audit-public-key">
+    <p className="hint audit-public-key" data-testid="audit-public-key">
       Exports verify offline with Keel&apos;s public key <code>{s.publicKey.base64}</code> (key id {s.publicKey.keyId}):{" "}
       <code>npm run audit:verify-export -- --public-key {s.publicKey.base64} export.ndjson</code>
     </p>
