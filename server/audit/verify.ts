@@ -8,8 +8,6 @@ import { toChainedRecord } from "./record";
 import type { AuditVerifier } from "./signing";
 import { compareWithCheckpoint, newestCheckpoint } from "./witness";
 
-export { toChainedRecord } from "./record";
-
 /** A verified place in the chain: an entry's position, its hash and the row it links. */
 export type ChainPoint = { pos: number; hash: string; seq: number };
 
@@ -35,7 +33,7 @@ const UNSIGNED_TAIL = "the chain ends with entries Keel never signed";
 const PAGE = 2000;
 
 /** Checks one row written before signing began against the hash before it; the reason it fails, or null when it links. */
-export function checkLink(expectedSeq: number, prevHash: string, row: { seq: number; prevHash: string | null; hash: string | null; record: ReturnType<typeof toChainedRecord> }): string | null {
+function checkLink(expectedSeq: number, prevHash: string, row: { seq: number; prevHash: string | null; hash: string | null; record: ReturnType<typeof toChainedRecord> }): string | null {
   if (row.seq !== expectedSeq) {
     return row.seq > expectedSeq
       ? `sequence ${expectedSeq} is missing (the next row is ${row.seq}): a row was deleted`
@@ -215,7 +213,7 @@ async function firstEditedRow(db: Queryable, verifier: AuditVerifier, afterPos: 
   return null;
 }
 
-export function hasValidSignature(verifier: AuditVerifier, row: AuditEvent): boolean {
+function hasValidSignature(verifier: AuditVerifier, row: AuditEvent): boolean {
   return !!row.keyId && !!row.signature && verifier.verify(row.keyId, rowMessage(toChainedRecord(row), row.keyId), row.signature);
 }
 
