@@ -63,7 +63,7 @@ describe("step jobs written in the caller's transaction", () => {
 describe("a failed batch of statements", () => {
   it("is rolled back, and the session goes on answering", async () => {
     const executor = pgBossExecutor(handle);
-    await expect(executor.executeSql("BEGIN; CREATE TABLE batch_probe (id int); SELECT * FROM no_such_table; COMMIT;")).rejects.toThrow(/no_such_table/);
+    await expect(executor.executeSql("BEGIN; CREATE TABLE batch_probe (id int); SELECT * FROM no_such_table; COMMIT;", [])).rejects.toThrow(/no_such_table/);
     // On PGlite every query shares one session; on the pool, each connection must come back clean.
     for (let i = 0; i < 12; i++) {
       const { rows } = await executor.executeSql("select $1::int as n", [i]);
