@@ -57,8 +57,9 @@ export function startAuditChain(db: Database, witnessFiles: string[], timing = A
   const stopLinking = startPeriodic(link, { everyMs: timing.linkEveryMs, onError: onLinkError });
   const stopCheckpoints = startPeriodic(checkpoint, { everyMs: timing.checkpointEveryMs, firstAfterMs: timing.checkpointEveryMs, onError: (error) => log.error({ err: error }, "audit checkpoint failed") });
   return async () => {
-    stopLinking();
-    stopCheckpoints();
+    // A pass still running would hold the chainer's lock: the last pass below would find it busy
+    // and the last checkpoint would miss what that pass links.
+    await Promise.all([stopLinking(), stopCheckpoints()]);
     await link().catch(onLinkError);
     await checkpoint().catch((error: unknown) => log.error({ err: error }, "audit checkpoint failed"));
   };

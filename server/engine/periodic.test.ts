@@ -25,6 +25,19 @@ describe("startPeriodic", () => {
     expect(runs).toBe(2);
   });
 
+  it("stops only once a run in progress has finished", async () => {
+    let release: () => void = () => undefined;
+    let finished = false;
+    const stop = startPeriodic(() => new Promise<void>((resolve) => (release = resolve)).then(() => void (finished = true)), { everyMs: 1000, onError: () => undefined });
+    let stopped = false;
+    const stopping = stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(finished).toBe(true);
+  });
+
   it("waits firstAfterMs before the first run, and reports a failure and tries again", async () => {
     vi.useFakeTimers();
     const errors: unknown[] = [];
