@@ -74,7 +74,7 @@ async function fill(handle: DatabaseHandle, f: Fixture): Promise<{ seconds: numb
       const digest = sha256(message);
       rows.push({ id: e.id, event_type: e.eventType, actor_user_id: e.actorUserId, actor_label: e.actorLabel, session_id: e.sessionId, request_meta: e.requestMeta, event_meta: e.eventMeta, entity_type: e.entityType, entity_id: e.entityId, outcome: e.outcome, created_at: record.createdAt, key_id: keyId, signature: signer.sign(message), digest, mac: signer.mac(digest) });
     }
-    await handle.db.execute(sql`insert into audit_events select * from json_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::json)`);
+    await handle.db.execute(sql`insert into audit_events (id, event_type, actor_user_id, actor_label, session_id, request_meta, event_meta, entity_type, entity_id, outcome, created_at, key_id, signature, digest, mac) select id, event_type, actor_user_id, actor_label, session_id, request_meta, event_meta, entity_type, entity_id, outcome, created_at, key_id, signature, digest, mac from json_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::json)`);
     if ((from - 1) % (batch * 20) === 0) process.stderr.write(`  filled ${from - 1 + rows.length} rows\r`);
   }
   for (;;) if (!(await linkPendingAuditEvents(handle.db))?.more) break;
@@ -148,6 +148,18 @@ async function main(): Promise<void> {
       await time(label, () => listHistory(handle.db, who, { filters, cursor, limit: 50 }));
     }
     await time("entity timeline (one run)", () => entityTimeline(handle.db, lead, { entityType: "run", entityId: f.runs[555]!, limit: 50 }));
+
+    out("\nFull-text side by side: the stored search_document (now) vs the document computed per row behind an expression index (before):");
+    const { auditSearchExpression } = await import("../db/schema");
+    const { toPrefixTsQuery } = await import("../server/history/conditions");
+    await handle.db.execute(sql`create index audit_events_search_expression_bench on audit_events using gin (${auditSearchExpression})`);
+    await handle.db.execute(sql`analyze audit_events`);
+    for (const [label, , filters] of cases.filter(([, , filters]) => filters.q)) {
+      const query = toPrefixTsQuery(filters.q!);
+      await time(`  now: ${label}`, () => handle.db.execute(sql`select seq from audit_events where search_document @@ to_tsquery('simple'::regconfig, ${query}) order by seq desc limit 51`));
+      await time(`  before: ${label}`, () => handle.db.execute(sql`select seq from audit_events where ${auditSearchExpression} @@ to_tsquery('simple'::regconfig, ${query}) order by seq desc limit 51`));
+    }
+    await handle.db.execute(sql`drop index audit_events_search_expression_bench`);
 
     out("\nPlans (EXPLAIN, first node of each):");
     const dialect = new PgDialect();

@@ -4,7 +4,7 @@ import { createWriteStream, existsSync, linkSync, rmSync } from "node:fs";
 import path from "node:path";
 import { and, asc, desc, eq, gt, gte, lte } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { auditEvents, type AuditEvent } from "@/db/schema";
+import { auditEvents, auditRowColumns, type AuditEvent } from "@/db/schema";
 import { AppError } from "../errors";
 import { appendAuditEvent } from "./append";
 import type { Actor } from "./actor";
@@ -110,7 +110,7 @@ export async function archiveAuditRange(db: Database, actor: Actor, range: { fro
   };
   try {
     await once(stream, "open");
-    const [first] = await db.select().from(auditEvents).where(eq(auditEvents.seq, fromSeq));
+    const [first] = await db.select(auditRowColumns).from(auditEvents).where(eq(auditEvents.seq, fromSeq));
     if (!first) throw AppError.field("from", `There is no audit event with sequence ${fromSeq}.`);
     const header: ArchiveHeader = { type: "header", format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, exportedAt: new Date().toISOString(), fromSeq, toSeq, startPrevHash: first.prevHash };
     await write(header);
@@ -119,7 +119,7 @@ export async function archiveAuditRange(db: Database, actor: Actor, range: { fro
     let lastHash = "";
     let rowCount = 0;
     for (;;) {
-      const rows = await db.select().from(auditEvents).where(and(gt(auditEvents.seq, lastSeq), lte(auditEvents.seq, toSeq))).orderBy(asc(auditEvents.seq)).limit(batchSize);
+      const rows = await db.select(auditRowColumns).from(auditEvents).where(and(gt(auditEvents.seq, lastSeq), lte(auditEvents.seq, toSeq))).orderBy(asc(auditEvents.seq)).limit(batchSize);
       for (const row of rows) {
         const archived = toArchiveRow(row);
         // An archive of a broken chain would certify it; refuse and name the row instead.

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { queryRows } from "@/db/execute";
-import { auditChain, auditChainHead, auditEvents, type AuditEvent } from "@/db/schema";
+import { auditChain, auditChainHead, auditEvents, auditRowColumns, type AuditEvent } from "@/db/schema";
 import { chainHash, GENESIS_HASH, linkHash, linkMessage, rowMessage, sha256 } from "./chain";
 import { auditSigner } from "./keys";
 import { toChainedRecord } from "./record";
@@ -127,7 +127,7 @@ async function verifyLegacyRows(db: Queryable, legacyEnd: number): Promise<{ ok:
   let lastSeq = 0;
   while (lastSeq < legacyEnd) {
     const rows = await db
-      .select()
+      .select(auditRowColumns)
       .from(auditEvents)
       .where(and(gt(auditEvents.seq, lastSeq), lte(auditEvents.seq, legacyEnd)))
       .orderBy(asc(auditEvents.seq))

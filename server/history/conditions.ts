@@ -1,5 +1,5 @@
 import { and, eq, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
-import { auditEvents, auditSearchDocument } from "@/db/schema";
+import { auditEvents } from "@/db/schema";
 import { hasRole, type Role } from "@/lib/roles";
 import type { HistoryFilters } from "@/lib/schemas/history";
 import { AppError } from "../errors";
@@ -52,7 +52,7 @@ export function filterConditions(filters: HistoryFilters): SQL[] {
   if (filters.outcome) conditions.push(eq(auditEvents.outcome, filters.outcome));
   if (filters.from) conditions.push(gte(auditEvents.createdAt, new Date(filters.from)));
   if (filters.to) conditions.push(lt(auditEvents.createdAt, new Date(filters.to)));
-  if (filters.q) conditions.push(sql`${auditSearchDocument} @@ to_tsquery('simple'::regconfig, ${toPrefixTsQuery(filters.q)})`);
+  if (filters.q) conditions.push(sql`${auditEvents.searchDocument} @@ to_tsquery('simple'::regconfig, ${toPrefixTsQuery(filters.q)})`);
   return conditions;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { desc } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { auditEvents, type AuditEvent } from "@/db/schema";
+import { auditEvents, auditRowColumns, type AuditEvent } from "@/db/schema";
 import type { ExportFormat, HistoryFilters } from "@/lib/schemas/history";
 import type { Actor } from "../audit/actor";
 import { appendAuditEvent } from "../audit/append";
@@ -77,7 +77,7 @@ export function toNdjsonLine(row: ExportedRow): string {
 export async function* exportBatches(db: Database, viewer: HistoryViewer, filters: HistoryFilters, below: number, batchSize = EXPORT_BATCH_SIZE): AsyncGenerator<AuditEvent[]> {
   let cursor = below;
   for (;;) {
-    const rows = await db.select().from(auditEvents).where(viewConditions(viewer, filters, cursor)).orderBy(desc(auditEvents.seq)).limit(batchSize);
+    const rows = await db.select(auditRowColumns).from(auditEvents).where(viewConditions(viewer, filters, cursor)).orderBy(desc(auditEvents.seq)).limit(batchSize);
     if (rows.length === 0) return;
     yield rows;
     if (rows.length < batchSize) return;
