@@ -109,6 +109,10 @@ describe(`audit chain (${driver})`, () => {
       "update audit_chain_head set seq = 3",
       "delete from audit_chain_head",
       "insert into audit_chain (pos, event_seq, prev_hash, hash) values (12, 999, 'x', 'y')",
+      // Several entries in one statement: the first extends the head, the second does not link to it.
+      "insert into audit_chain (pos, event_seq, prev_hash, hash) select seq + 1, 1001, hash, 'a' from audit_chain_head union all select seq + 2, 1002, 'not-a', 'b' from audit_chain_head",
+      // Linked, but with a position skipped.
+      "insert into audit_chain (pos, event_seq, prev_hash, hash) select seq + 1, 1001, hash, 'a' from audit_chain_head union all select seq + 3, 1002, 'a', 'b' from audit_chain_head",
     ]) {
       await expect(handle.db.execute(sql.raw(statement)), statement).rejects.toThrow();
     }
