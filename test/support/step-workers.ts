@@ -60,3 +60,13 @@ export async function waitWhileStatus(db: Database, runId: string, stepId: strin
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Polls until the step is in `status`; throws after `timeoutMs` naming the last status seen. */
+export async function waitForStatus(db: Database, runId: string, stepId: string, status: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let now: string | undefined;
+  while ((now = await stepStatus(db, runId, stepId)) !== status) {
+    if (Date.now() > deadline) throw new Error(`the step was ${now ?? "missing"}, not ${status}, after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
