@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, runSteps } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
@@ -10,7 +10,7 @@ import { killStepWorker, startStepWorker, stepStatus, waitWhileStatus } from "@/
 import { callerAs, createTestUser } from "@/test/support/users";
 import { idempotencyKeyOf, type StepJob } from "./jobs/step-job";
 import { stepLeasesFor } from "./leases/leases-for";
-import type { StepLeases } from "./leases/step-leases";
+import { LeaseBusy, type StepLeases } from "./leases/step-leases";
 import { startOrphanSweep } from "./sweep";
 
 /** Longer than the 20 s heartbeat after which Keel used to interrupt a step. */
@@ -39,7 +39,6 @@ let engine: TestEngine;
 let leases: StepLeases;
 
 beforeAll(async () => {
-  if (!process.env.TEST_DATABASE_URL) return;
   handle = await createTestDatabase();
   leases = stepLeasesFor(handle);
   engine = await createTestEngine(handle.db, leases);
@@ -48,7 +47,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (!process.env.TEST_DATABASE_URL) return;
   await leases.close();
   await handle.drop();
 });
@@ -74,6 +72,26 @@ function saturateCpus(): ChildProcess[] {
   return os.cpus().map(() => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
 }
 
+describe(`step leases (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
+  it("one worker at a time holds a job's lease; given back, another may take it", async () => {
+    const key = `lease-test:${randomUUID()}`;
+    // On PostgreSQL, a second set of leases is a second process's (a connection of its own); on PGlite there is one process.
+    const other = handle.driverName === "postgres" ? stepLeasesFor(handle) : leases;
+    try {
+      const release = await leases.hold(key);
+      await expect(other.hold(key)).rejects.toBeInstanceOf(LeaseBusy);
+      expect(await other.held([key, `${key}-other`])).toEqual(new Set([key]));
+      await release();
+      expect(await other.held([key])).toEqual(new Set());
+      const again = await other.hold(key);
+      expect(await leases.held([key])).toEqual(new Set([key]));
+      await again();
+    } finally {
+      if (other !== leases) await other.close();
+    }
+  });
+});
+
 // PostgreSQL only: on embedded PGlite one process owns the database, so there is no other instance to notice a death.
 describe.runIf(process.env.TEST_DATABASE_URL)("step leases between processes (postgres)", () => {
   it("a killed worker's step is interrupted within 5 s by another instance's sweep", async () => {
@@ -96,6 +114,23 @@ describe.runIf(process.env.TEST_DATABASE_URL)("step leases between processes (po
       await killStepWorker(worker);
     }
   }, 60_000);
+
+  it("a lease connection that is cut takes its leases again within seconds", async () => {
+    const key = `lease-test:${randomUUID()}`;
+    const release = await leases.hold(key);
+    try {
+      const { rows } = (await handle.db.execute(sql`select pg_terminate_backend(pid) as ended from pg_stat_activity where application_name = 'keel step leases' and datname = current_database()`)) as unknown as { rows: { ended: boolean }[] };
+      expect(rows.map((row) => row.ended)).toEqual([true]);
+      const deadline = Date.now() + 5000;
+      while (!(await leases.held([key])).has(key)) {
+        expect(Date.now()).toBeLessThan(deadline);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await release();
+    }
+    expect(await leases.held([key])).toEqual(new Set());
+  }, 30_000);
 
   it("a live worker whose machine is saturated and whose event loop is blocked past 20 s keeps its step", async () => {
     const { runId, job } = await executionJob("busy", "spin");
