@@ -75,7 +75,8 @@ describe(`killing the worker process (${process.env.TEST_DATABASE_URL ? "postgre
     await runWorkerUntilKilled(shared.target, job);
 
     handle = await shared.open();
-    engine = await createTestEngine(handle.db, stepLeasesFor(handle));
+    const leases = stepLeasesFor(handle);
+    engine = await createTestEngine(handle.db, leases);
     caller = await callerAs(handle.db, user, engine);
     expect((await caller.runs.get({ runId })).steps[0]!.status).toBe("running");
     expect(await countRows(handle.db, "test_effects", "crashable")).toBe(1);
@@ -92,6 +93,7 @@ describe(`killing the worker process (${process.env.TEST_DATABASE_URL ? "postgre
     expect(await countRows(handle.db, "test_effect_calls", "crashable")).toBe(2);
     expect(await countRows(handle.db, "test_effects", "crashable")).toBe(1);
     expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true });
+    await leases.close();
     await handle.close();
   }, 120_000);
 });

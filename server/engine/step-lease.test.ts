@@ -5,13 +5,14 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, runSteps } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { createTestEngine, installRunbook, type TestEngine } from "@/test/support/engine";
-import { killStepWorker, startStepWorker, stepStatus, waitWhileStatus } from "@/test/support/step-workers";
+import { createTestEngine, gates, installRunbook, type TestEngine } from "@/test/support/engine";
+import { killStepWorker, startStepWorker, stepStatus, waitForStatus, waitWhileStatus } from "@/test/support/step-workers";
 import { callerAs, createTestUser } from "@/test/support/users";
 import { idempotencyKeyOf, type StepJob } from "./jobs/step-job";
 import { stepLeasesFor } from "./leases/leases-for";
 import { LeaseBusy, type StepLeases } from "./leases/step-leases";
-import { startOrphanSweep } from "./sweep";
+import { interruptOrphanedSteps, startOrphanSweep } from "./sweep";
+import { runStepJob } from "./worker";
 
 /** Longer than the 20 s heartbeat after which Keel used to interrupt a step. */
 const BLOCK_MS = 22_000;
@@ -89,6 +90,28 @@ describe(`step leases (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})
     } finally {
       if (other !== leases) await other.close();
     }
+  });
+
+  it("a running step without a lease but with a fresh heartbeat (a worker of an older version, mid rolling deploy) is left alone until it stops beating", async () => {
+    const { runId, job } = await executionJob("held", "apply");
+    gates.set("forever", { reached: () => undefined, release: new Promise(() => undefined) });
+    const stopping = new AbortController();
+    const running = runStepJob(engine, job, stopping.signal);
+    await waitForStatus(handle.db, runId, "apply", "running", 10_000);
+    const [leased] = await handle.db.select({ heartbeatAt: runSteps.heartbeatAt }).from(runSteps).where(eq(runSteps.runId, runId));
+    expect(leased!.heartbeatAt).toBeNull(); // a leased worker does not beat
+    // Another instance, which holds no lease, sees what an older version's worker leaves: a heartbeat.
+    const other = await createTestEngine(handle.db);
+    const beat = (ageMs: number) => handle.db.update(runSteps).set({ heartbeatAt: new Date(Date.now() - ageMs) }).where(eq(runSteps.runId, runId));
+    await beat(2000);
+    expect(await interruptOrphanedSteps(other)).toBe(0);
+    expect(await stepStatus(handle.db, runId, "apply")).toBe("running");
+    await beat(25_000);
+    expect(await interruptOrphanedSteps(other)).toBe(1);
+    expect(await stepStatus(handle.db, runId, "apply")).toBe("interrupted");
+    stopping.abort(new Error("the test is over"));
+    await running;
+    expect(await interruptions(runId)).toBe(1);
   });
 });
 

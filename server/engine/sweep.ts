@@ -18,12 +18,18 @@ export const DEFAULT_SWEEP: SweepOptions = { requeueAfterMs: 30_000 };
  * every second; safe to run from several instances at once.
  */
 export async function interruptOrphanedSteps(deps: EngineDeps): Promise<number> {
+  const oldVersionAlive = new Date(deps.now() - OLD_VERSION_HEARTBEAT_MS);
   const active = await deps.db
-    .select({ runId: runSteps.runId, stepId: runSteps.stepId, status: runSteps.status, activeJob: runSteps.activeJob })
+    .select({ runId: runSteps.runId, stepId: runSteps.stepId, status: runSteps.status, activeJob: runSteps.activeJob, heartbeatAt: runSteps.heartbeatAt })
     .from(runSteps)
     .where(inArray(runSteps.status, ["running", "compensating"]));
-  // A compensating step without an active job waits for its job to start: the re-queueing below looks after it.
-  const jobs = active.flatMap((step) => (step.activeJob ? [{ runId: step.runId, stepId: step.stepId, attempt: step.activeJob.attempt, phase: step.activeJob.phase }] : []));
+  const jobs = active.flatMap((step) => {
+    // A compensating step without an active job waits for its job to start: the re-queueing in sweepSteps looks after it.
+    if (!step.activeJob) return [];
+    // A worker of an older Keel version (during a rolling deploy) beats instead of holding a lease: alive while it beats.
+    if (step.heartbeatAt && step.heartbeatAt > oldVersionAlive) return [];
+    return [{ runId: step.runId, stepId: step.stepId, attempt: step.activeJob.attempt, phase: step.activeJob.phase }];
+  });
   if (jobs.length === 0) return 0;
   const held = await deps.leases.held(jobs.map(idempotencyKeyOf));
   let interrupted = 0;
@@ -33,6 +39,9 @@ export async function interruptOrphanedSteps(deps: EngineDeps): Promise<number> 
   }
   return interrupted;
 }
+
+/** How long a heartbeat of an older version's worker (no lease; it beat every 5 s) proves it alive. */
+const OLD_VERSION_HEARTBEAT_MS = 20_000;
 
 /** How often each instance looks for running steps whose worker died. */
 export const ORPHAN_SWEEP_EVERY_MS = 1000;

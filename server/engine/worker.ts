@@ -126,7 +126,8 @@ async function executeStep(deps: EngineDeps, job: StepJob, signal: AbortSignal):
     runId: job.runId,
     command: { type: "job_started", stepId: job.stepId, attempt: job.attempt, phase },
     actor: WORKER,
-    details: phase === "compensate" ? {} : { patch: { startedAt, heartbeatAt: startedAt, progress: 0, progressMessage: null, error: null } },
+    // No heartbeat: the lease says this worker lives (a heartbeat marks a worker of an older version, see sweep.ts).
+    details: phase === "compensate" ? {} : { patch: { startedAt, heartbeatAt: null, progress: 0, progressMessage: null, error: null } },
     alsoInTransaction: (tx) => recordExecutionStart(tx, key, job),
   });
 
@@ -225,7 +226,7 @@ async function reportProgress(deps: EngineDeps, job: StepJob, progress: number, 
     await deps.db.transaction(async (tx) => {
       await tx
         .update(runSteps)
-        .set({ progress, progressMessage: message, heartbeatAt: new Date() })
+        .set({ progress, progressMessage: message })
         .where(and(eq(runSteps.runId, job.runId), eq(runSteps.stepId, job.stepId), eq(runSteps.attempt, job.attempt)));
       const [run] = await tx.update(runs).set({ version: sqlIncrement() }).where(eq(runs.id, job.runId)).returning({ version: runs.version });
       if (run) await notifyRunChanged(tx, job.runId, run.version);
