@@ -70,7 +70,7 @@ async function interruptions(runId: string): Promise<number> {
 
 /** A process per core that does nothing but spin, so the machine has no idle CPU. */
 function saturateCpus(): ChildProcess[] {
-  return os.cpus().map(() => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+  return Array.from({ length: os.availableParallelism() }, () => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
 }
 
 describe(`step leases (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
