@@ -33,10 +33,10 @@ export type RunningEngine = {
 /** How long stopped jobs get to record themselves as interrupted once the grace period is over. */
 const HAND_BACK_MS = 10_000;
 
-
 /**
  * Starts the run engine of this process: the job queue, its workers and the sweepers that turn
- * steps of dead workers into interrupted ones and keep resource locks moving. Kept on globalThis so that Next.js's bundle (the
+ * steps without a live worker (no one holds their lease) into interrupted ones and keep resource
+ * locks moving. Kept on globalThis so that Next.js's bundle (the
  * tRPC routes) uses the same engine as the custom server that started it.
  */
 export async function startEngine(handle: DatabaseHandle, options: { workers: number; sweepEveryMs?: number } = { workers: 4 }): Promise<RunningEngine> {
