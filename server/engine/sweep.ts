@@ -35,7 +35,10 @@ export async function interruptOrphanedSteps(deps: EngineDeps): Promise<number> 
   let interrupted = 0;
   for (const job of jobs) {
     if (held.has(idempotencyKeyOf(job))) continue;
-    if (await interruptJob(deps, job).catch((error: unknown) => getLogger().error({ err: error, runId: job.runId }, "could not interrupt a step without a worker"))) interrupted++;
+    if (await interruptJob(deps, job).catch((error: unknown) => getLogger().error({ err: error, runId: job.runId }, "could not interrupt a step without a worker"))) {
+      getLogger().warn({ runId: job.runId, stepId: job.stepId, attempt: job.attempt, phase: job.phase }, "step interrupted: no worker holds its lease");
+      interrupted++;
+    }
   }
   return interrupted;
 }
