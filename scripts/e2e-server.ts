@@ -61,6 +61,8 @@ async function main(): Promise<void> {
       KEEL_LOG_FILE: path.join(LOG_DIR, `e2e-server-${E2E_DRIVER}.log`),
       LOG_LEVEL: "debug",
       KEEL_METRICS_TOKEN: TEST_METRICS_TOKEN,
+      // The suite's end stops the server: a step some journey left running is handed back after 5 s, not the default 60.
+      KEEL_SHUTDOWN_GRACE_SECONDS: "5",
     },
   });
 

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const { startInstance } = await import("./startup/start-instance");
   const { parseTrustedProxies } = await import("./http/client-ip");
   const { createEdgeServer } = await import("./http/edge-server");
+  const { stopGracefully } = await import("./startup/graceful-stop");
   const log = getLogger();
 
   let started;
@@ -53,21 +54,12 @@ async function main(): Promise<void> {
 
   const server = createEdgeServer({ edge, log, handle: (req, res) => handleWithNext(req, res) });
 
+  // SIGTERM (a deploy) or SIGINT: drain, then exit (server/startup/graceful-stop.ts).
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    server.close(() => {
-      void engine
-        .stop()
-        .then(() => closeDatabase())
-        .catch((error: unknown) => log.error({ err: error }, "closing the database failed"))
-        .finally(() => process.exit(0));
-    });
-    server.closeAllConnections();
+    void stopGracefully({ signal, engine, server, graceMs: env.KEEL_SHUTDOWN_GRACE_SECONDS * 1000, closeDatabase, log }).then((code) => process.exit(code));
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));

@@ -112,7 +112,7 @@ export const runSteps = pgTable(
     actorLabel: text("actor_label"),
     progress: real("progress"),
     progressMessage: text("progress_message"),
-    /** Written by the worker while it runs; a stale heartbeat means the worker died. */
+    /** Written every few seconds by workers of versions before step leases; null for a leased step (server/engine/leases). */
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
     startedAt: timestamp("started_at", { withTimezone: true }),
     endedAt: timestamp("ended_at", { withTimezone: true }),

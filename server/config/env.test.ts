@@ -70,4 +70,15 @@ describe("parseEnv", () => {
     expect(problems.some((p) => p.startsWith("KEEL_SELF_BACKUP_DIR"))).toBe(true);
     expect(problemsOf({ ...TEST_KEYS, KEEL_SELF_BACKUP_HOURS: "" }).some((p) => p.startsWith("KEEL_SELF_BACKUP_HOURS"))).toBe(true);
   });
+
+  it("reads the shutdown grace period (default 60 s, 0 allowed) and names a bad one", () => {
+    expect(parseEnv(withKeys({})).KEEL_SHUTDOWN_GRACE_SECONDS).toBe(60);
+    expect(parseEnv(withKeys({ KEEL_SHUTDOWN_GRACE_SECONDS: " 0 " })).KEEL_SHUTDOWN_GRACE_SECONDS).toBe(0);
+    expect(parseEnv(withKeys({ KEEL_SHUTDOWN_GRACE_SECONDS: "120" })).KEEL_SHUTDOWN_GRACE_SECONDS).toBe(120);
+    for (const bad of ["", "1.5", "-1", "60s", "3601"]) {
+      const problems = problemsOf({ ...TEST_KEYS, KEEL_SHUTDOWN_GRACE_SECONDS: bad });
+      expect(problems, bad).toHaveLength(1);
+      expect(problems[0]).toMatch(/^KEEL_SHUTDOWN_GRACE_SECONDS must be (a whole number of seconds|at most an hour)/);
+    }
+  });
 });

@@ -101,6 +101,14 @@ const envSchema = z.object({
     .transform(Number)
     .pipe(z.number().min(1, "must keep at least 1 backup").max(1000, "must be at most 1000"))
     .default(7),
+  /** On SIGTERM, how long steps in flight may run on before they are handed back as interrupted. */
+  KEEL_SHUTDOWN_GRACE_SECONDS: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number of seconds (0 hands steps in flight back at once)")
+    .transform(Number)
+    .pipe(z.number().max(3600, "must be at most an hour (3600 seconds)"))
+    .default(60),
   /** A high-risk step asks for the password again when the last proof of it is older than this. */
   KEEL_REAUTH_MINUTES: z.coerce.number({ message: "must be a whole number of minutes" }).int("must be a whole number of minutes").min(1, "must be at least 1 minute").max(24 * 60, "must be at most a day (1440 minutes)").default(15),
   /** The rate limits (README, "Rate limits"). */

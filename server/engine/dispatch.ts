@@ -7,17 +7,20 @@ import { notifyRunChanged } from "../live/notify";
 import { getLogger } from "../observability/logger";
 import { highRiskCommand } from "./high-risk";
 import type { JobQueue, StepJob } from "./jobs/step-job";
+import type { StepLeases } from "./leases/step-leases";
 import { acquireLocks, olderRunWaitsFor, releaseLocks, runsWaitingFor } from "./locks";
 import { transition } from "./machine/transition";
 import type { Command, Effect, MachineRun } from "./machine/types";
 import { loadRunForUpdate, persistRun, toMachineRun, type PersistDetails, type StoredRun } from "./run-state";
 import type { StepRegistry } from "./registry";
 
-/** What the engine needs from the process: the database, the actions and checks, the job queue, a clock. */
+/** What the engine needs from the process: the database, the actions and checks, the job queue, the step leases, a clock. */
 export type EngineDeps = {
   db: Database;
   registry: StepRegistry;
   queue: JobQueue;
+  /** Who works on which running step (leases/step-leases.ts). */
+  leases: StepLeases;
   now: () => number;
 };
 

@@ -12,26 +12,42 @@ import { createBuiltinRegistry } from "./builtins";
 import type { EngineDeps } from "./dispatch";
 import { PgBossQueue } from "./jobs/pg-boss-queue";
 import { sweepRunLocks } from "./lock-sweep";
-import { DEFAULT_SWEEP, sweepSteps } from "./sweep";
+import { InFlightJobs } from "./jobs/in-flight";
+import { stepLeasesFor } from "./leases/leases-for";
+import { DEFAULT_SWEEP, startOrphanSweep, sweepSteps } from "./sweep";
 import { runStepJob } from "./worker";
 
 const GLOBAL_KEY = Symbol.for("keel.engine");
 type GlobalWithEngine = typeof globalThis & { [GLOBAL_KEY]?: RunningEngine };
 
-export type RunningEngine = { deps: EngineDeps; queue: PgBossQueue; stop(): Promise<void> };
+export type RunningEngine = {
+  deps: EngineDeps;
+  queue: PgBossQueue;
+  /**
+   * Stops taking jobs, lets the steps in flight finish for up to `graceMs`, hands back the ones
+   * still running as interrupted, then stops everything else. Resolves whether all finished in time.
+   */
+  stop(options?: { graceMs?: number }): Promise<{ finishedInGrace: boolean }>;
+};
+
+/** How long stopped jobs get to record themselves as interrupted once the grace period is over. */
+const HAND_BACK_MS = 10_000;
 
 /**
  * Starts the run engine of this process: the job queue, its workers and the sweepers that turn
- * steps of dead workers into interrupted ones and keep resource locks moving. Kept on globalThis so that Next.js's bundle (the
+ * steps without a live worker (no one holds their lease) into interrupted ones and keep resource
+ * locks moving. Kept on globalThis so that Next.js's bundle (the
  * tRPC routes) uses the same engine as the custom server that started it.
  */
 export async function startEngine(handle: DatabaseHandle, options: { workers: number; sweepEveryMs?: number } = { workers: 4 }): Promise<RunningEngine> {
   const jobsRetentionDays = getEnv().KEEL_RETENTION_JOBS_DAYS;
   const queue = new PgBossQueue(handle, jobsRetentionDays === 0 ? 36_500 : jobsRetentionDays);
   await queue.start();
-  const deps: EngineDeps = { db: handle.db, registry: createBuiltinRegistry(), queue, now: Date.now };
+  const deps: EngineDeps = { db: handle.db, registry: createBuiltinRegistry(), queue, leases: stepLeasesFor(handle), now: Date.now };
   const stopping = new AbortController();
-  if (options.workers > 0) await queue.work((job) => runStepJob(deps, job, stopping.signal), options.workers);
+  const inFlight = new InFlightJobs();
+  if (options.workers > 0) await queue.work((job) => inFlight.track(() => runStepJob(deps, job, stopping.signal)), options.workers);
+  const stopOrphanSweep = startOrphanSweep(deps);
   const sweep = () => {
     void sweepSteps(deps, DEFAULT_SWEEP).catch((error: unknown) => getLogger().error({ err: error }, "step sweep failed"));
     // Locks of ended runs go back, and queued runs whose locks are free start (their waker may have died).
@@ -54,16 +70,28 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
   const engine: RunningEngine = {
     deps,
     queue,
-    async stop() {
+    async stop({ graceMs = 0 } = {}) {
+      const log = getLogger();
+      await queue.stopTaking().catch((error: unknown) => log.error({ err: error }, "the job queue's workers did not stop taking jobs"));
+      if (inFlight.size > 0) log.info({ jobs: inFlight.size, graceMs }, "waiting for the steps in flight to finish");
+      const finishedInGrace = await inFlight.settled(graceMs);
+      if (!finishedInGrace) {
+        log.warn({ jobs: inFlight.size }, "the grace period is over; the steps still running are handed back as interrupted");
+        stopping.abort(new Error("the process is stopping"));
+        // An action that ignores its abort signal keeps its lease until the process exits; other instances then interrupt it.
+        await inFlight.settled(HAND_BACK_MS);
+      }
       clearInterval(timer);
+      stopOrphanSweep();
       stopAllowlistExpiry();
       stopRetention();
       stopChecklistSweep();
       stopSelfBackup();
-      stopping.abort(new Error("the process is stopping"));
-      await queue.stop().catch((error: unknown) => getLogger().error({ err: error }, "stopping the job queue failed"));
+      await queue.stop().catch((error: unknown) => log.error({ err: error }, "stopping the job queue failed"));
       await stopAuditChain();
+      await deps.leases.close();
       delete (globalThis as GlobalWithEngine)[GLOBAL_KEY];
+      return { finishedInGrace };
     },
   };
   (globalThis as GlobalWithEngine)[GLOBAL_KEY] = engine;

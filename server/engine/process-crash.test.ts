@@ -9,6 +9,7 @@ import { migrateDatabase } from "@/db/migrate";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { countRows, createTestEngine, gates, installRunbook } from "@/test/support/engine";
 import { callerAs, createTestUser } from "@/test/support/users";
+import { stepLeasesFor } from "./leases/leases-for";
 import { sweepSteps } from "./sweep";
 import { verifyAuditChain } from "../audit/verify";
 
@@ -74,14 +75,14 @@ describe(`killing the worker process (${process.env.TEST_DATABASE_URL ? "postgre
     await runWorkerUntilKilled(shared.target, job);
 
     handle = await shared.open();
-    engine = await createTestEngine(handle.db);
+    const leases = stepLeasesFor(handle);
+    engine = await createTestEngine(handle.db, leases);
     caller = await callerAs(handle.db, user, engine);
     expect((await caller.runs.get({ runId })).steps[0]!.status).toBe("running");
     expect(await countRows(handle.db, "test_effects", "crashable")).toBe(1);
 
-    // The restarted process sweeps: the dead worker's heartbeat is stale.
-    engine.clock.now = Date.now() + 60_000;
-    await sweepSteps(engine, { staleAfterMs: 20_000, requeueAfterMs: 3_600_000 });
+    // The restarted process sweeps: nobody holds the dead worker's lease.
+    expect(await sweepSteps(engine, { requeueAfterMs: 3_600_000 })).toMatchObject({ interrupted: 1 });
     const interrupted = await caller.runs.get({ runId });
     expect(interrupted.status).toBe("interrupted");
 
@@ -92,6 +93,7 @@ describe(`killing the worker process (${process.env.TEST_DATABASE_URL ? "postgre
     expect(await countRows(handle.db, "test_effect_calls", "crashable")).toBe(2);
     expect(await countRows(handle.db, "test_effects", "crashable")).toBe(1);
     expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true });
+    await leases.close();
     await handle.close();
   }, 120_000);
 });

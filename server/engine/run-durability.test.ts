@@ -79,27 +79,33 @@ describe(`durable execution (${process.env.TEST_DATABASE_URL ? "postgres" : "pgl
     expect(view.steps[0]!.status).toBe("queued");
   });
 
-  it("a crash mid-action leaves the step interrupted; retry resumes it and the effect happens once", async () => {
+  it("a step whose worker is gone is interrupted; the lost worker's late result is refused; retry resumes it and the effect happens once", async () => {
     const caller = await responder();
     let reached!: () => void;
+    let release!: () => void;
     const reachedGate = new Promise<void>((resolve) => (reached = resolve));
-    gates.set("crash", { reached, release: new Promise(() => undefined) });
+    gates.set("crash", { reached, release: new Promise<void>((resolve) => (release = resolve)) });
     const { runId } = await caller.runs.start({ runbookId: "two-actions", inputs: { label: "crash", gate: "crash" }, requestKey: randomUUID() });
     await executeCurrent(caller, runId, "first");
 
     const job = engine.queue.jobs.shift()!;
-    const worker = new AbortController();
-    const running = runStepJob(engine, job, worker.signal);
+    const lost = runStepJob(engine, job);
     await reachedGate;
-    worker.abort(new Error("killed")); // the process dies: the worker never reports back
-    await running;
+    // While its worker holds the lease, no sweep touches the step.
+    expect(await sweepSteps(engine, { requeueAfterMs: 3_600_000 })).toMatchObject({ interrupted: 0 });
     expect((await caller.runs.get({ runId })).steps[0]!.status).toBe("running");
 
-    engine.clock.now = Date.now() + 60_000; // the heartbeat is now stale
-    expect(await sweepSteps(engine, { staleAfterMs: 20_000, requeueAfterMs: 3_600_000 })).toMatchObject({ interrupted: 1 });
+    // Another process, which does not hold the lease, sweeps: as after a crash of the first.
+    const restarted = await createTestEngine(handle.db);
+    expect(await sweepSteps(restarted, { requeueAfterMs: 3_600_000 })).toMatchObject({ interrupted: 1 });
     let view = await caller.runs.get({ runId });
     expect(view.status).toBe("interrupted");
     expect(view.steps[0]!.can.retry).toBe(true);
+
+    release();
+    await lost;
+    view = await caller.runs.get({ runId });
+    expect(view.steps[0]!.status).toBe("interrupted"); // its result came too late to count
 
     gates.set("crash", { reached: () => undefined, release: Promise.resolve() });
     await caller.runs.retry({ runId, stepId: "first" });
@@ -110,7 +116,6 @@ describe(`durable execution (${process.env.TEST_DATABASE_URL ? "postgres" : "pgl
     expect(await countRows(handle.db, "test_effects", "crash-1")).toBe(1); // …applied once
     const [execution] = await handle.db.select().from(actionExecutions).where(eq(actionExecutions.runId, runId));
     expect(execution).toMatchObject({ status: "succeeded", resumed: true, attempt: 1 });
-    engine.clock.now = Date.now();
   });
 
   it("queues a second run behind a lock and starts it when the first ends; refuses where the runbook says so", async () => {
@@ -161,7 +166,7 @@ describe(`durable execution (${process.env.TEST_DATABASE_URL ? "postgres" : "pgl
     const { runId } = await caller.runs.start({ runbookId: "two-actions", inputs: { label: "lost" }, requestKey: randomUUID() });
     engine.queue.jobs.length = 0; // the plan job never reached the queue
     engine.clock.now = Date.now() + 120_000;
-    const swept = await sweepSteps(engine, { staleAfterMs: 20_000, requeueAfterMs: 30_000 });
+    const swept = await sweepSteps(engine, { requeueAfterMs: 30_000 });
     engine.clock.now = Date.now();
     expect(swept.requeued).toBeGreaterThanOrEqual(1);
     expect(engine.queue.jobs).toContainEqual(expect.objectContaining({ runId, stepId: "first", phase: "plan" }));

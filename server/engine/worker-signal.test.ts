@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { createTestEngine, gates, installRunbook, type TestEngine } from "@/test/support/engine";
 import { callerAs, createTestUser } from "@/test/support/users";
+import { idempotencyKeyOf } from "./jobs/step-job";
 import { runStepJob } from "./worker";
 
 let handle: TestDatabase;
@@ -68,8 +69,12 @@ describe(`the engine-wide stop signal and step jobs (${process.env.TEST_DATABASE
     expect(getEventListeners(stopping.signal, "abort")).toHaveLength(1);
     stopping.abort(new Error("the process is stopping"));
     await running;
-    // Stopped, not failed: the step stays running for the sweeper to interrupt.
-    expect((await caller.runs.get({ runId })).steps[0]!.status).toBe("running");
+    // Stopped, not failed: the worker hands the step back as interrupted, and a person decides.
+    const view = await caller.runs.get({ runId });
+    expect(view.steps[0]!.status).toBe("interrupted");
+    expect(view.status).toBe("interrupted");
+    // And gives its lease back, so nothing in this process claims the step any more.
+    expect(await engine.leases.held([idempotencyKeyOf(job)])).toEqual(new Set());
     expect(getEventListeners(stopping.signal, "abort")).toHaveLength(0);
   });
 });

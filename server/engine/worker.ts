@@ -13,13 +13,14 @@ import { getLogger } from "../observability/logger";
 import { renderTemplates, TemplateError } from "../runbooks/templates";
 import type { ActionResult, AnyAction, AnyCheck, StepContext } from "./actions/types";
 import { dispatch, type EngineDeps } from "./dispatch";
+import { interruptJob } from "./interrupt";
 import { idempotencyKeyOf, type StepJob } from "./jobs/step-job";
+import { LeaseBusy } from "./leases/step-leases";
 import { OutputSink } from "./output-sink";
 import { loadRun, type StoredRun } from "./run-state";
 import { templateScopeFor } from "./template-scope";
 
 const WORKER = systemActor();
-const HEARTBEAT_MS = Number(process.env.KEEL_STEP_HEARTBEAT_MS ?? 5000);
 
 export function planHashOf(plan: Plan): string {
   return createHash("sha256").update(canonicalJson(plan)).digest("hex");
@@ -99,7 +100,25 @@ function redactPlan(plan: Plan, sink: OutputSink): Plan {
   return JSON.parse(sink.redact(JSON.stringify(plan))) as Plan;
 }
 
+/**
+ * The job's lease is held from before the step is recorded as running until its result is
+ * committed, so no sweeper ever sees the step running without a worker while this one lives.
+ */
 async function runEffectfulStep(deps: EngineDeps, job: StepJob, signal: AbortSignal): Promise<void> {
+  const release = await deps.leases.hold(idempotencyKeyOf(job)).catch((error: unknown) => {
+    if (error instanceof LeaseBusy) throw new AppError("CONFLICT", error.message);
+    throw error;
+  });
+  try {
+    const outcome = await executeStep(deps, job, signal);
+    // The process is stopping and its grace period is over: the step goes back as interrupted, and a person decides.
+    if (outcome === "stopped") await interruptJob(deps, job);
+  } finally {
+    await release();
+  }
+}
+
+async function executeStep(deps: EngineDeps, job: StepJob, signal: AbortSignal): Promise<"ended" | "stopped"> {
   const phase = job.phase as Exclude<StepJob["phase"], "plan">;
   const key = idempotencyKeyOf(job);
   const startedAt = new Date();
@@ -107,7 +126,8 @@ async function runEffectfulStep(deps: EngineDeps, job: StepJob, signal: AbortSig
     runId: job.runId,
     command: { type: "job_started", stepId: job.stepId, attempt: job.attempt, phase },
     actor: WORKER,
-    details: phase === "compensate" ? {} : { patch: { startedAt, heartbeatAt: startedAt, progress: 0, progressMessage: null, error: null } },
+    // No heartbeat: the lease says this worker lives (a heartbeat marks a worker of an older version, see sweep.ts).
+    details: phase === "compensate" ? {} : { patch: { startedAt, heartbeatAt: null, progress: 0, progressMessage: null, error: null } },
     alsoInTransaction: (tx) => recordExecutionStart(tx, key, job),
   });
 
@@ -119,7 +139,6 @@ async function runEffectfulStep(deps: EngineDeps, job: StepJob, signal: AbortSig
   // `signal` is the engine's, shared by every job of the process: the listener goes when the job ends.
   const forwardAbort = () => controller.abort(signal.reason);
   signal.addEventListener("abort", forwardAbort, { once: true });
-  const heartbeat = setInterval(() => void beat(deps, job), HEARTBEAT_MS);
   let ok = false;
   let output: Record<string, unknown> | undefined;
   let error: string | undefined;
@@ -146,17 +165,11 @@ async function runEffectfulStep(deps: EngineDeps, job: StepJob, signal: AbortSig
       sink.write(result.summary, "info");
     }
   } catch (caught) {
-    if (signal.aborted) {
-      // The process is stopping: leave the step running; it becomes interrupted and a person decides.
-      clearInterval(heartbeat);
-      await sink.close();
-      return;
-    }
+    if (signal.aborted) return "stopped";
     error = describeError(caught, (t) => sink.redact(t));
     sink.write(error, "stderr");
   } finally {
     signal.removeEventListener("abort", forwardAbort);
-    clearInterval(heartbeat);
     await sink.close();
   }
   const safeOutput = output ? (JSON.parse(sink.redact(JSON.stringify(output))) as Record<string, unknown>) : undefined;
@@ -169,6 +182,7 @@ async function runEffectfulStep(deps: EngineDeps, job: StepJob, signal: AbortSig
     details: phase === "compensate" ? { patch: { error: error ?? null } } : { patch: { endedAt, error: error ?? null, progress: ok ? 1 : null, ...(evidence ? { evidence } : {}) } },
     alsoInTransaction: (tx) => recordExecutionEnd(tx, key, ok, safeOutput, error),
   });
+  return "ended";
 }
 
 async function runCheck(check: AnyCheck, rawInput: unknown, context: StepContext) {
@@ -212,7 +226,7 @@ async function reportProgress(deps: EngineDeps, job: StepJob, progress: number, 
     await deps.db.transaction(async (tx) => {
       await tx
         .update(runSteps)
-        .set({ progress, progressMessage: message, heartbeatAt: new Date() })
+        .set({ progress, progressMessage: message })
         .where(and(eq(runSteps.runId, job.runId), eq(runSteps.stepId, job.stepId), eq(runSteps.attempt, job.attempt)));
       const [run] = await tx.update(runs).set({ version: sqlIncrement() }).where(eq(runs.id, job.runId)).returning({ version: runs.version });
       if (run) await notifyRunChanged(tx, job.runId, run.version);
@@ -224,14 +238,6 @@ async function reportProgress(deps: EngineDeps, job: StepJob, progress: number, 
 
 function sqlIncrement() {
   return sql`${runs.version} + 1`;
-}
-
-async function beat(deps: EngineDeps, job: StepJob) {
-  await deps.db
-    .update(runSteps)
-    .set({ heartbeatAt: new Date() })
-    .where(and(eq(runSteps.runId, job.runId), eq(runSteps.stepId, job.stepId)))
-    .catch((error: unknown) => getLogger().warn({ err: error }, "heartbeat failed"));
 }
 
 async function recordExecutionStart(tx: Transaction, key: string, job: StepJob) {

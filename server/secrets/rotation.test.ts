@@ -13,7 +13,6 @@ import { fingerprintSecret } from "../audit/fingerprint";
 import { verifyAuditChain } from "../audit/verify";
 import type { StepContext } from "../engine/actions/types";
 import { SECRET_ROTATION_ACTIONS } from "../engine/builtins/secrets";
-import { sweepSteps } from "../engine/sweep";
 import { runStepJob } from "../engine/worker";
 import { saveTarget } from "../targets/commands";
 import { envValueOf } from "./consumers/env-file";
@@ -243,12 +242,9 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
       const worker = new AbortController();
       const running = runStepJob(engine, job, worker.signal);
       await crashed;
+      // The worker is stopped mid-action and hands the step back (a killed one's step is interrupted by the sweeper: process-crash.test.ts).
       worker.abort(new Error("killed"));
       await running;
-      expect((await stepOf(responder, runId, stepId)).status).toBe("running");
-      engine.clock.now = Date.now() + 60_000;
-      expect(await sweepSteps(engine, { staleAfterMs: 20_000, requeueAfterMs: HOUR })).toMatchObject({ interrupted: 1 });
-      engine.clock.now = Date.now();
       expect((await stepOf(responder, runId, stepId)).status).toBe("interrupted");
       await responder.runs.retry({ runId, stepId });
       expect(engine.queue.jobs[0]).toMatchObject({ stepId, phase: "execute", resumed: true, attempt: 1 });

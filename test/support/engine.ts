@@ -7,6 +7,8 @@ import type { ActionDefinition, CheckDefinition } from "../../server/engine/acti
 import { createBuiltinRegistry } from "../../server/engine/builtins";
 import type { EngineDeps } from "../../server/engine/dispatch";
 import type { JobQueue, StepJob } from "../../server/engine/jobs/step-job";
+import { LocalStepLeases } from "../../server/engine/leases/local-step-leases";
+import type { StepLeases } from "../../server/engine/leases/step-leases";
 import { runStepJob } from "../../server/engine/worker";
 
 /**
@@ -51,6 +53,24 @@ export const recordEffectAction: ActionDefinition<z.infer<typeof effectInput>> =
   },
 };
 
+/** Says "REACHED", then keeps the worker's thread busy for `ms` (a CPU-bound step: no timer or I/O of the process runs meanwhile), then succeeds. */
+export const blockEventLoopAction: ActionDefinition<{ ms: number }> = {
+  name: "test.block-event-loop",
+  title: "Block the event loop",
+  description: "Test action that keeps the worker's thread busy.",
+  input: z.strictObject({ ms: z.number().int().positive() }),
+  async plan({ ms }) {
+    return { summary: `Spin for ${ms} ms`, changes: [] };
+  },
+  async execute({ ms }) {
+    process.stdout.write("REACHED\n");
+    const until = Date.now() + ms;
+    let spins = 0;
+    while (Date.now() < until) spins++;
+    return { summary: `Spun ${spins} times`, output: { ms } };
+  },
+};
+
 const undoInput = z.strictObject({ label: z.string() });
 
 export const undoEffectAction: ActionDefinition<z.infer<typeof undoInput>> = {
@@ -77,17 +97,19 @@ export const flagCheck: CheckDefinition<{ pass: boolean }> = {
   },
 };
 
-export async function createTestEngine(db: Database): Promise<TestEngine> {
+/** `leases`: the step leases of this engine's process; by default its own, in memory (a fresh engine is a restarted process). */
+export async function createTestEngine(db: Database, leases: StepLeases = new LocalStepLeases()): Promise<TestEngine> {
   await db.execute(sql`create table if not exists test_effects (key text primary key, label text not null)`);
   await db.execute(sql`create table if not exists test_effect_calls (id serial primary key, key text not null, label text not null)`);
   await db.execute(sql`create table if not exists test_undone (key text primary key, label text not null)`);
-  const registry = createBuiltinRegistry().registerAction(recordEffectAction).registerAction(undoEffectAction).registerCheck(flagCheck);
+  const registry = createBuiltinRegistry().registerAction(recordEffectAction).registerAction(undoEffectAction).registerAction(blockEventLoopAction).registerCheck(flagCheck);
   const queue = new ManualQueue();
   const clock = { now: Date.now() };
   const engine: TestEngine = {
     db,
     registry,
     queue,
+    leases,
     clock,
     now: () => clock.now,
     async drain(signal) {

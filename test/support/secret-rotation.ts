@@ -10,6 +10,7 @@ import { auditChainCheck } from "../../server/engine/builtins/audit-chain-check"
 import { registerSecretRotation, SECRET_ROTATION_ACTIONS } from "../../server/engine/builtins/secrets";
 import { waitAction } from "../../server/engine/builtins/wait-action";
 import { StepRegistry } from "../../server/engine/registry";
+import { LocalStepLeases } from "../../server/engine/leases/local-step-leases";
 import { runStepJob } from "../../server/engine/worker";
 import { ManualQueue, type TestEngine } from "./engine";
 
@@ -103,6 +104,7 @@ export function createRotationEngine(db: Database, crashes: CrashPlan): TestEngi
     db,
     registry,
     queue,
+    leases: new LocalStepLeases(),
     clock,
     now: () => clock.now,
     async drain(signal) {

@@ -100,6 +100,11 @@ export class PgBossQueue implements JobQueue {
     return this.boss.getQueueSize(QUEUE);
   }
 
+  /** This process's workers fetch no more jobs; the ones they run go on. */
+  async stopTaking(): Promise<void> {
+    for (const id of this.workerIds) await this.boss.offWork({ id });
+  }
+
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
   }
