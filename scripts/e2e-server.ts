@@ -61,6 +61,8 @@ async function main(): Promise<void> {
       KEEL_LOG_FILE: path.join(LOG_DIR, `e2e-server-${E2E_DRIVER}.log`),
       LOG_LEVEL: "debug",
       KEEL_METRICS_TOKEN: TEST_METRICS_TOKEN,
+      // The journeys use the demo environment, which production leaves off unless asked.
+      KEEL_DEMO: "on",
     },
   });
 

@@ -70,4 +70,13 @@ describe("parseEnv", () => {
     expect(problems.some((p) => p.startsWith("KEEL_SELF_BACKUP_DIR"))).toBe(true);
     expect(problemsOf({ ...TEST_KEYS, KEEL_SELF_BACKUP_HOURS: "" }).some((p) => p.startsWith("KEEL_SELF_BACKUP_HOURS"))).toBe(true);
   });
+
+  it("builds the demo environment by default except in production, and obeys KEEL_DEMO either way", () => {
+    expect(parseEnv(withKeys({ NODE_ENV: "production" })).KEEL_DEMO).toBe("off");
+    expect(parseEnv(withKeys({ NODE_ENV: "development" })).KEEL_DEMO).toBe("on");
+    expect(parseEnv(withKeys({})).KEEL_DEMO).toBe("on");
+    expect(parseEnv(withKeys({ NODE_ENV: "production", KEEL_DEMO: "on" })).KEEL_DEMO).toBe("on");
+    expect(parseEnv(withKeys({ KEEL_DEMO: "off" })).KEEL_DEMO).toBe("off");
+    expect(problemsOf({ ...TEST_KEYS, KEEL_DEMO: "yes" }).some((p) => p.startsWith("KEEL_DEMO"))).toBe(true);
+  });
 });
