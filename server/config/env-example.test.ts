@@ -24,6 +24,11 @@ function variablesReadInCode(): Set<string> {
   return names;
 }
 
+/** Variables compose.yaml interpolates (they live in the same .env file). */
+function variablesOfCompose(): Set<string> {
+  return new Set([...readFileSync("compose.yaml", "utf8").matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!));
+}
+
 function variablesInExample(): Set<string> {
   const text = readFileSync(".env.example", "utf8");
   return new Set([...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]!));
@@ -43,7 +48,12 @@ describe(".env.example", () => {
     expect([...settings].filter((name) => !listed.has(name))).toEqual([]);
   });
 
-  it("lists nothing Keel does not read", () => {
-    expect([...listed].filter((name) => !settings.has(name))).toEqual([]);
+  it("lists every variable compose.yaml needs", () => {
+    expect([...variablesOfCompose()].filter((name) => !listed.has(name))).toEqual([]);
+  });
+
+  it("lists nothing that neither Keel nor compose.yaml reads", () => {
+    const compose = variablesOfCompose();
+    expect([...listed].filter((name) => !settings.has(name) && !compose.has(name))).toEqual([]);
   });
 });
