@@ -46,8 +46,9 @@ test("a responder rotates demo-api-key, a lead approves the switch, and the serv
   await expect(plan).toContainText(`current v1 (${fingerprintSecret(before, TEST_KEYS.AUDIT_HMAC_KEY)})`);
   await now.getByRole("button", { name: /^Execute: / }).click();
 
-  // The acceptance check runs by itself; then the promotion waits for a lead.
-  await expect(r.getByTestId("run-status")).toHaveText("Waiting for approval");
+  // The acceptance check runs by itself; then the promotion waits for a lead. Two background
+  // steps run in between; on a loaded machine that can take longer than the default 10 s.
+  await expect(r.getByTestId("run-status")).toHaveText("Waiting for approval", { timeout: 30_000 });
   const written = demoApiKeyOnDisk();
   expect(written).not.toBe(before);
   const fingerprint = fingerprintSecret(written, TEST_KEYS.AUDIT_HMAC_KEY);

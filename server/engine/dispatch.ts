@@ -35,9 +35,8 @@ export type DispatchResult = { run: MachineRun; version: number; stored: StoredR
 
 /**
  * Applies one command to one run: in one transaction the run is locked, the state machine
- * decides, the new state, its audit rows and the live notification are written. Jobs are queued
- * after the commit (the sweeper re-queues any whose queueing was lost). A refusal changes
- * nothing and, for a person's command, is itself recorded.
+ * decides, the new state, its audit rows, the jobs it calls for and the live notification are
+ * written. A refusal changes nothing and, for a person's command, is itself recorded.
  */
 export async function dispatch(deps: EngineDeps, input: DispatchInput): Promise<DispatchResult> {
   const refusedBy: { stored?: StoredRun } = {};
@@ -63,6 +62,7 @@ export async function dispatch(deps: EngineDeps, input: DispatchInput): Promise<
       await writeAuditEffects(tx, stored, input.actor, result.effects);
       if (input.alsoInTransaction) await input.alsoInTransaction(tx, stored);
       await releaseLocksWithRun(tx, stored, result.effects);
+      await enqueueJobs(deps.queue, tx, stored, result.effects);
       await notifyRunChanged(tx, stored.row.id, version);
       return { run: result.run, version, stored, effects: result.effects };
     })
@@ -72,7 +72,7 @@ export async function dispatch(deps: EngineDeps, input: DispatchInput): Promise<
       }
       throw error;
     });
-  await carryOutAfterCommit(deps, outcome.stored, outcome.effects);
+  await carryOutAfterCommit(deps, outcome.effects);
   return { run: outcome.run, version: outcome.version, stored: outcome.stored };
 }
 
@@ -97,14 +97,22 @@ export async function releaseLocksWithRun(tx: Transaction, stored: StoredRun, ef
   if (effects.some((e) => e.type === "release_locks")) await releaseLocks(tx, stored.row.id);
 }
 
-/** Jobs to queue, and queued runs to wake when locks were released, once the state they follow from is committed. */
-export async function carryOutAfterCommit(deps: EngineDeps, stored: StoredRun, effects: Effect[]): Promise<void> {
+/**
+ * The jobs the new state calls for, written in the transaction that commits it: a job exists
+ * exactly when its cause does, so no crash between the two can lose one or run one for a change
+ * that was rolled back.
+ */
+export async function enqueueJobs(queue: JobQueue, tx: Transaction, stored: StoredRun, effects: Effect[]): Promise<void> {
   for (const effect of effects) {
-    if (effect.type === "enqueue") {
-      const job: StepJob = { runId: stored.row.id, stepId: effect.stepId, attempt: effect.attempt, phase: effect.phase, resumed: effect.resumed, ...(effect.forApproval ? { forApproval: effect.forApproval } : {}) };
-      await deps.queue.enqueue(job).catch((error: unknown) => getLogger().error({ err: error, job }, "could not queue a step job; the sweeper will queue it again"));
-    }
+    if (effect.type !== "enqueue") continue;
+    const job: StepJob = { runId: stored.row.id, stepId: effect.stepId, attempt: effect.attempt, phase: effect.phase, resumed: effect.resumed, ...(effect.forApproval ? { forApproval: effect.forApproval } : {}) };
+    await queue.enqueue(job, tx);
   }
+}
+
+/** Once the state is committed: wake this process's workers for its new jobs, and the queued runs that released locks let go. */
+export async function carryOutAfterCommit(deps: EngineDeps, effects: Effect[]): Promise<void> {
+  if (effects.some((e) => e.type === "enqueue")) deps.queue.wake();
   if (effects.some((e) => e.type === "release_locks")) {
     await wakeQueuedRuns(deps).catch((error: unknown) => getLogger().error({ err: error }, "could not wake the queued runs; the sweeper will"));
   }

@@ -12,7 +12,7 @@ import { attachRunToIncident } from "../incidents/commands";
 import { notifyRunChanged } from "../live/notify";
 import { renderTemplates } from "../runbooks/templates";
 import { encryptSecret } from "../security/encryption";
-import { carryOutAfterCommit, releaseLocksWithRun, writeAuditEffects, type EngineDeps } from "./dispatch";
+import { carryOutAfterCommit, enqueueJobs, releaseLocksWithRun, writeAuditEffects, type EngineDeps } from "./dispatch";
 import { acquireLocks, holdersOf, runsWaitingFor } from "./locks";
 import { initialRun, transition } from "./machine/transition";
 import { loadRunForUpdate, persistRun } from "./run-state";
@@ -135,6 +135,7 @@ export async function startRun(deps: EngineDeps, starter: Actor & { userId: stri
       const runVersion = await persistRun(tx, stored, result.run, null, {});
       await writeAuditEffects(tx, stored, starter, result.effects);
       await releaseLocksWithRun(tx, stored, result.effects);
+      await enqueueJobs(deps.queue, tx, stored, result.effects);
       await notifyRunChanged(tx, runId, runVersion);
       return { stored, effects: result.effects, runId, number: row!.number, status: result.run.status };
     });
@@ -154,7 +155,7 @@ export async function startRun(deps: EngineDeps, starter: Actor & { userId: stri
     }
     throw error;
   }
-  await carryOutAfterCommit(deps, outcome.stored, outcome.effects);
+  await carryOutAfterCommit(deps, outcome.effects);
   return { runId: outcome.runId, number: outcome.number, created: true, status: outcome.status };
 }
 

@@ -1,3 +1,5 @@
+import { mkdirSync, openSync } from "node:fs";
+import path from "node:path";
 import pino, { type Logger } from "pino";
 import { scrubQueryText } from "./query-error-text";
 import { redactSensitive } from "./redact";
@@ -24,9 +26,16 @@ function createLogger(): Logger {
   const quiet = process.env.NODE_ENV === "test" && process.env.KEEL_LOG_FILE;
   // Each stream needs the level too: multistream entries default to info and would drop debug lines.
   const streamLevel = (level === "silent" ? "fatal" : level) as pino.Level;
-  const streams: pino.StreamEntry[] = quiet ? [] : [{ level: streamLevel, stream: process.stdout }];
+  // Lines are written asynchronously: a request never waits for stdout or the disk. pino flushes
+  // what is pending when the process exits. Tests write synchronously, so a test's worker that is
+  // torn down mid-write still leaves every line for the end-of-run secret scan.
+  const sync = process.env.NODE_ENV === "test";
+  const streams: pino.StreamEntry[] = quiet ? [] : [{ level: streamLevel, stream: pino.destination({ dest: 1, sync }) }];
   if (process.env.KEEL_LOG_FILE) {
-    streams.push({ level: streamLevel, stream: pino.destination({ dest: process.env.KEEL_LOG_FILE, sync: true, mkdir: true }) });
+    // Opened here, synchronously: a file sonic-boom opens by itself is not ready for a process that exits at once.
+    mkdirSync(path.dirname(process.env.KEEL_LOG_FILE), { recursive: true });
+    const fd = openSync(process.env.KEEL_LOG_FILE, "a");
+    streams.push({ level: streamLevel, stream: pino.destination({ dest: fd, sync }) });
   }
   return pino(
     {

@@ -9,12 +9,16 @@ import type { EngineDeps } from "../../server/engine/dispatch";
 import type { JobQueue, StepJob } from "../../server/engine/jobs/step-job";
 import { runStepJob } from "../../server/engine/worker";
 
-/** Jobs wait here until the test runs them, so every interleaving is deliberate. */
+/**
+ * Jobs wait here until the test runs them, so every interleaving is deliberate. A job queued in a
+ * transaction is kept even if that transaction rolls back; the engine then ignores it as stale.
+ */
 export class ManualQueue implements JobQueue {
   readonly jobs: StepJob[] = [];
   async enqueue(job: StepJob): Promise<void> {
     this.jobs.push(job);
   }
+  wake(): void {}
 }
 
 export type TestEngine = EngineDeps & { queue: ManualQueue; clock: { now: number }; drain(signal?: AbortSignal): Promise<number> };

@@ -1,27 +1,53 @@
+import type pg from "pg";
 import PgBoss from "pg-boss";
 import { withAdvisoryLock } from "@/db/advisory-lock";
-import type { DatabaseHandle } from "@/db/client";
+import type { DatabaseHandle, Transaction } from "@/db/client";
 import { getLogger } from "../../observability/logger";
 import type { JobQueue, StepJob } from "./step-job";
+import { executorOn } from "./transaction-executor";
 
 const QUEUE = "keel-steps";
 
 /** pg-boss's SQL runs through Keel's own connection: the pg pool, or the one embedded PGlite. */
-function executorFor(handle: DatabaseHandle): PgBoss.Db {
+export function pgBossExecutor(handle: DatabaseHandle): PgBoss.Db {
   return {
     async executeSql(text: string, values: unknown[] = []) {
-      const multiStatement = values.length === 0 && text.trim().replace(/;\s*$/, "").includes(";");
-      if (handle.raw.kind === "pglite") {
-        if (multiStatement) {
-          const results = await handle.raw.client.exec(text);
-          return { rows: results.at(-1)?.rows ?? [] };
-        }
-        return { rows: (await handle.raw.client.query(text, values as unknown[])).rows as unknown[] };
-      }
-      const result = await handle.raw.pool.query(text, values as unknown[]);
-      return { rows: Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows };
+      const batch = values.length === 0 && text.trim().replace(/;\s*$/, "").includes(";");
+      if (batch) return { rows: await execBatch(handle, text) };
+      if (handle.raw.kind === "pglite") return { rows: (await handle.raw.client.query(text, values)).rows };
+      return { rows: (await handle.raw.pool.query(text, values)).rows };
     },
   };
+}
+
+/**
+ * A batch of statements (pg-boss's schema setup, written as BEGIN; …; COMMIT) on one session.
+ * If a statement fails, the batch's transaction is rolled back here: otherwise the session would
+ * stay in an aborted transaction and refuse everything after (on PGlite every other query shares
+ * it; on the pool the next borrower of the connection would).
+ */
+async function execBatch(handle: DatabaseHandle, text: string): Promise<unknown[]> {
+  if (handle.raw.kind === "pglite") {
+    const client = handle.raw.client;
+    try {
+      return (await client.exec(text)).at(-1)?.rows ?? [];
+    } catch (error) {
+      await client.exec("ROLLBACK");
+      throw error;
+    }
+  }
+  const client = await handle.raw.pool.connect();
+  let broken = false;
+  try {
+    const result = (await client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows;
+  } catch (error) {
+    // A connection that cannot even roll back is closed instead of going back to the pool.
+    await client.query("ROLLBACK").catch(() => (broken = true));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
 
 /**
@@ -37,7 +63,7 @@ export class PgBossQueue implements JobQueue {
   constructor(handle: DatabaseHandle, jobsRetentionDays: number | null = null) {
     this.handle = handle;
     const retention = jobsRetentionDays === null ? {} : { deleteAfterDays: jobsRetentionDays };
-    this.boss = new PgBoss({ db: executorFor(handle), schema: "pgboss", supervise: true, schedule: false, ...retention } as PgBoss.ConstructorOptions);
+    this.boss = new PgBoss({ db: pgBossExecutor(handle), schema: "pgboss", supervise: true, schedule: false, ...retention } as PgBoss.ConstructorOptions);
     this.boss.on("error", (error) => getLogger().error({ err: error }, "job queue error"));
   }
 
@@ -59,9 +85,13 @@ export class PgBossQueue implements JobQueue {
     }
   }
 
-  async enqueue(job: StepJob): Promise<void> {
-    await this.boss.send(QUEUE, job, { retryLimit: 0 });
-    // Wake this process's idle workers now instead of at their next poll.
+  async enqueue(job: StepJob, tx?: Transaction): Promise<void> {
+    await this.boss.send(QUEUE, job, { retryLimit: 0, ...(tx ? { db: executorOn(tx) } : {}) });
+    if (!tx) this.wake();
+  }
+
+  /** Wakes this process's idle workers now instead of at their next poll. */
+  wake(): void {
     for (const id of this.workerIds) this.boss.notifyWorker(id);
   }
 

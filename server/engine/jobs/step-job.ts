@@ -1,3 +1,4 @@
+import type { Transaction } from "@/db/client";
 import type { JobPhase } from "../machine/types";
 
 /** One unit of automated work on a step: plan an action, run a check, execute or compensate. */
@@ -13,7 +14,13 @@ export type StepJob = {
 };
 
 export interface JobQueue {
-  enqueue(job: StepJob): Promise<void>;
+  /**
+   * Queues `job`. Given a transaction, the job is written in it: it exists exactly when the state
+   * change that caused it commits. Call `wake()` after that commit.
+   */
+  enqueue(job: StepJob, tx?: Transaction): Promise<void>;
+  /** Tells this process's idle workers that jobs committed since their last look are waiting. */
+  wake(): void;
 }
 
 export function idempotencyKeyOf(job: Pick<StepJob, "runId" | "stepId" | "attempt" | "phase">): string {

@@ -9,7 +9,14 @@ import { systemActor } from "../../audit/actor";
 import { toErrorEnvelope, retryAfterOf } from "../../http/error-response";
 import { metrics } from "../../observability/metrics";
 import { createCaller } from "../../routers/_app";
+import { DEFAULT_RATE_LIMIT_SETTINGS, type RateLimitSettings } from "../../config/rate-limit-settings";
 import { RateLimits } from "./rate-limits";
+
+function settings(changes: Partial<RateLimitSettings>): RateLimitSettings {
+  return { ...DEFAULT_RATE_LIMIT_SETTINGS, ...changes };
+}
+
+const as = (label: string) => ({ ...systemActor(), label });
 
 let handle: TestDatabase;
 const ALLOWLISTED = "198.51.100.9";
@@ -91,5 +98,41 @@ describe(`rate limits (${driver})`, () => {
     } finally {
       await second.close();
     }
+  });
+
+  it("holds the configured figures, and gives an overridden user or token its own", async () => {
+    const limits = new RateLimits({
+      handle,
+      db: handle.db,
+      isAllowlisted: allowlist,
+      settings: settings({ KEEL_LIMIT_ACTIONS_PER_USER_MINUTE: 3, KEEL_LIMIT_OVERRIDES: [{ who: "ci-bot@example.com", limit: "action_user", points: 5 }] }),
+    });
+    const person = `person-${Date.now()}`;
+    for (let i = 0; i < 3; i++) await limits.consume("action_user", person, as("someone@example.com"));
+    const refused = await errorOf(limits.consume("action_user", person, as("someone@example.com")));
+    expect(refused.message).toMatch(/^Too many requests: Keel allows 3 run actions a minute\. Try again in \d+ seconds\.$/);
+
+    const bot = `bot-${Date.now()}`;
+    for (let i = 0; i < 5; i++) await limits.consume("action_user", bot, as("CI-Bot@example.com"));
+    const botRefused = await errorOf(limits.consume("action_user", bot, as("ci-bot@example.com")));
+    expect(botRefused.message).toMatch(/Keel allows 5 run actions a minute for ci-bot@example\.com\./);
+    const [trip] = (await trips("action_user")).filter((row) => row.actorLabel === "ci-bot@example.com");
+    expect(trip?.eventMeta).toMatchObject({ rule: "5 run actions a minute for ci-bot@example.com" });
+  });
+
+  it("counts reads and per-address requests in memory: a read writes nothing", async () => {
+    const limits = new RateLimits({ handle, db: handle.db, isAllowlisted: allowlist, settings: settings({ KEEL_LIMIT_READS_PER_USER_MINUTE: 5 }) });
+    const reader = `reader-${Date.now()}`;
+    for (let i = 0; i < 5; i++) {
+      await limits.consume("read_user", reader, systemActor());
+      await limits.consume("request_ip", "203.0.113.77", systemActor());
+    }
+    expect((await errorOf(limits.consume("read_user", reader, systemActor()))).message).toContain("5 reads a minute");
+    const rows = await handle.db.select().from(rateLimitRows);
+    expect(rows.filter((row) => row.key.startsWith("read_user:") || row.key.startsWith("request_ip:"))).toEqual([]);
+    // Actions still count in the shared table.
+    await limits.consume("action_user", reader, systemActor());
+    const [action] = await handle.db.select().from(rateLimitRows).where(eq(rateLimitRows.key, `action_user:${reader}`));
+    expect(action).toBeDefined();
   });
 });
