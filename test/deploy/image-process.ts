@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -44,6 +44,18 @@ export function startImageProcess(dockerfile: string, appDir: string, env: Recor
   });
   ready.catch(() => undefined);
   return { child, ready, exited, output: () => output };
+}
+
+/** Runs `node <script>` in `appDir` as startImageProcess does, to its end. */
+export function runImageCommand(appDir: string, script: string, env: Record<string, string>): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, [script], {
+    cwd: appDir,
+    env: { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, ...env } as unknown as NodeJS.ProcessEnv,
+    encoding: "utf8",
+    timeout: 60_000,
+    ...(runningAsRoot() ? IMAGE_USER : {}),
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
 export async function freePort(): Promise<number> {
