@@ -1,5 +1,6 @@
 /**
- * The console for one Playwright run, on a database of its own: a new PostgreSQL database when
+ * The console for one Playwright run, started as `npm start` starts it (the compiled production
+ * build, shared with test/deploy/production-build.test.ts), on a database of its own: a new PostgreSQL database when
  * TEST_DATABASE_URL is set, otherwise a new embedded data directory. When Playwright stops it,
  * the audit chain is verified (result in test-results/audit-verify-<driver>.txt) and the database
  * is dropped. The console loads the runbook directory and the test fixtures; before it starts,
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
   rememberSecret(TEST_METRICS_TOKEN);
   await loadEarlierRunbookEdition(target, dataDir);
 
-  const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "server/main.ts"], {
+  // `npm start`: the production build (built when the sources changed), the output the image runs.
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
     stdio: "inherit",
     env: {
       ...process.env,
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
       KEEL_METRICS_TOKEN: TEST_METRICS_TOKEN,
       // The suite's end stops the server: a step some journey left running is handed back after 5 s, not the default 60.
       KEEL_SHUTDOWN_GRACE_SECONDS: "5",
+      // The journeys use the demo environment, which production leaves off unless asked.
+      KEEL_DEMO: "on",
     },
   });
 

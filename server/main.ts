@@ -1,12 +1,13 @@
 /**
- * The console's process: settles configuration, builds if needed, runs the start sequence
+ * The console's process: settles configuration, runs the start sequence
  * (server/startup/start-instance.ts: database, first admin, engine, runbook files, demo), then
  * serves Next.js behind Keel's edge (server/http/edge-server.ts: request ids, client address,
- * CSP nonce, security headers, refusals and the error envelope). `npm start` and `npm run dev`
- * both come here.
+ * CSP nonce, security headers, refusals and the error envelope). `npm run dev` runs it under tsx;
+ * `npm run build` compiles it into .next/standalone/keel-server.mjs, which `npm start` (after
+ * building when the sources changed: scripts/start.mjs) and the image run with plain node.
  */
 import { prepareEnvironment } from "./startup/prepare-environment";
-import { ensureProductionBuild } from "./startup/ensure-build";
+import { createNextApp } from "./startup/next-app";
 
 const development = process.argv.includes("--dev");
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -15,7 +16,6 @@ async function main(): Promise<void> {
   const env = prepareEnvironment(development ? "development" : "production", say);
   process.env.NEXTAUTH_URL ??= env.publicUrl;
   process.env.NEXT_TELEMETRY_DISABLED = "1";
-  if (!development) ensureProductionBuild(say);
 
   // Imported after the environment is settled: these read it.
   const { guardConsole } = await import("./observability/console-guard");
@@ -41,8 +41,7 @@ async function main(): Promise<void> {
   }
   const { handle, engine } = started;
 
-  const { default: next } = await import("next");
-  const app = next({ dev: development, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
+  const app = await createNextApp({ development, hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handleWithNext = app.getRequestHandler();
   const edge = {

@@ -81,4 +81,13 @@ describe("parseEnv", () => {
       expect(problems[0]).toMatch(/^KEEL_SHUTDOWN_GRACE_SECONDS must be (a whole number of seconds|at most an hour)/);
     }
   });
+
+  it("builds the demo environment by default except in production, and obeys KEEL_DEMO either way", () => {
+    expect(parseEnv(withKeys({ NODE_ENV: "production" })).KEEL_DEMO).toBe("off");
+    expect(parseEnv(withKeys({ NODE_ENV: "development" })).KEEL_DEMO).toBe("on");
+    expect(parseEnv(withKeys({})).KEEL_DEMO).toBe("on");
+    expect(parseEnv(withKeys({ NODE_ENV: "production", KEEL_DEMO: "on" })).KEEL_DEMO).toBe("on");
+    expect(parseEnv(withKeys({ KEEL_DEMO: "off" })).KEEL_DEMO).toBe("off");
+    expect(problemsOf({ ...TEST_KEYS, KEEL_DEMO: "yes" }).some((p) => p.startsWith("KEEL_DEMO"))).toBe(true);
+  });
 });

@@ -67,8 +67,11 @@ const envSchema = z.object({
   KEEL_INITIAL_ADMIN_PASSWORD: z.string().min(12).optional(),
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(7 * 24),
   SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().positive().default(12 * 60),
-  /** Build the demo environment at first start (off for a team's deployment). */
-  KEEL_DEMO: z.enum(["on", "off"]).default("on"),
+  /**
+   * Build the demo environment at first start. Unset, it is off when NODE_ENV=production (a team's
+   * deployment: the demo creates databases on the server Keel uses) and on otherwise.
+   */
+  KEEL_DEMO: z.enum(["on", "off"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   KEEL_LOG_FILE: z.string().optional(),
   /** Comma-separated directories whose *.yaml files are runbooks, relative to where Keel starts. */
@@ -115,8 +118,12 @@ const envSchema = z.object({
   ...rateLimitSettings,
 });
 
-export type Env = Omit<z.infer<typeof envSchema>, "OIDC_AUTO_CREATE_ROLE"> & {
+/** Every variable the schema reads: `.env.example` lists each one (server/config/env-example.test.ts). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
+
+export type Env = Omit<z.infer<typeof envSchema>, "OIDC_AUTO_CREATE_ROLE" | "KEEL_DEMO"> & {
   OIDC_AUTO_CREATE_ROLE?: Role;
+  KEEL_DEMO: "on" | "off";
   publicUrl: string;
   runbookDirectories: string[];
   oidc: { issuer: string; clientId: string; clientSecret: string; displayName: string } | null;
@@ -155,6 +162,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   return {
     ...env,
     OIDC_AUTO_CREATE_ROLE: env.OIDC_AUTO_CREATE_ROLE as Role | undefined,
+    KEEL_DEMO: env.KEEL_DEMO ?? (env.NODE_ENV === "production" ? "off" : "on"),
     publicUrl: (env.KEEL_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
     runbookDirectories: splitRunbookDirectories(env.KEEL_RUNBOOK_DIRS),
     oidc:

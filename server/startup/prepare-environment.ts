@@ -5,7 +5,9 @@ import { loadOrCreateLocalSecrets } from "../config/local-secrets";
 /**
  * Settles the process environment before anything reads it. Outside production, missing keys
  * come from .data/local-secrets.json (generated once); in production they must be configured,
- * and start-up stops with instructions when they are not.
+ * and start-up stops with instructions when they are not. The demo environment follows the same
+ * line: a local install (NODE_ENV unset) gets it unless KEEL_DEMO=off, a production one only with
+ * KEEL_DEMO=on.
  */
 export function prepareEnvironment(mode: "production" | "development", say: (line: string) => void): Env {
   const userAskedForProduction = process.env.NODE_ENV === "production";
@@ -17,6 +19,7 @@ export function prepareEnvironment(mode: "production" | "development", say: (lin
     say(`Using locally generated keys for ${missing.join(", ")} (kept in ${path.join(dataDir, "local-secrets.json")}).`);
     say("This is for a local install only: set them in the environment before running with NODE_ENV=production.");
   }
+  if (!userAskedForProduction) process.env.KEEL_DEMO ??= "on";
   (process.env as Record<string, string>).NODE_ENV = mode;
   try {
     return parseEnv(process.env);
