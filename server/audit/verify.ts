@@ -251,7 +251,7 @@ async function checkUnlinkedRows(
   let afterSeq = legacyEnd;
   for (;;) {
     const rows = await db
-      .select({ row: auditEvents, reached: sql<boolean>`${reached}` })
+      .select({ row: auditRowColumns, reached: sql<boolean>`${reached}` })
       .from(auditEvents)
       .where(and(gt(auditEvents.seq, afterSeq), notLinked, scope))
       .orderBy(asc(auditEvents.seq))
