@@ -23,6 +23,13 @@ describe("backup files", () => {
     expect(error).toMatchObject({ code: "BAD_REQUEST", details: { fields: { backup: expect.stringMatching(/^backup: Give the backup's file name only/) } } });
   });
 
+  it("lists no backups in a directory that does not exist, and says so when the directory cannot be read", () => {
+    expect(listBackups(path.join(dir, "not-created-yet"))).toEqual([]);
+    const file = path.join(dir, "a-file-not-a-directory");
+    writeFileSync(file, "x");
+    expect(() => listBackups(file)).toThrow(`Keel cannot read the backup directory ${file}: ENOTDIR. Check its owner and permissions.`);
+  });
+
   it("lists complete backups newest first with size and checksum, never a partial file or a symbolic link", async () => {
     const older = backupFileName("shop", new Date("2026-11-30T03:00:00Z"), "aaaaaaaa", "custom");
     expect(older).toBe("shop-20261130T030000Z-aaaaaaaa.dump");

@@ -42,13 +42,23 @@ export function resolveBackup(directory: string, name: string, field = "backup")
   return found;
 }
 
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === "ENOENT";
+}
+
+/** A directory or file Keel may not read is a problem to fix, not an empty backup list. */
+function unreadable(what: string, error: unknown): Error {
+  return new Error(`Keel cannot read ${what}: ${(error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error))}. Check its owner and permissions.`);
+}
+
 function readBackup(directory: string, name: string): BackupFile | null {
   const file = path.join(directory, name);
   let stat;
   try {
     stat = lstatSync(file);
-  } catch {
-    return null;
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw unreadable(`the backup ${file}`, error);
   }
   // A symbolic link could point anywhere on the machine; only regular files are backups.
   if (!stat.isFile()) return null;
@@ -56,13 +66,14 @@ function readBackup(directory: string, name: string): BackupFile | null {
   return { name, path: file, format: formatOf(name)!, sizeBytes: stat.size, modifiedAt: stat.mtime, sha256: sidecar?.split(/\s+/)[0] ?? null };
 }
 
-/** Every complete backup in the directory, newest first. A missing directory holds none. */
+/** Every complete backup in the directory, newest first. A missing directory holds none; one Keel may not read is an error. */
 export function listBackups(directory: string): BackupFile[] {
   let names: string[];
   try {
     names = readdirSync(directory);
-  } catch {
-    return [];
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw unreadable(`the backup directory ${directory}`, error);
   }
   return names
     .filter((name) => backupNameProblem(name) === null)
