@@ -40,6 +40,18 @@ export class DatabaseConnectionError extends Error {
  * Where the console's data lives: PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite
  * persisted under KEEL_DATA_DIR (default .data/).
  */
+/**
+ * DATABASE_POOL_MAX, validated again here (server/config/env.ts refuses a bad one at start):
+ * scripts open the database without the rest of the configuration.
+ */
+function poolMax(): number {
+  const text = process.env.DATABASE_POOL_MAX?.trim();
+  if (!text) return 10;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > 1000) throw new Error(`DATABASE_POOL_MAX must be a whole number of connections from 1 to 1,000 (it is "${text}").`);
+  return value;
+}
+
 export function databaseTargetFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
   if (env.DATABASE_URL) return { driver: "pg", url: env.DATABASE_URL };
   const dataDir = path.resolve(/*turbopackIgnore: true*/ env.KEEL_DATA_DIR ?? ".data");
@@ -56,7 +68,7 @@ async function openPostgres(target: { driver: "pg"; url: string }): Promise<Data
   const description = redactDatabaseUrl(target.url);
   const pool = new pg.Pool({
     connectionString: target.url,
-    max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+    max: poolMax(),
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });

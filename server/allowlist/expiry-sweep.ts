@@ -7,6 +7,7 @@ import { getLogger } from "../observability/logger";
 import { expiredEntries, loadAllowlist } from "./entries";
 import type { SinkContext } from "./sinks/sink";
 import { startPeriodic } from "../engine/periodic";
+import { getEnv } from "../config/env";
 
 export type ExpirySweepResult = { expired: number; failed: number };
 
@@ -51,6 +52,6 @@ export async function sweepExpiredAllowlistEntries(db: Queryable, now: Date = ne
 }
 
 /** Sweeps now and then every minute (KEEL_ALLOWLIST_SWEEP_MS); returns the stop function. */
-export function startAllowlistExpirySweep(db: Queryable, everyMs = Number(process.env.KEEL_ALLOWLIST_SWEEP_MS ?? 60_000)): () => void {
+export function startAllowlistExpirySweep(db: Queryable, everyMs = getEnv().KEEL_ALLOWLIST_SWEEP_MS): () => void {
   return startPeriodic(() => sweepExpiredAllowlistEntries(db), { everyMs, onError: (error) => getLogger().error({ err: error }, "allowlist expiry sweep failed") });
 }

@@ -4,6 +4,7 @@ import { getLogger } from "../observability/logger";
 import { rerunStaleChecks } from "./verify-item";
 import { expireWaivers } from "./waivers";
 import { startPeriodic } from "../engine/periodic";
+import { getEnv } from "../config/env";
 
 export type ChecklistSweepResult = { expiredWaivers: number; checksRan: number; checksFailedToRun: number };
 
@@ -15,6 +16,6 @@ export async function sweepChecklists(db: Database, registry: StepRegistry, now 
 }
 
 /** Sweeps now and then every minute (KEEL_CHECKLIST_SWEEP_MS); returns the stop function. */
-export function startChecklistSweep(db: Database, registry: StepRegistry, everyMs = Number(process.env.KEEL_CHECKLIST_SWEEP_MS ?? 60_000)): () => void {
+export function startChecklistSweep(db: Database, registry: StepRegistry, everyMs = getEnv().KEEL_CHECKLIST_SWEEP_MS): () => void {
   return startPeriodic(() => sweepChecklists(db, registry), { everyMs, onError: (error) => getLogger().error({ err: error }, "checklist sweep failed") });
 }

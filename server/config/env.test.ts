@@ -90,4 +90,14 @@ describe("parseEnv", () => {
     expect(parseEnv(withKeys({ KEEL_DEMO: "off" })).KEEL_DEMO).toBe("off");
     expect(problemsOf({ ...TEST_KEYS, KEEL_DEMO: "yes" }).some((p) => p.startsWith("KEEL_DEMO"))).toBe(true);
   });
+
+  it("validates the pool size and the sweep intervals, naming each bad one", () => {
+    expect(parseEnv(withKeys({}))).toMatchObject({ DATABASE_POOL_MAX: 10, KEEL_ALLOWLIST_SWEEP_MS: 60_000, KEEL_CHECKLIST_SWEEP_MS: 60_000 });
+    expect(parseEnv(withKeys({ DATABASE_POOL_MAX: " 25 ", KEEL_CHECKLIST_SWEEP_MS: "5000" }))).toMatchObject({ DATABASE_POOL_MAX: 25, KEEL_CHECKLIST_SWEEP_MS: 5000 });
+    expect(problemsOf({ ...TEST_KEYS, DATABASE_POOL_MAX: "ten", KEEL_ALLOWLIST_SWEEP_MS: "10", KEEL_CHECKLIST_SWEEP_MS: "" })).toEqual([
+      "DATABASE_POOL_MAX must be a whole number of connections from 1 to 1,000",
+      "KEEL_ALLOWLIST_SWEEP_MS must be a whole number of milliseconds from 1,000 to 86,400,000",
+      "KEEL_CHECKLIST_SWEEP_MS must be a whole number of milliseconds from 1,000 to 86,400,000",
+    ]);
+  });
 });

@@ -37,6 +37,12 @@ function retention(unit: "days" | "hours", fallback: number) {
     .default(fallback);
 }
 
+/** A whole number of `unit` between `min` and `max`, written as digits (spaces around allowed). */
+function wholeNumber(unit: string, min: number, max: number) {
+  const message = `must be a whole number of ${unit} from ${min.toLocaleString("en")} to ${max.toLocaleString("en")}`;
+  return z.string().trim().regex(/^\d+$/, message).transform(Number).pipe(z.number().min(min, message).max(max, message));
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -114,6 +120,11 @@ const envSchema = z.object({
     .default(60),
   /** A high-risk step asks for the password again when the last proof of it is older than this. */
   KEEL_REAUTH_MINUTES: z.coerce.number({ message: "must be a whole number of minutes" }).int("must be a whole number of minutes").min(1, "must be at least 1 minute").max(24 * 60, "must be at most a day (1440 minutes)").default(15),
+  /** Connections in each instance's pool (besides the LISTEN connection and the step-lease connection). */
+  DATABASE_POOL_MAX: wholeNumber("connections", 1, 1000).default(10),
+  /** How often each engine process removes expired allowlist entries, and expires checklist waivers and re-runs stale checks. */
+  KEEL_ALLOWLIST_SWEEP_MS: wholeNumber("milliseconds", 1000, 86_400_000).default(60_000),
+  KEEL_CHECKLIST_SWEEP_MS: wholeNumber("milliseconds", 1000, 86_400_000).default(60_000),
   /** The rate limits (README, "Rate limits"). */
   ...rateLimitSettings,
 });
