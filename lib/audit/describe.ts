@@ -71,7 +71,9 @@ function describeRunEvent(type: string, m: Record<string, unknown>, str: (key: s
     case "run.abort_requested":
       return `Abort requested: ${str("reason")}`;
     case "run.cancelled":
-      return "Run ended, aborted";
+      return "Run ended: cancelled";
+    case "run.refused":
+      return "Run ended: refused by an approver";
     case "run.command_refused":
       return `Refused ${str("command")}${step ? ` on ${step}` : ""}: ${str("reason")}`;
     case "step.confirmed":

@@ -1,17 +1,18 @@
-import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { auditEvents, runbooks, runs, users, type RunStatus } from "@/db/schema";
 import { hasRole } from "@/lib/roles";
 import type { StepDefinition } from "@/lib/runbooks/definition";
 import type { SessionUser } from "../auth/sessions";
 import { holdersOf } from "../engine/locks";
-import { currentStepIndex, validApprovals } from "../engine/machine/transition";
+import { currentStepIndex, stepsNeedingApproval, validApprovals } from "../engine/machine/transition";
+import { TERMINAL_RUN_STATUSES } from "../engine/machine/types";
 import { loadRun, toMachineRun, type StoredRun } from "../engine/run-state";
 import { incidentLinkOf } from "../incidents/queries";
 import { displayText } from "./display-text";
 
 const SKIPPABLE = new Set(["waiting_operator", "waiting_approval", "failed", "interrupted", "planning"]);
-const ENDED: RunStatus[] = ["succeeded", "cancelled"];
+const ENDED: RunStatus[] = [...TERMINAL_RUN_STATUSES];
 
 /** Everything the run page shows, and what this viewer may do now (the server checks again). */
 export async function getRunView(db: Queryable, runId: string, viewer: SessionUser, now = Date.now()) {
@@ -35,6 +36,8 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
     const isCurrent = index === currentIndex && !ended && !aborting;
     const machineStep = machine.steps[index]!;
     const approvalsNow = definition.kind === "approval" ? validApprovals(machineStep, now).length : 0;
+    // The actions this approval covers, still to run: it cannot be skipped, and the page says why.
+    const neededBy = stepsNeedingApproval({ definition: stored.definition }, machine, index).map((d) => displayText(d.title, displayScope));
     const decidedByViewer = stored.approvals.some(
       (a) => a.stepId === row.stepId && a.attempt === row.attempt && a.userId === viewer.id && !a.voidedAt && !(a.expiresAt && a.expiresAt.getTime() <= now),
     );
@@ -55,6 +58,8 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
       output: row.output,
       error: row.error,
       skipReason: row.skipReason,
+      cancelledWithRun: (ended || aborting) && row.status === "skipped" && !row.skipReason,
+      neededBy,
       actorLabel: row.actorLabel,
       progress: row.progress,
       progressMessage: row.progressMessage,
@@ -80,7 +85,7 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
           ((isCurrent && (row.status === "failed" || row.status === "interrupted")) || (aborting && (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob !== null)))),
         skip:
           hasRole(viewer.role, "lead") &&
-          ((isCurrent && SKIPPABLE.has(row.status) && !(row.kind === "approval" && isStarter)) ||
+          ((isCurrent && SKIPPABLE.has(row.status) && !(row.kind === "approval" && (isStarter || neededBy.length > 0))) ||
             (aborting && (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob !== null && row.activeJob.phase !== "compensate")))),
       },
     };
@@ -148,7 +153,7 @@ function describeInputs(stored: StoredRun) {
 export async function listRuns(db: Queryable, viewer: SessionUser, options: { filter: "active" | "needs-me" | "ended" | "all"; runbookId?: string; limit: number }) {
   const conditions = [];
   if (options.runbookId) conditions.push(eq(runs.runbookId, options.runbookId));
-  if (options.filter === "active") conditions.push(sql`${runs.status} not in ('succeeded', 'cancelled')`);
+  if (options.filter === "active") conditions.push(notInArray(runs.status, ENDED));
   if (options.filter === "ended") conditions.push(inArray(runs.status, ENDED));
   if (options.filter === "needs-me") {
     conditions.push(

@@ -97,6 +97,17 @@ export function coveringApprovalIndex(definition: RunbookDefinition, run: Machin
   return null;
 }
 
+/**
+ * The actions still to run that an approval covers: they depend on it, so it cannot be skipped
+ * (skipped, they would run unapproved or fail at execution). Empty for a step that is no approval.
+ */
+export function stepsNeedingApproval(context: Pick<MachineContext, "definition">, run: MachineRun, approvalIndex: number): StepDefinition[] {
+  if (context.definition.steps[approvalIndex]?.kind !== "approval") return [];
+  return coveredActionIndexes(context.definition, approvalIndex)
+    .filter((i) => run.steps[i]!.status === "pending" && conditionHolds(context.definition.steps[i]!.when, run))
+    .map((i) => context.definition.steps[i]!);
+}
+
 export function currentStepIndex(run: MachineRun): number {
   return run.steps.findIndex((step) => !DONE_STEP_STATUSES.has(step.status));
 }
@@ -142,7 +153,7 @@ function apply(context: MachineContext, run: MachineRun, command: Command, effec
     case "retry":
       return applyRetry(context, run, index, command, effects);
     case "skip":
-      return applySkip(run, index, command, effects);
+      return applySkip(context, run, index, command, effects);
     case "interrupt":
       return applyInterrupt(step, effects);
   }
@@ -332,7 +343,9 @@ function applyDecision(
     voided: false,
   });
   if (command.type === "refuse") {
-    step.status = "failed";
+    // A refusal is a decision: the run ends (what it already changed is undone first), refused.
+    step.status = "refused";
+    run.aborting = true;
     audit(effects, "approval.refused", step.id, { attempt: step.attempt, comment: command.comment, bindingHash: step.bindingHash }, "refused");
     return null;
   }
@@ -395,7 +408,7 @@ function applyRetry(context: MachineContext, run: MachineRun, index: number, com
   return null;
 }
 
-function applySkip(run: MachineRun, index: number, command: Extract<Command, { type: "skip" }>, effects: Effect[]): Refusal | null {
+function applySkip(context: MachineContext, run: MachineRun, index: number, command: Extract<Command, { type: "skip" }>, effects: Effect[]): Refusal | null {
   const step = run.steps[index]!;
   if (!hasRole(command.actor.role, "lead")) return refuse("FORBIDDEN", "Skipping a step needs the lead role.");
   if (command.reason.trim().length < 3) return refuse("BAD_REQUEST", "Write why this step is skipped.", "reason");
@@ -416,6 +429,11 @@ function applySkip(run: MachineRun, index: number, command: Extract<Command, { t
   if (["queued", "running"].includes(step.status)) return refuse("CONFLICT", "This step is running; wait for it to finish or be interrupted.");
   if (step.kind === "approval" && command.actor.userId === run.startedBy) {
     return refuse("FORBIDDEN", "You started this run, so you cannot skip its approval.");
+  }
+  const dependent = stepsNeedingApproval(context, run, index);
+  if (dependent.length > 0) {
+    const what = dependent.length === 1 ? "the action after it" : `the ${dependent.length} actions after it`;
+    return refuse("PRECONDITION_FAILED", `This approval cannot be skipped: ${what} must not run without it. Approve or refuse it, or abort the run.`, "stepId");
   }
   step.status = "skipped";
   step.activeJob = null;
@@ -522,7 +540,7 @@ function runStatusFor(step: MachineStep): MachineRun["status"] {
   }
 }
 
-/** Compensations of completed steps run one at a time, newest first; then the run is cancelled. */
+/** Compensations of completed steps run one at a time, newest first; then the run is cancelled (or refused). */
 function advanceAbort(context: MachineContext, run: MachineRun, effects: Effect[]): void {
   const blocked = run.steps.find(
     (s) => s.status === "queued" || s.status === "running" || s.status === "compensating" || s.status === "compensation_failed" || (s.status === "interrupted" && s.activeJob),
@@ -541,7 +559,8 @@ function advanceAbort(context: MachineContext, run: MachineRun, effects: Effect[
       return;
     }
   }
-  run.status = "cancelled";
+  const refused = run.steps.some((s) => s.status === "refused");
+  run.status = refused ? "refused" : "cancelled";
   effects.push({ type: "release_locks" });
-  audit(effects, "run.cancelled", null, {});
+  audit(effects, refused ? "run.refused" : "run.cancelled", null, {});
 }

@@ -43,7 +43,7 @@ export type MachineRun = {
   startedBy: string;
   inputs: Record<string, unknown>;
   steps: MachineStep[];
-  /** Set once an abort was confirmed: compensations run, then the run ends cancelled. */
+  /** Set once an abort was confirmed or an approval refused: compensations run, then the run ends cancelled (or refused). */
   aborting: boolean;
 };
 
@@ -82,4 +82,5 @@ export type TransitionResult = { ok: true; run: MachineRun; effects: Effect[] } 
 export type MachineContext = { definition: RunbookDefinition; now: number };
 
 export const DONE_STEP_STATUSES: ReadonlySet<StepStatus> = new Set(["succeeded", "skipped", "not_applicable", "compensated"]);
-export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(["succeeded", "cancelled"]);
+/** How a run ends: every step done, aborted by a person, or an approver refused it (a decision, not a failure). */
+export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(["succeeded", "cancelled", "refused"]);

@@ -166,7 +166,7 @@ export class Simulation {
   }
 
   get terminal() {
-    return this.run.status === "succeeded" || this.run.status === "cancelled";
+    return this.run.status === "succeeded" || this.run.status === "cancelled" || this.run.status === "refused";
   }
 
   fail(property: string, message: string): never {
@@ -439,7 +439,7 @@ export class Simulation {
 
   /**
    * Everyone cooperates from here on: jobs run and succeed, dead workers are found, people
-   * confirm, execute, approve and retry. The run must end (succeeded, or cancelled when it was
+   * confirm, execute, approve and retry. The run must end (succeeded, refused when an approver refused, or cancelled when it was
    * aborted) within a bounded number of moves; a state with no way forward is a bug.
    */
   settle(ending: Ending, { mustEnd = false, limit = 400 } = {}): boolean {
@@ -453,7 +453,7 @@ export class Simulation {
       if (!this.cooperate()) return stuck(`no move brings the run forward from status ${this.run.status}`);
     }
     if (!this.terminal) return stuck(`the run did not end within ${limit} cooperative moves (status ${this.run.status})`);
-    const expected = this.run.aborting ? "cancelled" : "succeeded";
+    const expected = !this.run.aborting ? "succeeded" : this.run.steps.some((s) => s.status === "refused") ? "refused" : "cancelled";
     if (this.run.status !== expected) return stuck(`it ended ${this.run.status}, expected ${expected}`);
     return true;
   }

@@ -7,9 +7,11 @@ import { useState, type FormEvent } from "react";
 import { FormError } from "@/app/_components/form-error";
 import { RiskBadge } from "@/app/_components/risk-badge";
 import { buildInputSchema, type RefOptions } from "@/lib/runbooks/input-schema";
+import { RUN_STATUS_LABELS } from "@/lib/runs/status-labels";
 import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
+import type { RestartValues } from "@/server/runs/restart-values";
 import type { StartableRunbook } from "@/server/runs/startable-runbook";
 import { InputField } from "./input-field";
 
@@ -18,7 +20,17 @@ const KIND_LABELS = { manual: "You do", check: "Keel checks", action: "Keel chan
 /** The start form, generated from the runbook's inputs and validated with the server's schema. */
 export type StartInsideIncident = { id: string; number: number; title: string; status: string } | null;
 
-export function StartRunForm({ runbook, refOptions, incident = null }: { runbook: StartableRunbook; refOptions: RefOptions; incident?: StartInsideIncident }) {
+export function StartRunForm({
+  runbook,
+  refOptions,
+  incident = null,
+  restart = null,
+}: {
+  runbook: StartableRunbook;
+  refOptions: RefOptions;
+  incident?: StartInsideIncident;
+  restart?: RestartValues | null;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   // One key per form: a double click or a retried request starts one run, not two.
@@ -75,9 +87,21 @@ export function StartRunForm({ runbook, refOptions, incident = null }: { runbook
                 This run is part of <strong>Incident {incident.number}: {incident.title}</strong>: its steps appear on the incident&apos;s timeline.
               </p>
             ) : null}
+            {restart ? (
+              <p className="alert info" data-testid="start-again-from">
+                Filled in from <Link href={`/runs/${restart.runId}`}>run {restart.runNumber}</Link> ({RUN_STATUS_LABELS[restart.status].toLowerCase()}): change what needs changing, then start.
+                {restart.secretsToRetype.length > 0 ? ` Secret values are never carried over: type ${restart.secretsToRetype.join(", ")} again.` : ""}
+              </p>
+            ) : null}
             {runbook.inputs.length === 0 ? <p className="muted">This runbook needs no inputs.</p> : null}
             {runbook.inputs.map((input) => (
-              <InputField key={input.name} input={input} error={fields[input.name]} options={input.type === "ref" ? (refOptions[input.target] ?? []) : undefined} />
+              <InputField
+                key={input.name}
+                input={input}
+                error={fields[input.name]}
+                options={input.type === "ref" ? (refOptions[input.target] ?? []) : undefined}
+                initial={restart?.values[input.name]}
+              />
             ))}
             <button className="button" type="submit" disabled={start.isPending}>
               {start.isPending ? "Starting…" : "Start the run"}

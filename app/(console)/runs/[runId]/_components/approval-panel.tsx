@@ -59,6 +59,11 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
           ))}
         </ul>
       ) : null}
+      {step.status === "waiting_approval" && step.neededBy.length > 0 ? (
+        <p className="small muted" data-testid="approval-needed-by">
+          This approval cannot be skipped: {step.neededBy.map((title) => `“${title}”`).join(" and ")} must not run without it.
+        </p>
+      ) : null}
       {step.approvals.some((a) => a.voided) ? <p className="small muted">Earlier approvals were voided because what they approved changed.</p> : null}
       {step.can.decide && step.bindingHash ? (
         <div className="stack">
@@ -68,7 +73,12 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
             <FormError error={errorInfo && !errorInfo.fields.comment ? errorInfo : null} />
           )}
           {refusing ? (
-            <Field id="refuse-comment" label="Why do you refuse?" error={errorInfo?.fields.comment}>
+            <Field
+              id="refuse-comment"
+              label="Why do you refuse?"
+              hint="Refusing ends the run: what it already changed is undone, and the person who started it can start again with other inputs."
+              error={errorInfo?.fields.comment}
+            >
               <textarea {...fieldAria("refuse-comment", errorInfo?.fields.comment)} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
             </Field>
           ) : null}

@@ -1,13 +1,24 @@
-import type { Role } from "@/lib/roles";
+import Link from "next/link";
+import { hasRole, type Role } from "@/lib/roles";
 import type { RunStepView, RunView } from "@/lib/trpc/outputs";
 
 /** One sentence at the top that tells a tired engineer where the run stands and who must act. */
 export function StatusBanner({ run, current, viewer }: { run: RunView; current: RunStepView | null; viewer: { id: string; role: Role } }) {
   const message = bannerText(run, current, viewer);
   if (!message) return null;
+  // A run that ended without doing its job can be started again, its inputs filled in from this one.
+  const restart = (run.status === "refused" || run.status === "cancelled") && hasRole(viewer.role, "responder");
   return (
     <div className={`alert ${message.tone}`} role="status" data-testid="run-banner">
       {message.text}
+      {restart ? (
+        <>
+          {" "}
+          <Link href={`/runbooks/${run.runbook.id}/start?from=${run.id}`} data-testid="start-again">
+            Start again with these inputs
+          </Link>
+        </>
+      ) : null}
     </div>
   );
 }
@@ -17,7 +28,9 @@ function bannerText(run: RunView, current: RunStepView | null, viewer: { id: str
     case "succeeded":
       return { tone: "ok", text: "This run finished: every step is done." };
     case "cancelled":
-      return { tone: "info", text: `This run was aborted${run.abortReason ? `: ${run.abortReason}` : ""}.` };
+      return { tone: "info", text: `This run was cancelled${run.abortReason ? `: ${run.abortReason}` : ""}.` };
+    case "refused":
+      return { tone: "info", text: `An approver refused this run${run.abortReason ? ` (${run.abortReason})` : ""}. Nothing more runs. Change the inputs and start again if the change is still needed.` };
     case "queued": {
       const holder = run.locks.waitingBehind[0];
       return { tone: "warn", text: holder ? `Waiting in line: ${holder.key} is held by run ${holder.runNumber} (started by ${holder.startedBy}). This run starts by itself when it ends.` : "Waiting for a resource lock." };
@@ -33,7 +46,12 @@ function bannerText(run: RunView, current: RunStepView | null, viewer: { id: str
     case "waiting_operator":
       return current ? { tone: "info", text: current.kind === "action" ? `Review the plan of "${current.title}", then execute it.` : `Do "${current.title}", then mark it done.` } : null;
     case "failed":
-      return current ? { tone: "error", text: `"${current.title}" failed: ${current.error ?? "see its output"}. Retry it, ask a lead to skip it, or abort the run.` } : null;
+      if (!current) return null;
+      // An approval the next actions need cannot be skipped: do not send anyone to ask for it.
+      return {
+        tone: "error",
+        text: `"${current.title}" failed: ${(current.error ?? "see its output").replace(/[.\s]+$/, "")}. ${current.kind === "approval" && current.neededBy.length > 0 ? "Retry it or abort the run." : "Retry it, ask a lead to skip it, or abort the run."}`,
+      };
     case "interrupted":
       return current
         ? { tone: "error", text: `"${current.title}" was interrupted: its worker stopped before finishing. Retry resumes it safely (an effect already applied is not applied twice), or skip or abort.` }
