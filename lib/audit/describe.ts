@@ -90,6 +90,8 @@ function describeRunEvent(type: string, m: Record<string, unknown>, str: (key: s
       return `${step} succeeded${attempt}`;
     case "step.failed":
       return `${step} failed${attempt}: ${str("error")}`;
+    case "step.needs_confirmation":
+      return `${step} verified nothing by itself; it waits for a person to check by hand: ${str("reason")}`;
     case "step.interrupted":
       return `${step} interrupted: ${str("reason")}`;
     case "step.resumed":

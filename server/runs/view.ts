@@ -6,7 +6,7 @@ import type { StepDefinition } from "@/lib/runbooks/definition";
 import type { SessionUser } from "../auth/sessions";
 import { holdersOf } from "../engine/locks";
 import { currentStepIndex, stepsNeedingApproval, validApprovals } from "../engine/machine/transition";
-import { TERMINAL_RUN_STATUSES } from "../engine/machine/types";
+import { confirmByHandOf, TERMINAL_RUN_STATUSES } from "../engine/machine/types";
 import { loadRun, toMachineRun, type StoredRun } from "../engine/run-state";
 import { incidentLinkOf } from "../incidents/queries";
 import { displayText } from "./display-text";
@@ -58,6 +58,8 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
       output: row.output,
       error: row.error,
       skipReason: row.skipReason,
+      /** A check that verified nothing by itself: why, while it waits for a person, and after. */
+      confirmByHand: row.kind === "check" ? confirmByHandOf(row.output) : null,
       cancelledWithRun: (ended || aborting) && row.status === "skipped" && !row.skipReason,
       neededBy,
       actorLabel: row.actorLabel,
@@ -71,7 +73,7 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
         .map((a) => ({ userLabel: a.userLabel, decision: a.decision, comment: a.comment, attempt: a.attempt, createdAt: a.createdAt, voided: a.voidedAt !== null, voidReason: a.voidReason, expiresAt: a.expiresAt })),
       approvalsNow,
       can: {
-        confirm: isCurrent && row.kind === "manual" && row.status === "waiting_operator" && hasRole(viewer.role, "responder"),
+        confirm: isCurrent && (row.kind === "manual" || row.kind === "check") && row.status === "waiting_operator" && hasRole(viewer.role, "responder"),
         execute: isCurrent && row.kind === "action" && row.status === "waiting_operator" && hasRole(viewer.role, "responder"),
         decide:
           isCurrent &&
@@ -126,7 +128,8 @@ function describeDefinition(definition: StepDefinition) {
     action: definition.kind === "action" ? definition.action : null,
     check: definition.kind === "check" ? definition.check : null,
     expect: definition.kind === "check" ? definition.expect : null,
-    evidenceMode: definition.kind === "manual" ? definition.evidence : null,
+    // A check confirmed by hand always needs evidence of what the person checked.
+    evidenceMode: definition.kind === "manual" ? definition.evidence : definition.kind === "check" ? ("required" as const) : null,
     approvalsRequired: definition.kind === "approval" ? definition.approvals : null,
     approvalRole: definition.kind === "approval" ? definition.role : null,
     approvalExpiresIn: definition.kind === "approval" ? (definition.expiresIn ?? null) : null,

@@ -90,6 +90,7 @@ describe("run state machine properties", () => {
       "step.resumed",
       "step.skipped",
       "step.not_applicable",
+      "step.needs_confirmation",
       "approval.given",
       "approval.refused",
       "approval.voided",
@@ -359,6 +360,22 @@ describe("run state machine, tricky paths", () => {
     expect(run.run.status).toBe("refused");
     expect(run.step("prepare").status).toBe("compensated");
     expect(run.step("apply").status).toBe("pending");
+  });
+
+  it("a check that passed without verifying anything waits for a person's evidence instead of turning green", () => {
+    const run = new Example([
+      { id: "probe", kind: "check", title: "Every service accepts it", check: "test.flag", input: {} },
+      { id: "tell", kind: "manual", title: "Tell the team", instructions: "Post in the channel." },
+    ]);
+    run.ok({ type: "job_started", stepId: "probe", attempt: 1, phase: "check" });
+    run.ok({ type: "job_finished", stepId: "probe", attempt: 1, phase: "check", ok: true, output: { summary: "no probe", confirmByHand: "No consumer has a probe." } });
+    expect(run.step("probe").status).toBe("waiting_operator");
+    expect(run.run.status).toBe("waiting_operator");
+    expect(run.effects).toContainEqual(expect.objectContaining({ type: "audit", eventType: "step.needs_confirmation", meta: { attempt: 1, reason: "No consumer has a probe." } }));
+    expect(run.refused({ type: "confirm", stepId: "probe", actor: RESPONDER, evidence: null })).toMatchObject({ code: "BAD_REQUEST", field: "note", message: "Say what you checked by hand: add a note or a link." });
+    run.ok({ type: "confirm", stepId: "probe", actor: RESPONDER, evidence: { note: "curl with the new key answered 200" } });
+    expect(run.step("probe")).toMatchObject({ status: "succeeded", output: { summary: "no probe", confirmByHand: "No consumer has a probe.", confirmedByHand: { note: "curl with the new key answered 200" } } });
+    expect(run.step("tell").status).toBe("waiting_operator");
   });
 
   it("an approval that an action after it still needs cannot be skipped; one that covers no action can", () => {

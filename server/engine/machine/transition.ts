@@ -5,6 +5,7 @@ import { parseDuration } from "@/lib/runbooks/duration";
 import { canonicalJson } from "../../audit/canonical-json";
 import { conditionHolds } from "./conditions";
 import {
+  confirmByHandOf,
   DONE_STEP_STATUSES,
   TERMINAL_RUN_STATUSES,
   type Command,
@@ -146,7 +147,7 @@ function apply(context: MachineContext, run: MachineRun, command: Command, effec
     case "job_started":
       return applyJobStarted(step, command, effects);
     case "job_finished":
-      return applyJobFinished(step, definition, command, effects);
+      return applyJobFinished(run, step, definition, command, effects);
     case "approve":
     case "refuse":
       return applyDecision(context, run, index, definition, command, effects);
@@ -230,17 +231,19 @@ function reopenApproval(run: MachineRun, approval: MachineStep, effects: Effect[
 
 function applyConfirm(run: MachineRun, index: number, definition: StepDefinition, command: Extract<Command, { type: "confirm" }>, effects: Effect[]): Refusal | null {
   const step = run.steps[index]!;
-  if (step.kind !== "manual") return refuse("BAD_REQUEST", "Only a manual step is confirmed.", "stepId");
+  if (step.kind !== "manual" && step.kind !== "check") return refuse("BAD_REQUEST", "Only a manual step, or a check Keel could not verify by itself, is confirmed.", "stepId");
   const notCurrent = requireCurrent(run, index);
   if (notCurrent) return notCurrent;
   if (step.status !== "waiting_operator") return refuse("CONFLICT", "This step is not waiting for confirmation.");
   if (!hasRole(command.actor.role, "responder")) return refuse("FORBIDDEN", "Confirming a step needs the responder role.");
   const evidence = command.evidence;
-  if (definition.kind === "manual" && definition.evidence === "required" && !evidence?.note?.trim() && !evidence?.link?.trim()) {
-    return refuse("BAD_REQUEST", "This step needs evidence: add a note or a link.", "note");
+  const evidenceRequired = definition.kind === "check" || (definition.kind === "manual" && definition.evidence === "required");
+  if (evidenceRequired && !evidence?.note?.trim() && !evidence?.link?.trim()) {
+    return refuse("BAD_REQUEST", definition.kind === "check" ? "Say what you checked by hand: add a note or a link." : "This step needs evidence: add a note or a link.", "note");
   }
   step.status = "succeeded";
-  step.output = evidence ? { ...evidence } : null;
+  // A check keeps what it found, beside what the person confirmed.
+  step.output = step.kind === "check" ? { ...(step.output ?? {}), confirmedByHand: evidence ? { ...evidence } : null } : evidence ? { ...evidence } : null;
   audit(effects, "step.confirmed", step.id, { attempt: step.attempt, evidence: evidence ?? null });
   return null;
 }
@@ -291,7 +294,7 @@ function applyJobStarted(step: MachineStep, command: Extract<Command, { type: "j
   return null;
 }
 
-function applyJobFinished(step: MachineStep, definition: StepDefinition, command: Extract<Command, { type: "job_finished" }>, effects: Effect[]): Refusal | null {
+function applyJobFinished(run: MachineRun, step: MachineStep, definition: StepDefinition, command: Extract<Command, { type: "job_finished" }>, effects: Effect[]): Refusal | null {
   const job = step.activeJob;
   if (!job || job.phase !== command.phase || job.attempt !== command.attempt) return refuse("CONFLICT", "No such job is running for this step.");
   if (command.phase === "compensate") {
@@ -305,6 +308,14 @@ function applyJobFinished(step: MachineStep, definition: StepDefinition, command
   step.activeJob = null;
   step.output = command.output ?? null;
   const passed = definition.kind === "check" && definition.expect === "fail" ? !command.ok : command.ok;
+  const byHand = passed && definition.kind === "check" ? confirmByHandOf(command.output) : null;
+  if (byHand) {
+    // It verified nothing (or not everything): no green until a person confirms, with evidence.
+    // In a run being aborted nobody will: like any step waiting for a person then, it is skipped.
+    step.status = run.aborting ? "skipped" : "waiting_operator";
+    audit(effects, "step.needs_confirmation", step.id, { attempt: command.attempt, reason: byHand });
+    return null;
+  }
   step.status = passed ? "succeeded" : "failed";
   audit(effects, passed ? "step.succeeded" : "step.failed", step.id, { attempt: command.attempt, error: passed ? null : (command.error ?? "the check did not give the expected result") }, passed ? "success" : "failure");
   return null;

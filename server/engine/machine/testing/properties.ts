@@ -17,7 +17,7 @@ const COMPENSATION = new Set<StepStatus>(["compensating", "compensated", "compen
 const BUSY = new Set<StepStatus>(["planning", "queued", "running", "compensating", "interrupted", "compensation_failed", "waiting_operator", "waiting_approval"]);
 const ALLOWED_BY_KIND: Record<MachineStep["kind"], ReadonlySet<StepStatus>> = {
   manual: new Set(["pending", "waiting_operator", "succeeded", "skipped", "not_applicable"]),
-  check: new Set(["pending", "queued", "running", "succeeded", "failed", "interrupted", "skipped", "not_applicable"]),
+  check: new Set(["pending", "queued", "running", "waiting_operator", "succeeded", "failed", "interrupted", "skipped", "not_applicable"]),
   action: new Set(["pending", "planning", "waiting_operator", "queued", "running", "succeeded", "failed", "interrupted", "skipped", "not_applicable", ...COMPENSATION]),
   approval: new Set(["pending", "planning", "waiting_approval", "succeeded", "failed", "refused", "skipped", "not_applicable"]),
 };
@@ -161,8 +161,8 @@ function mustRefuse(o: Observation): string | undefined {
     case "confirm":
       if (!hasRole(command.actor.role, "responder")) return "confirming needs a responder";
       if (notCurrent) return "not the current step";
-      if (step.kind !== "manual" || step.status !== "waiting_operator") return "not a manual step waiting for confirmation";
-      if (definition.kind === "manual" && definition.evidence === "required" && !command.evidence?.note?.trim() && !command.evidence?.link?.trim()) return "evidence is required";
+      if ((step.kind !== "manual" && step.kind !== "check") || step.status !== "waiting_operator") return "not a manual step or an unverified check waiting for confirmation";
+      if ((definition.kind === "check" || (definition.kind === "manual" && definition.evidence === "required")) && !command.evidence?.note?.trim() && !command.evidence?.link?.trim()) return "evidence is required";
       return undefined;
     case "execute":
       if (!hasRole(command.actor.role, "responder")) return "executing needs a responder";
@@ -230,6 +230,7 @@ function mustAccept(o: Observation): boolean {
   const definition = sim.definition.steps[index]!;
   switch (command.type) {
     case "confirm":
+      if (definition.kind === "check") return step.status === "waiting_operator" && hasRole(command.actor.role, "responder") && Boolean(command.evidence?.note?.trim());
       return definition.kind === "manual" && step.status === "waiting_operator" && hasRole(command.actor.role, "responder") && (definition.evidence !== "required" || Boolean(command.evidence?.note?.trim()));
     case "execute":
       return step.kind === "action" && step.status === "waiting_operator" && hasRole(command.actor.role, "responder");
@@ -277,6 +278,12 @@ export const resultsDecideOutcomes: Checker = {
       const step = after.steps[index]!;
       if (command.phase === "compensate") return step.status === (command.ok ? "compensated" : "compensation_failed") ? undefined : `a compensation that reported ok=${command.ok} left ${step.id} ${step.status}`;
       const passed = definition.kind === "check" && definition.expect === "fail" ? !command.ok : command.ok;
+      // A check that verified nothing waits for a person instead of turning green.
+      const unverified = typeof command.output?.confirmByHand === "string";
+      if (passed && definition.kind === "check" && unverified) {
+        const expected = o.before.aborting ? "skipped" : "waiting_operator";
+        return step.status === expected ? undefined : `${step.id} passed without verifying anything and is ${step.status}, not ${expected}`;
+      }
       // During an abort, a step that just succeeded may go straight on to be compensated.
       const succeeded = step.status === "succeeded" || (after.aborting && step.status === "compensating");
       if (passed ? !succeeded : step.status !== "failed") return `${step.id} reported ok=${command.ok} (expect ${definition.kind === "check" ? definition.expect : "ok"}) and is ${step.status}`;
@@ -297,7 +304,8 @@ export const resultsDecideOutcomes: Checker = {
       if ((step.status === "failed" && !byJob && command.type !== "plan_failed") || ((step.status === "compensated" || step.status === "compensation_failed") && !byJob)) {
         return `${step.id} became ${step.status} on ${command.type}`;
       }
-      if (step.status === "succeeded" && step.kind !== "approval" && !byJob && !(step.kind === "manual" && command.type === "confirm")) return `${step.id} succeeded on ${command.type}`;
+      if (step.status === "succeeded" && step.kind !== "approval" && !byJob && !((step.kind === "manual" || step.kind === "check") && command.type === "confirm")) return `${step.id} succeeded on ${command.type}`;
+      if (step.status === "succeeded" && step.kind === "check" && command.type === "confirm" && was.status !== "waiting_operator") return `${step.id} was confirmed from ${was.status}`;
     }
     return undefined;
   },

@@ -29,10 +29,26 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
   const reauth = reauthRequiredOf(approve.error);
   const covered = Object.entries(step.coveredPlans ?? {});
   const decisions = step.approvals.filter((a) => a.attempt === step.attempt);
+  // What the approver relies on that Keel did not verify itself: checks a person confirmed by hand.
+  const byHand = run.steps.filter((s) => s.position < step.position && s.kind === "check" && s.confirmByHand && s.status === "succeeded");
 
   return (
     <div className="stack">
       {step.status === "planning" ? <p className="muted">Preparing the plans to approve…</p> : null}
+      {byHand.length > 0 ? (
+        <div className="alert warn" data-testid="approval-checked-by-hand">
+          Keel did not verify everything before this approval:
+          <ul>
+            {byHand.map((s) => (
+              <li key={s.id}>
+                “{s.title}”: {s.confirmByHand} Checked by hand by {s.actorLabel ?? "someone"}
+                {typeof s.evidence?.note === "string" ? `: ${s.evidence.note.replace(/[.\s]+$/, "")}` : ""}
+                {typeof s.evidence?.link === "string" ? ` (${s.evidence.link})` : ""}.
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {covered.map(([stepId, entry]) => {
         const title = run.steps.find((s) => s.id === stepId)?.title ?? stepId;
         if (entry.plan) return <PlanView key={stepId} plan={entry.plan} heading={`If approved, "${title}" will change`} />;

@@ -44,7 +44,10 @@ function bannerText(run: RunView, current: RunStepView | null, viewer: { id: str
       return { tone: "warn", text: `Waiting for ${missing} more approval${missing === 1 ? "" : "s"} from a ${current.approvalRole} (${who}).` };
     }
     case "waiting_operator":
-      return current ? { tone: "info", text: current.kind === "action" ? `Review the plan of "${current.title}", then execute it.` : `Do "${current.title}", then mark it done.` } : null;
+      if (!current) return null;
+      if (current.kind === "action") return { tone: "info", text: `Review the plan of "${current.title}", then execute it.` };
+      if (current.kind === "check") return { tone: "warn", text: `Keel could not verify "${current.title}" by itself: check it by hand, then confirm what you saw.` };
+      return { tone: "info", text: `Do "${current.title}", then mark it done.` };
     case "failed":
       if (!current) return null;
       // An approval the next actions need cannot be skipped: do not send anyone to ask for it.

@@ -20,6 +20,7 @@ export function StepList({ run, outputTick }: { run: RunView; outputTick: number
               <strong>{step.title}</strong>
               <StepStatusBadge status={step.status} cancelledWithRun={step.cancelledWithRun} />
               {step.attempt > 1 ? <span className="badge">attempt {step.attempt}</span> : null}
+              {step.confirmByHand && step.status === "succeeded" ? <span className="badge warn">checked by hand, not by Keel</span> : null}
             </div>
             <div className="step-details small muted">
               {step.actorLabel && !step.cancelledWithRun ? <span>by {step.actorLabel}</span> : null}
