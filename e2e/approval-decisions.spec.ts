@@ -10,14 +10,27 @@ import { snap } from "./support/screenshots";
  */
 async function startBroadRange(page: Page, ip: string, reason: string) {
   await page.goto("/runbooks/whitelist-ip/start");
+  // Every text on the start page reads with what is chosen so far, never as a raw template.
+  const outline = page.getByRole("list").filter({ hasText: "Add the entry to" });
+  await expect(outline).toContainText("Add the entry to the chosen allowlist");
+  await expect(page.getByText("allowlist:the chosen allowlist")).toBeVisible();
+  await expectNoRawTemplates(page);
   await page.getByLabel("IP address or range").fill(ip);
   await page.getByLabel("Reason").fill(reason);
   await page.getByLabel("Allowlist").selectOption("demo-allowlist");
+  await expect(outline).toContainText("Add the entry to demo-allowlist");
+  await expect(page.getByText("allowlist:demo-allowlist")).toBeVisible();
+  await expectNoRawTemplates(page);
   await page.getByRole("button", { name: "Start the run" }).click();
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
   await page.getByLabel(/Evidence|Note/).fill("INC-9: partner blocked");
   await page.getByRole("button", { name: "Mark done" }).click();
   await expect(page.getByTestId("run-status")).toHaveText("Waiting for approval");
+  await expectNoRawTemplates(page);
+}
+
+async function expectNoRawTemplates(page: Page) {
+  expect(await page.locator("body").innerText()).not.toContain("{{");
 }
 
 test("a lead cannot skip an approval the next step needs; a refusal ends the run Refused and the starter starts again with the same inputs", async ({ browser, page: admin }) => {

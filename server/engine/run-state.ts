@@ -154,7 +154,8 @@ function mergeCoveredPlans(before: RunStep, step: MachineStep, details: PersistD
     merged[id] = {
       hash,
       ...(fresh?.plan ? { plan: fresh.plan } : previous?.plan && previous.hash === hash ? { plan: previous.plan } : {}),
-      ...(fresh?.note ? { note: fresh.note } : {}),
+      // Why a plan is deferred stays with it until the plan itself changes.
+      ...(fresh?.note ? { note: fresh.note } : previous?.note && previous.hash === hash ? { note: previous.note } : {}),
     };
   }
   return merged;

@@ -37,7 +37,7 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
     const machineStep = machine.steps[index]!;
     const approvalsNow = definition.kind === "approval" ? validApprovals(machineStep, now).length : 0;
     // The actions this approval covers, still to run: it cannot be skipped, and the page says why.
-    const neededBy = stepsNeedingApproval({ definition: stored.definition }, machine, index).map((d) => displayText(d.title, displayScope));
+    const neededBy = stepsNeedingApproval({ definition: stored.definition }, machine, index).map((d) => displayText(d.title, displayScope, stored.definition));
     const decidedByViewer = stored.approvals.some(
       (a) => a.stepId === row.stepId && a.attempt === row.attempt && a.userId === viewer.id && !a.voidedAt && !(a.expiresAt && a.expiresAt.getTime() <= now),
     );
@@ -45,8 +45,8 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
       id: row.stepId,
       position: index,
       kind: row.kind,
-      title: displayText(definition.title, displayScope),
-      instructions: definition.instructions ? displayText(definition.instructions, displayScope) : null,
+      title: displayText(definition.title, displayScope, stored.definition),
+      instructions: definition.instructions ? displayText(definition.instructions, displayScope, stored.definition) : null,
       status: row.status,
       attempt: row.attempt,
       isCurrent,
@@ -115,7 +115,7 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
         .map((row, i) => ({ row, definition: stored.definition.steps[i]! }))
         .filter(({ row, definition }) => row.status === "succeeded" && definition.compensation)
         .reverse()
-        .map(({ row, definition }) => ({ stepId: row.stepId, title: displayText(definition.title, displayScope), action: definition.compensation!.action })),
+        .map(({ row, definition }) => ({ stepId: row.stepId, title: displayText(definition.title, displayScope, stored.definition), action: definition.compensation!.action })),
     },
   };
 }

@@ -7,6 +7,7 @@ import { useState, type FormEvent } from "react";
 import { FormError } from "@/app/_components/form-error";
 import { RiskBadge } from "@/app/_components/risk-badge";
 import { buildInputSchema, type RefOptions } from "@/lib/runbooks/input-schema";
+import { readingText } from "@/lib/runbooks/reading-text";
 import { RUN_STATUS_LABELS } from "@/lib/runs/status-labels";
 import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
@@ -36,6 +37,10 @@ export function StartRunForm({
   // One key per form: a double click or a retried request starts one run, not two.
   const [requestKey] = useState(() => crypto.randomUUID());
   const [fields, setFields] = useState<Record<string, string>>({});
+  // What is chosen so far: every text below reads with it ("Add the entry to edge"), or names what is not chosen yet.
+  const [chosen, setChosen] = useState<Record<string, unknown>>(() => initialChoices(runbook, restart));
+  const reading = { inputs: chosen, inputLabels: Object.fromEntries(runbook.inputs.map((i) => [i.name, i.label])), secretInputs: new Set(runbook.inputs.filter((i) => i.type === "secret").map((i) => i.name)) };
+  const stepTitles = Object.fromEntries(runbook.steps.map((step) => [step.id, readingText(step.title, reading)]));
   const [error, setError] = useState<ClientErrorInfo | null>(null);
   const start = useMutation(
     trpc.runs.start.mutationOptions({
@@ -51,9 +56,7 @@ export function StartRunForm({
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const values: Record<string, unknown> = {};
-    for (const input of runbook.inputs) values[input.name] = input.type === "boolean" ? form.get(input.name) === "true" : (form.get(input.name) ?? "");
+    const values = formValues(event.currentTarget, runbook);
     const parsed = buildInputSchema(runbook.inputs, refOptions).safeParse(values);
     const clientErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
     if (Object.keys(clientErrors).length > 0) {
@@ -80,7 +83,7 @@ export function StartRunForm({
       <div className="grid grid-2">
         <section className="card">
           <h2>Inputs</h2>
-          <form className="form" onSubmit={onSubmit} noValidate>
+          <form className="form" onSubmit={onSubmit} onChange={(event) => setChosen(formValues(event.currentTarget, runbook))} noValidate>
             <FormError error={error} />
             {incident ? (
               <p className="alert info" data-testid="start-inside-incident">
@@ -114,14 +117,14 @@ export function StartRunForm({
           <ol className="step-outline">
             {runbook.steps.map((step) => (
               <li key={step.id}>
-                <span className={`badge kind-${step.kind}`}>{KIND_LABELS[step.kind]}</span> {step.title}
+                <span className={`badge kind-${step.kind}`}>{KIND_LABELS[step.kind]}</span> {stepTitles[step.id]}
                 {step.conditional ? <span className="muted small"> (only when it applies)</span> : null}
               </li>
             ))}
           </ol>
           {runbook.locks.length > 0 ? (
             <p className="small muted">
-              Holds {runbook.locks.map((lock) => <code key={lock.key}>{lock.key}</code>)} while it runs; another run needing the same resource{" "}
+              Holds {runbook.locks.map((lock) => <code key={lock.key}>{readingText(lock.key, reading)}</code>)} while it runs; another run needing the same resource{" "}
               {runbook.locks.some((l) => l.onBusy === "refuse") ? "is refused" : "waits in a queue"}.
             </p>
           ) : null}
@@ -130,4 +133,17 @@ export function StartRunForm({
       </div>
     </>
   );
+}
+
+/** The form's values, as the server's input schema reads them. */
+function formValues(form: HTMLFormElement, runbook: StartableRunbook): Record<string, unknown> {
+  const data = new FormData(form);
+  const values: Record<string, unknown> = {};
+  for (const input of runbook.inputs) values[input.name] = input.type === "boolean" ? data.get(input.name) === "true" : (data.get(input.name) ?? "");
+  return values;
+}
+
+/** Before anyone types: what the form shows already (defaults, or the values carried over from an earlier run). */
+function initialChoices(runbook: StartableRunbook, restart: RestartValues | null): Record<string, unknown> {
+  return Object.fromEntries(runbook.inputs.map((input) => [input.name, restart?.values[input.name] ?? ("default" in input ? input.default : undefined)]));
 }

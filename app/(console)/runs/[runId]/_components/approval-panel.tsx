@@ -54,7 +54,10 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
         if (entry.plan) return <PlanView key={stepId} plan={entry.plan} heading={`If approved, "${title}" will change`} />;
         return (
           <p key={stepId} className="small muted">
-            “{title}”: {entry.note ?? "its plan is being computed."}
+            “{title}”:{" "}
+            {entry.hash === "deferred"
+              ? `it can only be planned after the steps before it have run${entry.note ? ` (${entry.note.replace(/[.\s]+$/, "")})` : ""}. Its plan is shown on this page then, before anyone executes it.`
+              : (entry.note ?? "its plan is being computed.")}
           </p>
         );
       })}
