@@ -25,7 +25,14 @@ export default async function StartRunPage({ params, searchParams }: { params: P
   // Opened from an incident's suggestions: the run is started inside it (the server checks it is still open).
   const incidentId = isUuid(query.incident) ? query.incident : (restart?.incidentId ?? null);
   const incident = incidentId ? await incidentLinkOf(db, incidentId) : null;
-  return <StartRunForm runbook={runbook} refOptions={await refOptions(db)} incident={incident} restart={restart} />;
+  // Opened from an incident's suggestion: `input.<name>=<value>` fills that input (a secret never).
+  const prefill = Object.fromEntries(
+    runbook.inputs.flatMap((input) => {
+      const value = query[`input.${input.name}`];
+      return input.type !== "secret" && typeof value === "string" && value.length <= 200 ? [[input.name, value]] : [];
+    }),
+  );
+  return <StartRunForm runbook={runbook} refOptions={await refOptions(db)} incident={incident} restart={restart} prefill={prefill} />;
 }
 
 function isUuid(value: string | string[] | undefined): value is string {

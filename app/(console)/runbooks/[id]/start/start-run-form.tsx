@@ -26,11 +26,14 @@ export function StartRunForm({
   refOptions,
   incident = null,
   restart = null,
+  prefill = {},
 }: {
   runbook: StartableRunbook;
   refOptions: RefOptions;
   incident?: StartInsideIncident;
   restart?: RestartValues | null;
+  /** Values a link filled in (an incident's service), over any carried over from an earlier run. */
+  prefill?: Record<string, string>;
 }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -38,7 +41,7 @@ export function StartRunForm({
   const [requestKey] = useState(() => crypto.randomUUID());
   const [fields, setFields] = useState<Record<string, string>>({});
   // What is chosen so far: every text below reads with it ("Add the entry to edge"), or names what is not chosen yet.
-  const [chosen, setChosen] = useState<Record<string, unknown>>(() => initialChoices(runbook, restart));
+  const [chosen, setChosen] = useState<Record<string, unknown>>(() => initialChoices(runbook, { ...restart?.values, ...prefill }));
   const reading = { inputs: chosen, inputLabels: Object.fromEntries(runbook.inputs.map((i) => [i.name, i.label])), secretInputs: new Set(runbook.inputs.filter((i) => i.type === "secret").map((i) => i.name)) };
   const stepTitles = Object.fromEntries(runbook.steps.map((step) => [step.id, readingText(step.title, reading)]));
   const [error, setError] = useState<ClientErrorInfo | null>(null);
@@ -103,7 +106,7 @@ export function StartRunForm({
                 input={input}
                 error={fields[input.name]}
                 options={input.type === "ref" ? (refOptions[input.target] ?? []) : undefined}
-                initial={restart?.values[input.name]}
+                initial={prefill[input.name] ?? restart?.values[input.name]}
               />
             ))}
             <button className="button" type="submit" disabled={start.isPending}>
@@ -144,6 +147,6 @@ function formValues(form: HTMLFormElement, runbook: StartableRunbook): Record<st
 }
 
 /** Before anyone types: what the form shows already (defaults, or the values carried over from an earlier run). */
-function initialChoices(runbook: StartableRunbook, restart: RestartValues | null): Record<string, unknown> {
-  return Object.fromEntries(runbook.inputs.map((input) => [input.name, restart?.values[input.name] ?? ("default" in input ? input.default : undefined)]));
+function initialChoices(runbook: StartableRunbook, given: Record<string, string>): Record<string, unknown> {
+  return Object.fromEntries(runbook.inputs.map((input) => [input.name, given[input.name] ?? ("default" in input ? input.default : undefined)]));
 }
