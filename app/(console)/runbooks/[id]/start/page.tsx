@@ -5,7 +5,7 @@ import { hasRole } from "@/lib/roles";
 import { requireSession } from "@/server/auth/require-session";
 import { z } from "zod";
 import { getDb } from "@/server/db";
-import { incidentLinkOf } from "@/server/incidents/queries";
+import { incidentLinkOf, listIncidents } from "@/server/incidents/queries";
 import { restartValuesOf } from "@/server/runs/restart-values";
 import { getStartableRunbook } from "@/server/runs/startable-runbook";
 import { refOptions } from "@/server/targets/catalog";
@@ -32,7 +32,10 @@ export default async function StartRunPage({ params, searchParams }: { params: P
       return input.type !== "secret" && typeof value === "string" && value.length <= 200 ? [[input.name, value]] : [];
     }),
   );
-  return <StartRunForm runbook={runbook} refOptions={await refOptions(db)} incident={incident} restart={restart} prefill={prefill} />;
+  const open = (await listIncidents(db, { status: "active", limit: 50 })).map(({ id, number, title }) => ({ id, number, title }));
+  // The incident it came from stays choosable even if it is no longer open (the server then says so).
+  const openIncidents = incident && !open.some((o) => o.id === incident.id) ? [{ id: incident.id, number: incident.number, title: incident.title }, ...open] : open;
+  return <StartRunForm runbook={runbook} refOptions={await refOptions(db)} incident={incident} restart={restart} prefill={prefill} openIncidents={openIncidents} />;
 }
 
 function isUuid(value: string | string[] | undefined): value is string {

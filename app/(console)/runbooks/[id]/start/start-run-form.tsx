@@ -14,6 +14,7 @@ import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
 import type { RestartValues } from "@/server/runs/restart-values";
 import type { StartableRunbook } from "@/server/runs/startable-runbook";
+import { IncidentField, type OpenIncident } from "./incident-field";
 import { InputField } from "./input-field";
 
 const KIND_LABELS = { manual: "You do", check: "Keel checks", action: "Keel changes", approval: "Approval" } as const;
@@ -27,6 +28,7 @@ export function StartRunForm({
   incident = null,
   restart = null,
   prefill = {},
+  openIncidents = [],
 }: {
   runbook: StartableRunbook;
   refOptions: RefOptions;
@@ -34,6 +36,8 @@ export function StartRunForm({
   restart?: RestartValues | null;
   /** Values a link filled in (an incident's service), over any carried over from an earlier run. */
   prefill?: Record<string, string>;
+  /** Incidents the run can be part of; the one it was opened from is chosen. */
+  openIncidents?: OpenIncident[];
 }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -50,7 +54,7 @@ export function StartRunForm({
       onSuccess: (run) => router.push(`/runs/${run.runId}`),
       onError: (cause) => {
         const info = readClientError(cause);
-        const inputFields = Object.fromEntries(Object.entries(info.fields).filter(([key]) => key !== "incidentId").map(([key, message]) => [key.replace(/^inputs\./, ""), message]));
+        const inputFields = Object.fromEntries(Object.entries(info.fields).map(([key, message]) => [key.replace(/^inputs\./, ""), message]));
         setFields(inputFields);
         setError(Object.keys(inputFields).length > 0 ? null : info);
       },
@@ -68,7 +72,8 @@ export function StartRunForm({
     }
     setFields({});
     setError(null);
-    start.mutate({ runbookId: runbook.id, inputs: values, requestKey, incidentId: incident?.id ?? null });
+    const chosenIncident = new FormData(event.currentTarget).get("incidentId");
+    start.mutate({ runbookId: runbook.id, inputs: values, requestKey, incidentId: typeof chosenIncident === "string" && chosenIncident !== "" ? chosenIncident : null });
   }
 
   return (
@@ -100,6 +105,7 @@ export function StartRunForm({
               </p>
             ) : null}
             {runbook.inputs.length === 0 ? <p className="muted">This runbook needs no inputs.</p> : null}
+            {openIncidents.length > 0 ? <IncidentField incidents={openIncidents} selected={incident?.id ?? null} error={fields.incidentId} /> : null}
             {runbook.inputs.map((input) => (
               <InputField
                 key={input.name}
