@@ -2,6 +2,7 @@
 
 import { Field, fieldAria } from "@/app/_components/field";
 import type { InputDefinition } from "@/lib/runbooks/definition";
+import { withArticle } from "@/lib/format/article";
 
 const TYPE_HINTS: Partial<Record<InputDefinition["type"], string>> = {
   duration: "A duration such as 90s, 15m, 24h or 30d.",
@@ -57,7 +58,7 @@ function renderControl(input: InputDefinition, aria: Record<string, unknown>, op
     case "ref":
       return (
         <select {...aria} defaultValue={initial ?? input.default ?? ""}>
-          <option value="">{options.length === 0 ? `No ${input.target} is configured` : `Choose a ${input.target}…`}</option>
+          <option value="">{options.length === 0 ? `No ${input.target} is configured` : `Choose ${withArticle(input.target)}…`}</option>
           {options.map((name) => (
             <option key={name} value={name}>
               {name}

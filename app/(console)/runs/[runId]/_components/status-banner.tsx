@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { hasRole, type Role } from "@/lib/roles";
 import type { RunStepView, RunView } from "@/lib/trpc/outputs";
+import { withArticle } from "@/lib/format/article";
 
 /** One sentence at the top that tells a tired engineer where the run stands and who must act. */
 export function StatusBanner({ run, current, viewer }: { run: RunView; current: RunStepView | null; viewer: { id: string; role: Role } }) {
@@ -41,7 +42,7 @@ function bannerText(run: RunView, current: RunStepView | null, viewer: { id: str
       if (!current) return null;
       const missing = (current.approvalsRequired ?? 1) - current.approvalsNow;
       const who = run.startedBy?.id === viewer.id ? "someone other than you" : `someone other than ${run.startedBy?.email ?? "the requester"}`;
-      return { tone: "warn", text: `Waiting for ${missing} more approval${missing === 1 ? "" : "s"} from a ${current.approvalRole} (${who}).` };
+      return { tone: "warn", text: `Waiting for ${missing} more approval${missing === 1 ? "" : "s"} from ${withArticle(current.approvalRole ?? "lead")} (${who}).` };
     }
     case "waiting_operator":
       if (!current) return null;
