@@ -29,6 +29,10 @@ test("a responder whom an admin asked to confirm it is them is asked for the pas
   await now.getByRole("button", { name: /^Execute: / }).click();
   await expect(now.getByRole("heading", { name: `Now: Give the new value to every service using ${secret}` })).toBeVisible();
   await now.getByRole("button", { name: /^Execute: / }).click();
+  // No service uses the new secret yet, so the acceptance check verified nothing: confirmed by hand.
+  await expect(now.getByRole("heading", { name: "Now: Every service accepts the new value" })).toBeVisible({ timeout: 30_000 });
+  await r.getByLabel("Evidence: what you checked by hand").fill("No service uses this key yet.");
+  await now.getByRole("button", { name: "Confirm: checked by hand" }).click();
   await expect(r.getByTestId("run-status")).toHaveText("Waiting for approval", { timeout: 30_000 });
 
   // The lead signed in a moment ago: approving the promotion goes ahead without a question.

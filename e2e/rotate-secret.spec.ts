@@ -6,6 +6,7 @@ import { envValueOf } from "../server/secrets/consumers/env-file";
 import { TEST_KEYS } from "../test/support/test-keys";
 import { e2eDemoRoot } from "./support/data-dir";
 import { newPerson } from "./support/people";
+import { snap } from "./support/screenshots";
 
 /** The demo service's .env, which the demo environment's consumer target `demo-api-key-env` writes. */
 function demoApiKeyOnDisk(): string {
@@ -46,17 +47,36 @@ test("a responder rotates demo-api-key, a lead approves the switch, and the serv
   await expect(plan).toContainText(`current v1 (${fingerprintSecret(before, TEST_KEYS.AUDIT_HMAC_KEY)})`);
   await now.getByRole("button", { name: /^Execute: / }).click();
 
-  // The acceptance check runs by itself; then the promotion waits for a lead. Two background
-  // steps run in between; on a loaded machine that can take longer than the default 10 s.
-  await expect(r.getByTestId("run-status")).toHaveText("Waiting for approval", { timeout: 30_000 });
+  // The acceptance check runs by itself, but the demo's consumer has no acceptance probe: it verified
+  // nothing, so it does not turn green; the responder checks by hand and says what they saw. Two
+  // background steps run first; on a loaded machine that can take longer than the default 10 s.
+  await expect(now.getByRole("heading", { name: "Now: Every service accepts the new value" })).toBeVisible({ timeout: 30_000 });
+  await expect(r.getByTestId("run-status")).toHaveText("Waiting for an operator");
   const written = demoApiKeyOnDisk();
   expect(written).not.toBe(before);
   const fingerprint = fingerprintSecret(written, TEST_KEYS.AUDIT_HMAC_KEY);
+  await expect(now.getByTestId("check-unverified")).toHaveText(
+    `Keel could not verify this by itself: The consumer demo-api-key-env of demo-api-key has no acceptance probe, so nobody has verified that it accepts pending v2 (${fingerprint}). It stays unconfirmed until someone checks by hand and says what they saw.`,
+  );
+  await expect(r.getByTestId("step-consumers-accept")).not.toContainText("Done");
+  await snap(r, "check-unverified");
+  await now.getByRole("button", { name: "Confirm: checked by hand" }).click();
+  await expect(now.getByText("Say what you checked by hand: add a note or a link.")).toBeVisible();
+  await r.getByLabel("Evidence: what you checked by hand").fill("Reloaded demo-web; a request with the new key answered 200.");
+  await now.getByRole("button", { name: "Confirm: checked by hand" }).click();
+
+  // Then the promotion waits for a lead, who sees what Keel did not verify itself.
+  await expect(r.getByTestId("run-status")).toHaveText("Waiting for approval");
+  await expect(r.getByTestId("step-consumers-accept")).toContainText("checked by hand, not by Keel");
 
   const l = lead.page;
   await l.goto(runUrl);
   await expect(l.getByTestId("live-indicator")).toHaveText("Live");
   await expect(l.getByTestId("plan").first()).toContainText(`Make v2 (${fingerprint}) the current value of demo-api-key`);
+  await expect(l.getByTestId("approval-checked-by-hand")).toContainText(
+    `“Every service accepts the new value”: The consumer demo-api-key-env of demo-api-key has no acceptance probe, so nobody has verified that it accepts pending v2 (${fingerprint}). Checked by hand by ${responder.email}: Reloaded demo-web; a request with the new key answered 200.`,
+  );
+  await snap(l, "approval-sees-checked-by-hand");
   await l.getByRole("button", { name: "Approve" }).click();
 
   // Phase 4 and 5: the responder's page moves on without a reload.

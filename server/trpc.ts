@@ -7,6 +7,7 @@ import { actorOf, type Context } from "./context";
 import { AppError } from "./errors";
 import { limitProcedureCall } from "./security/rate-limits/request-limits";
 import { toErrorEnvelope } from "./http/error-response";
+import { withArticle } from "@/lib/format/article";
 
 /** Every procedure declares who may call it; a test walks the router to make sure. */
 export type ProcedureMeta = {
@@ -63,7 +64,7 @@ export function roleProcedure(minimum: Role) {
       throw new TRPCError({ code: "FORBIDDEN", message: "Choose a new password before doing anything else." });
     }
     if (!hasRole(user.role, minimum)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minimum} role; you are a ${user.role}.` });
+      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minimum} role; you are ${withArticle(user.role)}.` });
     }
     const actor = actorOf(ctx.session, ctx.request);
     if (ctx.rateLimits) await limitProcedureCall(ctx.rateLimits, { type, userId: user.id, ip: ctx.request.ip, actor });

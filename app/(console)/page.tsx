@@ -8,6 +8,7 @@ import { LaunchesAtRisk } from "./_home/launches-at-risk";
 import { RecentActivityCard } from "./_home/recent-activity";
 import { TroubledRunsCard } from "./_home/troubled-runs";
 import { WaitingForYouCard } from "./_home/waiting-for-you";
+import { articleFor } from "@/lib/format/article";
 
 export const metadata: Metadata = { title: "Home" };
 
@@ -23,7 +24,7 @@ export default async function HomePage() {
         <div>
           <h1>Hello, {session.user.name}</h1>
           <p>
-            You are a <RoleBadge role={session.user.role} />: {ROLE_DESCRIPTIONS[session.user.role].toLowerCase()}. Here is what needs you now.
+            You are {articleFor(session.user.role)} <RoleBadge role={session.user.role} />: {ROLE_DESCRIPTIONS[session.user.role].toLowerCase()}. Here is what needs you now.
           </p>
         </div>
       </div>

@@ -13,7 +13,8 @@ export const RUN_STATUSES = [
   "interrupted",
   "aborting",
   "succeeded",
-  "cancelled",
+  "cancelled", // aborted by a person
+  "refused", // an approver refused it: a decision, not a failure
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -33,6 +34,7 @@ export const STEP_STATUSES = [
   "compensated",
   "compensation_failed",
   "compensation_skipped",
+  "refused", // an approval an approver refused; the run ends refused
 ] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 

@@ -71,7 +71,9 @@ function describeRunEvent(type: string, m: Record<string, unknown>, str: (key: s
     case "run.abort_requested":
       return `Abort requested: ${str("reason")}`;
     case "run.cancelled":
-      return "Run ended, aborted";
+      return "Run ended: cancelled";
+    case "run.refused":
+      return "Run ended: refused by an approver";
     case "run.command_refused":
       return `Refused ${str("command")}${step ? ` on ${step}` : ""}: ${str("reason")}`;
     case "step.confirmed":
@@ -88,6 +90,8 @@ function describeRunEvent(type: string, m: Record<string, unknown>, str: (key: s
       return `${step} succeeded${attempt}`;
     case "step.failed":
       return `${step} failed${attempt}: ${str("error")}`;
+    case "step.needs_confirmation":
+      return `${step} verified nothing by itself; it waits for a person to check by hand: ${str("reason")}`;
     case "step.interrupted":
       return `${step} interrupted: ${str("reason")}`;
     case "step.resumed":

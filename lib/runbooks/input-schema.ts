@@ -2,6 +2,7 @@ import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import type { InputDefinition } from "./definition";
 import { formatDuration, parseDuration } from "./duration";
+import { withArticle } from "@/lib/format/article";
 
 /** Options offered for `ref` inputs: the configured targets of each kind, by name. */
 export type RefOptions = Partial<Record<string, string[]>>;
@@ -74,9 +75,9 @@ function fieldSchema(input: InputDefinition, refOptions: RefOptions): z.ZodType 
     case "ref": {
       const known = refOptions[input.target] ?? [];
       const schema = z
-        .string({ message: `Choose a ${input.target}` })
+        .string({ message: `Choose ${withArticle(input.target)}` })
         .trim()
-        .min(1, `Choose a ${input.target}`)
+        .min(1, `Choose ${withArticle(input.target)}`)
         .refine((v) => known.includes(v), { message: known.length === 0 ? `No ${input.target} is configured yet` : `Choose one of the configured ${input.target}s: ${known.join(", ")}` });
       return optionalUnlessRequired(input, z.preprocess(emptyToUndefined, input.default !== undefined ? schema.default(input.default) : schema));
     }

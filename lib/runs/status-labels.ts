@@ -10,6 +10,7 @@ export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
   aborting: "Aborting",
   succeeded: "Succeeded",
   cancelled: "Cancelled",
+  refused: "Refused",
 };
 
 export const STEP_STATUS_LABELS: Record<StepStatus, string> = {
@@ -28,7 +29,11 @@ export const STEP_STATUS_LABELS: Record<StepStatus, string> = {
   compensated: "Undone",
   compensation_failed: "Undo failed",
   compensation_skipped: "Undo skipped",
+  refused: "Refused",
 };
+
+/** A step the end of its run stopped (an abort or a refusal) is shown as cancelled, like its run. */
+export const STEP_CANCELLED_LABEL = "Cancelled";
 
 /** The badge colour for a status: what needs a person, what is fine, what is over. */
 export function statusTone(status: RunStatus | StepStatus): "ok" | "warn" | "danger" | "info" | "muted" {

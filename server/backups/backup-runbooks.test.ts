@@ -209,11 +209,11 @@ describe(`backup and restore runbooks (Keel on ${driver}, target on PostgreSQL)`
     const view = await drive(runId, responder, lead);
     const list = view.steps.find((s) => s.id === "list")!;
     expect(list.status).toBe("failed");
-    expect(list.error).toMatch(/^backup: there is no backup named shop-19990101T000000Z-00000000\.dump/);
+    expect(list.error).toMatch(/^There is no backup named shop-19990101T000000Z-00000000\.dump in .*; choose one of the backups listed in this step's output$/);
     expect(readdirSync(backupDir)).toEqual(files);
     expect(await handle.db.select().from(actionExecutions).where(and(eq(actionExecutions.runId, runId), eq(actionExecutions.phase, "execute")))).toHaveLength(0);
     const failures = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.eventType, "step.failed"), eq(auditEvents.entityId, runId)));
-    expect(failures.map((f) => f.eventMeta)).toEqual([expect.objectContaining({ stepId: "list", error: expect.stringMatching(/^backup: /) })]);
+    expect(failures.map((f) => f.eventMeta)).toEqual([expect.objectContaining({ stepId: "list", error: expect.stringMatching(/^There is no backup named /) })]);
   });
 
   it("stops at the first step when the database cannot be reached, naming the step", async () => {

@@ -226,7 +226,7 @@ describe("Keel backs up its own database", () => {
 
     // Turned off, the target goes: the probe says there is no such database rather than reading old files.
     expect(await registerSelfBackupTarget(handle.db, { ...settings, everyHours: 0 })).toBe("removed");
-    expect((await runProbe(probe, { ...context, now: new Date() })).summary).toContain("There is no database target named keel");
+    expect((await runProbe(probe, { ...context, now: new Date() })).summary).toMatch(/^No database target is named "keel", so its backups cannot be found\. .*an admin to add a database target named keel in Admin > Targets\.$/);
   });
 
   it("refuses to restore over the running console, and only Keel registers its own database", { timeout: 60_000 }, async () => {

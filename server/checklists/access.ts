@@ -4,6 +4,7 @@ import { checklistItems, checklists, users } from "@/db/schema";
 import { hasRole, type Role } from "@/lib/roles";
 import type { Actor } from "../audit/actor";
 import { AppError } from "../errors";
+import { withArticle } from "@/lib/format/article";
 
 /** Who is acting: the audit actor and the user's role (the server decides, the UI only mirrors). */
 export type Caller = { actor: Actor & { userId: string }; role: Role };
@@ -38,7 +39,7 @@ export function assertMayWorkOn(caller: Caller, item: { ownerId: string | null; 
 }
 
 export function assertLead(caller: Caller, what: string): void {
-  if (!hasRole(caller.role, "lead")) throw new AppError("FORBIDDEN", `Only a lead can ${what}; you are a ${caller.role}.`);
+  if (!hasRole(caller.role, "lead")) throw new AppError("FORBIDDEN", `Only a lead can ${what}; you are ${withArticle(caller.role)}.`);
 }
 
 /** The email of a user id, for audit meta that reads "from whom to whom" (null for nobody). */

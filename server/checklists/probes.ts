@@ -7,7 +7,7 @@ import { verifyAuditChain } from "../audit/verify";
 import { listBackups } from "../backups/backup-files";
 import type { DatabaseTargetConfig } from "../backups/database-target";
 import type { StepRegistry } from "../engine/registry";
-import { getTargetConfig } from "../targets/catalog";
+import { getTargetConfig, listTargets } from "../targets/catalog";
 
 export type ProbeOutcome = { passed: boolean; checked: string; summary: string; observed: Record<string, unknown> };
 export type ProbeContext = { db: Database; registry: StepRegistry; now: Date; itemId: string };
@@ -156,7 +156,13 @@ async function backupAgeProbe(context: ProbeContext, probe: Extract<ProbeDefinit
   try {
     ({ config } = await getTargetConfig<DatabaseTargetConfig>(context.db, "database", probe.database, "database"));
   } catch {
-    return { passed: false, summary: `There is no database target named ${probe.database}; an admin can add it in Admin > Targets.`, observed: {} };
+    const known = (await listTargets(context.db, "database")).map((t) => t.name);
+    const choices = known.length > 0 ? `The database targets there are: ${known.join(", ")}; bind this item's check to the right one, or ask` : "There is no database target at all: ask";
+    return {
+      passed: false,
+      summary: `No database target is named "${probe.database}", so its backups cannot be found. ${choices} an admin to add a database target named ${probe.database} in Admin > Targets.`,
+      observed: { missingDatabaseTarget: probe.database, databaseTargets: known },
+    };
   }
   const [newest] = listBackups(config.backupDirectory);
   if (!newest) return { passed: false, summary: `${probe.database} has no backup in ${config.backupDirectory}.`, observed: { directory: config.backupDirectory } };

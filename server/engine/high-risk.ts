@@ -42,5 +42,5 @@ function titleOf(stored: StoredRun, title: string): string {
     inputs: Object.fromEntries(Object.entries(stored.row.inputs ?? {}).filter(([, v]) => typeof v !== "object")),
     steps: Object.fromEntries(stored.steps.map((s) => [s.stepId, { status: s.status, output: s.output }])),
     run: { id: stored.row.id, number: stored.row.number, startedBy: "" },
-  });
+  }, stored.definition);
 }

@@ -3,7 +3,7 @@ import type { Queryable } from "@/db/client";
 import { runApprovals, runbookVersions, runs, runSteps, type Plan, type Run, type RunApproval, type RunStep } from "@/db/schema";
 import type { RunbookDefinition } from "@/lib/runbooks/definition";
 import { AppError } from "../errors";
-import type { MachineRun, MachineStep } from "./machine/types";
+import { TERMINAL_RUN_STATUSES, type MachineRun, type MachineStep } from "./machine/types";
 
 /** A run as stored, with the runbook version it is pinned to. */
 export type StoredRun = {
@@ -92,7 +92,7 @@ export type PersistDetails = {
 export async function persistRun(db: Queryable, stored: StoredRun, next: MachineRun, commandStepId: string | null, details: PersistDetails): Promise<number> {
   const now = new Date();
   const version = stored.row.version + 1;
-  const ended = next.status === "succeeded" || next.status === "cancelled";
+  const ended = TERMINAL_RUN_STATUSES.has(next.status);
   await db
     .update(runs)
     .set({
@@ -121,7 +121,7 @@ export async function persistRun(db: Queryable, stored: StoredRun, next: Machine
       Object.keys(patch).length > 0 ||
       coveredPlan !== null;
     if (!changed) continue;
-    const finished = ["succeeded", "failed", "skipped", "not_applicable", "compensated", "compensation_failed", "compensation_skipped", "interrupted"].includes(step.status);
+    const finished = ["succeeded", "failed", "refused", "skipped", "not_applicable", "compensated", "compensation_failed", "compensation_skipped", "interrupted"].includes(step.status);
     await db
       .update(runSteps)
       .set({
@@ -154,7 +154,8 @@ function mergeCoveredPlans(before: RunStep, step: MachineStep, details: PersistD
     merged[id] = {
       hash,
       ...(fresh?.plan ? { plan: fresh.plan } : previous?.plan && previous.hash === hash ? { plan: previous.plan } : {}),
-      ...(fresh?.note ? { note: fresh.note } : {}),
+      // Why a plan is deferred stays with it until the plan itself changes.
+      ...(fresh?.note ? { note: fresh.note } : previous?.note && previous.hash === hash ? { note: previous.note } : {}),
     };
   }
   return merged;

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, incidentFollowUps, incidentNotes, incidents, runs } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { createTestEngine, installRunbook, type TestEngine } from "@/test/support/engine";
+import { systemActor } from "../audit/actor";
+import { saveTarget } from "../targets/commands";
 import { errorOf } from "@/test/support/errors";
 import { callerAs, createTestUser } from "@/test/support/users";
 import { verifyAuditChain } from "../audit/verify";
@@ -330,6 +332,29 @@ describe(`incidents (${driver})`, () => {
     expect((await call.incidents.suggestions({ incidentId: payments })).map((r) => r.id)).toEqual(["payments-restart"]);
     const { incidentId: none } = await declare(call, { services: [], tags: ["unrelated"] });
     expect(await call.incidents.suggestions({ incidentId: none })).toEqual([]);
+  });
+
+  it("suggests a runbook whose service input takes the incident's service, though the runbook names no service", async () => {
+    const { call } = await person("responder");
+    await installRunbook(handle.db, {
+      ...fixRunbook,
+      id: "any-rollback",
+      title: "Roll back a service",
+      services: [],
+      tags: ["deploy"],
+      inputs: [{ name: "service", label: "Service", type: "ref", target: "service" }],
+    });
+    await saveTarget(handle.db, systemActor(), {
+      kind: "service",
+      name: "shop-web",
+      config: { environment: "production", deployRepository: "/srv/deploy/shop-web.git", branch: "main", rollback: { strategy: "git" }, health: { url: "http://127.0.0.1:9/healthz", consecutiveSuccesses: 1, intervalSeconds: 1, timeoutSeconds: 5 }, allowedHosts: ["127.0.0.1"], allowPrivateNetwork: true },
+    }, "admin");
+    const { incidentId } = await declare(call, { services: ["shop-web"], tags: [] });
+    const suggested = await call.incidents.suggestions({ incidentId });
+    expect(suggested.map((r) => [r.id, r.matchedServices, r.matchedInputs])).toEqual([["any-rollback", [], [{ input: "service", label: "Service", service: "shop-web" }]]]);
+    // payments is named by a runbook but is no service target: the input cannot take it, so no suggestion from it.
+    const { incidentId: payments } = await declare(call, { services: ["payments"], tags: [] });
+    expect((await call.incidents.suggestions({ incidentId: payments })).map((r) => r.id)).toEqual(["payments-restart"]);
   });
 
   it("drafts a postmortem from the record: summary, impact, timeline, actions with outcomes and follow-ups", async () => {

@@ -108,7 +108,7 @@ async function stepsOf(db: Queryable, runIds: string[]) {
     .orderBy(asc(runSteps.runId), asc(runSteps.position));
   for (const row of rows) {
     const scope = { inputs: Object.fromEntries(Object.entries(row.inputs).filter(([, v]) => typeof v !== "object")), steps: {}, run: { id: row.runId, number: row.number, startedBy: "" } };
-    const title = displayText(row.definition.steps[row.position]?.title ?? `Step ${row.position + 1}`, scope);
+    const title = displayText(row.definition.steps[row.position]?.title ?? `Step ${row.position + 1}`, scope, row.definition);
     const list = byRun.get(row.runId) ?? [];
     list.push({ title, status: row.status, error: row.error, skipReason: row.skipReason });
     byRun.set(row.runId, list);

@@ -69,7 +69,7 @@ export const runsRouter = router({
   refuse: responderProcedure.input(refuseApprovalInput).mutation(({ ctx, input }) =>
     command(ctx, input.runId, (actor) => ({ type: "refuse", stepId: input.stepId, actor, bindingHash: input.bindingHash, comment: input.comment }), {
       decision: { userLabel: ctx.user.email, comment: input.comment },
-      patch: { error: `Refused by ${ctx.user.email}: ${input.comment}` },
+      abortReason: `refused by ${ctx.user.email}: ${input.comment}`,
     }),
   ),
 

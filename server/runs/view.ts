@@ -1,17 +1,18 @@
-import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { auditEvents, runbooks, runs, users, type RunStatus } from "@/db/schema";
 import { hasRole } from "@/lib/roles";
 import type { StepDefinition } from "@/lib/runbooks/definition";
 import type { SessionUser } from "../auth/sessions";
 import { holdersOf } from "../engine/locks";
-import { currentStepIndex, validApprovals } from "../engine/machine/transition";
+import { currentStepIndex, stepsNeedingApproval, validApprovals } from "../engine/machine/transition";
+import { confirmByHandOf, TERMINAL_RUN_STATUSES } from "../engine/machine/types";
 import { loadRun, toMachineRun, type StoredRun } from "../engine/run-state";
 import { incidentLinkOf } from "../incidents/queries";
 import { displayText } from "./display-text";
 
 const SKIPPABLE = new Set(["waiting_operator", "waiting_approval", "failed", "interrupted", "planning"]);
-const ENDED: RunStatus[] = ["succeeded", "cancelled"];
+const ENDED: RunStatus[] = [...TERMINAL_RUN_STATUSES];
 
 /** Everything the run page shows, and what this viewer may do now (the server checks again). */
 export async function getRunView(db: Queryable, runId: string, viewer: SessionUser, now = Date.now()) {
@@ -35,6 +36,8 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
     const isCurrent = index === currentIndex && !ended && !aborting;
     const machineStep = machine.steps[index]!;
     const approvalsNow = definition.kind === "approval" ? validApprovals(machineStep, now).length : 0;
+    // The actions this approval covers, still to run: it cannot be skipped, and the page says why.
+    const neededBy = stepsNeedingApproval({ definition: stored.definition }, machine, index).map((d) => displayText(d.title, displayScope, stored.definition));
     const decidedByViewer = stored.approvals.some(
       (a) => a.stepId === row.stepId && a.attempt === row.attempt && a.userId === viewer.id && !a.voidedAt && !(a.expiresAt && a.expiresAt.getTime() <= now),
     );
@@ -42,8 +45,8 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
       id: row.stepId,
       position: index,
       kind: row.kind,
-      title: displayText(definition.title, displayScope),
-      instructions: definition.instructions ? displayText(definition.instructions, displayScope) : null,
+      title: displayText(definition.title, displayScope, stored.definition),
+      instructions: definition.instructions ? displayText(definition.instructions, displayScope, stored.definition) : null,
       status: row.status,
       attempt: row.attempt,
       isCurrent,
@@ -55,6 +58,10 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
       output: row.output,
       error: row.error,
       skipReason: row.skipReason,
+      /** A check that verified nothing by itself: why, while it waits for a person, and after. */
+      confirmByHand: row.kind === "check" ? confirmByHandOf(row.output) : null,
+      cancelledWithRun: (ended || aborting) && row.status === "skipped" && !row.skipReason,
+      neededBy,
       actorLabel: row.actorLabel,
       progress: row.progress,
       progressMessage: row.progressMessage,
@@ -66,7 +73,7 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
         .map((a) => ({ userLabel: a.userLabel, decision: a.decision, comment: a.comment, attempt: a.attempt, createdAt: a.createdAt, voided: a.voidedAt !== null, voidReason: a.voidReason, expiresAt: a.expiresAt })),
       approvalsNow,
       can: {
-        confirm: isCurrent && row.kind === "manual" && row.status === "waiting_operator" && hasRole(viewer.role, "responder"),
+        confirm: isCurrent && (row.kind === "manual" || row.kind === "check") && row.status === "waiting_operator" && hasRole(viewer.role, "responder"),
         execute: isCurrent && row.kind === "action" && row.status === "waiting_operator" && hasRole(viewer.role, "responder"),
         decide:
           isCurrent &&
@@ -80,7 +87,7 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
           ((isCurrent && (row.status === "failed" || row.status === "interrupted")) || (aborting && (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob !== null)))),
         skip:
           hasRole(viewer.role, "lead") &&
-          ((isCurrent && SKIPPABLE.has(row.status) && !(row.kind === "approval" && isStarter)) ||
+          ((isCurrent && SKIPPABLE.has(row.status) && !(row.kind === "approval" && (isStarter || neededBy.length > 0))) ||
             (aborting && (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob !== null && row.activeJob.phase !== "compensate")))),
       },
     };
@@ -108,7 +115,7 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
         .map((row, i) => ({ row, definition: stored.definition.steps[i]! }))
         .filter(({ row, definition }) => row.status === "succeeded" && definition.compensation)
         .reverse()
-        .map(({ row, definition }) => ({ stepId: row.stepId, title: displayText(definition.title, displayScope), action: definition.compensation!.action })),
+        .map(({ row, definition }) => ({ stepId: row.stepId, title: displayText(definition.title, displayScope, stored.definition), action: definition.compensation!.action })),
     },
   };
 }
@@ -121,7 +128,8 @@ function describeDefinition(definition: StepDefinition) {
     action: definition.kind === "action" ? definition.action : null,
     check: definition.kind === "check" ? definition.check : null,
     expect: definition.kind === "check" ? definition.expect : null,
-    evidenceMode: definition.kind === "manual" ? definition.evidence : null,
+    // A check confirmed by hand always needs evidence of what the person checked.
+    evidenceMode: definition.kind === "manual" ? definition.evidence : definition.kind === "check" ? ("required" as const) : null,
     approvalsRequired: definition.kind === "approval" ? definition.approvals : null,
     approvalRole: definition.kind === "approval" ? definition.role : null,
     approvalExpiresIn: definition.kind === "approval" ? (definition.expiresIn ?? null) : null,
@@ -148,7 +156,7 @@ function describeInputs(stored: StoredRun) {
 export async function listRuns(db: Queryable, viewer: SessionUser, options: { filter: "active" | "needs-me" | "ended" | "all"; runbookId?: string; limit: number }) {
   const conditions = [];
   if (options.runbookId) conditions.push(eq(runs.runbookId, options.runbookId));
-  if (options.filter === "active") conditions.push(sql`${runs.status} not in ('succeeded', 'cancelled')`);
+  if (options.filter === "active") conditions.push(notInArray(runs.status, ENDED));
   if (options.filter === "ended") conditions.push(inArray(runs.status, ENDED));
   if (options.filter === "needs-me") {
     conditions.push(

@@ -117,6 +117,15 @@ async function approve(lead: Caller, runId: string) {
   await engine.drain();
 }
 
+/** The env-file consumer has no acceptance probe: the acceptance check waits for a person to check it by hand. */
+async function confirmUnprobed(responder: Caller, runId: string) {
+  const check = await stepOf(responder, runId, "consumers-accept");
+  expect(check.status).toBe("waiting_operator");
+  expect(check.confirmByHand).toMatch(/^The consumer \S+-env of \S+ has no acceptance probe, so nobody has verified that it accepts pending v\d+/);
+  await responder.runs.confirm({ runId, stepId: "consumers-accept", note: "Restarted the service; its logs show the new key in use" });
+  await engine.drain();
+}
+
 async function stepOf(caller: Caller, runId: string, stepId: string) {
   return (await caller.runs.get({ runId })).steps.find((s) => s.id === stepId)!;
 }
@@ -126,6 +135,7 @@ async function rotate(responder: Caller, lead: Caller, name: string, extra: Reco
   const runId = await start(responder, name, extra);
   await execute(responder, runId, "create-pending");
   await execute(responder, runId, "distribute");
+  await confirmUnprobed(responder, runId);
   await approve(lead, runId);
   await execute(responder, runId, "promote");
   await execute(responder, runId, "retire-previous");
@@ -188,10 +198,15 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
     expect(service.current).toBe(pending.value);
 
-    // The acceptance check ran by itself with the pending value as a bearer token.
+    // The acceptance check ran by itself with the pending value as a bearer token; the env-file
+    // consumer has no probe, so it does not turn green until someone checked it by hand.
     step = await stepOf(responder, runId, "consumers-accept");
-    expect(step.status).toBe("succeeded");
+    expect(step.status).toBe("waiting_operator");
+    expect(step.output).toMatchObject({ passed: true, summary: `1 consumer accepted pending v2 (${pending.fingerprint}); 1 without a probe (api-key-env).` });
     expect(service.probes.at(-1)).toEqual({ authorization: `Bearer ${pending.value}`, status: 200 });
+    await expect(responder.runs.confirm({ runId, stepId: "consumers-accept" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("Say what you checked by hand") });
+    await confirmUnprobed(responder, runId);
+    expect((await stepOf(responder, runId, "consumers-accept")).status).toBe("succeeded");
     expect(await labels("api-key")).toEqual(["v1:current", "v2:pending"]);
 
     await approve(lead, runId);
@@ -263,6 +278,7 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     expect(envValue(envFile)).toBe(pending.value);
     expect(service.current).toBe(pending.value);
 
+    await confirmUnprobed(responder, runId);
     await approve(lead, runId);
     await crashAndResume("promote", "secret.promote");
     expect(await labels("crash-key")).toEqual(["v1:previous", "v2:current"]);
@@ -428,6 +444,7 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     const zero = await start(responder, "grace-key", { graceHours: 0 });
     await execute(responder, zero, "create-pending");
     await execute(responder, zero, "distribute");
+    await confirmUnprobed(responder, zero);
     await approve(lead, zero);
     await execute(responder, zero, "promote");
     // Promoted with no grace: the old value is labelled previous until the run ends, but no longer given out.
@@ -443,6 +460,7 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     const third = await start(responder, "grace-key");
     await execute(responder, third, "create-pending");
     await execute(responder, third, "distribute");
+    await confirmUnprobed(responder, third);
     await approve(lead, third);
     const promote = await stepOf(responder, third, "promote");
     expect(promote.plan!.warnings?.[0]).toContain("promoting retires it now");

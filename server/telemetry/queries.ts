@@ -14,7 +14,10 @@ import { AppError } from "../errors";
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** Succeeded ÷ (succeeded + cancelled + failed/interrupted now); null when none has an outcome. */
+/**
+ * Succeeded ÷ (succeeded + cancelled + failed/interrupted now); null when none has an outcome.
+ * Refused runs are counted apart and left out: an approver's refusal is a decision, not a failure.
+ */
 function rate(succeeded: number, unsuccessful: number): number | null {
   return succeeded + unsuccessful > 0 ? succeeded / (succeeded + unsuccessful) : null;
 }
@@ -44,8 +47,9 @@ export async function runbookSummaries(db: Queryable, days: number, now = new Da
     select r.runbook_id, rb.title, count(*) as runs,
       count(*) filter (where r.status = 'succeeded') as succeeded,
       count(*) filter (where r.status = 'cancelled') as cancelled,
+      count(*) filter (where r.status = 'refused') as refused,
       count(*) filter (where r.status in ('failed', 'interrupted')) as failing,
-      count(*) filter (where r.status not in ('succeeded', 'cancelled', 'failed', 'interrupted')) as active,
+      count(*) filter (where r.status not in ('succeeded', 'cancelled', 'refused', 'failed', 'interrupted')) as active,
       percentile_cont(0.5) within group (order by extract(epoch from r.ended_at - r.created_at)) filter (where r.status = 'succeeded' and r.ended_at is not null) as p50,
       percentile_cont(0.95) within group (order by extract(epoch from r.ended_at - r.created_at)) filter (where r.status = 'succeeded' and r.ended_at is not null) as p95
     from runs r join runbooks rb on rb.id = r.runbook_id
@@ -63,6 +67,7 @@ export async function runbookSummaries(db: Queryable, days: number, now = new Da
       runs: num(r.runs),
       succeeded,
       cancelled,
+      refused: num(r.refused),
       failing,
       active: num(r.active),
       successRate: rate(succeeded, cancelled + failing),
@@ -121,7 +126,7 @@ export async function failureBuckets(db: Queryable, runbookId: string | null, da
       array_agg(distinct s.step_id) as steps, array_agg(distinct r.runbook_id) as runbooks,
       max(s.updated_at) as last_seen, min(s.error) as example
     from run_steps s join runs r on r.id = s.run_id
-    where s.error is not null and s.error <> '' and r.created_at >= ${sinceOf(days, now)}
+    where s.error is not null and s.error <> '' and s.status <> 'refused' and r.created_at >= ${sinceOf(days, now)}
       ${runbookId ? sql`and r.runbook_id = ${runbookId}` : sql``}
     group by 1 order by count(*) desc, 1 limit 20`,
   );
@@ -136,7 +141,7 @@ export async function failureBuckets(db: Queryable, runbookId: string | null, da
   }));
 }
 
-export type TrendDay = { day: string; runs: number; succeeded: number; failing: number; cancelled: number; active: number; p50Seconds: number | null; p95Seconds: number | null };
+export type TrendDay = { day: string; runs: number; succeeded: number; failing: number; cancelled: number; refused: number; active: number; p50Seconds: number | null; p95Seconds: number | null };
 
 /** One entry per UTC day of the range, days without runs included. */
 export async function runTrend(db: Queryable, runbookId: string | null, days: number, now = new Date()): Promise<TrendDay[]> {
@@ -147,6 +152,7 @@ export async function runTrend(db: Queryable, runbookId: string | null, days: nu
       count(*) filter (where r.status = 'succeeded') as succeeded,
       count(*) filter (where r.status in ('failed', 'interrupted')) as failing,
       count(*) filter (where r.status = 'cancelled') as cancelled,
+      count(*) filter (where r.status = 'refused') as refused,
       percentile_cont(0.5) within group (order by extract(epoch from r.ended_at - r.created_at)) filter (where r.status = 'succeeded' and r.ended_at is not null) as p50,
       percentile_cont(0.95) within group (order by extract(epoch from r.ended_at - r.created_at)) filter (where r.status = 'succeeded' and r.ended_at is not null) as p95
     from runs r
@@ -162,7 +168,8 @@ export async function runTrend(db: Queryable, runbookId: string | null, days: nu
     const succeeded = num(r?.succeeded);
     const failing = num(r?.failing);
     const cancelled = num(r?.cancelled);
-    out.push({ day, runs, succeeded, failing, cancelled, active: runs - succeeded - failing - cancelled, p50Seconds: numOrNull(r?.p50), p95Seconds: numOrNull(r?.p95) });
+    const refused = num(r?.refused);
+    out.push({ day, runs, succeeded, failing, cancelled, refused, active: runs - succeeded - failing - cancelled - refused, p50Seconds: numOrNull(r?.p50), p95Seconds: numOrNull(r?.p95) });
   }
   return out;
 }

@@ -31,7 +31,7 @@ export function TelemetryOverview({ days }: { days: number }) {
           </section>
           <section className="card">
             <h2>By runbook</h2>
-            <p className="muted small">Success rate: succeeded ÷ runs that succeeded, were aborted, or are failed or interrupted now. Durations: start to success.</p>
+            <p className="muted small">Success rate: succeeded ÷ runs that succeeded, were aborted, or are failed or interrupted now. Runs an approver refused are counted apart: a refusal is a decision, not a failure. Durations: start to success.</p>
             {overview.data.runbooks.length === 0 ? (
               <p className="empty">
                 No run started in the last {days} days. Start one from <Link href="/runbooks">Runbooks</Link>.
@@ -45,6 +45,7 @@ export function TelemetryOverview({ days }: { days: number }) {
                       <th className="num">Runs</th>
                       <th>Success rate</th>
                       <th className="num">Failing now</th>
+                      <th className="num">Refused</th>
                       <th className="num">p50</th>
                       <th className="num">p95</th>
                     </tr>
@@ -63,6 +64,7 @@ export function TelemetryOverview({ days }: { days: number }) {
                           <span className="muted small"> ({r.succeeded} of {r.succeeded + r.cancelled + r.failing})</span>
                         </td>
                         <td className="num">{r.failing}</td>
+                        <td className="num">{r.refused}</td>
                         <td className="num">{formatSeconds(r.p50Seconds)}</td>
                         <td className="num">{formatSeconds(r.p95Seconds)}</td>
                       </tr>

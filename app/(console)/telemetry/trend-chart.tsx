@@ -1,13 +1,13 @@
 import { formatSeconds } from "@/lib/format/duration";
 
-export type TrendPoint = { day: string; runs: number; succeeded: number; failing: number; cancelled: number; active: number; p95Seconds: number | null };
+export type TrendPoint = { day: string; runs: number; succeeded: number; failing: number; cancelled: number; refused: number; active: number; p95Seconds: number | null };
 
 const W = 720;
 const H = 220;
 const PAD = { left: 36, right: 44, top: 12, bottom: 28 };
 
 /**
- * Runs per day as stacked bars (succeeded, failed or interrupted, aborted, still going) with the
+ * Runs per day as stacked bars (succeeded, failed or interrupted, aborted, refused, still going) with the
  * p95 duration of successful runs as a line on its own scale. Plain SVG geometry: no style
  * attributes (the CSP forbids them); colours come from classes in globals.css.
  */
@@ -55,11 +55,12 @@ export function TrendChart({ points, label }: { points: TrendPoint[]; label: str
             ["bar-ok", p.succeeded],
             ["bar-fail", p.failing],
             ["bar-cancel", p.cancelled],
+            ["bar-refused", p.refused],
             ["bar-active", p.active],
           ];
           return (
             <g key={p.day}>
-              <title>{`${p.day}: ${p.runs} runs (${p.succeeded} succeeded, ${p.failing} failed or interrupted, ${p.cancelled} aborted, ${p.active} going)${p.p95Seconds !== null ? `, p95 ${formatSeconds(p.p95Seconds)}` : ""}`}</title>
+              <title>{`${p.day}: ${p.runs} runs (${p.succeeded} succeeded, ${p.failing} failed or interrupted, ${p.cancelled} aborted, ${p.refused} refused, ${p.active} going)${p.p95Seconds !== null ? `, p95 ${formatSeconds(p.p95Seconds)}` : ""}`}</title>
               {segments.map(([cls, n]) => {
                 if (n === 0) return null;
                 const h = y(n);
@@ -94,6 +95,12 @@ export function TrendChart({ points, label }: { points: TrendPoint[]; label: str
             <rect className="bar-cancel" width="10" height="10" />
           </svg>{" "}
           aborted
+        </span>
+        <span className="legend-item">
+          <svg width="10" height="10" aria-hidden="true">
+            <rect className="bar-refused" width="10" height="10" />
+          </svg>{" "}
+          refused by an approver
         </span>
         <span className="legend-item">
           <svg width="10" height="10" aria-hidden="true">

@@ -35,7 +35,7 @@ export const backupListCheck: CheckDefinition<z.infer<typeof input>> = {
     };
     if (backups.length === 0) return { passed: false, summary: `There are no backups of ${database} in ${config.backupDirectory}.`, details: { ...details, stale: true } };
     if (backup && !backups.some((b) => b.name === backup)) {
-      throw AppError.field("backup", `backup: there is no backup named ${backup} in ${config.backupDirectory}; the backups are listed above.`, "NOT_FOUND");
+      throw AppError.field("backup", `There is no backup named ${backup} in ${config.backupDirectory}; choose one of the backups listed in this step's output`, "NOT_FOUND");
     }
     const newest = backups[0]!;
     // What later steps restore: the backup asked for, or else the newest (output `chosen`).

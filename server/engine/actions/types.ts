@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Database } from "@/db/client";
 import type { Plan } from "@/db/schema";
+import { CONFIRM_BY_HAND } from "../machine/types";
 
 /** What an action or check can use while it works. Everything it prints is redacted before storage. */
 export type StepContext = {
@@ -48,6 +49,15 @@ export type ActionDefinition<Input = unknown> = {
 };
 
 export type CheckResult = { passed: boolean; summary: string; details?: Record<string, unknown> };
+
+/**
+ * For a check's details when it passed without verifying everything (no probe to call, say): the
+ * step then waits for a person to check by hand and confirm with evidence instead of turning green.
+ * The reason is a sentence a responder can act on.
+ */
+export function confirmByHand(reason: string): Record<string, string> {
+  return { [CONFIRM_BY_HAND]: reason.charAt(0).toUpperCase() + reason.slice(1) };
+}
 
 /** An automated verification with an expected outcome; its result is kept as evidence. */
 export type CheckDefinition<Input = unknown> = {

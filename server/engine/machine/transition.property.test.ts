@@ -49,7 +49,7 @@ describe("run state machine properties", () => {
 
   it("a step ends as its job or plan reported (a check as its expectation says), and by nothing else", () => holds(resultsDecideOutcomes));
 
-  it("an ended run (succeeded, cancelled) refuses every further command and never changes", () => holds(terminalRunsAreFinal));
+  it("an ended run (succeeded, cancelled, refused) refuses every further command and never changes", () => holds(terminalRunsAreFinal));
 
   it("commands the rules forbid are refused, those they plainly allow are accepted, and a refused command changes nothing", () => holds(commandsFollowTheRules));
 
@@ -61,10 +61,10 @@ describe("run state machine properties", () => {
   it("an approval succeeds only through N valid decisions of others on its current binding, stands for exactly the plan that runs, and is voided only when that changes", () =>
     holds(approvalsComeFromOthers));
 
-  it("an abort compensates completed steps newest first, after the job in flight, and cancels with no effect left in place", () =>
+  it("an abort or a refusal compensates completed steps newest first, after the job in flight, and ends with no effect left in place", () =>
     holds(abortCompensatesNewestFirst));
 
-  it("from any reachable state, cooperating people and workers bring the run to its end (succeeded, or cancelled once aborted)", () => {
+  it("from any reachable state, cooperating people and workers bring the run to its end (succeeded, refused once refused, or cancelled once aborted)", () => {
     fc.assert(
       fc.property(scenarioArb, choicesArb, endingArb, (scenario, choices, ending) => {
         simulate([], scenario, choices, ending, true);
@@ -90,6 +90,7 @@ describe("run state machine properties", () => {
       "step.resumed",
       "step.skipped",
       "step.not_applicable",
+      "step.needs_confirmation",
       "approval.given",
       "approval.refused",
       "approval.voided",
@@ -99,6 +100,7 @@ describe("run state machine properties", () => {
       "compensation.retried",
       "run.succeeded",
       "run.cancelled",
+      "run.refused",
       "run.lock_acquired",
     ];
     for (const path of paths) expect.soft(seen.get(path) ?? 0, path).toBeGreaterThanOrEqual(3);
@@ -320,7 +322,7 @@ describe("run state machine, tricky paths", () => {
     expect(run.step("approve").status).toBe("succeeded");
   });
 
-  it("asking an approval again after some of its actions ran re-plans only the actions still to run", () => {
+  it("a refusal of an approval re-opened after some of its actions ran ends the run refused; what ran without an undo stays", () => {
     const action = (id: string) => ({ id, kind: "action", title: id, action: "test.record-effect", input: {} });
     const run = new Example([{ id: "approve", kind: "approval", title: "Approve" }, action("first"), action("second")]);
     run.ok({ type: "plan_ready", stepId: "first", attempt: 1, planHash: "first-a", forApproval: "approve" });
@@ -333,10 +335,61 @@ describe("run state machine, tricky paths", () => {
     run.ok({ type: "plan_ready", stepId: "second", attempt: 1, planHash: "second-b" }); // changed: the approval re-opens
     run.ok({ type: "refuse", stepId: "approve", actor: LEAD_A, bindingHash: run.step("approve").bindingHash!, comment: "not that" });
 
-    run.ok({ type: "retry", stepId: "approve", actor: RESPONDER });
-    expect(run.enqueued()).toEqual([{ type: "enqueue", stepId: "second", attempt: 3, phase: "plan", resumed: false, forApproval: "approve" }]);
-    expect(run.step("approve").coveredPlans).toEqual({ second: null });
-    expect(run.refused({ type: "plan_ready", stepId: "first", attempt: 3, planHash: "first-b", forApproval: "approve" })).toMatchObject({ code: "CONFLICT" });
+    expect(run.run.status).toBe("refused");
+    expect(run.step("approve").status).toBe("refused");
     expect(run.step("first")).toMatchObject({ status: "succeeded", planHash: "first-a" });
+    expect(run.effects).toContainEqual({ type: "release_locks" });
+    expect(run.effects).toContainEqual(expect.objectContaining({ type: "audit", eventType: "run.refused" }));
+    expect(run.refused({ type: "retry", stepId: "approve", actor: RESPONDER })).toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("a refused approval undoes what already ran, newest first, then ends the run refused (not failed, not cancelled)", () => {
+    const undoable = { id: "prepare", kind: "action", title: "Prepare", action: "test.record-effect", input: {}, compensation: { action: "test.undo-effect", input: {} } };
+    const run = new Example([undoable, ...approvalThenApply()]);
+    run.ok({ type: "plan_ready", stepId: "prepare", attempt: 1, planHash: "prepare-a" });
+    run.ok({ type: "execute", stepId: "prepare", actor: RESPONDER });
+    run.ok({ type: "job_started", stepId: "prepare", attempt: 1, phase: "execute" });
+    run.ok({ type: "job_finished", stepId: "prepare", attempt: 1, phase: "execute", ok: true });
+    run.ok({ type: "plan_ready", stepId: "apply", attempt: 1, planHash: "plan-a", forApproval: "approve" });
+    run.ok({ type: "refuse", stepId: "approve", actor: LEAD_A, bindingHash: run.step("approve").bindingHash!, comment: "wrong service" });
+
+    expect(run.run).toMatchObject({ status: "aborting", aborting: true });
+    expect(run.enqueued()).toEqual([{ type: "enqueue", stepId: "prepare", attempt: 1, phase: "compensate", resumed: false }]);
+    run.ok({ type: "job_started", stepId: "prepare", attempt: 1, phase: "compensate" });
+    run.ok({ type: "job_finished", stepId: "prepare", attempt: 1, phase: "compensate", ok: true });
+    expect(run.run.status).toBe("refused");
+    expect(run.step("prepare").status).toBe("compensated");
+    expect(run.step("apply").status).toBe("pending");
+  });
+
+  it("a check that passed without verifying anything waits for a person's evidence instead of turning green", () => {
+    const run = new Example([
+      { id: "probe", kind: "check", title: "Every service accepts it", check: "test.flag", input: {} },
+      { id: "tell", kind: "manual", title: "Tell the team", instructions: "Post in the channel." },
+    ]);
+    run.ok({ type: "job_started", stepId: "probe", attempt: 1, phase: "check" });
+    run.ok({ type: "job_finished", stepId: "probe", attempt: 1, phase: "check", ok: true, output: { summary: "no probe", confirmByHand: "No consumer has a probe." } });
+    expect(run.step("probe").status).toBe("waiting_operator");
+    expect(run.run.status).toBe("waiting_operator");
+    expect(run.effects).toContainEqual(expect.objectContaining({ type: "audit", eventType: "step.needs_confirmation", meta: { attempt: 1, reason: "No consumer has a probe." } }));
+    expect(run.refused({ type: "confirm", stepId: "probe", actor: RESPONDER, evidence: null })).toMatchObject({ code: "BAD_REQUEST", field: "note", message: "Say what you checked by hand: add a note or a link." });
+    run.ok({ type: "confirm", stepId: "probe", actor: RESPONDER, evidence: { note: "curl with the new key answered 200" } });
+    expect(run.step("probe")).toMatchObject({ status: "succeeded", output: { summary: "no probe", confirmByHand: "No consumer has a probe.", confirmedByHand: { note: "curl with the new key answered 200" } } });
+    expect(run.step("tell").status).toBe("waiting_operator");
+  });
+
+  it("an approval that an action after it still needs cannot be skipped; one that covers no action can", () => {
+    const needed = new Example(approvalThenApply());
+    needed.ok({ type: "plan_ready", stepId: "apply", attempt: 1, planHash: "plan-a", forApproval: "approve" });
+    expect(needed.refused({ type: "skip", stepId: "approve", actor: LEAD_A, reason: "no lead around" })).toMatchObject({ code: "PRECONDITION_FAILED", field: "stepId" });
+    expect(needed.step("approve").status).toBe("waiting_approval");
+
+    const manualOnly = new Example([
+      { id: "approve", kind: "approval", title: "Approve" },
+      { id: "tell", kind: "manual", title: "Tell the team", instructions: "Post in the channel." },
+    ]);
+    manualOnly.ok({ type: "skip", stepId: "approve", actor: LEAD_A, reason: "the team already knows" });
+    expect(manualOnly.step("approve").status).toBe("skipped");
+    expect(manualOnly.run.status).toBe("waiting_operator");
   });
 });

@@ -5,6 +5,7 @@ import { parseDuration } from "@/lib/runbooks/duration";
 import { canonicalJson } from "../../audit/canonical-json";
 import { conditionHolds } from "./conditions";
 import {
+  confirmByHandOf,
   DONE_STEP_STATUSES,
   TERMINAL_RUN_STATUSES,
   type Command,
@@ -97,6 +98,17 @@ export function coveringApprovalIndex(definition: RunbookDefinition, run: Machin
   return null;
 }
 
+/**
+ * The actions still to run that an approval covers: they depend on it, so it cannot be skipped
+ * (skipped, they would run unapproved or fail at execution). Empty for a step that is no approval.
+ */
+export function stepsNeedingApproval(context: Pick<MachineContext, "definition">, run: MachineRun, approvalIndex: number): StepDefinition[] {
+  if (context.definition.steps[approvalIndex]?.kind !== "approval") return [];
+  return coveredActionIndexes(context.definition, approvalIndex)
+    .filter((i) => run.steps[i]!.status === "pending" && conditionHolds(context.definition.steps[i]!.when, run))
+    .map((i) => context.definition.steps[i]!);
+}
+
 export function currentStepIndex(run: MachineRun): number {
   return run.steps.findIndex((step) => !DONE_STEP_STATUSES.has(step.status));
 }
@@ -135,14 +147,14 @@ function apply(context: MachineContext, run: MachineRun, command: Command, effec
     case "job_started":
       return applyJobStarted(step, command, effects);
     case "job_finished":
-      return applyJobFinished(step, definition, command, effects);
+      return applyJobFinished(run, step, definition, command, effects);
     case "approve":
     case "refuse":
       return applyDecision(context, run, index, definition, command, effects);
     case "retry":
       return applyRetry(context, run, index, command, effects);
     case "skip":
-      return applySkip(run, index, command, effects);
+      return applySkip(context, run, index, command, effects);
     case "interrupt":
       return applyInterrupt(step, effects);
   }
@@ -219,17 +231,19 @@ function reopenApproval(run: MachineRun, approval: MachineStep, effects: Effect[
 
 function applyConfirm(run: MachineRun, index: number, definition: StepDefinition, command: Extract<Command, { type: "confirm" }>, effects: Effect[]): Refusal | null {
   const step = run.steps[index]!;
-  if (step.kind !== "manual") return refuse("BAD_REQUEST", "Only a manual step is confirmed.", "stepId");
+  if (step.kind !== "manual" && step.kind !== "check") return refuse("BAD_REQUEST", "Only a manual step, or a check Keel could not verify by itself, is confirmed.", "stepId");
   const notCurrent = requireCurrent(run, index);
   if (notCurrent) return notCurrent;
   if (step.status !== "waiting_operator") return refuse("CONFLICT", "This step is not waiting for confirmation.");
   if (!hasRole(command.actor.role, "responder")) return refuse("FORBIDDEN", "Confirming a step needs the responder role.");
   const evidence = command.evidence;
-  if (definition.kind === "manual" && definition.evidence === "required" && !evidence?.note?.trim() && !evidence?.link?.trim()) {
-    return refuse("BAD_REQUEST", "This step needs evidence: add a note or a link.", "note");
+  const evidenceRequired = definition.kind === "check" || (definition.kind === "manual" && definition.evidence === "required");
+  if (evidenceRequired && !evidence?.note?.trim() && !evidence?.link?.trim()) {
+    return refuse("BAD_REQUEST", definition.kind === "check" ? "Say what you checked by hand: add a note or a link." : "This step needs evidence: add a note or a link.", "note");
   }
   step.status = "succeeded";
-  step.output = evidence ? { ...evidence } : null;
+  // A check keeps what it found, beside what the person confirmed.
+  step.output = step.kind === "check" ? { ...(step.output ?? {}), confirmedByHand: evidence ? { ...evidence } : null } : evidence ? { ...evidence } : null;
   audit(effects, "step.confirmed", step.id, { attempt: step.attempt, evidence: evidence ?? null });
   return null;
 }
@@ -280,7 +294,7 @@ function applyJobStarted(step: MachineStep, command: Extract<Command, { type: "j
   return null;
 }
 
-function applyJobFinished(step: MachineStep, definition: StepDefinition, command: Extract<Command, { type: "job_finished" }>, effects: Effect[]): Refusal | null {
+function applyJobFinished(run: MachineRun, step: MachineStep, definition: StepDefinition, command: Extract<Command, { type: "job_finished" }>, effects: Effect[]): Refusal | null {
   const job = step.activeJob;
   if (!job || job.phase !== command.phase || job.attempt !== command.attempt) return refuse("CONFLICT", "No such job is running for this step.");
   if (command.phase === "compensate") {
@@ -294,6 +308,14 @@ function applyJobFinished(step: MachineStep, definition: StepDefinition, command
   step.activeJob = null;
   step.output = command.output ?? null;
   const passed = definition.kind === "check" && definition.expect === "fail" ? !command.ok : command.ok;
+  const byHand = passed && definition.kind === "check" ? confirmByHandOf(command.output) : null;
+  if (byHand) {
+    // It verified nothing (or not everything): no green until a person confirms, with evidence.
+    // In a run being aborted nobody will: like any step waiting for a person then, it is skipped.
+    step.status = run.aborting ? "skipped" : "waiting_operator";
+    audit(effects, "step.needs_confirmation", step.id, { attempt: command.attempt, reason: byHand });
+    return null;
+  }
   step.status = passed ? "succeeded" : "failed";
   audit(effects, passed ? "step.succeeded" : "step.failed", step.id, { attempt: command.attempt, error: passed ? null : (command.error ?? "the check did not give the expected result") }, passed ? "success" : "failure");
   return null;
@@ -332,7 +354,9 @@ function applyDecision(
     voided: false,
   });
   if (command.type === "refuse") {
-    step.status = "failed";
+    // A refusal is a decision: the run ends (what it already changed is undone first), refused.
+    step.status = "refused";
+    run.aborting = true;
     audit(effects, "approval.refused", step.id, { attempt: step.attempt, comment: command.comment, bindingHash: step.bindingHash }, "refused");
     return null;
   }
@@ -395,7 +419,7 @@ function applyRetry(context: MachineContext, run: MachineRun, index: number, com
   return null;
 }
 
-function applySkip(run: MachineRun, index: number, command: Extract<Command, { type: "skip" }>, effects: Effect[]): Refusal | null {
+function applySkip(context: MachineContext, run: MachineRun, index: number, command: Extract<Command, { type: "skip" }>, effects: Effect[]): Refusal | null {
   const step = run.steps[index]!;
   if (!hasRole(command.actor.role, "lead")) return refuse("FORBIDDEN", "Skipping a step needs the lead role.");
   if (command.reason.trim().length < 3) return refuse("BAD_REQUEST", "Write why this step is skipped.", "reason");
@@ -416,6 +440,11 @@ function applySkip(run: MachineRun, index: number, command: Extract<Command, { t
   if (["queued", "running"].includes(step.status)) return refuse("CONFLICT", "This step is running; wait for it to finish or be interrupted.");
   if (step.kind === "approval" && command.actor.userId === run.startedBy) {
     return refuse("FORBIDDEN", "You started this run, so you cannot skip its approval.");
+  }
+  const dependent = stepsNeedingApproval(context, run, index);
+  if (dependent.length > 0) {
+    const what = dependent.length === 1 ? "the action after it" : `the ${dependent.length} actions after it`;
+    return refuse("PRECONDITION_FAILED", `This approval cannot be skipped: ${what} must not run without it. Approve or refuse it, or abort the run.`, "stepId");
   }
   step.status = "skipped";
   step.activeJob = null;
@@ -522,7 +551,7 @@ function runStatusFor(step: MachineStep): MachineRun["status"] {
   }
 }
 
-/** Compensations of completed steps run one at a time, newest first; then the run is cancelled. */
+/** Compensations of completed steps run one at a time, newest first; then the run is cancelled (or refused). */
 function advanceAbort(context: MachineContext, run: MachineRun, effects: Effect[]): void {
   const blocked = run.steps.find(
     (s) => s.status === "queued" || s.status === "running" || s.status === "compensating" || s.status === "compensation_failed" || (s.status === "interrupted" && s.activeJob),
@@ -541,7 +570,8 @@ function advanceAbort(context: MachineContext, run: MachineRun, effects: Effect[
       return;
     }
   }
-  run.status = "cancelled";
+  const refused = run.steps.some((s) => s.status === "refused");
+  run.status = refused ? "refused" : "cancelled";
   effects.push({ type: "release_locks" });
-  audit(effects, "run.cancelled", null, {});
+  audit(effects, refused ? "run.refused" : "run.cancelled", null, {});
 }

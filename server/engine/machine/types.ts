@@ -43,7 +43,7 @@ export type MachineRun = {
   startedBy: string;
   inputs: Record<string, unknown>;
   steps: MachineStep[];
-  /** Set once an abort was confirmed: compensations run, then the run ends cancelled. */
+  /** Set once an abort was confirmed or an approval refused: compensations run, then the run ends cancelled (or refused). */
   aborting: boolean;
 };
 
@@ -81,5 +81,18 @@ export type TransitionResult = { ok: true; run: MachineRun; effects: Effect[] } 
 
 export type MachineContext = { definition: RunbookDefinition; now: number };
 
+/**
+ * A check that passed without verifying everything (no probe to call, say) puts why under this key
+ * of its output: it does not turn green by itself; it waits for a person to confirm with evidence.
+ */
+export const CONFIRM_BY_HAND = "confirmByHand";
+
+/** Why a check's result needs a person's confirmation, or null when the check verified everything. */
+export function confirmByHandOf(output: Record<string, unknown> | null | undefined): string | null {
+  const reason = output?.[CONFIRM_BY_HAND];
+  return typeof reason === "string" && reason.trim() !== "" ? reason : null;
+}
+
 export const DONE_STEP_STATUSES: ReadonlySet<StepStatus> = new Set(["succeeded", "skipped", "not_applicable", "compensated"]);
-export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(["succeeded", "cancelled"]);
+/** How a run ends: every step done, aborted by a person, or an approver refused it (a decision, not a failure). */
+export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(["succeeded", "cancelled", "refused"]);

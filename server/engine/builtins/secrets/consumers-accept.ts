@@ -2,7 +2,7 @@ import { consumersOf } from "../../../secrets/consumers/consumers";
 import { probeConsumer } from "../../../secrets/consumers/probe";
 import { readOwnPending } from "../../../secrets/rotation/pending";
 import { versionLabel } from "../../../secrets/rotation/state";
-import type { CheckDefinition } from "../../actions/types";
+import { confirmByHand, type CheckDefinition } from "../../actions/types";
 import { secretInput, type SecretInput } from "./shared";
 
 /** Phase 3: before anything depends on it, each consumer with a probe proves it accepts the pending value. */
@@ -32,14 +32,29 @@ export const consumersAcceptCheck: CheckDefinition<SecretInput> = {
         details: { results },
       };
     }
-    const unprobed = results.length - probed.length;
-    return {
-      passed: true,
-      summary:
-        probed.length === 0
-          ? `No consumer of ${secret} has an acceptance probe; check the services by hand before approving the promotion of ${label}.`
-          : `${probed.length} consumer${probed.length === 1 ? "" : "s"} accepted pending ${label}${unprobed ? `; ${unprobed} without a probe` : ""}.`,
-      details: { results },
-    };
+    const unprobed = results.filter((r) => !r.probed).map((r) => r.consumer);
+    if (results.length === 0) {
+      return {
+        passed: true,
+        summary: `${secret} has no consumer configured; nothing was verified.`,
+        details: { results, ...confirmByHand(`${secret} has no secret-consumer target, so no service was given pending ${label} and nothing verified that anything accepts it.`) },
+      };
+    }
+    const accepted = `${probed.length} consumer${probed.length === 1 ? "" : "s"} accepted pending ${label}`;
+    if (unprobed.length > 0) {
+      // Nothing verified those: the step waits for a person to check them and say what they saw.
+      const names = unprobed.join(", ");
+      return {
+        passed: true,
+        summary: probed.length === 0 ? `No consumer of ${secret} has an acceptance probe; nothing was verified.` : `${accepted}; ${unprobed.length} without a probe (${names}).`,
+        details: {
+          results,
+          ...confirmByHand(
+            `${unprobed.length === 1 ? "the consumer" : "the consumers"} ${names} of ${secret} ${unprobed.length === 1 ? "has" : "have"} no acceptance probe, so nobody has verified that ${unprobed.length === 1 ? "it accepts" : "they accept"} pending ${label}.`,
+          ),
+        },
+      };
+    }
+    return { passed: true, summary: `${accepted}.`, details: { results } };
   },
 };

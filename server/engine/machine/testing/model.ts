@@ -166,7 +166,7 @@ export class Simulation {
   }
 
   get terminal() {
-    return this.run.status === "succeeded" || this.run.status === "cancelled";
+    return this.run.status === "succeeded" || this.run.status === "cancelled" || this.run.status === "refused";
   }
 
   fail(property: string, message: string): never {
@@ -243,7 +243,7 @@ export class Simulation {
   }
 
   /** A running worker ends its job. */
-  finish(worker: Worker, outcome: "ok" | "fail" | "crash_after_effect" | "crash_before_effect", checkOk = true) {
+  finish(worker: Worker, outcome: "ok" | "fail" | "crash_after_effect" | "crash_before_effect", checkOk = true, unverified = false) {
     const { job } = worker;
     const phase = job.phase as Exclude<JobPhase, "plan">;
     const step = this.run.steps.find((s) => s.id === job.stepId);
@@ -266,7 +266,9 @@ export class Simulation {
     this.workers = this.workers.filter((w) => w !== worker);
     if (effective === "ok") this.applyEffect(job);
     const ok = phase === "check" ? checkOk : effective === "ok";
-    this.send({ type: "job_finished", stepId: job.stepId, attempt: job.attempt, phase, ok, output: ok ? { summary: "done" } : undefined, error: ok ? undefined : "it did not work" });
+    // A check may pass without verifying anything (no probe configured): it says so in its output.
+    const output = ok ? { summary: "done", ...(phase === "check" && unverified ? { confirmByHand: "nothing to probe" } : {}) } : undefined;
+    this.send({ type: "job_finished", stepId: job.stepId, attempt: job.attempt, phase, ok, output, error: ok ? undefined : "it did not work" });
   }
 
   /** The sweeper's second job: queue again the jobs of steps that wait for one (sweep.ts, lostJobsOf). */
@@ -314,7 +316,7 @@ export class Simulation {
       const worker = this.workers[a % this.workers.length]!;
       const roll = b % 20;
       const okBelow = worker.job.phase === "compensate" ? 10 : 13; // undoing is where things go wrong
-      this.finish(worker, roll < okBelow ? "ok" : roll < 16 ? "fail" : roll < 18 ? "crash_after_effect" : "crash_before_effect", c % 3 !== 0);
+      this.finish(worker, roll < okBelow ? "ok" : roll < 16 ? "fail" : roll < 18 ? "crash_after_effect" : "crash_before_effect", c % 3 !== 0, c % 5 === 0);
     } else if (op < 75) {
       this.plausible(choice);
     } else if (op < 79) {
@@ -374,7 +376,7 @@ export class Simulation {
     switch (focus.status) {
       case "waiting_operator": {
         const command: Command =
-          focus.kind === "manual"
+          focus.kind === "manual" || focus.kind === "check"
             ? { type: "confirm", stepId: focus.id, actor: someone, evidence: c % 4 === 0 ? null : { note: `looked at dashboard ${c % 7}` } }
             : { type: "execute", stepId: focus.id, actor: someone };
         this.send(command);
@@ -439,7 +441,7 @@ export class Simulation {
 
   /**
    * Everyone cooperates from here on: jobs run and succeed, dead workers are found, people
-   * confirm, execute, approve and retry. The run must end (succeeded, or cancelled when it was
+   * confirm, execute, approve and retry. The run must end (succeeded, refused when an approver refused, or cancelled when it was
    * aborted) within a bounded number of moves; a state with no way forward is a bug.
    */
   settle(ending: Ending, { mustEnd = false, limit = 400 } = {}): boolean {
@@ -453,7 +455,7 @@ export class Simulation {
       if (!this.cooperate()) return stuck(`no move brings the run forward from status ${this.run.status}`);
     }
     if (!this.terminal) return stuck(`the run did not end within ${limit} cooperative moves (status ${this.run.status})`);
-    const expected = this.run.aborting ? "cancelled" : "succeeded";
+    const expected = !this.run.aborting ? "succeeded" : this.run.steps.some((s) => s.status === "refused") ? "refused" : "cancelled";
     if (this.run.status !== expected) return stuck(`it ended ${this.run.status}, expected ${expected}`);
     return true;
   }
@@ -481,7 +483,7 @@ export class Simulation {
     if (focus.status === "failed" || focus.status === "interrupted" || focus.status === "compensation_failed") {
       return this.send({ type: "retry", stepId: focus.id, actor: RESPONDER }).ok;
     }
-    if (focus.status === "waiting_operator" && focus.kind === "manual") return this.send({ type: "confirm", stepId: focus.id, actor: RESPONDER, evidence: { note: "done" } }).ok;
+    if (focus.status === "waiting_operator" && (focus.kind === "manual" || focus.kind === "check")) return this.send({ type: "confirm", stepId: focus.id, actor: RESPONDER, evidence: { note: "done" } }).ok;
     if (focus.status === "waiting_operator" && focus.kind === "action") return this.send({ type: "execute", stepId: focus.id, actor: RESPONDER }).ok;
     if (focus.status === "waiting_approval") {
       const definition = this.definition.steps.find((s) => s.id === focus.id)!;

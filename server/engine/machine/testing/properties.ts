@@ -17,11 +17,13 @@ const COMPENSATION = new Set<StepStatus>(["compensating", "compensated", "compen
 const BUSY = new Set<StepStatus>(["planning", "queued", "running", "compensating", "interrupted", "compensation_failed", "waiting_operator", "waiting_approval"]);
 const ALLOWED_BY_KIND: Record<MachineStep["kind"], ReadonlySet<StepStatus>> = {
   manual: new Set(["pending", "waiting_operator", "succeeded", "skipped", "not_applicable"]),
-  check: new Set(["pending", "queued", "running", "succeeded", "failed", "interrupted", "skipped", "not_applicable"]),
+  check: new Set(["pending", "queued", "running", "waiting_operator", "succeeded", "failed", "interrupted", "skipped", "not_applicable"]),
   action: new Set(["pending", "planning", "waiting_operator", "queued", "running", "succeeded", "failed", "interrupted", "skipped", "not_applicable", ...COMPENSATION]),
-  approval: new Set(["pending", "planning", "waiting_approval", "succeeded", "failed", "skipped", "not_applicable"]),
+  approval: new Set(["pending", "planning", "waiting_approval", "succeeded", "failed", "refused", "skipped", "not_applicable"]),
 };
-const TERMINAL = new Set<RunStatus>(["succeeded", "cancelled"]);
+const TERMINAL = new Set<RunStatus>(["succeeded", "cancelled", "refused"]);
+/** Ended by an abort or a refusal, once every compensation is done. */
+const ENDED_EARLY = new Set<RunStatus>(["cancelled", "refused"]);
 
 const roleOf = (userId: string): Role => PEOPLE.find((p) => p.userId === userId)?.role ?? "viewer";
 const afterOf = (o: Observation) => (o.result.ok ? o.result.run : null);
@@ -35,7 +37,8 @@ export function expectedRunStatus(run: MachineRun, lockHeld: boolean): RunStatus
     if (run.steps.some((s) => s.status === "compensation_failed")) return "failed";
     if (run.steps.some((s) => s.status === "interrupted")) return "interrupted";
     if (run.steps.some((s) => ["running", "queued", "compensating"].includes(s.status))) return "aborting";
-    return "cancelled";
+    // A refused approval ends the run as refused: a decision, told apart from an abort.
+    return run.steps.some((s) => s.status === "refused") ? "refused" : "cancelled";
   }
   if (!lockHeld) return "queued";
   const current = run.steps.find((s) => !DONE.has(s.status));
@@ -94,10 +97,12 @@ function validState(run: MachineRun, sim: Simulation): string | undefined {
 
   if (run.status === "queued" && run.steps.some((s) => s.status !== "pending")) return "a run waiting for its lock has started a step";
   if (run.status === "succeeded" && run.steps.some((s) => !DONE.has(s.status))) return "a succeeded run has a step that is not done";
-  if (run.status === "cancelled") {
+  if (ENDED_EARLY.has(run.status)) {
     const left = run.steps.find((s, i) => BUSY.has(s.status) || (s.status === "succeeded" && sim.definition.steps[i]!.compensation));
-    if (left) return `a cancelled run still has ${left.id} ${left.status}`;
+    if (left) return `a ${run.status} run still has ${left.id} ${left.status}`;
   }
+  if (run.steps.filter((s) => s.status === "refused").length > 1) return "more than one approval was refused";
+  if (run.steps.some((s) => s.status === "refused") && !run.aborting) return "an approval was refused but the run goes on";
   if (run.aborting) {
     const started = run.steps.find((s) => ["planning", "waiting_operator", "waiting_approval"].includes(s.status));
     if (started) return `${started.id} is ${started.status} while the run is being aborted`;
@@ -156,8 +161,8 @@ function mustRefuse(o: Observation): string | undefined {
     case "confirm":
       if (!hasRole(command.actor.role, "responder")) return "confirming needs a responder";
       if (notCurrent) return "not the current step";
-      if (step.kind !== "manual" || step.status !== "waiting_operator") return "not a manual step waiting for confirmation";
-      if (definition.kind === "manual" && definition.evidence === "required" && !command.evidence?.note?.trim() && !command.evidence?.link?.trim()) return "evidence is required";
+      if ((step.kind !== "manual" && step.kind !== "check") || step.status !== "waiting_operator") return "not a manual step or an unverified check waiting for confirmation";
+      if ((definition.kind === "check" || (definition.kind === "manual" && definition.evidence === "required")) && !command.evidence?.note?.trim() && !command.evidence?.link?.trim()) return "evidence is required";
       return undefined;
     case "execute":
       if (!hasRole(command.actor.role, "responder")) return "executing needs a responder";
@@ -183,6 +188,7 @@ function mustRefuse(o: Observation): string | undefined {
       if (command.reason.trim().length < 3) return "a skip needs a reason";
       if (!before.aborting && notCurrent) return "not the current step";
       if (!before.aborting && step.kind === "approval" && command.actor.userId === before.startedBy) return "the starter skipped the approval of their own run";
+      if (!before.aborting && step.kind === "approval" && actionsAwaiting(before, sim, index).length > 0) return `skipping ${step.id} would let ${actionsAwaiting(before, sim, index).join(", ")} run unapproved`;
       if (["queued", "running", "compensating"].includes(step.status)) return "the step is running";
       return undefined;
     case "job_started":
@@ -203,6 +209,17 @@ function mustRefuse(o: Observation): string | undefined {
   }
 }
 
+/** Actions an approval stands for that have not run yet (those after it up to the next approval, whose condition holds). */
+function actionsAwaiting(run: MachineRun, sim: Simulation, approvalIndex: number): string[] {
+  const ids: string[] = [];
+  for (let i = approvalIndex + 1; i < run.steps.length; i++) {
+    const definition = sim.definition.steps[i]!;
+    if (definition.kind === "approval") break;
+    if (definition.kind === "action" && run.steps[i]!.status === "pending" && conditionIsTrue(definition.when, sim.inputs)) ids.push(definition.id);
+  }
+  return ids;
+}
+
 /** The people's commands the rules plainly allow: the current step, the right person, nothing stale. */
 function mustAccept(o: Observation): boolean {
   const { before, command, sim } = o;
@@ -213,6 +230,7 @@ function mustAccept(o: Observation): boolean {
   const definition = sim.definition.steps[index]!;
   switch (command.type) {
     case "confirm":
+      if (definition.kind === "check") return step.status === "waiting_operator" && hasRole(command.actor.role, "responder") && Boolean(command.evidence?.note?.trim());
       return definition.kind === "manual" && step.status === "waiting_operator" && hasRole(command.actor.role, "responder") && (definition.evidence !== "required" || Boolean(command.evidence?.note?.trim()));
     case "execute":
       return step.kind === "action" && step.status === "waiting_operator" && hasRole(command.actor.role, "responder");
@@ -260,9 +278,19 @@ export const resultsDecideOutcomes: Checker = {
       const step = after.steps[index]!;
       if (command.phase === "compensate") return step.status === (command.ok ? "compensated" : "compensation_failed") ? undefined : `a compensation that reported ok=${command.ok} left ${step.id} ${step.status}`;
       const passed = definition.kind === "check" && definition.expect === "fail" ? !command.ok : command.ok;
+      // A check that verified nothing waits for a person instead of turning green.
+      const unverified = typeof command.output?.confirmByHand === "string";
+      if (passed && definition.kind === "check" && unverified) {
+        const expected = o.before.aborting ? "skipped" : "waiting_operator";
+        return step.status === expected ? undefined : `${step.id} passed without verifying anything and is ${step.status}, not ${expected}`;
+      }
       // During an abort, a step that just succeeded may go straight on to be compensated.
       const succeeded = step.status === "succeeded" || (after.aborting && step.status === "compensating");
       if (passed ? !succeeded : step.status !== "failed") return `${step.id} reported ok=${command.ok} (expect ${definition.kind === "check" ? definition.expect : "ok"}) and is ${step.status}`;
+    }
+    if (command.type === "refuse") {
+      const refused = after.steps.find((s) => s.id === command.stepId)!;
+      if (refused.status !== "refused" || !after.aborting) return `a refusal left ${refused.id} ${refused.status} and the run ${after.aborting ? "aborting" : "going on"}`;
     }
     if (command.type === "plan_failed" && (!command.deferred || !command.forApproval)) {
       const failed = after.steps.find((s) => s.id === (command.forApproval ?? command.stepId))!;
@@ -272,10 +300,12 @@ export const resultsDecideOutcomes: Checker = {
       const was = o.before.steps[i]!;
       if (was.status === step.status) continue;
       const byJob = command.type === "job_finished" && command.stepId === step.id;
-      if ((step.status === "failed" && !byJob && !["plan_failed", "refuse"].includes(command.type)) || ((step.status === "compensated" || step.status === "compensation_failed") && !byJob)) {
+      if (step.status === "refused" && command.type !== "refuse") return `${step.id} became refused on ${command.type}`;
+      if ((step.status === "failed" && !byJob && command.type !== "plan_failed") || ((step.status === "compensated" || step.status === "compensation_failed") && !byJob)) {
         return `${step.id} became ${step.status} on ${command.type}`;
       }
-      if (step.status === "succeeded" && step.kind !== "approval" && !byJob && !(step.kind === "manual" && command.type === "confirm")) return `${step.id} succeeded on ${command.type}`;
+      if (step.status === "succeeded" && step.kind !== "approval" && !byJob && !((step.kind === "manual" || step.kind === "check") && command.type === "confirm")) return `${step.id} succeeded on ${command.type}`;
+      if (step.status === "succeeded" && step.kind === "check" && command.type === "confirm" && was.status !== "waiting_operator") return `${step.id} was confirmed from ${was.status}`;
     }
     return undefined;
   },
@@ -463,13 +493,13 @@ export const abortCompensatesNewestFirst: Checker = {
       if (sim.compensationOrder.some((j) => j <= i)) return `compensations out of order: ${sim.compensationOrder.join(",")} then ${i}`;
       sim.compensationOrder.push(i);
     }
-    if (after.status === "cancelled" && o.before.status !== "cancelled") {
+    if (ENDED_EARLY.has(after.status) && !ENDED_EARLY.has(o.before.status)) {
       for (const [i, step] of after.steps.entries()) {
         if (!sim.definition.steps[i]!.compensation) continue;
         const applied = sim.executed.get(step.id) ?? 0;
         if (step.status === "compensated" && sim.compensated.get(step.id) !== 1) return `${step.id} is compensated but its compensation happened ${sim.compensated.get(step.id) ?? 0} times`;
         if (applied === 0 || step.status === "compensated" || step.status === "compensation_skipped" || sim.personSkipped.has(step.id)) continue;
-        return `the run was cancelled with the effect of ${step.id} in place and never undone (${step.status})`;
+        return `the run was ${after.status} with the effect of ${step.id} in place and never undone (${step.status})`;
       }
     }
     return undefined;

@@ -14,7 +14,7 @@ export function SuggestedRunbooks({ incidentId, canStart, active }: { incidentId
       <h2 id="suggested-title">Suggested runbooks</h2>
       {suggestions.data && suggestions.data.length === 0 ? (
         <p className="muted small">
-          No runbook names these services or tags. Find one in the <Link href="/runbooks">catalog</Link>.
+          No runbook names these services or tags, or takes one of these services as an input. Find one in the <Link href="/runbooks">catalog</Link>.
         </p>
       ) : null}
       <ul className="list" aria-label="Suggested runbooks">
@@ -24,10 +24,15 @@ export function SuggestedRunbooks({ incidentId, canStart, active }: { incidentId
               <span>
                 <Link href={`/runbooks/${runbook.id}`}>{runbook.title}</Link> <RiskBadge risk={runbook.risk} />
               </span>
-              <span className="small muted">matches {[...runbook.matchedServices, ...runbook.matchedTags.map((t) => `#${t}`)].join(", ")}</span>
+              <span className="small muted">
+                {[
+                  ...(runbook.matchedServices.length + runbook.matchedTags.length > 0 ? [`matches ${[...runbook.matchedServices, ...runbook.matchedTags.map((t) => `#${t}`)].join(", ")}`] : []),
+                  ...runbook.matchedInputs.map((m) => `its ${m.label.toLowerCase()} input takes ${m.service}`),
+                ].join("; ")}
+              </span>
             </span>
             {canStart ? (
-              <Link className="button small" href={`/runbooks/${runbook.id}/start?incident=${incidentId}`} aria-label={`Start ${runbook.title}`}>
+              <Link className="button small" href={startHref(runbook.id, incidentId, runbook.matchedInputs)} aria-label={`Start ${runbook.title}`}>
                 Start
               </Link>
             ) : null}
@@ -37,4 +42,11 @@ export function SuggestedRunbooks({ incidentId, canStart, active }: { incidentId
       {!active ? <p className="small muted">Reopen the incident to start runs inside it.</p> : null}
     </section>
   );
+}
+
+/** The start form inside the incident, with the service input filled in with the incident's service. */
+function startHref(runbookId: string, incidentId: string, inputs: { input: string; service: string }[]): string {
+  const query = new URLSearchParams({ incident: incidentId });
+  for (const match of inputs) query.set(`input.${match.input}`, match.service);
+  return `/runbooks/${runbookId}/start?${query.toString()}`;
 }

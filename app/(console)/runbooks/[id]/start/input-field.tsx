@@ -2,6 +2,7 @@
 
 import { Field, fieldAria } from "@/app/_components/field";
 import type { InputDefinition } from "@/lib/runbooks/definition";
+import { withArticle } from "@/lib/format/article";
 
 const TYPE_HINTS: Partial<Record<InputDefinition["type"], string>> = {
   duration: "A duration such as 90s, 15m, 24h or 30d.",
@@ -9,38 +10,38 @@ const TYPE_HINTS: Partial<Record<InputDefinition["type"], string>> = {
   secret: "Sent once, kept encrypted for this run only, never shown again.",
 };
 
-/** One form control for a runbook input, chosen by its type. */
-export function InputField({ input, error, options }: { input: InputDefinition; error?: string; options?: string[] }) {
+/** One form control for a runbook input, chosen by its type; initial: a value carried over from an earlier run. */
+export function InputField({ input, error, options, initial }: { input: InputDefinition; error?: string; options?: string[]; initial?: string }) {
   const id = `input-${input.name}`;
   const aria = { ...fieldAria(id, error), name: input.name };
   const hint = [input.help, TYPE_HINTS[input.type]].filter(Boolean).join(" ");
   const label = input.required ? input.label : `${input.label} (optional)`;
   return (
     <Field id={id} label={label} hint={hint || undefined} error={error}>
-      {renderControl(input, aria, options ?? [])}
+      {renderControl(input, aria, options ?? [], initial)}
     </Field>
   );
 }
 
-function renderControl(input: InputDefinition, aria: Record<string, unknown>, options: string[]) {
+function renderControl(input: InputDefinition, aria: Record<string, unknown>, options: string[], initial: string | undefined) {
   switch (input.type) {
     case "string":
       return input.multiline ? (
-        <textarea {...aria} rows={4} defaultValue={input.default ?? ""} />
+        <textarea {...aria} rows={4} defaultValue={initial ?? input.default ?? ""} />
       ) : (
-        <input {...aria} type="text" defaultValue={input.default ?? ""} autoComplete="off" />
+        <input {...aria} type="text" defaultValue={initial ?? input.default ?? ""} autoComplete="off" />
       );
     case "number":
-      return <input {...aria} type="number" defaultValue={input.default ?? ""} step={input.integer ? 1 : "any"} />;
+      return <input {...aria} type="number" defaultValue={initial ?? input.default ?? ""} step={input.integer ? 1 : "any"} />;
     case "boolean":
       return (
         <label className="row small">
-          <input {...aria} type="checkbox" defaultChecked={input.default ?? false} value="true" /> Yes
+          <input {...aria} type="checkbox" defaultChecked={initial !== undefined ? initial === "true" : (input.default ?? false)} value="true" /> Yes
         </label>
       );
     case "enum":
       return (
-        <select {...aria} defaultValue={input.default ?? ""}>
+        <select {...aria} defaultValue={initial ?? input.default ?? ""}>
           {!input.default ? <option value="">Choose…</option> : null}
           {input.options.map((option) => {
             const value = typeof option === "string" ? option : option.value;
@@ -56,8 +57,8 @@ function renderControl(input: InputDefinition, aria: Record<string, unknown>, op
       return <input {...aria} type="password" autoComplete="new-password" />;
     case "ref":
       return (
-        <select {...aria} defaultValue={input.default ?? ""}>
-          <option value="">{options.length === 0 ? `No ${input.target} is configured` : `Choose a ${input.target}…`}</option>
+        <select {...aria} defaultValue={initial ?? input.default ?? ""}>
+          <option value="">{options.length === 0 ? `No ${input.target} is configured` : `Choose ${withArticle(input.target)}…`}</option>
           {options.map((name) => (
             <option key={name} value={name}>
               {name}
@@ -66,6 +67,6 @@ function renderControl(input: InputDefinition, aria: Record<string, unknown>, op
         </select>
       );
     default:
-      return <input {...aria} type="text" defaultValue={"default" in input ? (input.default ?? "") : ""} autoComplete="off" spellCheck={false} />;
+      return <input {...aria} type="text" defaultValue={initial ?? ("default" in input ? (input.default ?? "") : "")} autoComplete="off" spellCheck={false} />;
   }
 }

@@ -40,7 +40,7 @@ export function RunbookStats({ runbookId, days }: { runbookId: string; days: num
                 <div>
                   <dt className="muted small">Success rate</dt>
                   <dd>
-                    {formatRate(s.successRate)} <span className="muted small">({s.succeeded} succeeded, {s.cancelled} aborted, {s.failing} failing now, {s.active} going)</span>
+                    {formatRate(s.successRate)} <span className="muted small">({s.succeeded} succeeded, {s.cancelled} aborted, {s.refused} refused, {s.failing} failing now, {s.active} going)</span>
                   </dd>
                 </div>
                 <div>

@@ -29,16 +29,35 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
   const reauth = reauthRequiredOf(approve.error);
   const covered = Object.entries(step.coveredPlans ?? {});
   const decisions = step.approvals.filter((a) => a.attempt === step.attempt);
+  // What the approver relies on that Keel did not verify itself: checks a person confirmed by hand.
+  const byHand = run.steps.filter((s) => s.position < step.position && s.kind === "check" && s.confirmByHand && s.status === "succeeded");
 
   return (
     <div className="stack">
       {step.status === "planning" ? <p className="muted">Preparing the plans to approve…</p> : null}
+      {byHand.length > 0 ? (
+        <div className="alert warn" data-testid="approval-checked-by-hand">
+          Keel did not verify everything before this approval:
+          <ul>
+            {byHand.map((s) => (
+              <li key={s.id}>
+                “{s.title}”: {s.confirmByHand} Checked by hand by {s.actorLabel ?? "someone"}
+                {typeof s.evidence?.note === "string" ? `: ${s.evidence.note.replace(/[.\s]+$/, "")}` : ""}
+                {typeof s.evidence?.link === "string" ? ` (${s.evidence.link})` : ""}.
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {covered.map(([stepId, entry]) => {
         const title = run.steps.find((s) => s.id === stepId)?.title ?? stepId;
         if (entry.plan) return <PlanView key={stepId} plan={entry.plan} heading={`If approved, "${title}" will change`} />;
         return (
           <p key={stepId} className="small muted">
-            “{title}”: {entry.note ?? "its plan is being computed."}
+            “{title}”:{" "}
+            {entry.hash === "deferred"
+              ? `it can only be planned after the steps before it have run${entry.note ? ` (${entry.note.replace(/[.\s]+$/, "")})` : ""}. Its plan is shown on this page then, before anyone executes it.`
+              : (entry.note ?? "its plan is being computed.")}
           </p>
         );
       })}
@@ -59,6 +78,11 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
           ))}
         </ul>
       ) : null}
+      {step.status === "waiting_approval" && step.neededBy.length > 0 ? (
+        <p className="small muted" data-testid="approval-needed-by">
+          This approval cannot be skipped: {step.neededBy.map((title) => `“${title}”`).join(" and ")} must not run without it.
+        </p>
+      ) : null}
       {step.approvals.some((a) => a.voided) ? <p className="small muted">Earlier approvals were voided because what they approved changed.</p> : null}
       {step.can.decide && step.bindingHash ? (
         <div className="stack">
@@ -68,7 +92,12 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
             <FormError error={errorInfo && !errorInfo.fields.comment ? errorInfo : null} />
           )}
           {refusing ? (
-            <Field id="refuse-comment" label="Why do you refuse?" error={errorInfo?.fields.comment}>
+            <Field
+              id="refuse-comment"
+              label="Why do you refuse?"
+              hint="Refusing ends the run: what it already changed is undone, and the person who started it can start again with other inputs."
+              error={errorInfo?.fields.comment}
+            >
               <textarea {...fieldAria("refuse-comment", errorInfo?.fields.comment)} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
             </Field>
           ) : null}

@@ -18,11 +18,13 @@ export function StepList({ run, outputTick }: { run: RunView; outputTick: number
             <div className="row">
               <span className="step-number">{step.position + 1}</span>
               <strong>{step.title}</strong>
-              <StepStatusBadge status={step.status} />
+              <StepStatusBadge status={step.status} cancelledWithRun={step.cancelledWithRun} />
               {step.attempt > 1 ? <span className="badge">attempt {step.attempt}</span> : null}
+              {step.confirmByHand && step.status === "succeeded" ? <span className="badge warn">checked by hand, not by Keel</span> : null}
             </div>
             <div className="step-details small muted">
-              {step.actorLabel ? <span>by {step.actorLabel}</span> : null}
+              {step.actorLabel && !step.cancelledWithRun ? <span>by {step.actorLabel}</span> : null}
+              {step.cancelledWithRun ? <span>{run.status === "refused" ? "not run: the run was refused" : "not run: the run was cancelled"}</span> : null}
               {step.endedAt ? <span>{formatDateTime(step.endedAt)}</span> : null}
               {step.skipReason ? <span>skipped: {step.skipReason}</span> : null}
               {step.output && typeof step.output.summary === "string" ? <span>{step.output.summary}</span> : null}
