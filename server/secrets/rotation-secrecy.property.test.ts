@@ -127,6 +127,11 @@ describe(`no secret value leaks from a rotation (${driver})`, () => {
           await responder.runs.abort({ runId, reason: "Property test abort" });
           await engine.drain();
         } else {
+          // The env-file consumer has no acceptance probe: its check waits for a person to confirm it by hand.
+          const check = (await responder.runs.get({ runId })).steps.find((s) => s.id === "consumers-accept")!;
+          expect(check.confirmByHand).toBeTruthy();
+          await responder.runs.confirm({ runId, stepId: "consumers-accept", note: "Restarted the service; it reads the new key" });
+          await engine.drain();
           const approval = (await lead.runs.get({ runId })).steps.find((s) => s.id === "approve-promotion")!;
           await lead.runs.approve({ runId, stepId: "approve-promotion", bindingHash: approval.bindingHash! });
           await engine.drain();
