@@ -143,3 +143,26 @@ describe("the edge server", () => {
     expectEnvelope(garbage.body, "BAD_REQUEST");
   });
 });
+
+describe("keep-alive", () => {
+  it("keeps an idle connection open longer than a proxy's usual 60 s idle timeout", async () => {
+    expect(server.keepAliveTimeout).toBeGreaterThan(60_000);
+    expect(server.headersTimeout).toBeGreaterThan(server.keepAliveTimeout);
+    // Past Node's default of 5 s, the same connection still answers a second request.
+    const socket = connect(port, "127.0.0.1");
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const answers: string[] = [];
+    socket.on("data", (chunk: Buffer) => answers.push(chunk.toString("utf8")));
+    const ask = async () => {
+      const before = answers.length;
+      socket.write("GET /api/healthz HTTP/1.1\r\nHost: keel.test\r\n\r\n");
+      for (let i = 0; i < 100 && answers.length === before; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      return answers.at(-1) ?? "";
+    };
+    expect(await ask()).toMatch(/^HTTP\/1\.1 200/);
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    expect(socket.destroyed).toBe(false);
+    expect(await ask()).toMatch(/^HTTP\/1\.1 200/);
+    socket.destroy();
+  }, 20_000);
+});

@@ -12,6 +12,9 @@ import { refuseUrl } from "./refuse-url";
 
 export type EdgeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+/** How long an idle keep-alive connection is kept open. */
+export const KEEP_ALIVE_MS = 65_000;
+
 /**
  * Keel's HTTP server: every request gets its request id, client address and security headers,
  * is refused here when its body is too large or its URL holds what Keel cannot store, and is
@@ -52,6 +55,11 @@ export function createEdgeServer(options: { edge: EdgeOptions; log: Logger; hand
       }
     });
   });
+  // An idle keep-alive connection stays open longer than a proxy's or client's own idle timeout
+  // (60 s is the usual one): were Node's 5 s default shorter, a request sent just as the server
+  // closed the connection would meet a reset (a 502 behind a proxy).
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   server.on("clientError", (error: Error & { code?: string }, socket) => {
     if (error.code !== "ECONNRESET") log.info({ code: error.code }, "request refused by the HTTP parser");
     answerClientError(error, socket);
