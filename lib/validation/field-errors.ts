@@ -1,4 +1,5 @@
 import type { ZodError } from "zod";
+import "./zod-messages";
 
 /** Zod issues as `{ "field.path": "message" }`, first message per field; shared by forms and server. */
 export function fieldErrorsOf(error: ZodError): Record<string, string> {

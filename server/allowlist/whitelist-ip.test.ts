@@ -185,6 +185,12 @@ describe(`whitelist-ip on a file and an http sink (${process.env.TEST_DATABASE_U
     expect(await auditOf("run.inputs_refused")).toHaveLength(refusalsBefore + 1);
   });
 
+  it("says plainly which required input was left out", async () => {
+    const error = await responder.runs.start({ runbookId: "whitelist-ip", inputs: { reason: "Partner test", expiry: "1h", allowlist: "edge" }, requestKey: randomUUID() }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "BAD_REQUEST" });
+    expect((error as { details: { fields: Record<string, string> } }).details.fields).toEqual({ "inputs.ip": "This field is required." });
+  });
+
   it("fails the classification, naming the field, when the allowlist is gone after the run started", async () => {
     await saveTarget(handle.db, systemActor(), { kind: "allowlist", name: "short-lived", config: { sinks: [{ type: "file", path: path.join(dir, "short-lived.conf") }] } }, "admin");
     const { runId } = await responder.runs.start({ runbookId: "whitelist-ip", inputs: { ip: "192.0.2.1", reason: "Partner test", expiry: "1h", allowlist: "short-lived" }, requestKey: randomUUID() });
