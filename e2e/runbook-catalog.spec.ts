@@ -38,10 +38,12 @@ test("an admin finds a runbook in the catalog, reads its steps and compares two 
   await expect(steps.nth(0)).toContainText("ManualAnnounce the change");
   await expect(steps.nth(1)).toContainText("CheckKeel's audit trail verifies");
   await expect(steps.nth(2)).toContainText("ApprovalA lead approves the change");
-  await expect(steps.nth(3)).toContainText("ActionLet {{inputs.service}} settle");
+  // Before any run, a value the run will be given reads as words, never as a raw template.
+  await expect(steps.nth(3)).toContainText("ActionLet the chosen service settle");
   await expect(steps.nth(3)).toContainText("Only when step audit-before succeeded.");
   // Instructions are Markdown, rendered: the bold service name is a <strong>, the list a list.
-  await expect(page.getByTestId("step-announce").locator("strong")).toHaveText("{{inputs.service}}");
+  await expect(page.getByTestId("step-announce").locator("strong")).toHaveText("the chosen service");
+  await expect(page.getByRole("list", { name: "Steps" })).not.toContainText("{{");
   await expect(page.getByTestId("step-announce").getByRole("listitem")).toHaveCount(2);
 
   const versions = page.getByRole("list", { name: "Versions" }).getByRole("listitem");

@@ -12,6 +12,7 @@ import { RunbookInputs } from "./runbook-inputs";
 import { RunbookLocks } from "./runbook-locks";
 import { RunbookSteps } from "./runbook-steps";
 import { RunbookVersions } from "./runbook-versions";
+import { readingScopeOf } from "./reading-scope";
 
 export function RunbookDetail({ runbookId, canStart }: { runbookId: string; canStart: boolean }) {
   const trpc = useTRPC();
@@ -38,6 +39,8 @@ export function RunbookDetail({ runbookId, canStart }: { runbookId: string; canS
   }
 
   const { data } = runbook;
+  // The page describes the runbook before any run: a value it will be given reads as words ("the chosen service").
+  const reading = readingScopeOf(data.definition);
   return (
     <div className="stack runbook-page">
       <BackLink />
@@ -63,8 +66,8 @@ export function RunbookDetail({ runbookId, canStart }: { runbookId: string; canS
         )}
       </div>
       <RunbookInputs inputs={data.definition.inputs} />
-      <RunbookLocks locks={data.definition.locks} />
-      <RunbookSteps steps={data.definition.steps} />
+      <RunbookLocks locks={data.definition.locks} reading={reading} />
+      <RunbookSteps steps={data.definition.steps} reading={reading} />
       <RunbookVersions runbookId={data.id} versions={data.versions} current={data.version.number} />
     </div>
   );

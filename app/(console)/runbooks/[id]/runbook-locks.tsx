@@ -1,7 +1,8 @@
 import type { LockDefinition } from "@/lib/runbooks/definition";
+import { readingText, type ReadingScope } from "@/lib/runbooks/reading-text";
 
 /** Locks keep two runs from changing the same thing at once. */
-export function RunbookLocks({ locks }: { locks: LockDefinition[] }) {
+export function RunbookLocks({ locks, reading }: { locks: LockDefinition[]; reading: ReadingScope }) {
   return (
     <section className="card" aria-labelledby="locks-title">
       <h2 id="locks-title">Locks</h2>
@@ -11,7 +12,7 @@ export function RunbookLocks({ locks }: { locks: LockDefinition[] }) {
         <ul className="list">
           {locks.map((lock) => (
             <li key={lock.key}>
-              <code>{lock.key}</code>
+              <code>{readingText(lock.key, reading)}</code>
               <span className="muted small">
                 {lock.onBusy === "refuse" ? "While another run holds it, a new run refuses to start." : "While another run holds it, a new run waits in line."}
               </span>

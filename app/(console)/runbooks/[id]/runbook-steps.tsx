@@ -1,11 +1,12 @@
 import type { StepDefinition } from "@/lib/runbooks/definition";
 import { describeCondition, STEP_KIND_LABELS } from "@/lib/runbooks/describe";
 import { Markdown } from "@/app/_components/markdown";
+import { readingText, type ReadingScope } from "@/lib/runbooks/reading-text";
 
 const EVIDENCE = { none: "No evidence asked for.", optional: "Evidence (a note or link) is optional.", required: "Evidence (a note or link) is required." };
 
 /** The steps in the order a run takes them, with what each one does. */
-export function RunbookSteps({ steps }: { steps: StepDefinition[] }) {
+export function RunbookSteps({ steps, reading }: { steps: StepDefinition[]; reading: ReadingScope }) {
   return (
     <section className="card" aria-labelledby="steps-title">
       <h2 id="steps-title">Steps</h2>
@@ -18,16 +19,16 @@ export function RunbookSteps({ steps }: { steps: StepDefinition[] }) {
             <div className="step-body stack">
               <div className="row">
                 <span className={`badge kind-${step.kind}`}>{STEP_KIND_LABELS[step.kind]}</span>
-                <h3>{step.title}</h3>
+                <h3>{readingText(step.title, reading)}</h3>
                 <span className="mono muted small">{step.id}</span>
               </div>
               {step.when ? <p className="small step-condition">Only when {describeCondition(step.when)}.</p> : null}
-              {step.instructions ? <Markdown>{step.instructions}</Markdown> : null}
-              <StepDetails step={step} />
+              {step.instructions ? <Markdown>{readingText(step.instructions, reading)}</Markdown> : null}
+              <StepDetails step={step} reading={reading} />
               {step.compensation ? (
                 <div className="small">
                   <strong>Undo:</strong> calls <code>{step.compensation.action}</code>
-                  <InputValues input={step.compensation.input} />
+                  <InputValues input={step.compensation.input} reading={reading} />
                 </div>
               ) : null}
             </div>
@@ -38,7 +39,7 @@ export function RunbookSteps({ steps }: { steps: StepDefinition[] }) {
   );
 }
 
-function StepDetails({ step }: { step: StepDefinition }) {
+function StepDetails({ step, reading }: { step: StepDefinition; reading: ReadingScope }) {
   switch (step.kind) {
     case "manual":
       return <p className="muted small">A person does this and confirms it. {EVIDENCE[step.evidence]}</p>;
@@ -46,14 +47,14 @@ function StepDetails({ step }: { step: StepDefinition }) {
       return (
         <div className="small">
           Runs the check <code>{step.check}</code> and expects it to {step.expect}; it can be run again.
-          <InputValues input={step.input} />
+          <InputValues input={step.input} reading={reading} />
         </div>
       );
     case "action":
       return (
         <div className="small">
           Shows its plan first, then calls the action <code>{step.action}</code>.
-          <InputValues input={step.input} />
+          <InputValues input={step.input} reading={reading} />
         </div>
       );
     case "approval":
@@ -67,8 +68,8 @@ function StepDetails({ step }: { step: StepDefinition }) {
   }
 }
 
-/** An action's or check's input as written in the file, templates included. */
-function InputValues({ input }: { input: Record<string, unknown> }) {
+/** An action's or check's input, a value the run will be given read as words. */
+function InputValues({ input, reading }: { input: Record<string, unknown>; reading: ReadingScope }) {
   const entries = Object.entries(input);
   if (entries.length === 0) return null;
   return (
@@ -76,7 +77,7 @@ function InputValues({ input }: { input: Record<string, unknown> }) {
       {entries.map(([key, value]) => (
         <div key={key}>
           <dt className="mono">{key}</dt>
-          <dd className="mono">{typeof value === "string" ? value : JSON.stringify(value)}</dd>
+          <dd className="mono">{typeof value === "string" ? readingText(value, reading) : JSON.stringify(value)}</dd>
         </div>
       ))}
     </dl>
