@@ -83,7 +83,7 @@ export async function sweepSelfBackup(handle: DatabaseHandle, settings: SelfBack
   if (settings.everyHours === 0) return { status: "off" };
   const log = getLogger().child({ job: "self-backup" });
   const periodMs = settings.everyHours * HOUR_MS;
-  const [newest] = ownBackups(settings.directory);
+  const newest = newestOwnBackup(settings.directory);
   if (newest) metrics().selfBackupLastSuccess.set(newest.modifiedAt.getTime() / 1000);
   if (newest && now.getTime() - newest.modifiedAt.getTime() < periodMs) return { status: "not-due", newest: newest.name, dueAt: new Date(newest.modifiedAt.getTime() + periodMs) };
 
@@ -127,6 +127,18 @@ export async function sweepSelfBackup(handle: DatabaseHandle, settings: SelfBack
       log.error({ err: auditError }, "recording the failed self-backup failed");
     }
     return { status: "failed", error: message };
+  }
+}
+
+/**
+ * The newest self-backup, or none when the directory cannot be read: the backup attempt that
+ * follows then fails on the same directory, and that failure is recorded and logged with its cause.
+ */
+function newestOwnBackup(directory: string): BackupFile | undefined {
+  try {
+    return ownBackups(directory)[0];
+  } catch {
+    return undefined;
   }
 }
 
