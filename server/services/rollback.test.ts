@@ -201,7 +201,8 @@ describe(`the rollback runbook (${driver})`, () => {
     await engine.drain();
     const step = (await responder.runs.get({ runId })).steps.find((s) => s.id === "healthy")!;
     expect(step.status).toBe("failed");
-    expect(step.error).toMatch(/did not become healthy within 5s \(status codes seen: 503, 503, 503, 503/);
+    // How many probes fit in the 5 s depends on the machine's load: at least two, each listed.
+    expect(step.error).toMatch(/did not become healthy within 5s \(status codes seen: 503(, 503)+/);
   });
 
   it("calls the deploy system for the http strategy with the secret header, never showing the secret", async () => {
