@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isRole, type Role } from "@/lib/roles";
 import { DEFAULT_RUNBOOK_DIRS, splitRunbookDirectories } from "../runbooks/directories";
 import { rateLimitSettings } from "./rate-limit-settings";
+import { workerSettings } from "./worker-settings";
 
 /**
  * Secrets Keel refuses to start without (seed 001, fix 4: no insecure fallback). `npm start`
@@ -116,6 +117,8 @@ const envSchema = z.object({
   KEEL_REAUTH_MINUTES: z.coerce.number({ message: "must be a whole number of minutes" }).int("must be a whole number of minutes").min(1, "must be at least 1 minute").max(24 * 60, "must be at most a day (1440 minutes)").default(15),
   /** The rate limits (README, "Rate limits"). */
   ...rateLimitSettings,
+  /** Which steps this instance executes (README, "Several instances"). */
+  ...workerSettings,
 });
 
 /** Every variable the schema reads: `.env.example` lists each one (server/config/env-example.test.ts). */

@@ -6,6 +6,7 @@ import { startChecklistSweep } from "../checklists/sweep";
 import { startSelfBackupSweep } from "../backups/self-backup";
 import { getLogger } from "../observability/logger";
 import { getEnv } from "../config/env";
+import type { WorkerGroups } from "../config/worker-settings";
 import { startRetentionSweep } from "../retention/sweep";
 import { retireDueVersions } from "../secrets/rotation/retire";
 import { createBuiltinRegistry } from "./builtins";
@@ -39,9 +40,11 @@ const HAND_BACK_MS = 10_000;
  * locks moving. Kept on globalThis so that Next.js's bundle (the
  * tRPC routes) uses the same engine as the custom server that started it.
  */
-export async function startEngine(handle: DatabaseHandle, options: { workers: number; sweepEveryMs?: number } = { workers: 4 }): Promise<RunningEngine> {
+export async function startEngine(handle: DatabaseHandle, options: { workers: number; groups?: WorkerGroups; sweepEveryMs?: number } = { workers: 4 }): Promise<RunningEngine> {
   const jobsRetentionDays = getEnv().KEEL_RETENTION_JOBS_DAYS;
-  const queue = new PgBossQueue(handle, jobsRetentionDays === 0 ? 36_500 : jobsRetentionDays);
+  // A web-only instance (no workers) serves no queue; one with workers serves its groups' queues, and the ungrouped one unless told not to.
+  const served = options.workers > 0 ? (options.groups ?? { groups: [], ungrouped: true }) : { groups: [], ungrouped: false };
+  const queue = new PgBossQueue(handle, jobsRetentionDays === 0 ? 36_500 : jobsRetentionDays, served);
   await queue.start();
   const deps: EngineDeps = { db: handle.db, registry: createBuiltinRegistry(), queue, leases: stepLeasesFor(handle), now: Date.now };
   const stopping = new AbortController();
