@@ -4,6 +4,7 @@ import { startAuditChain } from "../audit/run-chainer";
 import { witnessFiles } from "../audit/witness";
 import { startChecklistSweep } from "../checklists/sweep";
 import { startSelfBackupSweep } from "../backups/self-backup";
+import { startInstanceHeartbeat } from "../instances/registry";
 import { getLogger } from "../observability/logger";
 import { getEnv } from "../config/env";
 import type { WorkerGroups } from "../config/worker-settings";
@@ -49,7 +50,9 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
   const deps: EngineDeps = { db: handle.db, registry: createBuiltinRegistry(), queue, leases: stepLeasesFor(handle), now: Date.now };
   const stopping = new AbortController();
   const inFlight = new InFlightJobs();
-  if (options.workers > 0) await queue.work((job) => inFlight.track(() => runStepJob(deps, job, stopping.signal)), options.workers);
+  if (options.workers > 0) await queue.work((job) => inFlight.track(() => runStepJob(deps, job, stopping.signal), job), options.workers);
+  // Which instances are alive, with their groups, version and what they execute (Admin > Instances).
+  const heartbeat = await startInstanceHeartbeat(handle.db, { workers: options.workers, ...served }, () => inFlight.jobs());
   const stopOrphanSweep = startOrphanSweep(deps);
   const sweep = () => {
     void sweepSteps(deps, DEFAULT_SWEEP).catch((error: unknown) => getLogger().error({ err: error }, "step sweep failed"));
@@ -85,6 +88,7 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
         await inFlight.settled(HAND_BACK_MS);
       }
       clearInterval(timer);
+      await heartbeat.stop();
       stopOrphanSweep();
       stopAllowlistExpiry();
       stopRetention();
