@@ -103,7 +103,8 @@ export async function sweepSteps(deps: EngineDeps, options: SweepOptions = DEFAU
   return { interrupted, requeued };
 }
 
-function lostJobsOf(step: {
+/** The jobs a waiting step (queued, planning, compensating without an active job) waits for. */
+export function lostJobsOf(step: {
   runId: string;
   stepId: string;
   kind: string;
