@@ -89,6 +89,8 @@ export async function sweepSteps(deps: EngineDeps, options: SweepOptions = DEFAU
     // Into the queue of the step's worker group, as when it was first queued.
     const run = jobs.length > 0 ? await loadRun(deps.db, step.runId) : null;
     for (const job of jobs) {
+      // Not lost, only waiting (for a busy worker, or for an instance of its worker group): queued once is enough.
+      if (await deps.queue.waiting?.(job)) continue;
       const group = await workerGroupOfJob(deps.db, { definition: run!.definition, inputs: run!.row.inputs }, job);
       await deps.queue.enqueue(job, undefined, group);
       requeued++;

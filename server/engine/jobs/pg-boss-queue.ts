@@ -113,6 +113,22 @@ export class PgBossQueue implements JobQueue {
     if (!tx) this.wake();
   }
 
+  /**
+   * Whether a job for the same step, attempt and phase waits in a step queue, not yet taken. A
+   * taken one (active) may belong to a worker that died, so it does not count.
+   */
+  async waiting(job: StepJob): Promise<boolean> {
+    const { rows } = await pgBossExecutor(this.handle).executeSql(
+      `select 1 from pgboss.job
+        where (name = $1 or name like $2) and state in ('created', 'retry')
+          and data->>'runId' = $3 and data->>'stepId' = $4 and data->>'phase' = $5 and (data->>'attempt')::int = $6
+          and coalesce(data->>'forApproval', '') = $7
+        limit 1`,
+      [stepQueueOf(null), `${stepQueueOf(null)}.%`, job.runId, job.stepId, job.phase, job.attempt, job.forApproval ?? ""],
+    );
+    return rows.length > 0;
+  }
+
   /** Wakes this process's idle workers now instead of at their next poll. */
   wake(): void {
     for (const id of this.workerIds) this.boss.notifyWorker(id);

@@ -22,6 +22,8 @@ export interface JobQueue {
   enqueue(job: StepJob, tx?: Transaction, group?: string | null): Promise<void>;
   /** Tells this process's idle workers that jobs committed since their last look are waiting. */
   wake(): void;
+  /** Whether `job` still waits in the queue, not yet taken by any worker (so it is not lost). */
+  waiting?(job: StepJob): Promise<boolean>;
 }
 
 export function idempotencyKeyOf(job: Pick<StepJob, "runId" | "stepId" | "attempt" | "phase">): string {

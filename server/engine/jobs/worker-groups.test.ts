@@ -81,6 +81,7 @@ beforeAll(async () => {
   await saveTarget(handle.db, systemActor(), { kind: "allowlist", name: "edge", config: allowlist("edge-nginx") }, "admin");
   await saveTarget(handle.db, systemActor(), { kind: "allowlist", name: "office", config: allowlist("office-vpn") }, "admin");
   await saveTarget(handle.db, systemActor(), { kind: "allowlist", name: "plain", config: allowlist() }, "admin");
+  await saveTarget(handle.db, systemActor(), { kind: "allowlist", name: "far", config: allowlist("far-away") }, "admin");
   await installRunbook(handle.db, touchAllowlist);
   await installRunbook(handle.db, touchTwo);
 }, 120_000);
@@ -127,6 +128,13 @@ describe(`worker groups (${driver})`, () => {
     await handle.db.update(runSteps).set({ updatedAt: new Date(Date.now() - 60_000) }).where(and(eq(runSteps.runId, runId), eq(runSteps.stepId, "touch")));
     await sweepSteps(deps, { requeueAfterMs: 30_000 });
     expect(await queueOfRun(runId)).toEqual(["keel-steps.office-vpn"]);
+  });
+
+  it("the sweep does not queue again a job that still waits for an instance of its group", async () => {
+    const runId = await start("touch-allowlist", { allowlist: "far" });
+    await handle.db.update(runSteps).set({ updatedAt: new Date(Date.now() - 60_000) }).where(and(eq(runSteps.runId, runId), eq(runSteps.stepId, "touch")));
+    await sweepSteps(deps, { requeueAfterMs: 30_000 });
+    expect(await queueOfRun(runId)).toEqual(["keel-steps.far-away"]);
   });
 
   it("a step on targets of two different groups is refused, naming them", async () => {
