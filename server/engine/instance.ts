@@ -66,7 +66,8 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
   timer.unref();
   // Committed audit rows are linked into the signed chain; checkpoints go to the witness files.
   const stopAuditChain = startAuditChain(handle.db, witnessFiles(getEnv().KEEL_DATA_DIR, getEnv().KEEL_AUDIT_WITNESS_DIR));
-  const stopAllowlistExpiry = startAllowlistExpirySweep(handle.db);
+  // Expired entries leave the sinks of the allowlists whose worker group this instance serves (a web-only one serves none).
+  const stopAllowlistExpiry = startAllowlistExpirySweep(handle.db, (group) => (group === null ? served.ungrouped : served.groups.includes(group)));
   // Old operational data (step output, ended sessions, limiter rows, finished jobs); never the audit trail.
   const stopRetention = startRetentionSweep(handle.db, getEnv().KEEL_RETENTION_SWEEP_MINUTES * 60_000);
   // Expired checklist waivers reopen their items; stale automated items are checked again.
