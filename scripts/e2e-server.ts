@@ -67,6 +67,8 @@ async function main(): Promise<void> {
       KEEL_SHUTDOWN_GRACE_SECONDS: "5",
       // The journeys use the demo environment, which production leaves off unless asked.
       KEEL_DEMO: "on",
+      // Admin > Instances shows this group (e2e/admin-instances.spec.ts); steps on ungrouped targets still run here.
+      KEEL_WORKER_GROUPS: "e2e-edge",
     },
   });
 

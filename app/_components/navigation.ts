@@ -17,6 +17,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/admin/api-tokens", label: "API tokens", minRole: "admin", section: "Admin" },
   { href: "/admin/targets", label: "Targets", minRole: "admin", section: "Admin" },
   { href: "/admin/secrets", label: "Secrets", minRole: "admin", section: "Admin" },
+  { href: "/admin/instances", label: "Instances", minRole: "admin", section: "Admin" },
 ];
 
 export function navFor(role: Role): NavItem[] {

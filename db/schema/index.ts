@@ -11,3 +11,4 @@ export * from "./rate-limits";
 export * from "./allowlist";
 export * from "./incidents";
 export * from "./checklists";
+export * from "./instances";

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { allowlistEntries } from "@/db/schema";
+import { allowlistEntries, targets } from "@/db/schema";
 import { appendAuditEvent } from "../audit/append";
 import { systemActor } from "../audit/actor";
 import { getLogger } from "../observability/logger";
@@ -11,19 +11,29 @@ import { getEnv } from "../config/env";
 
 export type ExpirySweepResult = { expired: number; failed: number };
 
+/** Whether this instance executes the work of a worker group (null: targets without one). */
+export type ServesGroup = (group: string | null) => boolean;
+
+async function allowlistWorkerGroup(db: Queryable, name: string): Promise<string | null> {
+  const [row] = await db.select({ config: targets.config }).from(targets).where(and(eq(targets.kind, "allowlist"), eq(targets.name, name)));
+  return typeof row?.config.workerGroup === "string" ? row.config.workerGroup : null;
+}
+
 /**
  * Removes every expired entry from every sink of its allowlist, then marks it removed with an
  * `allowlist.expired` audit row. An entry whose sinks cannot all be reached stays as it is and is
  * tried again at the next sweep (the rate limiter already ignores it). Safe to run from several
  * instances at once: sink removals check the sink first, and only one sweep marks the row.
  */
-export async function sweepExpiredAllowlistEntries(db: Queryable, now: Date = new Date()): Promise<ExpirySweepResult> {
+export async function sweepExpiredAllowlistEntries(db: Queryable, now: Date = new Date(), serves: ServesGroup = () => true): Promise<ExpirySweepResult> {
   const log = getLogger().child({ job: "allowlist-expiry" });
   const context: SinkContext = { db, log: (line) => log.info(line), registerSecret: () => {} };
   let expired = 0;
   let failed = 0;
   for (const entry of await expiredEntries(db, now)) {
     try {
+      // A sink local to a worker group's hosts (a file) is changed only from there, as its steps are.
+      if (!serves(await allowlistWorkerGroup(db, entry.allowlist))) continue;
       const allowlist = await loadAllowlist(db, entry.allowlist);
       for (const sink of allowlist.sinks) await sink.remove(entry.id, context);
       const marked = await db.transaction(async (tx) => {
@@ -51,7 +61,7 @@ export async function sweepExpiredAllowlistEntries(db: Queryable, now: Date = ne
   return { expired, failed };
 }
 
-/** Sweeps now and then every minute (KEEL_ALLOWLIST_SWEEP_MS); returns the stop function. */
-export function startAllowlistExpirySweep(db: Queryable, everyMs = getEnv().KEEL_ALLOWLIST_SWEEP_MS): () => void {
-  return startPeriodic(() => sweepExpiredAllowlistEntries(db), { everyMs, onError: (error) => getLogger().error({ err: error }, "allowlist expiry sweep failed") });
+/** Sweeps now and then every minute (KEEL_ALLOWLIST_SWEEP_MS), the allowlists of the groups this instance serves; returns the stop function. */
+export function startAllowlistExpirySweep(db: Queryable, serves: ServesGroup, everyMs = getEnv().KEEL_ALLOWLIST_SWEEP_MS): () => void {
+  return startPeriodic(() => sweepExpiredAllowlistEntries(db, new Date(), serves), { everyMs, onError: (error) => getLogger().error({ err: error }, "allowlist expiry sweep failed") });
 }

@@ -293,7 +293,10 @@ describe(`whitelist-ip on a file and an http sink (${process.env.TEST_DATABASE_U
     expect((await handle.db.select().from(allowlistEntries).where(eq(allowlistEntries.id, entry!.id)))[0]!.removedAt).toBeNull();
     expect(await auditOf("allowlist.expired")).toHaveLength(0);
 
-    expect(await sweepExpiredAllowlistEntries(handle.db, after)).toEqual({ expired: 1, failed: 0 });
+    // An instance that does not serve the allowlist's worker group (here: none) leaves its sinks alone.
+    expect(await sweepExpiredAllowlistEntries(handle.db, after, () => false)).toEqual({ expired: 0, failed: 0 });
+    expect(waf.entries.has(entry!.id)).toBe(true);
+    expect(await sweepExpiredAllowlistEntries(handle.db, after, (group) => group === null)).toEqual({ expired: 1, failed: 0 });
     expect(fileLines().slice(1)).toEqual(["deny all;"]);
     expect(waf.entries.size).toBe(0);
     const [expired] = await handle.db.select().from(allowlistEntries).where(eq(allowlistEntries.id, entry!.id));

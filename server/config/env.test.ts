@@ -82,6 +82,20 @@ describe("parseEnv", () => {
     }
   });
 
+  it("reads the step workers and the worker groups this instance serves, naming a bad entry", () => {
+    expect(parseEnv(withKeys({}))).toMatchObject({ KEEL_WORKERS: 4, KEEL_WORKER_GROUPS: { groups: [], ungrouped: true } });
+    expect(parseEnv(withKeys({ KEEL_WORKERS: "0" })).KEEL_WORKERS).toBe(0);
+    expect(parseEnv(withKeys({ KEEL_WORKER_GROUPS: " edge-nginx, db-eu ,edge-nginx" })).KEEL_WORKER_GROUPS).toEqual({ groups: ["edge-nginx", "db-eu"], ungrouped: true });
+    expect(parseEnv(withKeys({ KEEL_WORKER_GROUPS: "edge-nginx,-ungrouped" })).KEEL_WORKER_GROUPS).toEqual({ groups: ["edge-nginx"], ungrouped: false });
+    expect(problemsOf({ ...TEST_KEYS, KEEL_WORKER_GROUPS: "edge-nginx,Edge_2" })).toEqual([
+      'KEEL_WORKER_GROUPS "Edge_2": use lower-case letters, digits and -, starting with a letter (at most 40), or -ungrouped',
+    ]);
+    expect(problemsOf({ ...TEST_KEYS, KEEL_WORKER_GROUPS: "-ungrouped" })).toEqual([
+      "KEEL_WORKER_GROUPS -ungrouped needs at least one worker group beside it (or set KEEL_WORKERS=0 for a web-only instance)",
+    ]);
+    expect(problemsOf({ ...TEST_KEYS, KEEL_WORKERS: "four" })).toEqual(["KEEL_WORKERS must be a whole number of workers (0 for a web-only instance)"]);
+  });
+
   it("builds the demo environment by default except in production, and obeys KEEL_DEMO either way", () => {
     expect(parseEnv(withKeys({ NODE_ENV: "production" })).KEEL_DEMO).toBe("off");
     expect(parseEnv(withKeys({ NODE_ENV: "development" })).KEEL_DEMO).toBe("on");

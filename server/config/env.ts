@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isRole, type Role } from "@/lib/roles";
 import { DEFAULT_RUNBOOK_DIRS, splitRunbookDirectories } from "../runbooks/directories";
 import { rateLimitSettings } from "./rate-limit-settings";
+import { workerSettings } from "./worker-settings";
 
 /**
  * Secrets Keel refuses to start without (seed 001, fix 4: no insecure fallback). `npm start`
@@ -127,6 +128,8 @@ const envSchema = z.object({
   KEEL_CHECKLIST_SWEEP_MS: wholeNumber("milliseconds", 1000, 86_400_000).default(60_000),
   /** The rate limits (README, "Rate limits"). */
   ...rateLimitSettings,
+  /** Which steps this instance executes (README, "Several instances"). */
+  ...workerSettings,
 });
 
 /** Every variable the schema reads: `.env.example` lists each one (server/config/env-example.test.ts). */

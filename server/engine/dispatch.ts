@@ -6,6 +6,7 @@ import { AppError } from "../errors";
 import { notifyRunChanged } from "../live/notify";
 import { getLogger } from "../observability/logger";
 import { highRiskCommand } from "./high-risk";
+import { workerGroupOfJob } from "./jobs/step-group";
 import type { JobQueue, StepJob } from "./jobs/step-job";
 import type { StepLeases } from "./leases/step-leases";
 import { acquireLocks, olderRunWaitsFor, releaseLocks, runsWaitingFor } from "./locks";
@@ -109,7 +110,9 @@ export async function enqueueJobs(queue: JobQueue, tx: Transaction, stored: Stor
   for (const effect of effects) {
     if (effect.type !== "enqueue") continue;
     const job: StepJob = { runId: stored.row.id, stepId: effect.stepId, attempt: effect.attempt, phase: effect.phase, resumed: effect.resumed, ...(effect.forApproval ? { forApproval: effect.forApproval } : {}) };
-    await queue.enqueue(job, tx);
+    // The job goes to the queue of the worker group its targets name (jobs/step-group.ts).
+    const group = await workerGroupOfJob(tx, { definition: stored.definition, inputs: stored.row.inputs }, job);
+    await queue.enqueue(job, tx, group);
   }
 }
 

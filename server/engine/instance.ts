@@ -4,8 +4,10 @@ import { startAuditChain } from "../audit/run-chainer";
 import { witnessFiles } from "../audit/witness";
 import { startChecklistSweep } from "../checklists/sweep";
 import { startSelfBackupSweep } from "../backups/self-backup";
+import { startInstanceHeartbeat } from "../instances/registry";
 import { getLogger } from "../observability/logger";
 import { getEnv } from "../config/env";
+import type { WorkerGroups } from "../config/worker-settings";
 import { startRetentionSweep } from "../retention/sweep";
 import { retireDueVersions } from "../secrets/rotation/retire";
 import { createBuiltinRegistry } from "./builtins";
@@ -39,14 +41,18 @@ const HAND_BACK_MS = 10_000;
  * locks moving. Kept on globalThis so that Next.js's bundle (the
  * tRPC routes) uses the same engine as the custom server that started it.
  */
-export async function startEngine(handle: DatabaseHandle, options: { workers: number; sweepEveryMs?: number } = { workers: 4 }): Promise<RunningEngine> {
+export async function startEngine(handle: DatabaseHandle, options: { workers: number; groups?: WorkerGroups; sweepEveryMs?: number } = { workers: 4 }): Promise<RunningEngine> {
   const jobsRetentionDays = getEnv().KEEL_RETENTION_JOBS_DAYS;
-  const queue = new PgBossQueue(handle, jobsRetentionDays === 0 ? 36_500 : jobsRetentionDays);
+  // A web-only instance (no workers) serves no queue; one with workers serves its groups' queues, and the ungrouped one unless told not to.
+  const served = options.workers > 0 ? (options.groups ?? { groups: [], ungrouped: true }) : { groups: [], ungrouped: false };
+  const queue = new PgBossQueue(handle, jobsRetentionDays === 0 ? 36_500 : jobsRetentionDays, served);
   await queue.start();
   const deps: EngineDeps = { db: handle.db, registry: createBuiltinRegistry(), queue, leases: stepLeasesFor(handle), now: Date.now };
   const stopping = new AbortController();
   const inFlight = new InFlightJobs();
-  if (options.workers > 0) await queue.work((job) => inFlight.track(() => runStepJob(deps, job, stopping.signal)), options.workers);
+  if (options.workers > 0) await queue.work((job) => inFlight.track(() => runStepJob(deps, job, stopping.signal), job), options.workers);
+  // Which instances are alive, with their groups, version and what they execute (Admin > Instances).
+  const heartbeat = await startInstanceHeartbeat(handle.db, { workers: options.workers, ...served }, () => inFlight.jobs());
   const stopOrphanSweep = startOrphanSweep(deps);
   const sweep = () => {
     void sweepSteps(deps, DEFAULT_SWEEP).catch((error: unknown) => getLogger().error({ err: error }, "step sweep failed"));
@@ -60,7 +66,8 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
   timer.unref();
   // Committed audit rows are linked into the signed chain; checkpoints go to the witness files.
   const stopAuditChain = startAuditChain(handle.db, witnessFiles(getEnv().KEEL_DATA_DIR, getEnv().KEEL_AUDIT_WITNESS_DIR));
-  const stopAllowlistExpiry = startAllowlistExpirySweep(handle.db);
+  // Expired entries leave the sinks of the allowlists whose worker group this instance serves (a web-only one serves none).
+  const stopAllowlistExpiry = startAllowlistExpirySweep(handle.db, (group) => (group === null ? served.ungrouped : served.groups.includes(group)));
   // Old operational data (step output, ended sessions, limiter rows, finished jobs); never the audit trail.
   const stopRetention = startRetentionSweep(handle.db, getEnv().KEEL_RETENTION_SWEEP_MINUTES * 60_000);
   // Expired checklist waivers reopen their items; stale automated items are checked again.
@@ -82,6 +89,7 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
         await inFlight.settled(HAND_BACK_MS);
       }
       clearInterval(timer);
+      await heartbeat.stop();
       stopOrphanSweep();
       stopAllowlistExpiry();
       stopRetention();

@@ -3,7 +3,9 @@ import { runSteps } from "@/db/schema";
 import { getLogger } from "../observability/logger";
 import type { EngineDeps } from "./dispatch";
 import { interruptJob } from "./interrupt";
+import { workerGroupOfJob } from "./jobs/step-group";
 import { idempotencyKeyOf, type StepJob } from "./jobs/step-job";
+import { loadRun } from "./run-state";
 
 export type SweepOptions = {
   /** A queued or planning step untouched for this long has lost its job: queue it again. */
@@ -83,8 +85,14 @@ export async function sweepSteps(deps: EngineDeps, options: SweepOptions = DEFAU
   for (const step of waiting) {
     // A compensating step with an active job is running, not waiting.
     if (step.status === "compensating" && step.activeJob) continue;
-    for (const job of lostJobsOf(step)) {
-      await deps.queue.enqueue(job);
+    const jobs = lostJobsOf(step);
+    // Into the queue of the step's worker group, as when it was first queued.
+    const run = jobs.length > 0 ? await loadRun(deps.db, step.runId) : null;
+    for (const job of jobs) {
+      // Not lost, only waiting (for a busy worker, or for an instance of its worker group): queued once is enough.
+      if (await deps.queue.waiting?.(job)) continue;
+      const group = await workerGroupOfJob(deps.db, { definition: run!.definition, inputs: run!.row.inputs }, job);
+      await deps.queue.enqueue(job, undefined, group);
       requeued++;
     }
     // Touch the step so the next sweep waits again before re-queueing.
@@ -97,7 +105,8 @@ export async function sweepSteps(deps: EngineDeps, options: SweepOptions = DEFAU
   return { interrupted, requeued };
 }
 
-function lostJobsOf(step: {
+/** The jobs a waiting step (queued, planning, compensating without an active job) waits for. */
+export function lostJobsOf(step: {
   runId: string;
   stepId: string;
   kind: string;

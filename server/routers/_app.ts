@@ -4,6 +4,7 @@ import { apiTokensRouter } from "./api-tokens";
 import { checklistsRouter } from "./checklists";
 import { demoRouter } from "./demo";
 import { incidentsRouter } from "./incidents";
+import { instancesRouter } from "./instances";
 import { historyRouter } from "./history";
 import { homeRouter } from "./home";
 import { runsRouter } from "./runs";
@@ -32,6 +33,7 @@ export const appRouter = router({
   history: historyRouter,
   telemetry: telemetryRouter,
   home: homeRouter,
+  instances: instancesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -35,7 +35,7 @@ const stored = async (name: string) => (await handle.db.select().from(targets).w
 const fields = (error: unknown) => toErrorEnvelope(error, "test").body.error.details?.fields;
 
 describe(`targets router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
-  it("lists the registered kinds with their labels", async () => {
+  it("lists the registered kinds with their labels, and the workerGroup every kind takes", async () => {
     expect(await viewer.targets.kinds()).toContainEqual({
       kind: "test-endpoint",
       label: "Test endpoint",
@@ -43,6 +43,7 @@ describe(`targets router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite
         { key: "healthUrl", type: "URL", required: true },
         { key: "timeoutSeconds", type: "integer", required: false, defaultValue: "5" },
         { key: "tokenSecret", type: "string", required: false },
+        { key: "workerGroup", type: "string", required: false, description: expect.stringContaining("KEEL_WORKER_GROUPS") },
       ],
     });
   });

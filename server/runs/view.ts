@@ -10,6 +10,7 @@ import { confirmByHandOf, TERMINAL_RUN_STATUSES } from "../engine/machine/types"
 import { loadRun, toMachineRun, type StoredRun } from "../engine/run-state";
 import { incidentLinkOf } from "../incidents/queries";
 import { displayText } from "./display-text";
+import { instanceWaitOf } from "./instance-wait";
 
 const SKIPPABLE = new Set(["waiting_operator", "waiting_approval", "failed", "interrupted", "planning"]);
 const ENDED: RunStatus[] = [...TERMINAL_RUN_STATUSES];
@@ -107,6 +108,8 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
     abortReason: stored.row.abortReason,
     inputs: describeInputs(stored),
     locks: { keys: stored.row.lockKeys, waitingBehind: lockHolders },
+    /** A step waiting for a worker group no live instance serves (instance-wait.ts). */
+    waitingForInstance: ended ? null : await instanceWaitOf(db, stored),
     currentStepId: currentIndex >= 0 && !ended ? stored.steps[currentIndex]!.stepId : null,
     steps,
     can: {

@@ -36,8 +36,8 @@ export async function startInstance(env: Env, say: (line: string) => void): Prom
 
   if ((await ensureSigningKey(handle.db)) === "created") log.info("created the API token signing key (managed secret keel-api-token-signing-key)");
 
-  const engine = await startEngine(handle, { workers: Number(process.env.KEEL_WORKERS ?? 4) });
-  log.info({ actions: engine.deps.registry.actionNames(), checks: engine.deps.registry.checkNames() }, "run engine started");
+  const engine = await startEngine(handle, { workers: env.KEEL_WORKERS, groups: env.KEEL_WORKER_GROUPS });
+  log.info({ actions: engine.deps.registry.actionNames(), checks: engine.deps.registry.checkNames(), workers: env.KEEL_WORKERS, workerGroups: env.KEEL_WORKER_GROUPS }, "run engine started");
 
   await loadBundledContent(handle, engine, env);
 

@@ -7,9 +7,17 @@ import type { Actor } from "../audit/actor";
 import { AppError } from "../errors";
 import { selfBackupStatus } from "../backups/self-backup";
 import { listTargets } from "./catalog";
-import { configKeyHints } from "./config-keys";
+import { configKeyHints, type ConfigKeyHint } from "./config-keys";
 import { describeSource, removeTarget, saveTarget, type SaveOutcome } from "./commands";
 import { TARGET_KINDS, targetKind } from "./kinds";
+
+/** Every kind takes it (worker-group.ts), outside its own schema. */
+const WORKER_GROUP_HINT: ConfigKeyHint = {
+  key: "workerGroup",
+  type: "string",
+  required: false,
+  description: "Only instances serving this worker group (KEEL_WORKER_GROUPS) execute the steps acting on this target; unset, any instance with workers does.",
+};
 
 /** What any signed-in user may see of the targets: no config, only each kind's one-line summary (which never holds a secret). */
 export async function listTargetViews(db: Queryable) {
@@ -29,7 +37,7 @@ export async function listTargetViews(db: Queryable) {
 }
 
 export function listTargetKinds() {
-  return TARGET_KINDS.map((kind) => ({ kind: kind.kind, label: kind.label, keys: configKeyHints(kind.schema) }));
+  return TARGET_KINDS.map((kind) => ({ kind: kind.kind, label: kind.label, keys: [...configKeyHints(kind.schema), WORKER_GROUP_HINT] }));
 }
 
 /**

@@ -4,6 +4,7 @@ import { managedSecrets, targets, type Target } from "@/db/schema";
 import type { RefOptions } from "@/lib/runbooks/input-schema";
 import { AppError } from "../errors";
 import { targetKind, TARGET_KINDS } from "./kinds";
+import { parseTargetConfig } from "./worker-group";
 
 /** The names runbook inputs may refer to, by kind: what the start form offers and the server accepts. */
 export async function refOptions(db: Queryable): Promise<RefOptions> {
@@ -20,7 +21,7 @@ export async function listTargets(db: Queryable, kind?: string) {
 
 function summarise(row: Target): string {
   const kind = targetKind(row.kind);
-  const parsed = kind?.schema.safeParse(row.config);
+  const parsed = kind ? parseTargetConfig(kind, row.config) : null;
   return kind && parsed?.success ? kind.describe(parsed.data) : "configuration not recognised";
 }
 
@@ -33,9 +34,9 @@ export async function getTargetConfig<Config>(db: Queryable, kind: string, name:
   if (!definition) throw AppError.field(field, `Keel has no target kind "${kind}".`);
   const [row] = await db.select().from(targets).where(and(eq(targets.kind, kind), eq(targets.name, name)));
   if (!row) throw AppError.field(field, `No ${definition.label.toLowerCase()} named "${name}" is configured.`, "NOT_FOUND");
-  const parsed = definition.schema.safeParse(row.config);
+  const parsed = parseTargetConfig(definition, row.config);
   if (!parsed.success) {
-    throw AppError.field(field, `The ${definition.label.toLowerCase()} "${name}" is misconfigured: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw AppError.field(field, `The ${definition.label.toLowerCase()} "${name}" is misconfigured: ${parsed.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
   return { name: row.name, config: parsed.data as Config, source: row.source };
 }

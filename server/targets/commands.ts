@@ -6,6 +6,7 @@ import { canonicalJson } from "../audit/canonical-json";
 import type { Actor } from "../audit/actor";
 import { AppError } from "../errors";
 import { targetKind } from "./kinds";
+import { parseTargetConfig } from "./worker-group";
 
 export type TargetEntry = { kind: string; name: string; description?: string; config: Record<string, unknown> };
 
@@ -16,10 +17,10 @@ export function validateTarget(entry: TargetEntry): { ok: true; config: Record<s
   const kind = targetKind(entry.kind);
   if (!kind) return { ok: false, fields: { kind: `Unknown target kind "${entry.kind}".` } };
   if (!NAME.test(entry.name)) return { ok: false, fields: { name: "Use lower-case letters, digits and -, starting with a letter." } };
-  const parsed = kind.schema.safeParse(entry.config);
-  if (parsed.success) return { ok: true, config: parsed.data as Record<string, unknown> };
+  const parsed = parseTargetConfig(kind, entry.config);
+  if (parsed.success) return { ok: true, config: parsed.data };
   const fields: Record<string, string> = {};
-  for (const issue of parsed.error.issues) fields[["config", ...issue.path.map(String)].join(".")] ??= issue.message;
+  for (const issue of parsed.issues) fields[["config", ...issue.path.map(String)].join(".")] ??= issue.message;
   return { ok: false, fields };
 }
 

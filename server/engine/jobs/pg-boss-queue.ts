@@ -2,11 +2,16 @@ import type pg from "pg";
 import PgBoss from "pg-boss";
 import { withAdvisoryLock } from "@/db/advisory-lock";
 import type { DatabaseHandle, Transaction } from "@/db/client";
+import { stepQueueOf } from "@/lib/worker-groups";
 import { getLogger } from "../../observability/logger";
 import type { JobQueue, StepJob } from "./step-job";
 import { executorOn } from "./transaction-executor";
 
-const QUEUE = "keel-steps";
+/** Every step queue's settings: a job is never retried by the queue (see the class comment). */
+const QUEUE_OPTIONS = { policy: "standard", retryLimit: 0, expireInSeconds: 4 * 3600 };
+
+/** Which queues this process takes jobs from: the worker groups it serves, and the ungrouped one unless told not to. */
+export type ServedQueues = { groups: string[]; ungrouped: boolean };
 
 /** pg-boss's SQL runs through Keel's own connection: the pg pool, or the one embedded PGlite. */
 export function pgBossExecutor(handle: DatabaseHandle): PgBoss.Db {
@@ -58,10 +63,14 @@ export class PgBossQueue implements JobQueue {
   private readonly boss: PgBoss;
   private readonly workerIds: string[] = [];
   private readonly handle: DatabaseHandle;
+  private readonly served: string[];
+  /** Queues known to exist; pg-boss refuses a job for a queue that was never created. */
+  private readonly created = new Set<string>();
 
   /** `jobsRetentionDays`: pg-boss drops archived (finished) jobs after this many days; null keeps its default of 7. */
-  constructor(handle: DatabaseHandle, jobsRetentionDays: number | null = null) {
+  constructor(handle: DatabaseHandle, jobsRetentionDays: number | null = null, served: ServedQueues = { groups: [], ungrouped: true }) {
     this.handle = handle;
+    this.served = [...(served.ungrouped ? [stepQueueOf(null)] : []), ...served.groups.map(stepQueueOf)];
     const retention = jobsRetentionDays === null ? {} : { deleteAfterDays: jobsRetentionDays };
     this.boss = new PgBoss({ db: pgBossExecutor(handle), schema: "pgboss", supervise: true, schedule: false, ...retention } as PgBoss.ConstructorOptions);
     this.boss.on("error", (error) => getLogger().error({ err: error }, "job queue error"));
@@ -71,23 +80,53 @@ export class PgBossQueue implements JobQueue {
   async start(): Promise<void> {
     await withAdvisoryLock(this.handle, "keel-job-queue-setup", async () => {
       await this.boss.start();
-      await this.boss.createQueue(QUEUE, { name: QUEUE, retryLimit: 0, expireInSeconds: 4 * 3600 });
+      for (const queue of new Set([stepQueueOf(null), ...this.served])) {
+        await this.boss.createQueue(queue, { name: queue, ...QUEUE_OPTIONS } as PgBoss.Queue);
+        this.created.add(queue);
+      }
     });
   }
 
-  /** Runs `handler` for jobs, `concurrency` at a time in this process. */
+  /** Runs `handler` for the jobs of every queue this process serves, `concurrency` at a time per queue. */
   async work(handler: (job: StepJob) => Promise<void>, concurrency = 4): Promise<void> {
-    for (let i = 0; i < concurrency; i++) {
-      const id = await this.boss.work<StepJob>(QUEUE, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
-        if (job) await handler(job.data);
-      });
-      this.workerIds.push(id);
+    for (const queue of this.served) {
+      for (let i = 0; i < concurrency; i++) {
+        const id = await this.boss.work<StepJob>(queue, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
+          if (job) await handler(job.data);
+        });
+        this.workerIds.push(id);
+      }
     }
   }
 
-  async enqueue(job: StepJob, tx?: Transaction): Promise<void> {
-    await this.boss.send(QUEUE, job, { retryLimit: 0, ...(tx ? { db: executorOn(tx) } : {}) });
+  /** Queues `job` for the instances serving `group` (null: any instance with workers). */
+  async enqueue(job: StepJob, tx?: Transaction, group: string | null = null): Promise<void> {
+    const queue = stepQueueOf(group);
+    const db = tx ? executorOn(tx) : pgBossExecutor(this.handle);
+    if (!this.created.has(queue)) {
+      // In the same transaction as the job: a no-op once the queue exists (pg-boss's create_queue inserts ON CONFLICT DO NOTHING).
+      await db.executeSql("SELECT pgboss.create_queue($1, $2)", [queue, JSON.stringify(QUEUE_OPTIONS)]);
+      // Known only once committed: a transaction that rolls back takes the queue with it.
+      if (!tx) this.created.add(queue);
+    }
+    await this.boss.send(queue, job, { retryLimit: 0, db });
     if (!tx) this.wake();
+  }
+
+  /**
+   * Whether a job for the same step, attempt and phase waits in a step queue, not yet taken. A
+   * taken one (active) may belong to a worker that died, so it does not count.
+   */
+  async waiting(job: StepJob): Promise<boolean> {
+    const { rows } = await pgBossExecutor(this.handle).executeSql(
+      `select 1 from pgboss.job
+        where (name = $1 or name like $2) and state in ('created', 'retry')
+          and data->>'runId' = $3 and data->>'stepId' = $4 and data->>'phase' = $5 and (data->>'attempt')::int = $6
+          and coalesce(data->>'forApproval', '') = $7
+        limit 1`,
+      [stepQueueOf(null), `${stepQueueOf(null)}.%`, job.runId, job.stepId, job.phase, job.attempt, job.forApproval ?? ""],
+    );
+    return rows.length > 0;
   }
 
   /** Wakes this process's idle workers now instead of at their next poll. */
@@ -97,7 +136,9 @@ export class PgBossQueue implements JobQueue {
 
   /** Jobs waiting or running, for health and metrics. */
   async depth(): Promise<number> {
-    return this.boss.getQueueSize(QUEUE);
+    let total = 0;
+    for (const queue of new Set([stepQueueOf(null), ...this.served])) total += await this.boss.getQueueSize(queue);
+    return total;
   }
 
   /** This process's workers fetch no more jobs; the ones they run go on. */

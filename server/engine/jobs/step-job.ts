@@ -16,11 +16,14 @@ export type StepJob = {
 export interface JobQueue {
   /**
    * Queues `job`. Given a transaction, the job is written in it: it exists exactly when the state
-   * change that caused it commits. Call `wake()` after that commit.
+   * change that caused it commits. Call `wake()` after that commit. `group`: only instances serving
+   * that worker group take it (null: any instance with workers).
    */
-  enqueue(job: StepJob, tx?: Transaction): Promise<void>;
+  enqueue(job: StepJob, tx?: Transaction, group?: string | null): Promise<void>;
   /** Tells this process's idle workers that jobs committed since their last look are waiting. */
   wake(): void;
+  /** Whether `job` still waits in the queue, not yet taken by any worker (so it is not lost). */
+  waiting?(job: StepJob): Promise<boolean>;
 }
 
 export function idempotencyKeyOf(job: Pick<StepJob, "runId" | "stepId" | "attempt" | "phase">): string {

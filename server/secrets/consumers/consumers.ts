@@ -2,7 +2,8 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { targets } from "@/db/schema";
 import { AppError } from "../../errors";
-import { secretConsumerConfig, SECRET_CONSUMER_KIND, type SecretConsumerConfig } from "./kind";
+import { parseTargetConfig } from "../../targets/worker-group";
+import { secretConsumerKind, SECRET_CONSUMER_KIND, type SecretConsumerConfig } from "./kind";
 
 export type SecretConsumer = { name: string; config: SecretConsumerConfig };
 
@@ -17,10 +18,10 @@ export async function consumersOf(db: Queryable, secret: string): Promise<Secret
     .where(and(eq(targets.kind, SECRET_CONSUMER_KIND), sql`${targets.config}->>'secret' = ${secret}`))
     .orderBy(asc(targets.name));
   return rows.map((row) => {
-    const parsed = secretConsumerConfig.safeParse(row.config);
+    const parsed = parseTargetConfig(secretConsumerKind, row.config);
     if (!parsed.success) {
-      throw AppError.field("consumers", `The secret consumer "${row.name}" is misconfigured: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      throw AppError.field("consumers", `The secret consumer "${row.name}" is misconfigured: ${parsed.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
     }
-    return { name: row.name, config: parsed.data };
+    return { name: row.name, config: parsed.data as SecretConsumerConfig };
   });
 }

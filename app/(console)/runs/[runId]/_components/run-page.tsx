@@ -20,7 +20,8 @@ export function RunPage({ runId, viewer }: { runId: string; viewer: { id: string
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const refresh = useRefreshRun(runId);
-  const run = useQuery(trpc.runs.get.queryOptions({ runId }));
+  // An instance of the awaited worker group starting changes no run, so nothing is pushed: look again every few seconds.
+  const run = useQuery({ ...trpc.runs.get.queryOptions({ runId }), refetchInterval: (query) => (query.state.data?.waitingForInstance ? 5000 : false) });
   const [outputTick, setOutputTick] = useState(0);
   const { connected } = useRunEvents(runId, {
     onRunChanged: (version) => {
@@ -42,6 +43,11 @@ export function RunPage({ runId, viewer }: { runId: string; viewer: { id: string
     <div className="stack run-page">
       <RunHeader run={view} live={connected} viewer={viewer} />
       <StatusBanner run={view} current={current} viewer={viewer} />
+      {view.waitingForInstance ? (
+        <div className="alert warn" role="status" data-testid="run-instance-wait">
+          {view.waitingForInstance.message}
+        </div>
+      ) : null}
       <div className={hasAside ? "run-layout" : "run-layout no-aside"}>
         <div className="stack">
           {current ? <CurrentStep run={view} step={current} outputTick={outputTick} /> : null}
