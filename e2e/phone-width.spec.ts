@@ -54,9 +54,15 @@ test("the run, incident, checklist and history pages fit a 360 and a 390 px wide
   ).body as Data<{ id: string }>;
 
   const urls = [runUrl, `/incidents/${declared.result.data.incidentId}`, `/checklists/${created.result.data.id}`, "/history"];
-  const measured = [];
-  for (const width of [360, 390]) for (const url of urls) measured.push(await widthAt(page, url, width));
-  expect(measured.filter((m) => m.scrollWidth > m.width)).toEqual([]);
-  await page.goto(urls[2]!);
-  await snap(page, "checklist");
+  try {
+    const measured = [];
+    for (const width of [360, 390]) for (const url of urls) measured.push(await widthAt(page, url, width));
+    expect(measured.filter((m) => m.scrollWidth > m.width)).toEqual([]);
+    await page.goto(urls[2]!);
+    await snap(page, "checklist");
+  } finally {
+    // The run holds the demo allowlist's lock: ended here, later journeys find the allowlist free.
+    const aborted = await trpcCall(page.request, "runs.abort", { runId: runUrl.split("/").at(-1), reason: "Phone width check done" }, "mutation");
+    expect(aborted.status).toBe(200);
+  }
 });
