@@ -19,19 +19,20 @@ export async function startInstanceHeartbeat(db: Database, profile: InstanceProf
   const id = randomUUID();
   const row = { id, hostname: os.hostname(), pid: process.pid, version, workers: profile.workers, groups: profile.groups, ungrouped: profile.workers > 0 && profile.ungrouped };
   await db.insert(instances).values({ ...row, executing: executing() });
-  let busy = false;
+  let inFlight: Promise<void> | null = null;
   const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    void beat(db, id, row, executing())
+    if (inFlight) return;
+    inFlight = beat(db, id, row, executing())
       .catch((error: unknown) => getLogger().warn({ err: error }, "instance heartbeat failed"))
-      .finally(() => (busy = false));
+      .finally(() => (inFlight = null));
   }, everyMs);
   timer.unref();
   return {
     id,
     async stop() {
       clearInterval(timer);
+      // A beat still in flight would insert the row again after the delete below.
+      await inFlight;
       await db.delete(instances).where(eq(instances.id, id)).catch((error: unknown) => getLogger().warn({ err: error }, "could not remove this instance's row"));
     },
   };
