@@ -11,23 +11,6 @@ const CHAINER_LOCK_KEY = 4_127_012;
 export const CHAINER_BATCH_SIZE = 1000;
 const MAX_BATCHES_PER_PASS = 10;
 
-/**
- * The oldest transaction id still running in this database (or the snapshot's xmax when none is):
- * the snapshot's in-progress ids, kept when a session of this database or a transaction prepared
- * in it holds them. Transactions of other databases on the same server cannot write Keel's audit
- * rows, so a long one there (a migration, a bulk load) no longer holds the chainer's scan point
- * back. An id that ended between the snapshot and the pg_stat_activity read ended before the
- * pass reads any row, so its rows are visible to the pass. PostgreSQL shows every role's
- * backend_xid; ids are compared modulo 2^32, as pg_stat_activity shows 32-bit ones.
- */
-const SCAN_HORIZON = sql`with snapshot as (select pg_current_snapshot() as s)
-  select coalesce(
-    (select min(x) from snapshot, pg_snapshot_xip(snapshot.s) as x
-      where (x::text::numeric % 4294967296)::text in (
-        select backend_xid::text from pg_stat_activity where datname = current_database() and backend_xid is not null
-        union all select transaction::text from pg_prepared_xacts where database = current_database())),
-    (select pg_snapshot_xmax(s) from snapshot))`;
-
 export type ChainerPass = {
   /** Rows linked in this pass. */
   linked: number;
@@ -47,9 +30,9 @@ export type ChainerPass = {
  * instance) holds the chainer lock. Safe to kill at any point: a pass is one transaction.
  *
  * Finding new rows: each row records its inserting transaction id. A pass first reads the
- * oldest transaction still running in this database (see SCAN_HORIZON), then reads rows; every
- * transaction of this database older than that has ended, so its rows were visible to this pass,
- * and the next pass only needs to look at transactions from that id on.
+ * oldest transaction still running (the snapshot's xmin), then reads rows; every transaction
+ * older than that has ended, so its rows were visible to this pass, and the next pass only needs
+ * to look at transactions from that id on.
  */
 export async function linkPendingAuditEvents(db: Database, options: { signer?: AuditSigner; batchSize?: number } = {}): Promise<ChainerPass | null> {
   const signer = options.signer ?? auditSigner();
@@ -59,7 +42,7 @@ export async function linkPendingAuditEvents(db: Database, options: { signer?: A
     if (!lock?.locked) return null;
     const [state] = await queryRows<{ scanFrom: string; horizon: string }>(
       tx,
-      sql`select scan_from_xid::text as "scanFrom", (${SCAN_HORIZON})::text as horizon from audit_chainer_state where id = 1`,
+      sql`select scan_from_xid::text as "scanFrom", pg_snapshot_xmin(pg_current_snapshot())::text as horizon from audit_chainer_state where id = 1`,
     );
     if (!state) throw new Error("the audit chainer's state row is missing; migrations have not been applied");
     const [head] = await tx.select().from(auditChainHead).where(eq(auditChainHead.id, 1));
