@@ -56,7 +56,9 @@ async function expectEverythingOnce(database: OwnedDatabase): Promise<void> {
 
   const handle = await openDatabase({ driver: "pg", url: database.url });
   try {
-    expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true });
+    const verified = await verifyAuditChain(handle.db);
+    // On failure, say which sequence and what verification found, not only "ok: false".
+    expect(verified, JSON.stringify(verified)).toMatchObject({ ok: true });
   } finally {
     await handle.close();
   }
