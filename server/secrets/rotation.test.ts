@@ -235,7 +235,7 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     expect(await labels("api-key")).toEqual(["v1:retired", "v2:current"]);
     expect(await readSecretValue(handle.db, "api-key", "previous")).toBeNull();
 
-    const events = (await handle.db.select().from(auditEvents).where(eq(auditEvents.entityId, "api-key"))).map((e) => e.eventType);
+    const events = (await handle.db.select().from(auditEvents).where(eq(auditEvents.entityId, "api-key")).orderBy(auditEvents.seq)).map((e) => e.eventType);
     expect(events).toEqual(["secret.created", "secret.pending_created", "secret.distributed", "secret.promoted", "secret.rotation_completed", "secret.retired"]);
     const text = await recordedText(runId);
     for (const value of [first.value, pending.value]) expect(text).not.toContain(value);
