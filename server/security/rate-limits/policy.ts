@@ -4,8 +4,8 @@ import { DEFAULT_RATE_LIMIT_SETTINGS, type RateLimitSettings } from "../../confi
  * Keel's rate limits (seed 000 §1.3, seed 001 fix 5, seed 002 §1), by class of request.
  * `shared` classes count in PostgreSQL, so they hold across every instance on the database;
  * `instance` classes count in each process's memory, so a read never waits on a write (with N
- * instances behind a balancer, a client may get up to N times the figure). `failClosed` classes
- * refuse when their counters cannot be reached.
+ * instances behind a balancer, a client may get up to N times the figure). Shared classes fail
+ * closed: when PostgreSQL cannot be reached, they refuse.
  */
 export type LimitPolicy = {
   points: number;
@@ -13,7 +13,6 @@ export type LimitPolicy = {
   /** Once over the limit, refused this long (defaults to the rest of the window). */
   blockSeconds?: number;
   counted: "shared" | "instance";
-  failClosed: boolean;
   /** Said in the 429 message: "… 60 run actions a minute". */
   describes: string;
   /** Subjects are IP addresses: Keel's allowlist bypasses these. */
@@ -40,15 +39,14 @@ export function limitPolicies(settings: RateLimitSettings = DEFAULT_RATE_LIMIT_S
       durationSeconds: DAY,
       blockSeconds: s.KEEL_LIMIT_SIGN_IN_LOCK_MINUTES * MINUTE,
       counted: "shared",
-      failClosed: true,
       describes: `${amount(s.KEEL_LIMIT_SIGN_IN_FAILURES, "failed sign-in")} in a row for this account from this address`,
       perIp: false,
     },
-    sign_in_ip_day: { points: s.KEEL_LIMIT_SIGN_IN_FAILURES_PER_ADDRESS_DAY - 1, durationSeconds: DAY, counted: "shared", failClosed: true, describes: `${amount(s.KEEL_LIMIT_SIGN_IN_FAILURES_PER_ADDRESS_DAY, "failed sign-in")} a day from one address`, perIp: true },
-    action_user: { points: s.KEEL_LIMIT_ACTIONS_PER_USER_MINUTE, durationSeconds: MINUTE, counted: "shared", failClosed: true, describes: `${amount(s.KEEL_LIMIT_ACTIONS_PER_USER_MINUTE, "run action")} a minute`, perIp: false },
-    high_risk_user: { points: s.KEEL_LIMIT_HIGH_RISK_PER_USER_MINUTE, durationSeconds: MINUTE, counted: "shared", failClosed: true, describes: `${amount(s.KEEL_LIMIT_HIGH_RISK_PER_USER_MINUTE, "high-risk action")} a minute`, perIp: false },
-    read_user: { points: s.KEEL_LIMIT_READS_PER_USER_MINUTE, durationSeconds: MINUTE, counted: "instance", failClosed: false, describes: `${amount(s.KEEL_LIMIT_READS_PER_USER_MINUTE, "read")} a minute`, perIp: false },
-    request_ip: { points: s.KEEL_LIMIT_REQUESTS_PER_ADDRESS_MINUTE, durationSeconds: MINUTE, counted: "instance", failClosed: false, describes: `${amount(s.KEEL_LIMIT_REQUESTS_PER_ADDRESS_MINUTE, "request")} a minute from one address`, perIp: true },
-    api_token: { points: s.KEEL_LIMIT_API_CALLS_PER_TOKEN_MINUTE, durationSeconds: MINUTE, counted: "shared", failClosed: true, describes: `${amount(s.KEEL_LIMIT_API_CALLS_PER_TOKEN_MINUTE, "API call")} a minute per token`, perIp: false },
+    sign_in_ip_day: { points: s.KEEL_LIMIT_SIGN_IN_FAILURES_PER_ADDRESS_DAY - 1, durationSeconds: DAY, counted: "shared", describes: `${amount(s.KEEL_LIMIT_SIGN_IN_FAILURES_PER_ADDRESS_DAY, "failed sign-in")} a day from one address`, perIp: true },
+    action_user: { points: s.KEEL_LIMIT_ACTIONS_PER_USER_MINUTE, durationSeconds: MINUTE, counted: "shared", describes: `${amount(s.KEEL_LIMIT_ACTIONS_PER_USER_MINUTE, "run action")} a minute`, perIp: false },
+    high_risk_user: { points: s.KEEL_LIMIT_HIGH_RISK_PER_USER_MINUTE, durationSeconds: MINUTE, counted: "shared", describes: `${amount(s.KEEL_LIMIT_HIGH_RISK_PER_USER_MINUTE, "high-risk action")} a minute`, perIp: false },
+    read_user: { points: s.KEEL_LIMIT_READS_PER_USER_MINUTE, durationSeconds: MINUTE, counted: "instance", describes: `${amount(s.KEEL_LIMIT_READS_PER_USER_MINUTE, "read")} a minute`, perIp: false },
+    request_ip: { points: s.KEEL_LIMIT_REQUESTS_PER_ADDRESS_MINUTE, durationSeconds: MINUTE, counted: "instance", describes: `${amount(s.KEEL_LIMIT_REQUESTS_PER_ADDRESS_MINUTE, "request")} a minute from one address`, perIp: true },
+    api_token: { points: s.KEEL_LIMIT_API_CALLS_PER_TOKEN_MINUTE, durationSeconds: MINUTE, counted: "shared", describes: `${amount(s.KEEL_LIMIT_API_CALLS_PER_TOKEN_MINUTE, "API call")} a minute per token`, perIp: false },
   };
 }

@@ -58,7 +58,6 @@ export class RateLimits {
       tableName: "rate_limits",
       tableCreated: true,
       clearExpiredByTimeout,
-      insuranceLimiter: policy.failClosed ? undefined : new RateLimiterMemory(options),
     });
     return { policy, counter };
   }
