@@ -1,6 +1,7 @@
 import { defineConfig, globalIgnores } from "eslint/config";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
+import prettier from "eslint-config-prettier/flat";
 
 export default defineConfig([
   ...nextVitals,
@@ -18,9 +19,28 @@ export default defineConfig([
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["@/server/*", "!@/server/routers/_app"], message: "Browser code must not import server modules.", allowTypeImports: true }] },
+        {
+          patterns: [
+            {
+              group: ["@/server/*", "!@/server/routers/_app"],
+              message: "Browser code must not import server modules.",
+              allowTypeImports: true,
+            },
+          ],
+        },
       ],
     },
   },
-  globalIgnores([".next/**", "out/**", "build/**", "next-env.d.ts", ".data/**", "test-results/**", "playwright-report/**", ".scratch/**"]),
+  // Layout is Prettier's (npm run lint checks it); ESLint's own layout rules are off.
+  prettier,
+  globalIgnores([
+    ".next/**",
+    "out/**",
+    "build/**",
+    "next-env.d.ts",
+    ".data/**",
+    "test-results/**",
+    "playwright-report/**",
+    ".scratch/**",
+  ]),
 ]);

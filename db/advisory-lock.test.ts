@@ -45,7 +45,9 @@ describe(`withAdvisoryLock (${process.env.TEST_DATABASE_URL ? "postgres" : "pgli
     }
     expect((await mostInsideAtOnce(handles, "keel-test-lock")).most).toBe(1);
 
-    await expect(withAdvisoryLock(test, "keel-test-lock", () => Promise.reject(new Error("inside")))).rejects.toThrow("inside");
+    await expect(withAdvisoryLock(test, "keel-test-lock", () => Promise.reject(new Error("inside")))).rejects.toThrow(
+      "inside",
+    );
     // Still takeable, from every holder.
     const again = await mostInsideAtOnce(handles, "keel-test-lock");
     expect(again.order).toHaveLength(handles.length);

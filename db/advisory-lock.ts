@@ -33,7 +33,11 @@ export async function withAdvisoryLock<T>(handle: DatabaseHandle, name: string, 
     return await work();
   } finally {
     // A failed lock or unlock means a broken connection: destroy it, which ends the session and its lock.
-    if (locked) healthy = await client.query("select pg_advisory_unlock(hashtext($1))", [name]).then(() => true, () => false);
+    if (locked)
+      healthy = await client.query("select pg_advisory_unlock(hashtext($1))", [name]).then(
+        () => true,
+        () => false,
+      );
     client.release(!healthy);
   }
 }

@@ -17,7 +17,11 @@ export type Queryable = Database | Transaction;
 
 export type DatabaseTarget =
   | { driver: "pg"; url: string }
-  | { driver: "pglite"; dataDir: string | null /* null: in memory */; snapshot?: Blob /* a dumpDataDir() tarball to start from */ };
+  | {
+      driver: "pglite";
+      dataDir: string | null /* null: in memory */;
+      snapshot?: Blob; /* a dumpDataDir() tarball to start from */
+    };
 
 export interface DatabaseHandle {
   db: Database;
@@ -48,7 +52,8 @@ function poolMax(): number {
   const text = process.env.DATABASE_POOL_MAX?.trim();
   if (!text) return 10;
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > 1000) throw new Error(`DATABASE_POOL_MAX must be a whole number of connections from 1 to 1,000 (it is "${text}").`);
+  if (!/^\d+$/.test(text) || value < 1 || value > 1000)
+    throw new Error(`DATABASE_POOL_MAX must be a whole number of connections from 1 to 1,000 (it is "${text}").`);
   return value;
 }
 

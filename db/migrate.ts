@@ -40,7 +40,9 @@ export async function pendingMigrations(handle: DatabaseHandle): Promise<string[
   } catch (error) {
     // No migrations table yet (undefined table or schema): everything is pending. Anything else
     // (the database is down, a permission is missing) is not an answer about migrations.
-    const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+    const code =
+      (error as { code?: string; cause?: { code?: string } }).code ??
+      (error as { cause?: { code?: string } }).cause?.code;
     if (code !== "42P01" && code !== "3F000") throw error;
   }
   return files.filter((m) => !applied.has(m.hash)).map((m) => m.folderMillis.toString());

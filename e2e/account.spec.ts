@@ -5,7 +5,9 @@ import { rememberSecret } from "../test/support/secrets-used";
 test("a user changes their password on the account page and signs in with it", async ({ page, browser }) => {
   const email = uniqueE2eEmail("lead");
   const created = await trpcCall(page.request, "users.create", { email, name: "Leo Lead", role: "lead" }, "mutation");
-  const oneTimePassword = rememberSecret((created.body as { result: { data: { oneTimePassword: string } } }).result.data.oneTimePassword);
+  const oneTimePassword = rememberSecret(
+    (created.body as { result: { data: { oneTimePassword: string } } }).result.data.oneTimePassword,
+  );
 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const lead = await context.newPage();

@@ -81,7 +81,10 @@ test("an admin stores a typed secret and afterwards sees only its fingerprint, n
 test("an admin adds a target through the form; a bad config names its field", async ({ page }) => {
   const kinds = await registeredKinds(page);
   const kind = kinds.find((k) => E2E_TARGET_CONFIGS[k.kind] !== undefined);
-  expect(kind, `an example config in E2E_TARGET_CONFIGS for one of the registered kinds (${kinds.map((k) => k.kind).join(", ")})`).toBeDefined();
+  expect(
+    kind,
+    `an example config in E2E_TARGET_CONFIGS for one of the registered kinds (${kinds.map((k) => k.kind).join(", ")})`,
+  ).toBeDefined();
   const required = kind!.keys.find((key) => key.required);
   const name = `e2e-${kind!.kind}-${randomBytes(3).toString("hex")}`.slice(0, 60);
 
@@ -122,8 +125,10 @@ test("an admin sees the demo environment panel and is asked before removing it",
 
   // Demo targets, when this build has any, are labelled as such in the lists.
   const status = await trpcCall(page.request, "demo.status");
-  const targets = (status.body as { result: { data: { targets: { kind: string; name: string }[] } } }).result.data.targets;
-  for (const target of targets) await expect(page.getByTestId(`target-row-${target.kind}-${target.name}`)).toContainText("Demo");
+  const targets = (status.body as { result: { data: { targets: { kind: string; name: string }[] } } }).result.data
+    .targets;
+  for (const target of targets)
+    await expect(page.getByTestId(`target-row-${target.kind}-${target.name}`)).toContainText("Demo");
 });
 
 test("an admin sees Keel's own database as a built-in target with its last self-backup", async ({ page }) => {
@@ -135,7 +140,10 @@ test("an admin sees Keel's own database as a built-in target with its last self-
   // Keel backs itself up at start; the row shows it once it is done (a reload re-reads the list).
   await expect(async () => {
     await page.reload();
-    await expect(row.getByTestId("self-backup-status")).toContainText(/Last backup .+: keel-\d{8}T\d{6}Z-[0-9a-f]{8}\.(sql|dump) \(/, { timeout: 2_000 });
+    await expect(row.getByTestId("self-backup-status")).toContainText(
+      /Last backup .+: keel-\d{8}T\d{6}Z-[0-9a-f]{8}\.(sql|dump) \(/,
+      { timeout: 2_000 },
+    );
   }).toPass({ timeout: 60_000 });
   await expect(row.getByTestId("self-backup-status")).not.toContainText("Last attempt failed");
   await row.screenshot({ path: "test-results/self-backup-row.png" });

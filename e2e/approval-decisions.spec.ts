@@ -33,7 +33,10 @@ async function expectNoRawTemplates(page: Page) {
   expect(await page.locator("body").innerText()).not.toContain("{{");
 }
 
-test("a lead cannot skip an approval the next step needs; a refusal ends the run Refused and the starter starts again with the same inputs", async ({ browser, page: admin }) => {
+test("a lead cannot skip an approval the next step needs; a refusal ends the run Refused and the starter starts again with the same inputs", async ({
+  browser,
+  page: admin,
+}) => {
   const responder = await newPerson(browser, admin.request, "responder", "Rita Responder");
   const lead = await newPerson(browser, admin.request, "lead", "Leo Lead");
   const r = responder.page;
@@ -49,7 +52,9 @@ test("a lead cannot skip an approval the next step needs; a refusal ends the run
   await expect(current.getByRole("button", { name: "Approve" })).toBeVisible();
   await expect(current.getByRole("button", { name: "Refuse…" })).toBeVisible();
   await expect(l.getByRole("button", { name: /^Skip/ })).toHaveCount(0);
-  await expect(current.getByTestId("approval-needed-by")).toHaveText("This approval cannot be skipped: “Add the entry to demo-allowlist” must not run without it.");
+  await expect(current.getByTestId("approval-needed-by")).toHaveText(
+    "This approval cannot be skipped: “Add the entry to demo-allowlist” must not run without it.",
+  );
 
   await snap(l, "approval-not-skippable");
   await current.getByRole("button", { name: "Refuse…" }).click();
@@ -60,7 +65,9 @@ test("a lead cannot skip an approval the next step needs; a refusal ends the run
   // Refused is its own ending: not Failed, no "ask a lead to skip it", nothing left to press but starting again.
   for (const page of [l, r]) {
     await expect(page.getByTestId("run-status")).toHaveText("Refused");
-    await expect(page.getByTestId("run-banner")).toContainText(`An approver refused this run (refused by ${lead.email}: Too broad: ask the partner for their /24). Nothing more runs.`);
+    await expect(page.getByTestId("run-banner")).toContainText(
+      `An approver refused this run (refused by ${lead.email}: Too broad: ask the partner for their /24). Nothing more runs.`,
+    );
     await expect(page.getByTestId("run-banner")).not.toContainText("skip");
     await expect(page.getByTestId("step-lead-approval")).toContainText("Refused");
     await expect(page.getByRole("button", { name: /^Execute/ })).toHaveCount(0);
@@ -84,7 +91,9 @@ test("a lead cannot skip an approval the next step needs; a refusal ends the run
   await r.getByLabel("Why are you aborting?").fill("The partner fixed it on their side");
   await r.getByRole("button", { name: "Abort and undo" }).click();
   await expect(r.getByTestId("run-status")).toHaveText("Cancelled");
-  await expect(r.getByTestId("run-banner")).toContainText("This run was cancelled: The partner fixed it on their side.");
+  await expect(r.getByTestId("run-banner")).toContainText(
+    "This run was cancelled: The partner fixed it on their side.",
+  );
   await expect(r.getByTestId("step-lead-approval")).toContainText("Cancelled");
   await expect(r.getByTestId("step-lead-approval")).toContainText("not run: the run was cancelled");
   await expect(r.getByText("Skipped", { exact: true })).toHaveCount(0);

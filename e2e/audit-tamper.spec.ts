@@ -27,7 +27,10 @@ if (E2E_DRIVER === "postgres") {
 
       await db.query("begin");
       await db.query("alter table audit_events disable trigger user");
-      await db.query(`update audit_events set event_meta = event_meta || '{"note": "nothing happened"}'::jsonb where seq = $1`, [seq]);
+      await db.query(
+        `update audit_events set event_meta = event_meta || '{"note": "nothing happened"}'::jsonb where seq = $1`,
+        [seq],
+      );
       await db.query("alter table audit_events enable trigger user");
       await db.query("commit");
 

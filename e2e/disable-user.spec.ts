@@ -4,9 +4,16 @@ import { rememberSecret } from "../test/support/secrets-used";
 
 test("disabling a user ends their session at once", async ({ page, browser }) => {
   const email = uniqueE2eEmail("responder");
-  const created = await trpcCall(page.request, "users.create", { email, name: "Rita Responder", role: "responder" }, "mutation");
+  const created = await trpcCall(
+    page.request,
+    "users.create",
+    { email, name: "Rita Responder", role: "responder" },
+    "mutation",
+  );
   expect(created.status).toBe(200);
-  const oneTimePassword = rememberSecret((created.body as { result: { data: { oneTimePassword: string } } }).result.data.oneTimePassword);
+  const oneTimePassword = rememberSecret(
+    (created.body as { result: { data: { oneTimePassword: string } } }).result.data.oneTimePassword,
+  );
 
   const responderContext = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const responder = await responderContext.newPage();

@@ -24,7 +24,9 @@ test("the first admin replaces the one-time password at first sign-in", async ({
   await expect(page.getByRole("heading", { name: "Hello, Administrator" })).toBeVisible();
 
   const me = await trpcCall(page.request, "session.me");
-  expect(me.body).toMatchObject({ result: { data: { email: INITIAL_ADMIN.email, role: "admin", mustChangePassword: false } } });
+  expect(me.body).toMatchObject({
+    result: { data: { email: INITIAL_ADMIN.email, role: "admin", mustChangePassword: false } },
+  });
 
   await page.context().storageState({ path: ADMIN_STATE });
 });

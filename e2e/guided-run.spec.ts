@@ -6,7 +6,10 @@ import { newPerson } from "./support/people";
  * and an action; a lead approves from their own browser; both pages follow live; the history
  * shows every step.
  */
-test("a responder runs a guided change that a lead approves, both pages following live", async ({ browser, page: admin }) => {
+test("a responder runs a guided change that a lead approves, both pages following live", async ({
+  browser,
+  page: admin,
+}) => {
   const responder = await newPerson(browser, admin.request, "responder", "Rosa Responder");
   const lead = await newPerson(browser, admin.request, "lead", "Lee Lead");
   const r = responder.page;
@@ -48,7 +51,15 @@ test("a responder runs a guided change that a lead approves, both pages followin
   await expect(l.getByTestId("run-status")).toHaveText("Succeeded", { timeout: 30_000 });
 
   const history = r.getByRole("list", { name: "Run history" });
-  for (const entry of [/Started run/, /Marked .* done/, /succeeded/, /Approval requested/, /Approved/, /Asked to execute/, /Run finished/]) {
+  for (const entry of [
+    /Started run/,
+    /Marked .* done/,
+    /succeeded/,
+    /Approval requested/,
+    /Approved/,
+    /Asked to execute/,
+    /Run finished/,
+  ]) {
     await expect(history).toContainText(entry);
   }
   await responder.context.close();

@@ -5,7 +5,11 @@ test("the health check reports each part, without a session", async ({ playwrigh
   const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   const response = await anonymous.get("/api/healthz");
   expect(response.status()).toBe(200);
-  const body = (await response.json()) as { status: string; failed: string[]; parts: Record<string, { ok: boolean; detail: string }> };
+  const body = (await response.json()) as {
+    status: string;
+    failed: string[];
+    parts: Record<string, { ok: boolean; detail: string }>;
+  };
   expect(body.status).toBe("ok");
   expect(body.failed).toEqual([]);
   expect(Object.keys(body.parts).sort()).toEqual(["database", "jobQueue", "migrations"]);
@@ -29,15 +33,30 @@ test("metrics answer only with the scrape token, in Prometheus text", async ({ r
 });
 
 test("a body over 1 MB is refused at the edge with 413 in the envelope", async ({ request }) => {
-  const response = await request.post("/api/trpc/runs.start", { data: { runbookId: "x", inputs: { note: "n".repeat(1100 * 1024) }, requestKey: "k" } });
+  const response = await request.post("/api/trpc/runs.start", {
+    data: { runbookId: "x", inputs: { note: "n".repeat(1100 * 1024) }, requestKey: "k" },
+  });
   expect(response.status()).toBe(413);
-  expect(await response.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE", message: expect.stringContaining("the limit is 1 MB"), requestId: expect.any(String) } });
+  expect(await response.json()).toMatchObject({
+    error: {
+      code: "PAYLOAD_TOO_LARGE",
+      message: expect.stringContaining("the limit is 1 MB"),
+      requestId: expect.any(String),
+    },
+  });
 });
 
 test("a string over 256 KB is refused naming the field", async ({ request }) => {
-  const response = await request.post("/api/trpc/runs.start", { data: { runbookId: "verify-audit-trail", inputs: { note: "n".repeat(300 * 1024) }, requestKey: "k" } });
+  const response = await request.post("/api/trpc/runs.start", {
+    data: { runbookId: "verify-audit-trail", inputs: { note: "n".repeat(300 * 1024) }, requestKey: "k" },
+  });
   expect(response.status()).toBe(413);
-  expect(await response.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE", details: { fields: { "inputs.note": expect.stringContaining("the limit is 256 KB") } } } });
+  expect(await response.json()).toMatchObject({
+    error: {
+      code: "PAYLOAD_TOO_LARGE",
+      details: { fields: { "inputs.note": expect.stringContaining("the limit is 256 KB") } },
+    },
+  });
 });
 
 test("the main pages carry the security headers and work under their own CSP", async ({ page }) => {
@@ -45,16 +64,31 @@ test("the main pages carry the security headers and work under their own CSP", a
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
-    document.addEventListener("securitypolicyviolation", (event) => seen.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`));
+    document.addEventListener("securitypolicyviolation", (event) =>
+      seen.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`),
+    );
   });
   const violations: string[] = [];
   // A page error here is most often a hydration mismatch: the server's HTML and the browser's first render differ.
   page.on("pageerror", (error) => violations.push(`page error: ${error.message}`));
-  for (const path of ["/", "/runbooks", "/runs", "/incidents", "/incidents/new", "/checklists", "/history", "/telemetry", "/account", "/admin/users"]) {
+  for (const path of [
+    "/",
+    "/runbooks",
+    "/runs",
+    "/incidents",
+    "/incidents/new",
+    "/checklists",
+    "/history",
+    "/telemetry",
+    "/account",
+    "/admin/users",
+  ]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(200);
     const headers = response!.headers();
-    expect(headers["content-security-policy"], path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(headers["content-security-policy"], path).toMatch(
+      /script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/,
+    );
     expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
     expect(headers["content-security-policy"], path).not.toContain("unsafe-inline");
     expect(headers["x-content-type-options"], path).toBe("nosniff");
@@ -63,7 +97,11 @@ test("the main pages carry the security headers and work under their own CSP", a
     expect(headers["strict-transport-security"], path).toContain("max-age=");
     // The page's own scripts ran: the client-rendered navigation is there and interactive.
     await expect(page.getByRole("navigation").first()).toBeVisible();
-    violations.push(...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).map((v) => `${path}: ${v}`));
+    violations.push(
+      ...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).map(
+        (v) => `${path}: ${v}`,
+      ),
+    );
   }
   expect(violations).toEqual([]);
 });

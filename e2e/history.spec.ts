@@ -12,7 +12,17 @@ const SCREENS = path.resolve("test-results", "screens");
 /** The offline verifier, given only the public key the History page shows. */
 async function verifyExport(file: string, publicKey: string): Promise<{ code: number; stdout: string }> {
   try {
-    const { stdout } = await run(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "scripts/audit-verify-export.ts", "--public-key", publicKey, file], { env: { PATH: process.env.PATH, NODE_ENV: "test" } });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        path.resolve("node_modules/tsx/dist/cli.mjs"),
+        "scripts/audit-verify-export.ts",
+        "--public-key",
+        publicKey,
+        file,
+      ],
+      { env: { PATH: process.env.PATH, NODE_ENV: "test" } },
+    );
     return { code: 0, stdout };
   } catch (error) {
     const e = error as { code: number; stdout: string };
@@ -25,7 +35,10 @@ async function verifyExport(file: string, publicKey: string): Promise<{ code: nu
  * says the run waits for them; History finds it by that word, opens the run's timeline, exports
  * the view (the file verifies offline, and an edited copy does not), and shows the chain banner.
  */
-test("a responder finds their run in History by a word, follows its timeline and exports a file that verifies", async ({ browser, page: admin }, testInfo) => {
+test("a responder finds their run in History by a word, follows its timeline and exports a file that verifies", async ({
+  browser,
+  page: admin,
+}, testInfo) => {
   const responder = await newPerson(browser, admin.request, "responder", "Hana History");
   const r = responder.page;
   const word = `kestrel${randomBytes(3).toString("hex")}`;
@@ -41,7 +54,9 @@ test("a responder finds their run in History by a word, follows its timeline and
   await expect(r.getByRole("heading", { name: "Hello, Hana History" })).toBeVisible();
   await expect(r.getByRole("heading", { name: "Waiting for you" })).toBeVisible();
   const waiting = r.getByRole("list", { name: "Runs waiting for you" });
-  await expect(waiting.getByRole("listitem").filter({ hasText: "your run" }).first()).toContainText("Guided change with approval (sample)");
+  await expect(waiting.getByRole("listitem").filter({ hasText: "your run" }).first()).toContainText(
+    "Guided change with approval (sample)",
+  );
   await r.screenshot({ path: path.join(SCREENS, "home.png"), fullPage: true });
 
   // Do the manual step, so the run's timeline has more than its start.
@@ -77,14 +92,26 @@ test("a responder finds their run in History by a word, follows its timeline and
   const lines = (await readFile(file, "utf8")).trim().split("\n");
   expect(lines).toHaveLength(1);
   const row = JSON.parse(lines[0]!);
-  expect(row).toMatchObject({ eventType: "run.started", entityType: "run", entityId: runId, actorLabel: responder.email, eventMeta: { inputs: { ticket: word } } });
+  expect(row).toMatchObject({
+    eventType: "run.started",
+    entityType: "run",
+    entityId: runId,
+    actorLabel: responder.email,
+    eventMeta: { inputs: { ticket: word } },
+  });
   expect(row.signature).toMatch(/^[A-Za-z0-9+/]{86}==$/);
   const publicKey = (await r.getByTestId("audit-public-key").locator("code").first().textContent())!;
   const verified = await verifyExport(file, publicKey);
   expect(verified.code, verified.stdout).toBe(0);
   expect(verified.stdout).toContain("OK 1 rows");
   const edited = testInfo.outputPath("history-export-edited.ndjson");
-  await writeFile(edited, JSON.stringify({ ...row, eventMeta: { ...row.eventMeta, inputs: { ...row.eventMeta.inputs, ticket: "nothing-to-see" } } }) + "\n");
+  await writeFile(
+    edited,
+    JSON.stringify({
+      ...row,
+      eventMeta: { ...row.eventMeta, inputs: { ...row.eventMeta.inputs, ticket: "nothing-to-see" } },
+    }) + "\n",
+  );
   const refused = await verifyExport(edited, publicKey);
   expect(refused.code).toBe(1);
   expect(refused.stdout).toContain(`BROKEN at line 1 (sequence ${row.seq})`);
@@ -106,7 +133,9 @@ test("a responder finds their run in History by a word, follows its timeline and
 
   // Telemetry lists the runbook that ran.
   await r.goto("/telemetry");
-  await expect(r.getByRole("table", { name: "Runbook telemetry" })).toContainText("Guided change with approval (sample)");
+  await expect(r.getByRole("table", { name: "Runbook telemetry" })).toContainText(
+    "Guided change with approval (sample)",
+  );
   await r.screenshot({ path: path.join(SCREENS, "telemetry.png"), fullPage: true });
   await r.goto("/runbooks/sample-guided-change/stats");
   await expect(r.getByRole("table", { name: "Step telemetry" })).toBeVisible();

@@ -2,7 +2,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, request as requests, test, type APIRequestContext } from "@playwright/test";
 import { E2E_DRIVER, E2E_PORT } from "./support/config";
-import { API_ROUTES, envelopeProblem, HOSTILE_SEGMENTS, listProcedures, METHODS, rawRequest } from "./support/hostile-http";
+import {
+  API_ROUTES,
+  envelopeProblem,
+  HOSTILE_SEGMENTS,
+  listProcedures,
+  METHODS,
+  rawRequest,
+} from "./support/hostile-http";
 import { LOG_DIR } from "../test/support/secrets-used";
 
 /**
@@ -22,7 +29,10 @@ async function callers(baseURL: string | undefined, admin: APIRequestContext): P
   ];
 }
 
-test("every API route, every method, hostile route parameters: no 5xx, every error in the envelope", async ({ baseURL, request }) => {
+test("every API route, every method, hostile route parameters: no 5xx, every error in the envelope", async ({
+  baseURL,
+  request,
+}) => {
   test.setTimeout(600_000);
   const problems: string[] = [];
   let calls = 0;
@@ -32,22 +42,37 @@ test("every API route, every method, hostile route parameters: no 5xx, every err
         const url = route.replace(":x", segment);
         for (const method of METHODS) {
           // Event streams stay open for a run or incident that exists; these ids name none, so they close.
-          const response = await caller.request.fetch(url, { method, timeout: 20_000, maxRedirects: 0, ...(method === "GET" || method === "HEAD" ? {} : { data: "{}", headers: { "content-type": "application/json" } }) });
+          const response = await caller.request.fetch(url, {
+            method,
+            timeout: 20_000,
+            maxRedirects: 0,
+            ...(method === "GET" || method === "HEAD"
+              ? {}
+              : { data: "{}", headers: { "content-type": "application/json" } }),
+          });
           calls++;
           const body = method === "HEAD" ? "" : await response.text();
           // The demo service's stand-in health endpoint answers 503 on purpose: the demo deploys a bad release.
           const demoHealth = url === "/api/demo/services/demo-web/health" && response.status() === 503;
-          const problem = demoHealth || (method === "HEAD" && response.status() < 500) ? null : envelopeProblem(response.status(), response.headers()["content-type"], body);
+          const problem =
+            demoHealth || (method === "HEAD" && response.status() < 500)
+              ? null
+              : envelopeProblem(response.status(), response.headers()["content-type"], body);
           if (problem) problems.push(`${caller.name} ${method} ${url}: ${problem}`);
         }
       }
     }
   }
-  test.info().annotations.push({ type: "hostile calls", description: `${calls} route calls, ${problems.length} problems` });
+  test
+    .info()
+    .annotations.push({ type: "hostile calls", description: `${calls} route calls, ${problems.length} problems` });
   expect(problems).toEqual([]);
 });
 
-test("every tRPC procedure refuses NUL and lone surrogates with 400 naming the field, by GET and POST, anonymous and signed in", async ({ baseURL, request }) => {
+test("every tRPC procedure refuses NUL and lone surrogates with 400 naming the field, by GET and POST, anonymous and signed in", async ({
+  baseURL,
+  request,
+}) => {
   test.setTimeout(600_000);
   const procedures = listProcedures();
   expect(procedures.length).toBeGreaterThan(60);
@@ -55,7 +80,11 @@ test("every tRPC procedure refuses NUL and lone surrogates with 400 naming the f
   let calls = 0;
   const samples = [
     { input: { name: "a\u0000b", title: "ok" }, field: "name", character: "U+0000" },
-    { input: { runId: "00000000-0000-4000-8000-000000000000", reason: "x\ud800" }, field: "reason", character: "U+D800" },
+    {
+      input: { runId: "00000000-0000-4000-8000-000000000000", reason: "x\ud800" },
+      field: "reason",
+      character: "U+D800",
+    },
     { input: { steps: [{ note: "fine" }, { note: "\udc00" }] }, field: "steps.1.note", character: "U+DC00" },
   ];
   for (const caller of await callers(baseURL, request)) {
@@ -72,13 +101,18 @@ test("every tRPC procedure refuses NUL and lone surrogates with 400 naming the f
           problems.push(`${caller.name} ${procedure}: ${problem}`);
           continue;
         }
-        const fields = (JSON.parse(body) as { error?: { details?: { fields?: Record<string, string> } } }).error?.details?.fields ?? {};
+        const fields =
+          (JSON.parse(body) as { error?: { details?: { fields?: Record<string, string> } } }).error?.details?.fields ??
+          {};
         const expected = `${field} contains a character that cannot be stored: ${character}.`;
-        if (response.status() !== 400 || fields[field] !== expected) problems.push(`${caller.name} ${procedure}: ${response.status()} ${body.slice(0, 160)}`);
+        if (response.status() !== 400 || fields[field] !== expected)
+          problems.push(`${caller.name} ${procedure}: ${response.status()} ${body.slice(0, 160)}`);
       }
     }
   }
-  test.info().annotations.push({ type: "hostile calls", description: `${calls} procedure calls, ${problems.length} problems` });
+  test
+    .info()
+    .annotations.push({ type: "hostile calls", description: `${calls} procedure calls, ${problems.length} problems` });
   expect(problems).toEqual([]);
 });
 
@@ -98,14 +132,21 @@ test("malformed tRPC requests answer in the envelope with their request id", asy
   ];
   const problems: string[] = [];
   for (const [method, url, data, type] of cases) {
-    const response = await request.fetch(url, { method, ...(data === null ? {} : { data }), headers: type ? { "content-type": type } : {} });
+    const response = await request.fetch(url, {
+      method,
+      ...(data === null ? {} : { data }),
+      headers: type ? { "content-type": type } : {},
+    });
     const problem = envelopeProblem(response.status(), response.headers()["content-type"], await response.text());
-    if (problem || response.status() < 400) problems.push(`${method} ${url} ${type ?? ""}: ${problem ?? response.status()}`);
+    if (problem || response.status() < 400)
+      problems.push(`${method} ${url} ${type ?? ""}: ${problem ?? response.status()}`);
   }
   expect(problems).toEqual([]);
 });
 
-test("query strings and path segments that cannot be decoded or stored are refused with 400 naming the field", async ({ request }) => {
+test("query strings and path segments that cannot be decoded or stored are refused with 400 naming the field", async ({
+  request,
+}) => {
   for (const [url, field] of [
     ["/api/audit/export?actor=%00", "actor"],
     ["/api/audit/export?format=csv&q=a%00b", "q"],
@@ -117,18 +158,34 @@ test("query strings and path segments that cannot be decoded or stored are refus
   ] as const) {
     const response = await request.get(url);
     expect(response.status(), url).toBe(400);
-    const body = (await response.json()) as { error: { code: string; requestId: string; details: { fields: Record<string, string> } } };
+    const body = (await response.json()) as {
+      error: { code: string; requestId: string; details: { fields: Record<string, string> } };
+    };
     expect(Object.keys(body.error.details.fields), url).toEqual([field]);
     expect(body.error.requestId).toBe(response.headers()["x-request-id"]);
   }
 });
 
-test("bytes that are not UTF-8 or not percent-encoded are refused, never stored as U+FFFD or Latin-1", async ({ request }) => {
+test("bytes that are not UTF-8 or not percent-encoded are refused, never stored as U+FFFD or Latin-1", async ({
+  request,
+}) => {
   const body = Buffer.concat([Buffer.from('{"name":"x'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
-  const response = await request.post("/api/trpc/incidents.create", { data: body, headers: { "content-type": "application/json" } });
+  const response = await request.post("/api/trpc/incidents.create", {
+    data: body,
+    headers: { "content-type": "application/json" },
+  });
   expect(response.status()).toBe(400);
-  expect(await response.json()).toMatchObject({ error: { code: "BAD_REQUEST", details: { fields: { body: "The request body is not valid UTF-8." } } } });
-  const raw = await rawRequest(E2E_PORT, Buffer.concat([Buffer.from("GET /api/runs/"), Buffer.from([0xc3, 0xa9]), Buffer.from("/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")]));
+  expect(await response.json()).toMatchObject({
+    error: { code: "BAD_REQUEST", details: { fields: { body: "The request body is not valid UTF-8." } } },
+  });
+  const raw = await rawRequest(
+    E2E_PORT,
+    Buffer.concat([
+      Buffer.from("GET /api/runs/"),
+      Buffer.from([0xc3, 0xa9]),
+      Buffer.from("/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+    ]),
+  );
   expect(raw.status).toBe(400);
   expect(envelopeProblem(raw.status, raw.headers["content-type"], raw.body)).toBeNull();
 });
@@ -148,25 +205,43 @@ test("what Node's parser refuses is answered in the envelope: oversized query st
   }
 });
 
-test("a failed sign-in answers in the envelope with the sign-in page's url, and the logs hold none of the secrets sent", async ({ playwright, baseURL }) => {
+test("a failed sign-in answers in the envelope with the sign-in page's url, and the logs hold none of the secrets sent", async ({
+  playwright,
+  baseURL,
+}) => {
   const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   const { csrfToken } = (await (await anonymous.get("/api/auth/csrf")).json()) as { csrfToken: string };
   const password = `hostile-pw-${Date.now().toString(36)}-\u00e9`;
-  const failed = await anonymous.post("/api/auth/callback/credentials", { form: { email: "nobody@keel.local", password, csrfToken, json: "true", callbackUrl: "/" } });
+  const failed = await anonymous.post("/api/auth/callback/credentials", {
+    form: { email: "nobody@keel.local", password, csrfToken, json: "true", callbackUrl: "/" },
+  });
   expect(failed.status()).toBe(401);
   const body = (await failed.json()) as { error: { code: string; message: string; requestId: string }; url: string };
-  expect(body.error).toMatchObject({ code: "UNAUTHORIZED", message: "Invalid email or password.", requestId: expect.any(String) });
+  expect(body.error).toMatchObject({
+    code: "UNAUTHORIZED",
+    message: "Invalid email or password.",
+    requestId: expect.any(String),
+  });
   expect(new URL(body.url).pathname).toBe("/sign-in");
   // A NUL in a password and an API token in a refused call: refused, and never logged.
   const token = `keel_pat_hostile${Date.now().toString(36)}secretpart`;
-  const refused = await anonymous.post("/api/v1/deployments", { data: { service: "web\u0000", version: "v1" }, headers: { authorization: `Bearer ${token}` } });
+  const refused = await anonymous.post("/api/v1/deployments", {
+    data: { service: "web\u0000", version: "v1" },
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(envelopeProblem(refused.status(), refused.headers()["content-type"], await refused.text())).toBeNull();
   const nul = await anonymous.post("/api/trpc/account.reauthenticate", { data: { password: `${password}\u0000` } });
   expect(nul.status()).toBe(400);
   await anonymous.dispose();
   const log = readFileSync(path.join(LOG_DIR, `e2e-server-${E2E_DRIVER}.log`), "utf8");
   for (const secret of [password, token]) {
-    for (const form of [secret, Buffer.from(secret).toString("base64"), Buffer.from(secret).toString("hex"), encodeURIComponent(secret)]) expect(log).not.toContain(form);
+    for (const form of [
+      secret,
+      Buffer.from(secret).toString("base64"),
+      Buffer.from(secret).toString("hex"),
+      encodeURIComponent(secret),
+    ])
+      expect(log).not.toContain(form);
   }
   expect(log).not.toMatch(/Failed query: |params: |scrypt\$/);
 });

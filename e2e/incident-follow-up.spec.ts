@@ -11,7 +11,10 @@ type Data<T> = { result: { data: T } };
  * where it is tracked, and the checklist shows the new item in "Incident follow-ups", owned by
  * the follow-up's owner, pointing back at the incident.
  */
-test("a lead adds an incident follow-up to a readiness checklist from the incident page", async ({ browser, page: admin }) => {
+test("a lead adds an incident follow-up to a readiness checklist from the incident page", async ({
+  browser,
+  page: admin,
+}) => {
   const lead = await newPerson(browser, admin.request, "lead", "Lola Lead");
   await newPerson(browser, admin.request, "responder", "Omar Owner");
   const people = (await trpcCall(admin.request, "checklists.people")).body as Data<{ id: string; name: string }[]>;
@@ -20,11 +23,34 @@ test("a lead adds an incident follow-up to a readiness checklist from the incide
 
   const launch = addDays(todayUtc(), 30);
   const name = `Checkout relaunch ${Date.now()}`;
-  const checklist = (await trpcCall(api, "checklists.create", { templateId: "production-readiness", name, service: "checkout", serviceUrl: "", launchDate: launch, ownerId: omar }, "mutation")).body as Data<{ id: string }>;
-  const declared = (await trpcCall(api, "incidents.declare", { title: "Checkout timeouts", severity: "SEV2", services: [], tags: [] }, "mutation")).body as Data<{ incidentId: string; number: number }>;
+  const checklist = (
+    await trpcCall(
+      api,
+      "checklists.create",
+      {
+        templateId: "production-readiness",
+        name,
+        service: "checkout",
+        serviceUrl: "",
+        launchDate: launch,
+        ownerId: omar,
+      },
+      "mutation",
+    )
+  ).body as Data<{ id: string }>;
+  const declared = (
+    await trpcCall(
+      api,
+      "incidents.declare",
+      { title: "Checkout timeouts", severity: "SEV2", services: [], tags: [] },
+      "mutation",
+    )
+  ).body as Data<{ incidentId: string; number: number }>;
   const { incidentId, number } = declared.result.data;
   const followUp = "Alert when checkout p99 latency is above 800 ms";
-  expect((await trpcCall(api, "incidents.addFollowUp", { incidentId, text: followUp, ownerId: omar }, "mutation")).status).toBe(200);
+  expect(
+    (await trpcCall(api, "incidents.addFollowUp", { incidentId, text: followUp, ownerId: omar }, "mutation")).status,
+  ).toBe(200);
 
   const l = lead.page;
   await l.goto(`/incidents/${incidentId}`);
@@ -35,13 +61,17 @@ test("a lead adds an incident follow-up to a readiness checklist from the incide
   await row.getByRole("button", { name: "Add to checklist" }).click();
   await expect(row.getByText("Choose a checklist from the list")).toBeVisible();
   await row.screenshot({ path: "test-results/incident-follow-up-form.png" });
-  await row.getByLabel("Checklist", { exact: true }).selectOption({ label: `${name} (checkout, launch ${formatCalendarDate(launch)})` });
+  await row
+    .getByLabel("Checklist", { exact: true })
+    .selectOption({ label: `${name} (checkout, launch ${formatCalendarDate(launch)})` });
   await expect(row.getByLabel("Priority", { exact: true })).toHaveValue("high");
   await row.getByRole("button", { name: "Add to checklist" }).click();
   const tracked = row.getByTestId("follow-up-tracked");
   await expect(tracked).toContainText(`Tracked in ${name} · To do`);
   await expect(row.getByText("Add to a readiness checklist")).toHaveCount(0);
-  await expect(l.getByRole("list", { name: "Incident timeline" })).toContainText(`Added follow-up "${followUp}" to checklist`);
+  await expect(l.getByRole("list", { name: "Incident timeline" })).toContainText(
+    `Added follow-up "${followUp}" to checklist`,
+  );
   await l.screenshot({ path: "test-results/incident-follow-up-tracked.png", fullPage: true });
 
   // The checklist has it, in its own section, owned by the follow-up's owner, linking back.

@@ -9,8 +9,17 @@ type Data<T> = { result: { data: T } };
  * whose service input takes demo-web, though rollback names no service; Start opens its form
  * inside the incident with demo-web chosen, and the form says which incident the run is part of.
  */
-test("an incident on demo-web suggests rollback and starts it inside the incident with demo-web chosen", async ({ page }) => {
-  const declared = (await trpcCall(page.request, "incidents.declare", { title: "demo-web answers 500", severity: "SEV2", services: ["demo-web"], tags: [] }, "mutation")).body as Data<{
+test("an incident on demo-web suggests rollback and starts it inside the incident with demo-web chosen", async ({
+  page,
+}) => {
+  const declared = (
+    await trpcCall(
+      page.request,
+      "incidents.declare",
+      { title: "demo-web answers 500", severity: "SEV2", services: ["demo-web"], tags: [] },
+      "mutation",
+    )
+  ).body as Data<{
     incidentId: string;
     number: number;
   }>;
@@ -23,7 +32,9 @@ test("an incident on demo-web suggests rollback and starts it inside the inciden
   await snap(page, "incident-suggestions");
 
   await suggestion.getByRole("link", { name: /^Start / }).click();
-  await expect(page).toHaveURL(new RegExp(`/runbooks/rollback/start\\?incident=${incidentId}&input\\.service=demo-web$`));
+  await expect(page).toHaveURL(
+    new RegExp(`/runbooks/rollback/start\\?incident=${incidentId}&input\\.service=demo-web$`),
+  );
   await expect(page.getByTestId("start-inside-incident")).toContainText(`Incident ${number}: demo-web answers 500`);
   await expect(page.getByLabel("Service")).toHaveValue("demo-web");
   const partOf = page.getByLabel("Part of an incident (optional)");

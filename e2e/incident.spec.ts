@@ -54,11 +54,18 @@ test("a responder runs an incident from declaration to postmortem", async ({ bro
 
   // Someone finishes the manual step elsewhere (here: over the API); this page is not reloaded.
   await r.evaluate(() => Object.assign(window, { keptAcrossUpdates: true }));
-  const confirmed = await trpcCall(responder.context.request, "runs.confirm", { runId, stepId: "failed-sign-ins", note: "Reviewed the last 7 days: nothing unusual." }, "mutation");
+  const confirmed = await trpcCall(
+    responder.context.request,
+    "runs.confirm",
+    { runId, stepId: "failed-sign-ins", note: "Reviewed the last 7 days: nothing unusual." },
+    "mutation",
+  );
   expect(confirmed.status).toBe(200);
   await expect(timeline).toContainText("Marked failed-sign-ins done");
   await expect(timeline).toContainText("Run finished");
-  await expect(r.getByRole("list", { name: "Runs in this incident" }).getByTestId("run-status")).toHaveText("Succeeded");
+  await expect(r.getByRole("list", { name: "Runs in this incident" }).getByTestId("run-status")).toHaveText(
+    "Succeeded",
+  );
   expect(await r.evaluate(() => (window as unknown as { keptAcrossUpdates?: boolean }).keptAcrossUpdates)).toBe(true);
 
   // A note, then pinned: it shows at the top.
@@ -72,10 +79,16 @@ test("a responder runs an incident from declaration to postmortem", async ({ bro
 
   // An edit is a new version; the old text stays, marked superseded.
   await note.getByRole("button", { name: "Edit" }).click();
-  await r.getByLabel("New version of the note").fill("Chain verified end to end (sequence 1 to the head); no password guessing seen.");
+  await r
+    .getByLabel("New version of the note")
+    .fill("Chain verified end to end (sequence 1 to the head); no password guessing seen.");
   await r.getByRole("button", { name: "Save new version" }).click();
-  await expect(timeline.getByTestId("timeline-entry").filter({ hasText: "Superseded by a later edit" })).toContainText("Chain verified end to end; no password");
-  await expect(timeline.getByTestId("timeline-entry").filter({ hasText: "sequence 1 to the head" })).toContainText("Edited");
+  await expect(timeline.getByTestId("timeline-entry").filter({ hasText: "Superseded by a later edit" })).toContainText(
+    "Chain verified end to end; no password",
+  );
+  await expect(timeline.getByTestId("timeline-entry").filter({ hasText: "sequence 1 to the head" })).toContainText(
+    "Edited",
+  );
   await expect(r.getByRole("list", { name: "Pinned notes" })).toContainText("sequence 1 to the head");
 
   // The cause is known: one status move, then resolving.
@@ -89,7 +102,9 @@ test("a responder runs an incident from declaration to postmortem", async ({ bro
   await r.getByRole("button", { name: "Resolve the incident" }).click();
   await expect(r.getByText(/Write a summary to resolve/)).toBeVisible();
   await expect(r.getByTestId("incident-status")).toHaveText("Identified");
-  await r.getByLabel("Summary").fill("False alarm: the audit chain verifies and the failed sign-ins were a mistyped password.");
+  await r
+    .getByLabel("Summary")
+    .fill("False alarm: the audit chain verifies and the failed sign-ins were a mistyped password.");
   await r.getByLabel("Impact (optional)").fill("None for customers.");
   await r.getByRole("button", { name: "Resolve the incident" }).click();
   await expect(r.getByTestId("incident-status")).toHaveText("Resolved");
@@ -106,16 +121,23 @@ test("a responder runs an incident from declaration to postmortem", async ({ bro
   await r.screenshot({ path: "test-results/incident-page.png", fullPage: true });
 
   // The draft downloads as Markdown, with what happened in it.
-  const [download] = await Promise.all([r.waitForEvent("download"), r.getByRole("link", { name: "Download (.md)" }).click()]);
+  const [download] = await Promise.all([
+    r.waitForEvent("download"),
+    r.getByRole("link", { name: "Download (.md)" }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^incident-\d+-postmortem\.md$/);
   const markdown = readFileSync((await download.path())!, "utf8");
   expect(markdown).toContain(`# Postmortem draft: Incident`);
   expect(markdown).toContain(title);
   expect(markdown).toMatch(/## Summary\n\nFalse alarm: the audit chain verifies/);
   expect(markdown).toMatch(/## Impact\n\nNone for customers\./);
-  expect(markdown).toContain("**Pinned note:** Chain verified end to end (sequence 1 to the head); no password guessing seen. (edited)");
+  expect(markdown).toContain(
+    "**Pinned note:** Chain verified end to end (sequence 1 to the head); no password guessing seen. (edited)",
+  );
   expect(markdown).not.toContain("Chain verified end to end; no password");
-  expect(markdown).toMatch(/- \*\*Run \d+: Verify the audit trail\*\* \(`verify-audit-trail`\), started .*: Succeeded at /);
+  expect(markdown).toMatch(
+    /- \*\*Run \d+: Verify the audit trail\*\* \(`verify-audit-trail`\), started .*: Succeeded at /,
+  );
   expect(markdown).toContain("  - Review recent failed sign-ins: Done");
   expect(markdown).toContain("- [ ] Alert on repeated failed sign-ins from one address (owner: Ines Oncall (");
 

@@ -15,21 +15,44 @@ import { trpcCall } from "./support/session";
  */
 
 const SELF_VERIFIED = [
-  { title: "Database migrations run in production, and every committed migration is applied", seen: `${BASE_URL}/api/healthz answered 200.` },
+  {
+    title: "Database migrations run in production, and every committed migration is applied",
+    seen: `${BASE_URL}/api/healthz answered 200.`,
+  },
   { title: "Database backups automated, the newest younger than a day", seen: "The newest backup of keel (keel-" },
-  { title: "Deep health check (database, migrations, queue) answers 200", seen: `${BASE_URL}/api/healthz answered 200.` },
-  { title: "HSTS and a Content-Security-Policy on the service's own URL", seen: `${BASE_URL}/sign-in answered 200 with strict-transport-security, content-security-policy.` },
-  { title: "Every response carries a request id that the logs repeat", seen: `${BASE_URL}/api/healthz answered 200 with x-request-id.` },
+  {
+    title: "Deep health check (database, migrations, queue) answers 200",
+    seen: `${BASE_URL}/api/healthz answered 200.`,
+  },
+  {
+    title: "HSTS and a Content-Security-Policy on the service's own URL",
+    seen: `${BASE_URL}/sign-in answered 200 with strict-transport-security, content-security-policy.`,
+  },
+  {
+    title: "Every response carries a request id that the logs repeat",
+    seen: `${BASE_URL}/api/healthz answered 200 with x-request-id.`,
+  },
   { title: "The audit trail verifies end to end", seen: "The audit chain verifies:" },
 ];
 
 const item = (page: Page, title: string) => page.getByRole("listitem", { name: title, exact: true });
 
-type Stored = { items: { id: string; key: string; title: string; priority: string; status: string; lastResult: { passed: boolean } | null }[] };
+type Stored = {
+  items: {
+    id: string;
+    key: string;
+    title: string;
+    priority: string;
+    status: string;
+    lastResult: { passed: boolean } | null;
+  }[];
+};
 type ReviewEntry = { id: string; status: "done" | "not_applicable" | "open"; how: string; evidence: string[] };
 const review = parse(readFileSync("runbooks/reviews/keel-service-hardening.yaml", "utf8")) as { items: ReviewEntry[] };
 
-test("Keel's own service hardening review: every check Keel can make about itself passes on the running console", async ({ page }) => {
+test("Keel's own service hardening review: every check Keel can make about itself passes on the running console", async ({
+  page,
+}) => {
   await page.goto("/checklists");
   await page.getByRole("button", { name: "New checklist" }).click();
   await page.getByLabel("Template").selectOption({ label: "Service hardening review (v1, 32 items)" });
@@ -52,9 +75,14 @@ test("Keel's own service hardening review: every check Keel can make about itsel
   }
   await page.screenshot({ path: "test-results/keel-self-review.png", fullPage: true });
 
-  const stored = ((await trpcCall(page.request, "checklists.get", { checklistId })).body as { result: { data: Stored } }).result.data;
+  const stored = (
+    (await trpcCall(page.request, "checklists.get", { checklistId })).body as { result: { data: Stored } }
+  ).result.data;
   for (const { title } of SELF_VERIFIED) {
-    expect(stored.items.find((i) => i.title === title), title).toMatchObject({ status: "done", lastResult: { passed: true } });
+    expect(
+      stored.items.find((i) => i.title === title),
+      title,
+    ).toMatchObject({ status: "done", lastResult: { passed: true } });
   }
 
   // The critical items no probe can check are closed with the review's evidence; the gate opens.
@@ -64,7 +92,17 @@ test("Keel's own service hardening review: every check Keel can make about itsel
     const entry = review.items.find((e) => e.id === open.key)!;
     expect(entry.status, open.key).not.toBe("open");
     const note = `${entry.how} Proved by ${entry.evidence.join(", ")} (runbooks/reviews/keel-service-hardening.yaml).`;
-    const updated = await trpcCall(page.request, "checklists.updateItem", { itemId: open.id, status: entry.status, ...(entry.status === "not_applicable" ? { reason: entry.how } : {}), evidence: { kind: "note", note } }, "mutation");
+    const updated = await trpcCall(
+      page.request,
+      "checklists.updateItem",
+      {
+        itemId: open.id,
+        status: entry.status,
+        ...(entry.status === "not_applicable" ? { reason: entry.how } : {}),
+        evidence: { kind: "note", note },
+      },
+      "mutation",
+    );
     expect(updated.status, open.key).toBe(200);
   }
   await page.reload();

@@ -9,7 +9,11 @@ type Data<T> = { result: { data: T } };
  * Issue #15, "phone": at 360 and 390 px wide no page scrolls sideways, the run page with a plan
  * and an approval included: long tokens wrap or scroll inside their own box.
  */
-async function widthAt(page: Page, url: string, width: number): Promise<{ url: string; width: number; scrollWidth: number; widest: string }> {
+async function widthAt(
+  page: Page,
+  url: string,
+  width: number,
+): Promise<{ url: string; width: number; scrollWidth: number; widest: string }> {
   await page.setViewportSize({ width, height: 844 });
   await page.goto(url);
   await expect(page.locator("main")).toBeVisible();
@@ -47,13 +51,37 @@ test("the run, incident, checklist and history pages fit a 360 and a 390 px wide
   await expect(page.getByTestId("plan").first()).toBeVisible();
   const runUrl = new URL(page.url()).pathname;
 
-  const declared = (await trpcCall(page.request, "incidents.declare", { title: "Phone check", severity: "SEV3", services: ["demo-web"], tags: [] }, "mutation")).body as Data<{ incidentId: string }>;
+  const declared = (
+    await trpcCall(
+      page.request,
+      "incidents.declare",
+      { title: "Phone check", severity: "SEV3", services: ["demo-web"], tags: [] },
+      "mutation",
+    )
+  ).body as Data<{ incidentId: string }>;
   const people = (await trpcCall(page.request, "checklists.people")).body as Data<{ id: string; name: string }[]>;
   const created = (
-    await trpcCall(page.request, "checklists.create", { templateId: "production-readiness", name: `Phone ${Date.now()}`, service: "demo-web", serviceUrl: "", launchDate: addDays(todayUtc(), 30), ownerId: people.result.data[0]!.id }, "mutation")
+    await trpcCall(
+      page.request,
+      "checklists.create",
+      {
+        templateId: "production-readiness",
+        name: `Phone ${Date.now()}`,
+        service: "demo-web",
+        serviceUrl: "",
+        launchDate: addDays(todayUtc(), 30),
+        ownerId: people.result.data[0]!.id,
+      },
+      "mutation",
+    )
   ).body as Data<{ id: string }>;
 
-  const urls = [runUrl, `/incidents/${declared.result.data.incidentId}`, `/checklists/${created.result.data.id}`, "/history"];
+  const urls = [
+    runUrl,
+    `/incidents/${declared.result.data.incidentId}`,
+    `/checklists/${created.result.data.id}`,
+    "/history",
+  ];
   try {
     const measured = [];
     for (const width of [360, 390]) for (const url of urls) measured.push(await widthAt(page, url, width));
@@ -62,7 +90,12 @@ test("the run, incident, checklist and history pages fit a 360 and a 390 px wide
     await snap(page, "checklist");
   } finally {
     // The run holds the demo allowlist's lock: ended here, later journeys find the allowlist free.
-    const aborted = await trpcCall(page.request, "runs.abort", { runId: runUrl.split("/").at(-1), reason: "Phone width check done" }, "mutation");
+    const aborted = await trpcCall(
+      page.request,
+      "runs.abort",
+      { runId: runUrl.split("/").at(-1), reason: "Phone width check done" },
+      "mutation",
+    );
     expect(aborted.status).toBe(200);
   }
 });

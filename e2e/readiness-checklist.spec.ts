@@ -9,7 +9,13 @@ const HIGH = "Pre-Production: High (fix within 72 hours)";
 
 type Stored = {
   gate: { ready: boolean; label: string };
-  items: { title: string; status: string; ownerId: string | null; lastResult: { passed: boolean; checked: string; observed: Record<string, unknown> } | null; waivers: { status: string }[] }[];
+  items: {
+    title: string;
+    status: string;
+    ownerId: string | null;
+    lastResult: { passed: boolean; checked: string; observed: Record<string, unknown> } | null;
+    waivers: { status: string }[];
+  }[];
 };
 
 const item = (page: Page, title: string) => page.getByRole("listitem", { name: title, exact: true });
@@ -22,11 +28,16 @@ const gate = (page: Page) => page.getByTestId("gate-label");
  * lead approves the waiver the first one asks for, and the gate turns from "Not ready" to "Ready"
  * as that last critical item closes. The history shows who changed what.
  */
-test("a lead tracks a launch's readiness to Ready, with checks Keel runs and a waiver another lead approves", async ({ browser, page: admin }) => {
+test("a lead tracks a launch's readiness to Ready, with checks Keel runs and a waiver another lead approves", async ({
+  browser,
+  page: admin,
+}) => {
   const lena = await newPerson(browser, admin.request, "lead", "Lena Lead");
   const liam = await newPerson(browser, admin.request, "lead", "Liam Lead");
   const rhea = await newPerson(browser, admin.request, "responder", "Rhea Responder");
-  const people = (await trpcCall(admin.request, "checklists.people")).body as { result: { data: { id: string; email: string }[] } };
+  const people = (await trpcCall(admin.request, "checklists.people")).body as {
+    result: { data: { id: string; email: string }[] };
+  };
   const idOf = (email: string) => people.result.data.find((p) => p.email === email)!.id;
   const l = lena.page;
 
@@ -73,7 +84,9 @@ test("a lead tracks a launch's readiness to Ready, with checks Keel runs and a w
   await headers.getByRole("button", { name: "Run check" }).click();
   await expect(headers.getByTestId("item-status")).toHaveText("Done");
   await expect(headers.getByTestId("item-check")).toContainText("passed");
-  await expect(headers.getByTestId("item-check")).toContainText(`${BASE_URL}/sign-in answered 200 with content-security-policy, x-content-type-options.`);
+  await expect(headers.getByTestId("item-check")).toContainText(
+    `${BASE_URL}/sign-in answered 200 with content-security-policy, x-content-type-options.`,
+  );
 
   // One that fails: plain HTTP is served here, not redirected to HTTPS.
   const https = item(l, "Enable HTTPS everywhere");
@@ -90,14 +103,23 @@ test("a lead tracks a launch's readiness to Ready, with checks Keel runs and a w
   await health.getByLabel("URL", { exact: true }).fill("{{serviceUrl}}/api/healthz");
   await health.getByLabel("Confirm again every (days)").fill("1");
   await health.getByRole("button", { name: "Save check" }).click();
-  await expect(health.getByTestId("item-check")).toContainText(`Verified by Keel: ${BASE_URL}/api/healthz answers 200. Not run yet. Re-checked every day.`);
+  await expect(health.getByTestId("item-check")).toContainText(
+    `Verified by Keel: ${BASE_URL}/api/healthz answers 200. Not run yet. Re-checked every day.`,
+  );
   await health.getByRole("button", { name: "Run check" }).click();
   await expect(health.getByTestId("item-status")).toHaveText("Done");
   await expect(health.getByTestId("item-check")).toContainText(`${BASE_URL}/api/healthz answered 200.`);
 
   // The other critical items are closed in bulk.
   await l.getByLabel("Filter by section").selectOption(CRITICAL);
-  for (const title of ["Remove all exposed secrets from code", "Implement proper authentication", "Fix CORS configuration", "Add rate limiting", "Setup error handling", "Configure logging"]) {
+  for (const title of [
+    "Remove all exposed secrets from code",
+    "Implement proper authentication",
+    "Fix CORS configuration",
+    "Add rate limiting",
+    "Setup error handling",
+    "Configure logging",
+  ]) {
     await l.getByRole("checkbox", { name: `Select ${title}` }).check();
   }
   await l.getByLabel("Set status").selectOption("done");
@@ -110,7 +132,9 @@ test("a lead tracks a launch's readiness to Ready, with checks Keel runs and a w
   await https.getByLabel("Why it can wait").fill("TLS terminates at the load balancer, which redirects to HTTPS");
   await https.getByLabel("Waived until").fill(addDays(todayUtc(), 60));
   await https.getByRole("button", { name: "Request waiver" }).click();
-  await expect(https.getByRole("group", { name: "Waiver request" })).toContainText("Another lead must approve your request.");
+  await expect(https.getByRole("group", { name: "Waiver request" })).toContainText(
+    "Another lead must approve your request.",
+  );
   await expect(https.getByRole("button", { name: "Approve waiver" })).toHaveCount(0);
 
   // Liam approves it; his page shows the gate open.
@@ -128,11 +152,21 @@ test("a lead tracks a launch's readiness to Ready, with checks Keel runs and a w
   await item(m, "Implement security headers").screenshot({ path: "test-results/checklist-item-passed.png" });
 
   // What is stored says the same.
-  const stored = ((await trpcCall(admin.request, "checklists.get", { checklistId })).body as { result: { data: Stored } }).result.data;
+  const stored = (
+    (await trpcCall(admin.request, "checklists.get", { checklistId })).body as { result: { data: Stored } }
+  ).result.data;
   expect(stored.gate).toEqual({ ready: true, label: "Ready", openCritical: [] });
   const byTitle = (title: string) => stored.items.find((i) => i.title === title)!;
-  expect(byTitle("Implement security headers")).toMatchObject({ status: "done", lastResult: { passed: true, observed: { status: 200 } } });
-  expect(byTitle("Enable HTTPS everywhere")).toMatchObject({ status: "waived", ownerId: idOf(rhea.email), lastResult: { passed: false }, waivers: [{ status: "approved" }] });
+  expect(byTitle("Implement security headers")).toMatchObject({
+    status: "done",
+    lastResult: { passed: true, observed: { status: 200 } },
+  });
+  expect(byTitle("Enable HTTPS everywhere")).toMatchObject({
+    status: "waived",
+    ownerId: idOf(rhea.email),
+    lastResult: { passed: false },
+    waivers: [{ status: "approved" }],
+  });
   expect(byTitle("Backup strategy").ownerId).toBe(idOf(liam.email));
   expect(stored.items.filter((i) => i.ownerId === idOf(rhea.email))).toHaveLength(8);
 
@@ -160,7 +194,19 @@ test("a lead tracks a launch's readiness to Ready, with checks Keel runs and a w
   await l.screenshot({ path: "test-results/checklists-list.png" });
 
   // A launch five days out with its gate not ready is on the home page's card.
-  const soon = await trpcCall(l.request, "checklists.create", { templateId: "launch", name: "Status page launch", service: "status", serviceUrl: "", launchDate: addDays(todayUtc(), 5), ownerId: idOf(lena.email) }, "mutation");
+  const soon = await trpcCall(
+    l.request,
+    "checklists.create",
+    {
+      templateId: "launch",
+      name: "Status page launch",
+      service: "status",
+      serviceUrl: "",
+      launchDate: addDays(todayUtc(), 5),
+      ownerId: idOf(lena.email),
+    },
+    "mutation",
+  );
   expect(soon.status).toBe(200);
   await l.goto("/");
   const risk = l.getByRole("list", { name: "Launches at risk" });

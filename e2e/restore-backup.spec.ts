@@ -19,7 +19,7 @@ async function shopNamedOn(page: Page): Promise<Shop> {
   if (postgres) {
     const url = new URL(process.env.TEST_DATABASE_URL!);
     url.pathname = `/${postgres[1]}`;
-    const onShop = async <T,>(work: (client: pg.Client) => Promise<T>) => {
+    const onShop = async <T>(work: (client: pg.Client) => Promise<T>) => {
       const client = new pg.Client({ connectionString: url.toString() });
       await client.connect();
       try {
@@ -29,13 +29,23 @@ async function shopNamedOn(page: Page): Promise<Shop> {
       }
     };
     return {
-      read: () => onShop(async (c) => ({ customers: (await c.query("select * from customers order by id")).rows, orders: (await c.query("select * from orders order by id")).rows })),
-      damage: () => onShop(async (c) => void (await c.query("delete from orders where status <> 'paid'; update customers set email = name || '@broken.example'"))),
+      read: () =>
+        onShop(async (c) => ({
+          customers: (await c.query("select * from customers order by id")).rows,
+          orders: (await c.query("select * from orders order by id")).rows,
+        })),
+      damage: () =>
+        onShop(
+          async (c) =>
+            void (await c.query(
+              "delete from orders where status <> 'paid'; update customers set email = name || '@broken.example'",
+            )),
+        ),
     };
   }
   const embedded = /embedded PGlite in (\/\S+\/shop-db)\b/.exec(text);
   expect(embedded, "the plan names the demo shop database").not.toBeNull();
-  const onShop = async <T,>(work: (db: PGlite) => Promise<T>) => {
+  const onShop = async <T>(work: (db: PGlite) => Promise<T>) => {
     // Keel opens the embedded database only while a step uses it; no step does while the run waits for approval.
     const db = new PGlite(embedded![1]);
     try {
@@ -46,12 +56,25 @@ async function shopNamedOn(page: Page): Promise<Shop> {
     }
   };
   return {
-    read: () => onShop(async (db) => ({ customers: (await db.query("select * from customers order by id")).rows, orders: (await db.query("select * from orders order by id")).rows })),
-    damage: () => onShop(async (db) => void (await db.exec("delete from orders where status <> 'paid'; update customers set email = name || '@broken.example'"))),
+    read: () =>
+      onShop(async (db) => ({
+        customers: (await db.query("select * from customers order by id")).rows,
+        orders: (await db.query("select * from orders order by id")).rows,
+      })),
+    damage: () =>
+      onShop(
+        async (db) =>
+          void (await db.exec(
+            "delete from orders where status <> 'paid'; update customers set email = name || '@broken.example'",
+          )),
+      ),
   };
 }
 
-test("a responder restores demo-shop from its backup, a lead approves, and the data comes back", async ({ browser, page: admin }) => {
+test("a responder restores demo-shop from its backup, a lead approves, and the data comes back", async ({
+  browser,
+  page: admin,
+}) => {
   test.setTimeout(240_000);
   const responder = await newPerson(browser, admin.request, "responder", "Rita Responder");
   const lead = await newPerson(browser, admin.request, "lead", "Leo Lead");
@@ -69,9 +92,13 @@ test("a responder restores demo-shop from its backup, a lead approves, and the d
   // The backups are listed with size and age, and the chosen one is proven restorable.
   await expect(r.getByTestId("run-status")).toHaveText("Waiting for approval", { timeout: 60_000 });
   const list = r.getByTestId("step-list");
-  await expect(list).toContainText(/1 backup; the newest, demo-shop-\d{8}T\d{6}Z-[0-9a-f]{8}\.(dump|sql) \([\d.]+ KiB\), is \w+ old, within the recovery point objective of 24h\./);
+  await expect(list).toContainText(
+    /1 backup; the newest, demo-shop-\d{8}T\d{6}Z-[0-9a-f]{8}\.(dump|sql) \([\d.]+ KiB\), is \w+ old, within the recovery point objective of 24h\./,
+  );
   await list.getByRole("button", { name: "Show output" }).click();
-  await expect(list.getByLabel("Step output")).toContainText(/demo-shop-\S+\s+[\d.]+ KiB\s+\w+ old\s+sha256 [0-9a-f]{12}/);
+  await expect(list.getByLabel("Step output")).toContainText(
+    /demo-shop-\S+\s+[\d.]+ KiB\s+\w+ old\s+sha256 [0-9a-f]{12}/,
+  );
   await expect(r.getByTestId("step-verify")).toContainText(/verifies: checksum matches/);
 
   // While the run waits for the lead, the shop loses data (the incident this restore answers).
@@ -95,17 +122,27 @@ test("a responder restores demo-shop from its backup, a lead approves, and the d
   await r.getByRole("button", { name: /^Execute: / }).click();
 
   // Then the restore, with its plan shown first; its output streams in while it runs.
-  await expect(r.getByTestId("current-step").getByRole("heading", { name: /^Now: Restore demo-shop/ })).toBeVisible({ timeout: 60_000 });
-  await expect(r.getByTestId("current-step").getByTestId("plan")).toContainText("through a scratch database then a swap");
+  await expect(r.getByTestId("current-step").getByRole("heading", { name: /^Now: Restore demo-shop/ })).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(r.getByTestId("current-step").getByTestId("plan")).toContainText(
+    "through a scratch database then a swap",
+  );
   await r.getByRole("button", { name: /^Execute: / }).click();
   await expect(r.getByTestId("output-line-count")).toBeVisible({ timeout: 30_000 });
 
   await expect(r.getByTestId("run-status")).toHaveText("Succeeded", { timeout: 180_000 });
   await expect(l.getByTestId("run-status")).toHaveText("Succeeded", { timeout: 30_000 });
-  await expect(r.getByTestId("step-pre-restore-backup")).toContainText(/Backed up demo-shop to demo-shop-\S+ \([\d.]+ KiB, sha256/);
-  await expect(r.getByTestId("step-restore")).toContainText(/Restored demo-shop from demo-shop-\S+ in [\d.]+ s; rows: public\.customers 5, public\.orders 6\./);
+  await expect(r.getByTestId("step-pre-restore-backup")).toContainText(
+    /Backed up demo-shop to demo-shop-\S+ \([\d.]+ KiB, sha256/,
+  );
+  await expect(r.getByTestId("step-restore")).toContainText(
+    /Restored demo-shop from demo-shop-\S+ in [\d.]+ s; rows: public\.customers 5, public\.orders 6\./,
+  );
   await expect(r.getByTestId("step-health")).toContainText("demo-shop answers its health query");
-  await expect(r.getByTestId("step-record-duration")).toContainText(/The restore took [\d.]+ s, within the recovery time objective of 15m\./);
+  await expect(r.getByTestId("step-record-duration")).toContainText(
+    /The restore took [\d.]+ s, within the recovery time objective of 15m\./,
+  );
 
   // The restore streamed its progress, and every row is back.
   await r.getByTestId("step-restore").getByRole("button", { name: "Show output" }).click();

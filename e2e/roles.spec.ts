@@ -32,7 +32,12 @@ test("an admin adds a viewer, who cannot reach the admin page or the admin proce
   const refused = await trpcCall(viewer.request, "users.list");
   expect(refused.status).toBe(403);
   expect(refused.body).toMatchObject({ error: { code: "FORBIDDEN", requestId: expect.any(String) } });
-  const create = await trpcCall(viewer.request, "users.create", { email: uniqueE2eEmail("sneaky"), name: "Sneaky", role: "admin" }, "mutation");
+  const create = await trpcCall(
+    viewer.request,
+    "users.create",
+    { email: uniqueE2eEmail("sneaky"), name: "Sneaky", role: "admin" },
+    "mutation",
+  );
   expect(create.status).toBe(403);
 
   // The admin's list shows the viewer has set their password.

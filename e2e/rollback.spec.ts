@@ -17,7 +17,10 @@ function demoRepository(): string {
  * bad. They see which commit will be reverted, a lead approves, the revert is pushed, the health
  * check goes green, and the release history shows the release it rolled back to.
  */
-test("a responder rolls back demo-web's bad release, a lead approves, and the service is healthy again", async ({ browser, page: admin }) => {
+test("a responder rolls back demo-web's bad release, a lead approves, and the service is healthy again", async ({
+  browser,
+  page: admin,
+}) => {
   test.setTimeout(120_000);
   const [bad, good] = await readCommits(demoRepository(), "main");
   expect(bad!.trailers["Release-Version"]).toBe("v1.3.0");
@@ -42,7 +45,11 @@ test("a responder rolls back demo-web's bad release, a lead approves, and the se
   const runUrl = r.url();
   await expect(r.getByTestId("live-indicator")).toHaveText("Live");
 
-  await expect(r.getByTestId("current-step").getByRole("heading", { name: "Now: Confirm that the current release of demo-web is the bad one" })).toBeVisible();
+  await expect(
+    r
+      .getByTestId("current-step")
+      .getByRole("heading", { name: "Now: Confirm that the current release of demo-web is the bad one" }),
+  ).toBeVisible();
   await r.getByLabel(/Evidence|Note/).fill("Error-rate graph: 5xx from 09:02, v1.3.0 deployed 09:01");
   await r.getByRole("button", { name: "Mark done" }).click();
 
@@ -69,7 +76,9 @@ test("a responder rolls back demo-web's bad release, a lead approves, and the se
   await expect(r.getByTestId("step-healthy")).toContainText("Done", { timeout: 60_000 });
   await expect(r.getByTestId("step-healthy")).toContainText("demo-web is healthy");
 
-  await expect(r.getByTestId("current-step").getByTestId("plan")).toContainText("Add release v1.2.0 to the release history of demo-web");
+  await expect(r.getByTestId("current-step").getByTestId("plan")).toContainText(
+    "Add release v1.2.0 to the release history of demo-web",
+  );
   await r.getByRole("button", { name: "Execute: Record the release demo-web runs now" }).click();
   await expect(r.getByTestId("step-record")).toContainText("Done", { timeout: 30_000 });
   await r.getByLabel(/Evidence|Note/).fill("TICKET-4711");
@@ -86,7 +95,11 @@ test("a responder rolls back demo-web's bad release, a lead approves, and the se
   // The deploy repository itself holds the revert, on top of the bad release.
   const [revert, previousHead] = await readCommits(demoRepository(), "main");
   expect(revert!.subject).toBe("Roll back demo-web to v1.2.0");
-  expect(revert!.trailers).toMatchObject({ "Release-Version": "v1.2.0", "Keel-Rolled-Back-From": "v1.3.0", "Keel-Reverted": bad!.sha });
+  expect(revert!.trailers).toMatchObject({
+    "Release-Version": "v1.2.0",
+    "Keel-Rolled-Back-From": "v1.3.0",
+    "Keel-Reverted": bad!.sha,
+  });
   expect(previousHead!.sha).toBe(bad!.sha);
   await expect(history.getByTestId("release-0")).toContainText(revert!.sha.slice(0, 12));
 
@@ -116,14 +129,26 @@ test("an admin creates an API token that a CI pipeline uses to record a deployme
   const ci = await playwrightRequest.newContext({ baseURL: BASE_URL, storageState: { cookies: [], origins: [] } });
   const recorded = await ci.post("/api/v1/deployments", {
     headers: { authorization: `Bearer ${token}` },
-    data: { service: "demo-web", version: "v1.2.0-ci.7", description: "Deployed by the CI pipeline", deployedAt: "2026-11-30T08:00:00Z" },
+    data: {
+      service: "demo-web",
+      version: "v1.2.0-ci.7",
+      description: "Deployed by the CI pipeline",
+      deployedAt: "2026-11-30T08:00:00Z",
+    },
   });
   expect(recorded.status()).toBe(201);
-  expect(await recorded.json()).toMatchObject({ deployment: { service: "demo-web", version: "v1.2.0-ci.7", source: "api" } });
+  expect(await recorded.json()).toMatchObject({
+    deployment: { service: "demo-web", version: "v1.2.0-ci.7", source: "api" },
+  });
 
-  const badBody = await ci.post("/api/v1/deployments", { headers: { authorization: `Bearer ${token}` }, data: { service: "demo-web" } });
+  const badBody = await ci.post("/api/v1/deployments", {
+    headers: { authorization: `Bearer ${token}` },
+    data: { service: "demo-web" },
+  });
   expect(badBody.status()).toBe(400);
-  expect(await badBody.json()).toMatchObject({ error: { code: "BAD_REQUEST", details: { fields: { version: expect.any(String) } } } });
+  expect(await badBody.json()).toMatchObject({
+    error: { code: "BAD_REQUEST", details: { fields: { version: expect.any(String) } } },
+  });
 
   await page.reload();
   await expect(row).not.toContainText("Never");
@@ -134,7 +159,10 @@ test("an admin creates an API token that a CI pipeline uses to record a deployme
   await row.getByRole("button", { name: "Revoke" }).click();
   await row.getByRole("button", { name: "Revoke" }).click();
   await expect(row).toContainText("Revoked");
-  const refused = await ci.post("/api/v1/deployments", { headers: { authorization: `Bearer ${token}` }, data: { service: "demo-web", version: "v9" } });
+  const refused = await ci.post("/api/v1/deployments", {
+    headers: { authorization: `Bearer ${token}` },
+    data: { service: "demo-web", version: "v9" },
+  });
   expect(refused.status()).toBe(401);
   expect(await refused.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
   await ci.dispose();

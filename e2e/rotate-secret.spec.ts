@@ -20,7 +20,10 @@ function demoApiKeyOnDisk(): string {
  * runbook, a lead approves the promotion; the page shows fingerprints only, and the demo
  * service's .env on disk now holds the value whose fingerprint the page shows.
  */
-test("a responder rotates demo-api-key, a lead approves the switch, and the service's .env holds the new value", async ({ browser, page: admin }) => {
+test("a responder rotates demo-api-key, a lead approves the switch, and the service's .env holds the new value", async ({
+  browser,
+  page: admin,
+}) => {
   const responder = await newPerson(browser, admin.request, "responder", "Rhea Rotator");
   const lead = await newPerson(browser, admin.request, "lead", "Leo Lead");
   const before = demoApiKeyOnDisk();
@@ -41,7 +44,9 @@ test("a responder rotates demo-api-key, a lead approves the switch, and the serv
   await now.getByRole("button", { name: /^Execute: / }).click();
 
   // Phase 2: the plan names the consumer and what it holds, by fingerprint.
-  await expect(now.getByRole("heading", { name: "Now: Give the new value to every service using demo-api-key" })).toBeVisible();
+  await expect(
+    now.getByRole("heading", { name: "Now: Give the new value to every service using demo-api-key" }),
+  ).toBeVisible();
   const plan = now.getByTestId("plan");
   await expect(plan).toContainText("consumer demo-api-key-env");
   await expect(plan).toContainText(`current v1 (${fingerprintSecret(before, TEST_KEYS.AUDIT_HMAC_KEY)})`);
@@ -50,7 +55,9 @@ test("a responder rotates demo-api-key, a lead approves the switch, and the serv
   // The acceptance check runs by itself, but the demo's consumer has no acceptance probe: it verified
   // nothing, so it does not turn green; the responder checks by hand and says what they saw. Two
   // background steps run first; on a loaded machine that can take longer than the default 10 s.
-  await expect(now.getByRole("heading", { name: "Now: Every service accepts the new value" })).toBeVisible({ timeout: 30_000 });
+  await expect(now.getByRole("heading", { name: "Now: Every service accepts the new value" })).toBeVisible({
+    timeout: 30_000,
+  });
   await expect(r.getByTestId("run-status")).toHaveText("Waiting for an operator");
   const written = demoApiKeyOnDisk();
   expect(written).not.toBe(before);
@@ -62,7 +69,9 @@ test("a responder rotates demo-api-key, a lead approves the switch, and the serv
   await snap(r, "check-unverified");
   await now.getByRole("button", { name: "Confirm: checked by hand" }).click();
   await expect(now.getByText("Say what you checked by hand: add a note or a link.")).toBeVisible();
-  await r.getByLabel("Evidence: what you checked by hand").fill("Reloaded demo-web; a request with the new key answered 200.");
+  await r
+    .getByLabel("Evidence: what you checked by hand")
+    .fill("Reloaded demo-web; a request with the new key answered 200.");
   await now.getByRole("button", { name: "Confirm: checked by hand" }).click();
 
   // Then the promotion waits for a lead, who sees what Keel did not verify itself.
@@ -72,7 +81,9 @@ test("a responder rotates demo-api-key, a lead approves the switch, and the serv
   const l = lead.page;
   await l.goto(runUrl);
   await expect(l.getByTestId("live-indicator")).toHaveText("Live");
-  await expect(l.getByTestId("plan").first()).toContainText(`Make v2 (${fingerprint}) the current value of demo-api-key`);
+  await expect(l.getByTestId("plan").first()).toContainText(
+    `Make v2 (${fingerprint}) the current value of demo-api-key`,
+  );
   await expect(l.getByTestId("approval-checked-by-hand")).toContainText(
     `“Every service accepts the new value”: The consumer demo-api-key-env of demo-api-key has no acceptance probe, so nobody has verified that it accepts pending v2 (${fingerprint}). Checked by hand by ${responder.email}: Reloaded demo-web; a request with the new key answered 200.`,
   );
@@ -82,7 +93,9 @@ test("a responder rotates demo-api-key, a lead approves the switch, and the serv
   // Phase 4 and 5: the responder's page moves on without a reload.
   await expect(now.getByRole("heading", { name: "Now: Switch demo-api-key to the new value" })).toBeVisible();
   await now.getByRole("button", { name: /^Execute: / }).click();
-  await expect(now.getByRole("heading", { name: "Now: Retire the old value when its grace period ends" })).toBeVisible();
+  await expect(
+    now.getByRole("heading", { name: "Now: Retire the old value when its grace period ends" }),
+  ).toBeVisible();
   await expect(now.getByTestId("plan")).toContainText("stays accepted for 24 h after promotion");
   await now.getByRole("button", { name: /^Execute: / }).click();
   await expect(r.getByTestId("run-status")).toHaveText("Succeeded", { timeout: 30_000 });

@@ -30,7 +30,10 @@ test("an admin finds a runbook in the catalog, reads its steps and compares two 
 
   await expect(page).toHaveURL(/\/runbooks\/sample-guided-change$/);
   await expect(page.getByRole("heading", { name: "Guided change with approval (sample)", level: 1 })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Start a run" })).toHaveAttribute("href", "/runbooks/sample-guided-change/start");
+  await expect(page.getByRole("link", { name: "Start a run" })).toHaveAttribute(
+    "href",
+    "/runbooks/sample-guided-change/start",
+  );
   await expect(page.getByRole("table", { name: "Inputs" })).toContainText("Change ticket");
 
   const steps = page.getByRole("list", { name: "Steps" }).locator(":scope > li");
@@ -54,20 +57,36 @@ test("an admin finds a runbook in the catalog, reads its steps and compares two 
   await expect(page.getByLabel("with version")).toHaveValue("2");
   const diff = page.getByRole("table", { name: "Changes from version 1 to version 2" });
   await expect(diff.locator(".diff-line.removed")).toContainText(["default: 60"]);
-  await expect(diff.locator(".diff-line.added")).toContainText(["default: 30", "- name: ticket", "type: string", "label: Change ticket", "required: false", "maxLength: 40"]);
+  await expect(diff.locator(".diff-line.added")).toContainText([
+    "default: 30",
+    "- name: ticket",
+    "type: string",
+    "label: Change ticket",
+    "required: false",
+    "maxLength: 40",
+  ]);
 
   // The other way round, and version 1's file as it was loaded.
   await page.getByLabel("Compare version").selectOption("2");
   await page.getByLabel("with version").selectOption("1");
-  await expect(page.getByRole("table", { name: "Changes from version 2 to version 1" }).locator(".diff-line.removed")).toContainText(["default: 30"]);
+  await expect(
+    page.getByRole("table", { name: "Changes from version 2 to version 1" }).locator(".diff-line.removed"),
+  ).toContainText(["default: 30"]);
   await versions.nth(1).getByRole("button", { name: "View file" }).click();
   await expect(page.getByLabel("File of version 1")).toContainText("default: 60");
 });
 
 test("a viewer reads a runbook but is not offered to start a run", async ({ page, browser }) => {
   const email = uniqueE2eEmail("viewer");
-  const created = await trpcCall(page.request, "users.create", { email, name: "Vic Viewer", role: "viewer" }, "mutation");
-  const oneTimePassword = rememberSecret((created.body as { result: { data: { oneTimePassword: string } } }).result.data.oneTimePassword);
+  const created = await trpcCall(
+    page.request,
+    "users.create",
+    { email, name: "Vic Viewer", role: "viewer" },
+    "mutation",
+  );
+  const oneTimePassword = rememberSecret(
+    (created.body as { result: { data: { oneTimePassword: string } } }).result.data.oneTimePassword,
+  );
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const viewer = await context.newPage();
   await signIn(viewer, email, oneTimePassword);
@@ -75,7 +94,9 @@ test("a viewer reads a runbook but is not offered to start a run", async ({ page
 
   await viewer.goto("/runbooks/verify-audit-trail");
   await expect(viewer.getByRole("heading", { name: "Verify the audit trail", level: 1 })).toBeVisible();
-  await expect(viewer.getByRole("list", { name: "Steps" }).locator(":scope > li").first()).toContainText("keel.audit-chain");
+  await expect(viewer.getByRole("list", { name: "Steps" }).locator(":scope > li").first()).toContainText(
+    "keel.audit-chain",
+  );
   await expect(viewer.getByRole("link", { name: "Start a run" })).toHaveCount(0);
   await expect(viewer.getByText("Starting a run needs the responder role.")).toBeVisible();
   // File problems are for admins: the server refuses them to a viewer.

@@ -2,7 +2,10 @@ import { expect, test } from "@playwright/test";
 import { newPerson } from "./support/people";
 import { signIn } from "./support/session";
 
-test("ten wrong passwords in a row lock sign-in for that account, even with the right password", async ({ browser, page: admin }) => {
+test("ten wrong passwords in a row lock sign-in for that account, even with the right password", async ({
+  browser,
+  page: admin,
+}) => {
   const person = await newPerson(browser, admin.request, "viewer", "Locked Out");
   await person.context.close();
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
@@ -12,10 +15,16 @@ test("ten wrong passwords in a row lock sign-in for that account, even with the 
     await expect(page.getByRole("alert").filter({ hasText: "Invalid email or password." })).toBeVisible();
   }
   await signIn(page, person.email, "wrong-password-10");
-  await expect(page.getByRole("alert").filter({ hasText: "Too many failed sign-ins from here. Sign-in is locked; try again in 15 minutes." })).toBeVisible();
+  await expect(
+    page
+      .getByRole("alert")
+      .filter({ hasText: "Too many failed sign-ins from here. Sign-in is locked; try again in 15 minutes." }),
+  ).toBeVisible();
 
   await signIn(page, person.email, person.password);
-  await expect(page.getByRole("alert").filter({ hasText: /Sign-in is locked; try again in 1[45] minutes\./ })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: /Sign-in is locked; try again in 1[45] minutes\./ }),
+  ).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in/);
   await context.close();
 });
@@ -29,6 +38,13 @@ test("a limited API request gets 429 with Retry-After in the error envelope", as
   for (let i = 0; i < 650 && last.status() !== 429; i++) last = await request.get("/api/trpc/account.sessions");
   expect(last.status()).toBe(429);
   expect(Number(last.headers()["retry-after"])).toBeGreaterThan(0);
-  expect(await last.json()).toMatchObject({ error: { code: "TOO_MANY_REQUESTS", message: expect.stringContaining("600 reads a minute"), details: { retryAfterSeconds: expect.any(Number) }, requestId: expect.any(String) } });
+  expect(await last.json()).toMatchObject({
+    error: {
+      code: "TOO_MANY_REQUESTS",
+      message: expect.stringContaining("600 reads a minute"),
+      details: { retryAfterSeconds: expect.any(Number) },
+      requestId: expect.any(String),
+    },
+  });
   await reader.context.close();
 });

@@ -17,7 +17,9 @@ test("a wrong password and an unknown email get the same generic message", async
 test("a request without a session gets UNAUTHORIZED in the error envelope", async ({ request }) => {
   const response = await trpcCall(request, "users.list");
   expect(response.status).toBe(401);
-  expect(response.body).toEqual({ error: { code: "UNAUTHORIZED", message: "Sign in to continue.", requestId: expect.any(String) } });
+  expect(response.body).toEqual({
+    error: { code: "UNAUTHORIZED", message: "Sign in to continue.", requestId: expect.any(String) },
+  });
 });
 
 test("console pages send a signed-out visitor to sign in and back", async ({ page }) => {

@@ -21,12 +21,17 @@ async function startWhitelist(page: Page, ip: string, reason: string) {
   await page.getByRole("button", { name: "Start the run" }).click();
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("live-indicator")).toHaveText("Live");
-  await expect(page.getByTestId("current-step").getByRole("heading", { name: /Confirm the blocked traffic is legitimate/ })).toBeVisible();
+  await expect(
+    page.getByTestId("current-step").getByRole("heading", { name: /Confirm the blocked traffic is legitimate/ }),
+  ).toBeVisible();
   await page.getByLabel(/Evidence|Note/).fill(`INC-7: ${reason}`);
   await page.getByRole("button", { name: "Mark done" }).click();
 }
 
-test("a responder allows a narrow range in the demo allowlist; a broad one waits for a lead", async ({ browser, page: admin }) => {
+test("a responder allows a narrow range in the demo allowlist; a broad one waits for a lead", async ({
+  browser,
+  page: admin,
+}) => {
   const responder = await newPerson(browser, admin.request, "responder", "Ola On-call");
   const lead = await newPerson(browser, admin.request, "lead", "Lia Lead");
   const r = responder.page;
@@ -39,17 +44,23 @@ test("a responder allows a narrow range in the demo allowlist; a broad one waits
   await expect(r.getByTestId("step-classify")).toContainText(`${narrow}/32 is a narrow range`);
   const plan = r.getByTestId("current-step").getByTestId("plan");
   await expect(plan).toContainText(`Allow ${narrow}/32 (1 address) in "demo-allowlist"`);
-  await expect(plan).toContainText(new RegExp(`allow ${narrow.replace(/\./g, "\\.")}/32; # [0-9a-f-]{36} added by Keel run \\d+ expires \\S+Z`));
+  await expect(plan).toContainText(
+    new RegExp(`allow ${narrow.replace(/\./g, "\\.")}/32; # [0-9a-f-]{36} added by Keel run \\d+ expires \\S+Z`),
+  );
   expect(demoAllowFile()).not.toContain(`allow ${narrow}/32;`);
   await r.getByRole("button", { name: /^Execute: / }).click();
 
   // Executed and verified; the last step tells the responder what happens next.
-  await expect(r.getByTestId("current-step").getByRole("heading", { name: /Tell the reporter and watch the 429s/ })).toBeVisible({ timeout: 30_000 });
+  await expect(
+    r.getByTestId("current-step").getByRole("heading", { name: /Tell the reporter and watch the 429s/ }),
+  ).toBeVisible({ timeout: 30_000 });
   await expect(r.getByTestId("current-step")).toContainText(`${narrow}/32 is allowed in demo-allowlist until`);
   const added = r.getByTestId("step-add");
   await expect(added).toContainText(`Allowed ${narrow}/32 in "demo-allowlist"`);
   await added.getByRole("button", { name: "Show output" }).click();
-  await expect(added.getByLabel("Step output")).toContainText(`Verified: ${narrow}/32 is in its one sink of "demo-allowlist"`);
+  await expect(added.getByLabel("Step output")).toContainText(
+    `Verified: ${narrow}/32 is in its one sink of "demo-allowlist"`,
+  );
   await r.getByRole("button", { name: "Mark done" }).click();
   await expect(r.getByTestId("run-status")).toHaveText("Succeeded");
 
@@ -75,7 +86,9 @@ test("a responder allows a narrow range in the demo allowlist; a broad one waits
 
   await expect(r.getByTestId("run-status")).toHaveText("Waiting for an operator");
   await r.getByRole("button", { name: /^Execute: / }).click();
-  await expect(r.getByTestId("current-step").getByRole("heading", { name: /Tell the reporter/ })).toBeVisible({ timeout: 30_000 });
+  await expect(r.getByTestId("current-step").getByRole("heading", { name: /Tell the reporter/ })).toBeVisible({
+    timeout: 30_000,
+  });
   expect(demoAllowFile()).toContain("allow 172.16.0.0/12; # ");
   await responder.context.close();
   await lead.context.close();

@@ -15,14 +15,26 @@ import { prepareEnvironment } from "../server/startup/prepare-environment";
 import { archiveAuditRange, parseArchiveBound, resolveArchiveRange, verifyArchive } from "../server/audit/archive";
 import { AppError } from "../server/errors";
 
-const USAGE = "usage: npm run audit:archive -- --from <seq|date> --to <seq|date> --out <file.ndjson>\n       npm run audit:archive -- --verify <file.ndjson>\n";
+const USAGE =
+  "usage: npm run audit:archive -- --from <seq|date> --to <seq|date> --out <file.ndjson>\n       npm run audit:archive -- --verify <file.ndjson>\n";
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { from: { type: "string" }, to: { type: "string" }, out: { type: "string" }, verify: { type: "string" }, "public-key": { type: "string", multiple: true } }, strict: true });
+  const { values } = parseArgs({
+    options: {
+      from: { type: "string" },
+      to: { type: "string" },
+      out: { type: "string" },
+      verify: { type: "string" },
+      "public-key": { type: "string", multiple: true },
+    },
+    strict: true,
+  });
   if (values.verify) {
     const result = verifyArchive(readFileSync(values.verify, "utf8"), verifierForCli(values["public-key"] ?? []));
     if (result.ok) {
-      process.stdout.write(`OK ${result.rowCount} rows, sequence ${result.fromSeq} to ${result.toSeq}\nstarts after hash ${result.startPrevHash}\ncheckpoint hash   ${result.lastHash}\nfile sha256       ${result.sha256}\n`);
+      process.stdout.write(
+        `OK ${result.rowCount} rows, sequence ${result.fromSeq} to ${result.toSeq}\nstarts after hash ${result.startPrevHash}\ncheckpoint hash   ${result.lastHash}\nfile sha256       ${result.sha256}\n`,
+      );
       return;
     }
     process.stdout.write(`BROKEN at line ${result.line}: ${result.problem}\n`);
@@ -41,7 +53,12 @@ async function main(): Promise<void> {
   const handle = await openDatabase(databaseTargetFromEnv());
   try {
     const range = await resolveArchiveRange(handle.db, from, to);
-    const actor = { userId: null, label: `cli:audit-archive (${os.userInfo().username})`, sessionId: null, request: { userAgent: "npm run audit:archive" } };
+    const actor = {
+      userId: null,
+      label: `cli:audit-archive (${os.userInfo().username})`,
+      sessionId: null,
+      request: { userAgent: "npm run audit:archive" },
+    };
     const result = await archiveAuditRange(handle.db, actor, range, path.resolve(values.out));
     await linkPendingAuditEvents(handle.db);
     process.stdout.write(

@@ -6,9 +6,13 @@ import { signerForCli } from "../server/audit/cli-keys";
 
 const signer = signerForCli();
 if (!signer) {
-  process.stderr.write("No audit signing key: set AUDIT_SIGNING_KEY, or start Keel once so that a local one is generated.\n");
+  process.stderr.write(
+    "No audit signing key: set AUDIT_SIGNING_KEY, or start Keel once so that a local one is generated.\n",
+  );
   process.exit(1);
 }
 for (const key of signer.keys.values()) {
-  process.stdout.write(`${key.base64}  key id ${key.keyId}${key.keyId === signer.current.keyId ? "  (signing now)" : "  (earlier key)"}\n`);
+  process.stdout.write(
+    `${key.base64}  key id ${key.keyId}${key.keyId === signer.current.keyId ? "  (signing now)" : "  (earlier key)"}\n`,
+  );
 }

@@ -12,7 +12,11 @@ import { verifierForCli } from "../server/audit/cli-keys";
 import { verifyExportLines } from "../server/audit/offline-verify";
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ options: { "public-key": { type: "string", multiple: true } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    options: { "public-key": { type: "string", multiple: true } },
+    allowPositionals: true,
+    strict: true,
+  });
   const file = positionals[0];
   if (!file) {
     process.stderr.write("Usage: npm run audit:verify-export -- [--public-key <key>] <export.ndjson|export.csv>\n");
@@ -31,7 +35,9 @@ async function main(): Promise<void> {
     );
     return;
   }
-  process.stdout.write(`BROKEN at line ${result.line}${result.seq !== null ? ` (sequence ${result.seq})` : ""}: ${result.problem}\n`);
+  process.stdout.write(
+    `BROKEN at line ${result.line}${result.seq !== null ? ` (sequence ${result.seq})` : ""}: ${result.problem}\n`,
+  );
   process.exitCode = 1;
 }
 

@@ -17,20 +17,32 @@ function age(seconds: number): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { "public-key": { type: "string", multiple: true }, witness: { type: "string", multiple: true } }, strict: true });
+  const { values } = parseArgs({
+    options: { "public-key": { type: "string", multiple: true }, witness: { type: "string", multiple: true } },
+    strict: true,
+  });
   const verifier = verifierForCli(values["public-key"] ?? []);
-  const files = values.witness ?? witnessFiles(process.env.KEEL_DATA_DIR ?? ".data", process.env.KEEL_AUDIT_WITNESS_DIR);
+  const files =
+    values.witness ?? witnessFiles(process.env.KEEL_DATA_DIR ?? ".data", process.env.KEEL_AUDIT_WITNESS_DIR);
   const handle = await openDatabase(databaseTargetFromEnv());
   try {
     const result = await verifyAuditChain(handle.db, { verifier, witnessFiles: files });
     if (!result.ok) {
-      process.stdout.write(`BROKEN at sequence ${result.brokenSeq}: ${result.problem} (${result.count} rows verified before it)\n`);
+      process.stdout.write(
+        `BROKEN at sequence ${result.brokenSeq}: ${result.problem} (${result.count} rows verified before it)\n`,
+      );
       process.exitCode = 1;
       return;
     }
     process.stdout.write(`OK ${result.count}\n`);
-    if (result.signedFromSeq !== null) process.stdout.write(`signed by Keel from sequence ${result.signedFromSeq}${result.signedFromSeq > 1 ? " (earlier rows predate signing and verify by their SHA-256 chain)" : ""}\n`);
-    if (result.pending > 0) process.stdout.write(`${result.pending} signed rows not linked yet (oldest ${age(result.oldestPendingSeconds ?? 0)}): the chainer of a running console links them\n`);
+    if (result.signedFromSeq !== null)
+      process.stdout.write(
+        `signed by Keel from sequence ${result.signedFromSeq}${result.signedFromSeq > 1 ? " (earlier rows predate signing and verify by their SHA-256 chain)" : ""}\n`,
+      );
+    if (result.pending > 0)
+      process.stdout.write(
+        `${result.pending} signed rows not linked yet (oldest ${age(result.oldestPendingSeconds ?? 0)}): the chainer of a running console links them\n`,
+      );
     process.stdout.write(
       result.witness
         ? `reaches the witness checkpoint at sequence ${result.witness.seq}, written ${result.witness.at} (${age(result.witness.ageSeconds)} ago)\n`
@@ -42,6 +54,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof DatabaseConnectionError || error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof DatabaseConnectionError || error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -17,7 +17,8 @@ import { linkPendingAuditEvents } from "../server/audit/chainer";
 import { verifyAuditChain } from "../server/audit/verify";
 import { quoteIdent, runAdminStatement, uniqueDatabaseName, urlForDatabase } from "../test/support/postgres-admin";
 
-for (const name of ["AUTH_SECRET", "AUDIT_HMAC_KEY", "ENCRYPTION_KEY", "AUDIT_SIGNING_KEY"]) process.env[name] ??= randomBytes(32).toString("base64");
+for (const name of ["AUTH_SECRET", "AUDIT_HMAC_KEY", "ENCRYPTION_KEY", "AUDIT_SIGNING_KEY"])
+  process.env[name] ??= randomBytes(32).toString("base64");
 process.env.LOG_LEVEL ??= "warn";
 
 const args = process.argv.slice(2);
@@ -28,7 +29,12 @@ const WRITERS = option("--writers", "8,32").split(",").map(Number);
 const ROUNDS = Number(option("--rounds", "3"));
 const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
-const actor = { userId: randomUUID(), label: "bench@example.com", sessionId: randomUUID(), request: { ip: "198.51.100.7", userAgent: "bench", requestId: "bench" } };
+const actor = {
+  userId: randomUUID(),
+  label: "bench@example.com",
+  sessionId: randomUUID(),
+  request: { ip: "198.51.100.7", userAgent: "bench", requestId: "bench" },
+};
 const meta = () => ({ stepId: "health", runNumber: 42, note: `checked ${randomBytes(6).toString("hex")}` });
 
 type Phase = { perSecond: number; p50: number; p95: number; count: number };
@@ -59,7 +65,19 @@ function plainInsert(handle: DatabaseHandle) {
     pool.query(
       `insert into bench_plain_audit (id, event_type, actor_user_id, actor_label, session_id, request_meta, event_meta, entity_type, entity_id, outcome, created_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [randomUUID(), "step.confirmed", actor.userId, actor.label, actor.sessionId, JSON.stringify(actor.request), JSON.stringify(meta()), "run", randomUUID(), "success", new Date()],
+      [
+        randomUUID(),
+        "step.confirmed",
+        actor.userId,
+        actor.label,
+        actor.sessionId,
+        JSON.stringify(actor.request),
+        JSON.stringify(meta()),
+        "run",
+        randomUUID(),
+        "success",
+        new Date(),
+      ],
     );
 }
 
@@ -73,12 +91,25 @@ async function main(): Promise<void> {
     // The baseline table: the audit table's columns, defaults and indexes, without its triggers.
     await handle.db.execute(sql.raw("create table bench_plain_audit (like audit_events including all)"));
     await handle.db.execute(sql.raw("create sequence bench_plain_audit_seq owned by bench_plain_audit.seq"));
-    await handle.db.execute(sql.raw("alter table bench_plain_audit alter column seq set default nextval('bench_plain_audit_seq')"));
+    await handle.db.execute(
+      sql.raw("alter table bench_plain_audit alter column seq set default nextval('bench_plain_audit_seq')"),
+    );
     const [version] = await queryRows<{ v: string }>(handle.db, sql`select current_setting('server_version') as v`);
-    process.stdout.write(`audit append benchmark on PostgreSQL ${version!.v}, ${SECONDS} s per phase, ${WRITERS.join(" and ")} writers, median of ${ROUNDS} alternating rounds\n\n`);
-    process.stdout.write(`writers  plain INSERT+COMMIT (appends/s, p50, p95)   Keel signed append (appends/s, p50, p95)   ratio\n`);
+    process.stdout.write(
+      `audit append benchmark on PostgreSQL ${version!.v}, ${SECONDS} s per phase, ${WRITERS.join(" and ")} writers, median of ${ROUNDS} alternating rounds\n\n`,
+    );
+    process.stdout.write(
+      `writers  plain INSERT+COMMIT (appends/s, p50, p95)   Keel signed append (appends/s, p50, p95)   ratio\n`,
+    );
     const plain = plainInsert(handle);
-    const signed = () => appendAuditEvent(handle.db, actor, { eventType: "step.confirmed", outcome: "success", entityType: "run", entityId: randomUUID(), meta: meta() });
+    const signed = () =>
+      appendAuditEvent(handle.db, actor, {
+        eventType: "step.confirmed",
+        outcome: "success",
+        entityType: "run",
+        entityId: randomUUID(),
+        meta: meta(),
+      });
     await measure(8, plain); // warm-up, not counted
     for (const writers of WRITERS) {
       const rounds: Array<{ base: Phase; keel: Phase; ratio: number }> = [];
@@ -98,14 +129,19 @@ async function main(): Promise<void> {
       }
       rounds.sort((a, b) => a.ratio - b.ratio);
       const { base, keel } = rounds[Math.floor(rounds.length / 2)]!;
-      const cell = (p: Phase) => `${p.perSecond.toFixed(0).padStart(6)}/s ${p.p50.toFixed(1).padStart(6)} ms ${p.p95.toFixed(1).padStart(6)} ms`;
-      process.stdout.write(`${String(writers).padStart(7)}  ${cell(base).padEnd(43)}  ${cell(keel).padEnd(41)}  ${(keel.perSecond / base.perSecond).toFixed(2)}× (rounds: ${rounds.map((r) => r.ratio.toFixed(2)).join(", ")})\n`);
+      const cell = (p: Phase) =>
+        `${p.perSecond.toFixed(0).padStart(6)}/s ${p.p50.toFixed(1).padStart(6)} ms ${p.p95.toFixed(1).padStart(6)} ms`;
+      process.stdout.write(
+        `${String(writers).padStart(7)}  ${cell(base).padEnd(43)}  ${cell(keel).padEnd(41)}  ${(keel.perSecond / base.perSecond).toFixed(2)}× (rounds: ${rounds.map((r) => r.ratio.toFixed(2)).join(", ")})\n`,
+      );
     }
     for (;;) if (!(await linkPendingAuditEvents(handle.db))?.more) break;
     const started = performance.now();
     const verified = await verifyAuditChain(handle.db);
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`\nchain after the run: ${verified.ok ? `verifies, ${verified.count} rows, ${verified.pending} pending` : `BROKEN at ${verified.brokenSeq}: ${verified.problem}`} (verified in ${seconds.toFixed(1)} s)\n`);
+    process.stdout.write(
+      `\nchain after the run: ${verified.ok ? `verifies, ${verified.count} rows, ${verified.pending} pending` : `BROKEN at ${verified.brokenSeq}: ${verified.problem}`} (verified in ${seconds.toFixed(1)} s)\n`,
+    );
   } finally {
     await handle.close();
     await runAdminStatement(BASE_URL, `drop database if exists ${quoteIdent(name)} with (force)`);

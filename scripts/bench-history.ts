@@ -16,7 +16,8 @@ import { auditSigner } from "../server/audit/keys";
 import type { HistoryViewer } from "../server/history/conditions";
 import { quoteIdent, runAdminStatement, uniqueDatabaseName, urlForDatabase } from "../test/support/postgres-admin";
 
-for (const name of ["AUTH_SECRET", "AUDIT_HMAC_KEY", "ENCRYPTION_KEY", "AUDIT_SIGNING_KEY"]) process.env[name] ??= randomBytes(32).toString("base64");
+for (const name of ["AUTH_SECRET", "AUDIT_HMAC_KEY", "ENCRYPTION_KEY", "AUDIT_SIGNING_KEY"])
+  process.env[name] ??= randomBytes(32).toString("base64");
 process.env.LOG_LEVEL ??= "warn";
 
 const args = process.argv.slice(2);
@@ -24,8 +25,17 @@ const ROWS = Number(args[args.indexOf("--rows") + 1] ?? 0) || 1_000_000;
 const usePglite = args.includes("--pglite") || !process.env.TEST_DATABASE_URL;
 const REPEAT = Number(args[args.indexOf("--repeat") + 1] ?? 0) || 25;
 
-const WORDS = "rollback deploy checkout billing payments latency timeout gateway database replica failover cache certificate rotation allowlist nginx kafka consumer lag migration schema index vacuum disk quota memory pressure restart canary release hotfix incident customer".split(" ");
-const ERRORS = ["health check timed out after 300 s", "connection refused by 10.0.4.12:5432", "HTTP 503 from the deploy API", "git push rejected: non-fast-forward", "probe answered 401 with the new value"];
+const WORDS =
+  "rollback deploy checkout billing payments latency timeout gateway database replica failover cache certificate rotation allowlist nginx kafka consumer lag migration schema index vacuum disk quota memory pressure restart canary release hotfix incident customer".split(
+    " ",
+  );
+const ERRORS = [
+  "health check timed out after 300 s",
+  "connection refused by 10.0.4.12:5432",
+  "HTTP 503 from the deploy API",
+  "git push rejected: non-fast-forward",
+  "probe answered 401 with the new value",
+];
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -39,23 +49,97 @@ type Fixture = { users: Array<{ id: string; email: string }>; runs: string[]; se
 
 function fixture(): Fixture {
   const users = Array.from({ length: 200 }, (_, i) => ({ id: randomUUID(), email: `person${i}@example.com` }));
-  return { users, runs: Array.from({ length: 20_000 }, () => randomUUID()), secrets: Array.from({ length: 50 }, (_, i) => `service-${i}-api-key`) };
+  return {
+    users,
+    runs: Array.from({ length: 20_000 }, () => randomUUID()),
+    secrets: Array.from({ length: 50 }, (_, i) => `service-${i}-api-key`),
+  };
 }
 
 /** A plausible event for position i: sign-ins, runs and steps, secrets, users. */
-function eventAt(i: number, f: Fixture, createdAt: Date): Omit<ChainedRecord, "seq" | "createdAt"> & { createdAt: Date } {
+function eventAt(
+  i: number,
+  f: Fixture,
+  createdAt: Date,
+): Omit<ChainedRecord, "seq" | "createdAt"> & { createdAt: Date } {
   const user = pick(f.users, (i * 7919) % 200);
   const run = pick(f.runs, Math.floor(i / 12));
   const kind = i % 20;
-  const base = { id: randomUUID(), actorUserId: user.id, actorLabel: user.email, sessionId: randomUUID(), requestMeta: { ip: `198.51.100.${i % 250}`, userAgent: "Mozilla/5.0", requestId: `r${i}` }, createdAt };
+  const base = {
+    id: randomUUID(),
+    actorUserId: user.id,
+    actorLabel: user.email,
+    sessionId: randomUUID(),
+    requestMeta: { ip: `198.51.100.${i % 250}`, userAgent: "Mozilla/5.0", requestId: `r${i}` },
+    createdAt,
+  };
   const words = `${pick(WORDS, i)} ${pick(WORDS, i * 3 + 1)} ${pick(WORDS, i * 5 + 2)}`;
-  if (kind === 0) return { ...base, eventType: "auth.signed_in", entityType: "user", entityId: user.id, outcome: "success", eventMeta: { method: "password" } };
-  if (kind === 1) return { ...base, eventType: "run.started", entityType: "run", entityId: run, outcome: "success", eventMeta: { runbookId: pick(["rollback", "whitelist-ip", "rotate-secret", "restore-backup"], i), runNumber: Math.floor(i / 12), inputs: { reason: `Customer reports ${words}` } } };
-  if (kind === 2) return { ...base, eventType: "step.failed", entityType: "run", entityId: run, outcome: "failure", eventMeta: { stepId: "health", attempt: 1, error: pick(ERRORS, i) } };
-  if (kind === 3) return { ...base, eventType: "secret.promoted", entityType: "secret", entityId: pick(f.secrets, i), outcome: "success", eventMeta: { fingerprint: `hmac-sha256:${randomBytes(16).toString("hex")}` } };
-  if (kind === 4) return { ...base, eventType: "auth.sign_in_failed", entityType: "user", entityId: user.id, outcome: "failure", eventMeta: { reason: "wrong_password", email: user.email } };
-  if (kind < 10) return { ...base, eventType: "step.confirmed", entityType: "run", entityId: run, outcome: "success", eventMeta: { stepId: `step-${kind}`, note: `Checked ${words}` } };
-  return { ...base, eventType: pick(["step.started", "step.succeeded", "approval.given", "run.lock_acquired"], i), entityType: "run", entityId: run, outcome: "success", eventMeta: { stepId: `step-${kind}`, attempt: 1 } };
+  if (kind === 0)
+    return {
+      ...base,
+      eventType: "auth.signed_in",
+      entityType: "user",
+      entityId: user.id,
+      outcome: "success",
+      eventMeta: { method: "password" },
+    };
+  if (kind === 1)
+    return {
+      ...base,
+      eventType: "run.started",
+      entityType: "run",
+      entityId: run,
+      outcome: "success",
+      eventMeta: {
+        runbookId: pick(["rollback", "whitelist-ip", "rotate-secret", "restore-backup"], i),
+        runNumber: Math.floor(i / 12),
+        inputs: { reason: `Customer reports ${words}` },
+      },
+    };
+  if (kind === 2)
+    return {
+      ...base,
+      eventType: "step.failed",
+      entityType: "run",
+      entityId: run,
+      outcome: "failure",
+      eventMeta: { stepId: "health", attempt: 1, error: pick(ERRORS, i) },
+    };
+  if (kind === 3)
+    return {
+      ...base,
+      eventType: "secret.promoted",
+      entityType: "secret",
+      entityId: pick(f.secrets, i),
+      outcome: "success",
+      eventMeta: { fingerprint: `hmac-sha256:${randomBytes(16).toString("hex")}` },
+    };
+  if (kind === 4)
+    return {
+      ...base,
+      eventType: "auth.sign_in_failed",
+      entityType: "user",
+      entityId: user.id,
+      outcome: "failure",
+      eventMeta: { reason: "wrong_password", email: user.email },
+    };
+  if (kind < 10)
+    return {
+      ...base,
+      eventType: "step.confirmed",
+      entityType: "run",
+      entityId: run,
+      outcome: "success",
+      eventMeta: { stepId: `step-${kind}`, note: `Checked ${words}` },
+    };
+  return {
+    ...base,
+    eventType: pick(["step.started", "step.succeeded", "approval.given", "run.lock_acquired"], i),
+    entityType: "run",
+    entityId: run,
+    outcome: "success",
+    eventMeta: { stepId: `step-${kind}`, attempt: 1 },
+  };
 }
 
 /** Signed rows as appendAuditEvent writes them, inserted in batches, then linked by the chainer. */
@@ -72,9 +156,27 @@ async function fill(handle: DatabaseHandle, f: Fixture): Promise<{ seconds: numb
       const record: ChainedRecord = { ...e, seq, createdAt: e.createdAt.toISOString() };
       const message = rowMessage(record, keyId);
       const digest = sha256(message);
-      rows.push({ id: e.id, event_type: e.eventType, actor_user_id: e.actorUserId, actor_label: e.actorLabel, session_id: e.sessionId, request_meta: e.requestMeta, event_meta: e.eventMeta, entity_type: e.entityType, entity_id: e.entityId, outcome: e.outcome, created_at: record.createdAt, key_id: keyId, signature: signer.sign(message), digest, mac: signer.mac(digest) });
+      rows.push({
+        id: e.id,
+        event_type: e.eventType,
+        actor_user_id: e.actorUserId,
+        actor_label: e.actorLabel,
+        session_id: e.sessionId,
+        request_meta: e.requestMeta,
+        event_meta: e.eventMeta,
+        entity_type: e.entityType,
+        entity_id: e.entityId,
+        outcome: e.outcome,
+        created_at: record.createdAt,
+        key_id: keyId,
+        signature: signer.sign(message),
+        digest,
+        mac: signer.mac(digest),
+      });
     }
-    await handle.db.execute(sql`insert into audit_events (id, event_type, actor_user_id, actor_label, session_id, request_meta, event_meta, entity_type, entity_id, outcome, created_at, key_id, signature, digest, mac) select id, event_type, actor_user_id, actor_label, session_id, request_meta, event_meta, entity_type, entity_id, outcome, created_at, key_id, signature, digest, mac from json_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::json)`);
+    await handle.db.execute(
+      sql`insert into audit_events (id, event_type, actor_user_id, actor_label, session_id, request_meta, event_meta, entity_type, entity_id, outcome, created_at, key_id, signature, digest, mac) select id, event_type, actor_user_id, actor_label, session_id, request_meta, event_meta, entity_type, entity_id, outcome, created_at, key_id, signature, digest, mac from json_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::json)`,
+    );
     if ((from - 1) % (batch * 20) === 0) process.stderr.write(`  filled ${from - 1 + rows.length} rows\r`);
   }
   for (;;) if (!(await linkPendingAuditEvents(handle.db))?.more) break;
@@ -99,14 +201,18 @@ async function time(label: string, run: () => Promise<unknown>, repeat = REPEAT)
     samples.push(performance.now() - t);
   }
   samples.sort((a, b) => a - b);
-  out(`${label.padEnd(44)} p50 ${percentile(samples, 0.5).toFixed(1).padStart(8)} ms   p95 ${percentile(samples, 0.95).toFixed(1).padStart(8)} ms`);
+  out(
+    `${label.padEnd(44)} p50 ${percentile(samples, 0.5).toFixed(1).padStart(8)} ms   p95 ${percentile(samples, 0.95).toFixed(1).padStart(8)} ms`,
+  );
 }
 
 async function main(): Promise<void> {
   const baseUrl = process.env.TEST_DATABASE_URL;
   const dbName = uniqueDatabaseName("keel_bench");
   if (!usePglite) await runAdminStatement(baseUrl!, `create database ${quoteIdent(dbName)}`);
-  const handle = await openDatabase(usePglite ? { driver: "pglite", dataDir: null } : { driver: "pg", url: urlForDatabase(baseUrl!, dbName) });
+  const handle = await openDatabase(
+    usePglite ? { driver: "pglite", dataDir: null } : { driver: "pg", url: urlForDatabase(baseUrl!, dbName) },
+  );
   try {
     await migrateDatabase(handle);
     const { listHistory, entityTimeline } = await import("../server/history/queries");
@@ -120,7 +226,9 @@ async function main(): Promise<void> {
     const f = fixture();
     out(`Driver: ${usePglite ? "PGlite (in memory)" : "PostgreSQL"}; rows: ${ROWS.toLocaleString("en")}`);
     const filled = await fill(handle, f);
-    out(`Fill: ${filled.seconds.toFixed(1)} s (${Math.round(ROWS / filled.seconds).toLocaleString("en")} rows/s, hashes computed in JS, inserted in json_populate_recordset batches)`);
+    out(
+      `Fill: ${filled.seconds.toFixed(1)} s (${Math.round(ROWS / filled.seconds).toLocaleString("en")} rows/s, hashes computed in JS, inserted in json_populate_recordset batches)`,
+    );
 
     const lead: HistoryViewer = { id: f.users[0]!.id, role: "lead" };
     const viewer: HistoryViewer = { id: f.users[1]!.id, role: "viewer" };
@@ -135,7 +243,15 @@ async function main(): Promise<void> {
       ["by event type prefix (secret.*)", lead, { eventType: "secret.*" }, null],
       ["by entity (one run)", lead, { entityType: "run", entityId: f.runs[777]! }, null],
       ["by outcome (failure)", lead, { outcome: "failure" }, null],
-      ["time range (one hour, a week ago)", lead, { from: new Date(Date.now() - 7 * 86400_000).toISOString(), to: new Date(Date.now() - 7 * 86400_000 + 3600_000).toISOString() }, null],
+      [
+        "time range (one hour, a week ago)",
+        lead,
+        {
+          from: new Date(Date.now() - 7 * 86400_000).toISOString(),
+          to: new Date(Date.now() - 7 * 86400_000 + 3600_000).toISOString(),
+        },
+        null,
+      ],
       ["full-text: one word (failover)", lead, { q: "failover" }, null],
       ["full-text: two words (kafka vacuum)", lead, { q: "kafka vacuum" }, null],
       ["full-text: rare (timed out)", lead, { q: "timed out" }, null],
@@ -147,17 +263,31 @@ async function main(): Promise<void> {
       const cursor = below ? encodeCursor(below, { kind: "history", filters }) : null;
       await time(label, () => listHistory(handle.db, who, { filters, cursor, limit: 50 }));
     }
-    await time("entity timeline (one run)", () => entityTimeline(handle.db, lead, { entityType: "run", entityId: f.runs[555]!, limit: 50 }));
+    await time("entity timeline (one run)", () =>
+      entityTimeline(handle.db, lead, { entityType: "run", entityId: f.runs[555]!, limit: 50 }),
+    );
 
-    out("\nFull-text side by side: the stored search_document (now) vs the document computed per row behind an expression index (before):");
+    out(
+      "\nFull-text side by side: the stored search_document (now) vs the document computed per row behind an expression index (before):",
+    );
     const { auditSearchExpression } = await import("../db/schema");
     const { toPrefixTsQuery } = await import("../server/history/conditions");
-    await handle.db.execute(sql`create index audit_events_search_expression_bench on audit_events using gin (${auditSearchExpression})`);
+    await handle.db.execute(
+      sql`create index audit_events_search_expression_bench on audit_events using gin (${auditSearchExpression})`,
+    );
     await handle.db.execute(sql`analyze audit_events`);
     for (const [label, , filters] of cases.filter(([, , filters]) => filters.q)) {
       const query = toPrefixTsQuery(filters.q!);
-      await time(`  now: ${label}`, () => handle.db.execute(sql`select seq from audit_events where search_document @@ to_tsquery('simple'::regconfig, ${query}) order by seq desc limit 51`));
-      await time(`  before: ${label}`, () => handle.db.execute(sql`select seq from audit_events where ${auditSearchExpression} @@ to_tsquery('simple'::regconfig, ${query}) order by seq desc limit 51`));
+      await time(`  now: ${label}`, () =>
+        handle.db.execute(
+          sql`select seq from audit_events where search_document @@ to_tsquery('simple'::regconfig, ${query}) order by seq desc limit 51`,
+        ),
+      );
+      await time(`  before: ${label}`, () =>
+        handle.db.execute(
+          sql`select seq from audit_events where ${auditSearchExpression} @@ to_tsquery('simple'::regconfig, ${query}) order by seq desc limit 51`,
+        ),
+      );
     }
     await handle.db.execute(sql`drop index audit_events_search_expression_bench`);
 
@@ -165,9 +295,14 @@ async function main(): Promise<void> {
     const dialect = new PgDialect();
     for (const [label, who, filters, below] of cases) {
       const where = viewConditions(who, filters, below);
-      const query = dialect.sqlToQuery(sql`explain select seq from audit_events ${where ? sql`where ${where}` : sql``} order by seq desc limit 51`);
+      const query = dialect.sqlToQuery(
+        sql`explain select seq from audit_events ${where ? sql`where ${where}` : sql``} order by seq desc limit 51`,
+      );
       const rows = await queryRows<{ "QUERY PLAN": string }>(handle.db, sql.raw(inline(query.sql, query.params)));
-      const plan = rows.map((r) => r["QUERY PLAN"]).filter((line) => /Scan|Index/.test(line)).map((l) => l.trim().replace(/\s+\(cost.*$/, ""));
+      const plan = rows
+        .map((r) => r["QUERY PLAN"])
+        .filter((line) => /Scan|Index/.test(line))
+        .map((l) => l.trim().replace(/\s+\(cost.*$/, ""));
       out(`  ${label}: ${plan.slice(0, 3).join(" / ")}`);
     }
 
@@ -175,24 +310,39 @@ async function main(): Promise<void> {
     resetChainStatus(handle.db);
     let t = performance.now();
     const cold = await chainStatus(handle.db);
-    out(`  first check (full walk of ${cold.count.toLocaleString("en")} rows): ${((performance.now() - t) / 1000).toFixed(2)} s, ok=${cold.ok}`);
+    out(
+      `  first check (full walk of ${cold.count.toLocaleString("en")} rows): ${((performance.now() - t) / 1000).toFixed(2)} s, ok=${cold.ok}`,
+    );
     await time("  cached answer", () => chainStatus(handle.db));
     const actor = { userId: f.users[0]!.id, label: f.users[0]!.email, sessionId: null, request: {} };
     let tick = Date.now();
     const incremental: number[] = [];
     for (let round = 0; round < 10; round++) {
-      for (let i = 0; i < 10; i++) await appendAuditEvent(handle.db, actor, { eventType: "step.confirmed", outcome: "success", entityType: "run", entityId: f.runs[1]!, meta: { note: "bench" } });
+      for (let i = 0; i < 10; i++)
+        await appendAuditEvent(handle.db, actor, {
+          eventType: "step.confirmed",
+          outcome: "success",
+          entityType: "run",
+          entityId: f.runs[1]!,
+          meta: { note: "bench" },
+        });
       tick += 20_000;
       const t0 = performance.now();
       const status = await chainStatus(handle.db, { now: () => tick, fullEveryMs: Number.MAX_SAFE_INTEGER });
       incremental.push(performance.now() - t0);
-      if (!status.ok || status.mode !== "incremental") throw new Error("the incremental check did not run incrementally");
+      if (!status.ok || status.mode !== "incremental")
+        throw new Error("the incremental check did not run incrementally");
     }
     incremental.sort((a, b) => a - b);
-    out(`${"  incremental (10 new rows since the last check)".padEnd(44)} p50 ${percentile(incremental, 0.5).toFixed(1).padStart(8)} ms   p95 ${percentile(incremental, 0.95).toFixed(1).padStart(8)} ms`);
+    out(
+      `${"  incremental (10 new rows since the last check)".padEnd(44)} p50 ${percentile(incremental, 0.5).toFixed(1).padStart(8)} ms   p95 ${percentile(incremental, 0.95).toFixed(1).padStart(8)} ms`,
+    );
 
     out("\nExport (NDJSON, whole trail, as a lead):");
-    for (const [label, filters] of [["everything", {}], ["by event type step.failed", { eventType: "step.failed" }]] as const) {
+    for (const [label, filters] of [
+      ["everything", {}],
+      ["by event type step.failed", { eventType: "step.failed" }],
+    ] as const) {
       const baseRss = process.memoryUsage().rss;
       let peakRss = baseRss;
       let peakHeap = process.memoryUsage().heapUsed;

@@ -19,7 +19,8 @@ import { createTestEngine, installRunbook } from "../test/support/engine";
 import { quoteIdent, runAdminStatement, uniqueDatabaseName, urlForDatabase } from "../test/support/postgres-admin";
 import { killStepWorker, startStepWorker, waitWhileStatus } from "../test/support/step-workers";
 
-for (const name of ["AUTH_SECRET", "AUDIT_HMAC_KEY", "ENCRYPTION_KEY", "AUDIT_SIGNING_KEY"]) process.env[name] ??= randomBytes(32).toString("base64");
+for (const name of ["AUTH_SECRET", "AUDIT_HMAC_KEY", "ENCRYPTION_KEY", "AUDIT_SIGNING_KEY"])
+  process.env[name] ??= randomBytes(32).toString("base64");
 process.env.LOG_LEVEL ??= "warn";
 
 const args = process.argv.slice(2);
@@ -31,7 +32,15 @@ const held = {
   summary: "One action held mid-way.",
   risk: "low",
   inputs: [],
-  steps: [{ id: "apply", kind: "action", title: "Apply", action: "test.record-effect", input: { label: "held", gate: "forever" } }],
+  steps: [
+    {
+      id: "apply",
+      kind: "action",
+      title: "Apply",
+      action: "test.record-effect",
+      input: { label: "held", gate: "forever" },
+    },
+  ],
 };
 
 function out(line: string): void {
@@ -44,7 +53,8 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const baseUrl = process.env.TEST_DATABASE_URL;
-  if (!baseUrl) throw new Error("Set TEST_DATABASE_URL to a PostgreSQL server (a throwaway database is created on it).");
+  if (!baseUrl)
+    throw new Error("Set TEST_DATABASE_URL to a PostgreSQL server (a throwaway database is created on it).");
   const name = uniqueDatabaseName("keel_bench_interrupt");
   await runAdminStatement(baseUrl, `create database ${quoteIdent(name)}`);
   const handle = await openDatabase({ driver: "pg", url: urlForDatabase(baseUrl, name) });
@@ -54,7 +64,16 @@ async function main(): Promise<void> {
     await migrateDatabase(handle);
     const engine = await createTestEngine(handle.db, leases);
     await installRunbook(handle.db, held);
-    const [user] = await handle.db.insert(users).values({ email: "bench@example.test", name: "Bench", role: "responder", passwordHash: "unused", mustChangePassword: false }).returning();
+    const [user] = await handle.db
+      .insert(users)
+      .values({
+        email: "bench@example.test",
+        name: "Bench",
+        role: "responder",
+        passwordHash: "unused",
+        mustChangePassword: false,
+      })
+      .returning();
     // The engine's own functions, as the tRPC procedures call them (the caller is for Next.js's server only).
     const person = { userId: user!.id, label: user!.email, sessionId: null, request: {} };
     stop = startOrphanSweep(engine);
@@ -63,7 +82,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < KILLS; i++) {
       const { runId } = await startRun(engine, person, { runbookId: "held", inputs: {}, requestKey: randomUUID() });
       await engine.drain();
-      await dispatch(engine, { runId, command: { type: "execute", stepId: "apply", actor: { userId: user!.id, role: "responder" } }, actor: person });
+      await dispatch(engine, {
+        runId,
+        command: { type: "execute", stepId: "apply", actor: { userId: user!.id, role: "responder" } },
+        actor: person,
+      });
       const worker = startStepWorker(handle.target, engine.queue.jobs.shift()!);
       await worker.reached;
       const killedAt = performance.now();
@@ -74,7 +97,9 @@ async function main(): Promise<void> {
       out(`  kill ${i + 1}: ${Math.round(samples.at(-1)!)} ms`);
     }
     const sorted = [...samples].sort((a, b) => a - b);
-    out(`kill-to-interrupted over ${KILLS} kills: p50 ${Math.round(percentile(sorted, 50))} ms, p95 ${Math.round(percentile(sorted, 95))} ms, max ${Math.round(sorted.at(-1)!)} ms`);
+    out(
+      `kill-to-interrupted over ${KILLS} kills: p50 ${Math.round(percentile(sorted, 50))} ms, p95 ${Math.round(percentile(sorted, 95))} ms, max ${Math.round(sorted.at(-1)!)} ms`,
+    );
   } finally {
     stop();
     await leases.close();

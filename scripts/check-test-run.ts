@@ -23,22 +23,30 @@ function main(): void {
     const text = readFileSync(path.join(LOG_DIR, file), "utf8");
     bytes += text.length;
     for (const { secret, form } of findSecrets(text, [...secrets])) {
-      problems.push(`${file} contains a secret the tests used (${secret.slice(0, 4)}…, as ${form === secret ? "plain text" : "an encoding"})`);
+      problems.push(
+        `${file} contains a secret the tests used (${secret.slice(0, 4)}…, as ${form === secret ? "plain text" : "an encoding"})`,
+      );
     }
   }
-  const verifications = existsSync("test-results") ? readdirSync("test-results").filter((f) => f.startsWith("audit-verify-")) : [];
-  if (verifications.length === 0) problems.push("no audit verification result: the e2e console did not shut down cleanly");
+  const verifications = existsSync("test-results")
+    ? readdirSync("test-results").filter((f) => f.startsWith("audit-verify-"))
+    : [];
+  if (verifications.length === 0)
+    problems.push("no audit verification result: the e2e console did not shut down cleanly");
   for (const file of verifications) {
     const line = readFileSync(path.join("test-results", file), "utf8").trim();
     if (!line.startsWith("OK ")) problems.push(`${file}: ${line}`);
-    else if (!line.includes("reaches the witness checkpoint")) problems.push(`${file}: the e2e console left no witness checkpoint (${line})`);
+    else if (!line.includes("reaches the witness checkpoint"))
+      problems.push(`${file}: the e2e console left no witness checkpoint (${line})`);
     else process.stdout.write(`audit chain after the e2e journeys (${file.slice(13, -4)}): ${line}\n`);
   }
   if (problems.length > 0) {
     process.stderr.write(`Test run check failed:\n${problems.map((p) => `  - ${p}`).join("\n")}\n`);
     process.exit(1);
   }
-  process.stdout.write(`No secret found in ${logs.length} log file(s) (${(bytes / 1024).toFixed(0)} KiB, ${secrets.size} secrets in 4 encodings).\n`);
+  process.stdout.write(
+    `No secret found in ${logs.length} log file(s) (${(bytes / 1024).toFixed(0)} KiB, ${secrets.size} secrets in 4 encodings).\n`,
+  );
 }
 
 main();

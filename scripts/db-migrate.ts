@@ -7,7 +7,9 @@ async function main(): Promise<void> {
   try {
     const pending = await pendingMigrations(handle);
     await migrateDatabase(handle);
-    process.stdout.write(`${handle.description}: ${pending.length === 0 ? "already up to date" : `applied ${pending.length} migration(s)`}\n`);
+    process.stdout.write(
+      `${handle.description}: ${pending.length === 0 ? "already up to date" : `applied ${pending.length} migration(s)`}\n`,
+    );
   } finally {
     await handle.close();
   }

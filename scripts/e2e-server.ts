@@ -85,16 +85,23 @@ async function main(): Promise<void> {
   try {
     const handle = await openDatabase(target);
     // The demo's parts may live outside the data directory (a database beside Keel's): remove them.
-    await removeDemoEnvironment({ handle, actor: systemActor(), root: demoRoot(dataDir), publicUrl: `http://127.0.0.1:${E2E_PORT}`, log: getLogger() }).catch((error: unknown) =>
-      process.stderr.write(`removing the demo environment failed: ${String(error)}\n`),
-    );
+    await removeDemoEnvironment({
+      handle,
+      actor: systemActor(),
+      root: demoRoot(dataDir),
+      publicUrl: `http://127.0.0.1:${E2E_PORT}`,
+      log: getLogger(),
+    }).catch((error: unknown) => process.stderr.write(`removing the demo environment failed: ${String(error)}\n`));
     // The console wrote a witness checkpoint as it stopped: the trail must still reach it.
     const result = await verifyAuditChain(handle.db, { witnessFiles: witnessFiles(dataDir) });
     await handle.close();
-    const line = result.ok ? `OK ${result.count}${result.witness ? `, reaches the witness checkpoint at sequence ${result.witness.seq}` : ", no witness checkpoint"}` : `BROKEN at sequence ${result.brokenSeq}: ${result.problem}`;
+    const line = result.ok
+      ? `OK ${result.count}${result.witness ? `, reaches the witness checkpoint at sequence ${result.witness.seq}` : ", no witness checkpoint"}`
+      : `BROKEN at sequence ${result.brokenSeq}: ${result.problem}`;
     writeFileSync(path.resolve("test-results", `audit-verify-${E2E_DRIVER}.txt`), `${line}\n`);
   } finally {
-    if (baseUrl && databaseName) await runAdminStatement(baseUrl, `drop database if exists ${quoteIdent(databaseName)} with (force)`);
+    if (baseUrl && databaseName)
+      await runAdminStatement(baseUrl, `drop database if exists ${quoteIdent(databaseName)} with (force)`);
     rmSync(dataDir, { recursive: true, force: true });
   }
   process.exit(stopping ? 0 : code);
@@ -118,7 +125,12 @@ async function loadEarlierRunbookEdition(target: DatabaseTarget, scratch: string
   const handle = await openDatabase(target);
   try {
     await migrateDatabase(handle);
-    await loadRunbooks(handle.db, { root, directories: [path.dirname(EDITED_FIXTURE)], registry: createBuiltinRegistry(), actor: systemActor() });
+    await loadRunbooks(handle.db, {
+      root,
+      directories: [path.dirname(EDITED_FIXTURE)],
+      registry: createBuiltinRegistry(),
+      actor: systemActor(),
+    });
   } finally {
     await handle.close();
   }

@@ -10,7 +10,11 @@ import { checkRunbookDirectories } from "../server/runbooks/check-command";
 import { splitRunbookDirectories } from "../server/runbooks/directories";
 
 async function main(): Promise<void> {
-  const options = { root: process.cwd(), directories: splitRunbookDirectories(process.env.KEEL_RUNBOOK_DIRS), registry: createBuiltinRegistry() };
+  const options = {
+    root: process.cwd(),
+    directories: splitRunbookDirectories(process.env.KEEL_RUNBOOK_DIRS),
+    registry: createBuiltinRegistry(),
+  };
   const report = await checkRunbookDirectories(options);
   // Checklist templates (checklists/ inside each runbook directory) are checked by the same command.
   const templates = await checkTemplateDirectories(options);

@@ -3,7 +3,10 @@ import { migrateDatabase } from "@/db/migrate";
 
 const GLOBAL_KEY = Symbol.for("keel.database");
 const CLOSE_HOOKS_KEY = Symbol.for("keel.database.beforeClose");
-type GlobalWithDatabase = typeof globalThis & { [GLOBAL_KEY]?: Promise<DatabaseHandle>; [CLOSE_HOOKS_KEY]?: Set<() => Promise<void>> };
+type GlobalWithDatabase = typeof globalThis & {
+  [GLOBAL_KEY]?: Promise<DatabaseHandle>;
+  [CLOSE_HOOKS_KEY]?: Set<() => Promise<void>>;
+};
 
 /**
  * The console's one database handle, opened and migrated on first use. Kept on globalThis: the

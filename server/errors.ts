@@ -65,8 +65,14 @@ export class AppError extends TRPCError {
   }
 }
 
-export const GENERIC_INTERNAL_MESSAGE = "Something went wrong on the server. The request id helps an admin find the cause.";
+export const GENERIC_INTERNAL_MESSAGE =
+  "Something went wrong on the server. The request id helps an admin find the cause.";
 
-export function errorEnvelope(code: ErrorCode, message: string, requestId: string, details?: ErrorDetails): ErrorEnvelope {
+export function errorEnvelope(
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+  details?: ErrorDetails,
+): ErrorEnvelope {
   return { error: { code, message, requestId, ...(details ? { details } : {}) } };
 }

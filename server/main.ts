@@ -58,18 +58,30 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    void stopGracefully({ signal, engine, server, graceMs: env.KEEL_SHUTDOWN_GRACE_SECONDS * 1000, closeDatabase, log }).then((code) => process.exit(code));
+    void stopGracefully({
+      signal,
+      engine,
+      server,
+      graceMs: env.KEEL_SHUTDOWN_GRACE_SECONDS * 1000,
+      closeDatabase,
+      log,
+    }).then((code) => process.exit(code));
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
 
   server.listen(env.PORT, env.HOST, () => {
-    log.info({ url: env.publicUrl, host: env.HOST, port: env.PORT, mode: development ? "development" : "production" }, "Keel is listening");
+    log.info(
+      { url: env.publicUrl, host: env.HOST, port: env.PORT, mode: development ? "development" : "production" },
+      "Keel is listening",
+    );
     say(`Keel is ready at ${env.publicUrl} (${handle.description}).`);
   });
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Keel failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Keel failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -12,15 +12,13 @@ import { appRouter } from "./routers/_app";
 import { getRateLimits } from "./security/rate-limits/process-limits";
 
 /** The same context a tRPC request gets, built from the page request. */
-const createRscContext = cache(
-  async (): Promise<Context> => ({
-    db: await getDb(),
-    session: await getCurrentSession(),
-    request: requestInfoFromHeaders(await headers()),
-    engine: runningEngine()?.deps ?? null,
-    rateLimits: await getRateLimits(),
-  }),
-);
+const createRscContext = cache(async (): Promise<Context> => ({
+  db: await getDb(),
+  session: await getCurrentSession(),
+  request: requestInfoFromHeaders(await headers()),
+  engine: runningEngine()?.deps ?? null,
+  rateLimits: await getRateLimits(),
+}));
 
 /** One query client per server render. */
 export const getQueryClient = cache(makeQueryClient);

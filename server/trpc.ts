@@ -51,7 +51,18 @@ const limitedProcedure = t.procedure.use(async ({ getRawInput, meta, next }) => 
 });
 
 export const publicProcedure = limitedProcedure.meta({ access: "public" }).use(async ({ ctx, type, next }) => {
-  if (ctx.rateLimits) await limitProcedureCall(ctx.rateLimits, { type, userId: null, ip: ctx.request.ip, actor: { userId: null, label: "anonymous", sessionId: null, request: { ip: ctx.request.ip, userAgent: ctx.request.userAgent, requestId: ctx.request.requestId } } });
+  if (ctx.rateLimits)
+    await limitProcedureCall(ctx.rateLimits, {
+      type,
+      userId: null,
+      ip: ctx.request.ip,
+      actor: {
+        userId: null,
+        label: "anonymous",
+        sessionId: null,
+        request: { ip: ctx.request.ip, userAgent: ctx.request.userAgent, requestId: ctx.request.requestId },
+      },
+    });
   return next();
 });
 
@@ -64,7 +75,10 @@ export function roleProcedure(minimum: Role) {
       throw new TRPCError({ code: "FORBIDDEN", message: "Choose a new password before doing anything else." });
     }
     if (!hasRole(user.role, minimum)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minimum} role; you are ${withArticle(user.role)}.` });
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `This needs the ${minimum} role; you are ${withArticle(user.role)}.`,
+      });
     }
     const actor = actorOf(ctx.session, ctx.request);
     if (ctx.rateLimits) await limitProcedureCall(ctx.rateLimits, { type, userId: user.id, ip: ctx.request.ip, actor });

@@ -24,7 +24,8 @@ export default async function HomePage() {
         <div>
           <h1>Hello, {session.user.name}</h1>
           <p>
-            You are {articleFor(session.user.role)} <RoleBadge role={session.user.role} />: {ROLE_DESCRIPTIONS[session.user.role].toLowerCase()}. Here is what needs you now.
+            You are {articleFor(session.user.role)} <RoleBadge role={session.user.role} />:{" "}
+            {ROLE_DESCRIPTIONS[session.user.role].toLowerCase()}. Here is what needs you now.
           </p>
         </div>
       </div>

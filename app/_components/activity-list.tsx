@@ -19,7 +19,9 @@ export function ActivityList() {
           <span>
             {describeAuditEvent(event)}
             {event.outcome !== "success" ? <span className="badge danger"> {event.outcome}</span> : null}
-            {event.actorLabel && event.eventMeta && event.actorLabel !== "system" ? null : <span className="muted small"> by system</span>}
+            {event.actorLabel && event.eventMeta && event.actorLabel !== "system" ? null : (
+              <span className="muted small"> by system</span>
+            )}
           </span>
           <span className="muted small">
             {formatDateTime(event.createdAt)}

@@ -10,7 +10,13 @@ import { Field, fieldAria } from "./field";
 import { FormError } from "./form-error";
 
 /** Used at first sign-in (replacing the one-time password) and on the account page. */
-export function ChangePasswordForm({ onChanged, currentLabel = "Current password" }: { onChanged: () => void; currentLabel?: string }) {
+export function ChangePasswordForm({
+  onChanged,
+  currentLabel = "Current password",
+}: {
+  onChanged: () => void;
+  currentLabel?: string;
+}) {
   const trpc = useTRPC();
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<ClientErrorInfo | null>(null);
@@ -42,9 +48,18 @@ export function ChangePasswordForm({ onChanged, currentLabel = "Current password
     <form className="form" onSubmit={onSubmit} noValidate>
       <FormError error={error} />
       <Field id="currentPassword" label={currentLabel} error={fields.currentPassword}>
-        <input {...fieldAria("currentPassword", fields.currentPassword)} type="password" autoComplete="current-password" />
+        <input
+          {...fieldAria("currentPassword", fields.currentPassword)}
+          type="password"
+          autoComplete="current-password"
+        />
       </Field>
-      <Field id="newPassword" label="New password" hint={`At least ${PASSWORD_MIN_LENGTH} characters.`} error={fields.newPassword}>
+      <Field
+        id="newPassword"
+        label="New password"
+        hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
+        error={fields.newPassword}
+      >
         <input {...fieldAria("newPassword", fields.newPassword)} type="password" autoComplete="new-password" />
       </Field>
       <Field id="confirmPassword" label="New password again" error={fields.confirmPassword}>

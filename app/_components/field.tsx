@@ -34,5 +34,10 @@ export function Field({
 
 /** aria attributes for the control inside a Field. */
 export function fieldAria(id: string, error?: string) {
-  return { id, name: id, "aria-invalid": error ? true : undefined, "aria-describedby": error ? `${id}-error` : undefined };
+  return {
+    id,
+    name: id,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": error ? `${id}-error` : undefined,
+  };
 }

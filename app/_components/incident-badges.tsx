@@ -1,11 +1,26 @@
-import { SEVERITY_DESCRIPTIONS, STATUS_DESCRIPTIONS, STATUS_LABELS, type IncidentSeverity, type IncidentStatus } from "@/lib/incidents/status";
+import {
+  SEVERITY_DESCRIPTIONS,
+  STATUS_DESCRIPTIONS,
+  STATUS_LABELS,
+  type IncidentSeverity,
+  type IncidentStatus,
+} from "@/lib/incidents/status";
 
 const SEVERITY_TONES: Record<IncidentSeverity, string> = { SEV1: "danger", SEV2: "warn", SEV3: "info", SEV4: "muted" };
-const STATUS_TONES: Record<IncidentStatus, string> = { investigating: "danger", identified: "warn", monitoring: "info", resolved: "ok" };
+const STATUS_TONES: Record<IncidentStatus, string> = {
+  investigating: "danger",
+  identified: "warn",
+  monitoring: "info",
+  resolved: "ok",
+};
 
 export function SeverityBadge({ severity }: { severity: IncidentSeverity }) {
   return (
-    <span className={`badge ${SEVERITY_TONES[severity]}`} title={SEVERITY_DESCRIPTIONS[severity]} data-testid="incident-severity">
+    <span
+      className={`badge ${SEVERITY_TONES[severity]}`}
+      title={SEVERITY_DESCRIPTIONS[severity]}
+      data-testid="incident-severity"
+    >
       {severity}
     </span>
   );

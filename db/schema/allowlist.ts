@@ -30,7 +30,9 @@ export const allowlistEntries = pgTable(
     removalReason: text("removal_reason"),
   },
   (t) => [
-    index("allowlist_entries_live_idx").on(t.allowlist, t.expiresAt).where(sql`${t.removedAt} is null`),
+    index("allowlist_entries_live_idx")
+      .on(t.allowlist, t.expiresAt)
+      .where(sql`${t.removedAt} is null`),
     uniqueIndex("allowlist_entries_run_step_idx").on(t.createdByRunId, t.createdByStepId),
   ],
 );

@@ -55,7 +55,9 @@ export const auditEvents = pgTable(
     digest: text("digest"),
     mac: text("mac"),
     /** The inserting transaction (set by a trigger): lets the chainer find rows committed since its last pass. */
-    xid: xid8("xid").notNull().default(sql`pg_current_xact_id()`),
+    xid: xid8("xid")
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
     /** What full-text search matches (see auditSearchExpression). */
     searchDocument: tsvector("search_document").generatedAlwaysAs(auditSearchExpression),
   },

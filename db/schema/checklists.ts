@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import type { ProbeDefinition } from "../../lib/checklists/probes";
 import type { ItemStatus } from "../../lib/checklists/readiness";
 import type { ChecklistTemplateDefinition, Priority } from "../../lib/checklists/template";
@@ -30,7 +42,10 @@ export const checklistTemplateVersions = pgTable(
     definition: jsonb("definition").$type<ChecklistTemplateDefinition>().notNull(),
     loadedAt: timestamp("loaded_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("checklist_template_versions_hash_idx").on(t.templateId, t.hash), uniqueIndex("checklist_template_versions_number_idx").on(t.templateId, t.number)],
+  (t) => [
+    uniqueIndex("checklist_template_versions_hash_idx").on(t.templateId, t.hash),
+    uniqueIndex("checklist_template_versions_number_idx").on(t.templateId, t.number),
+  ],
 );
 
 /** A readiness checklist for one launch or service, made from a template version. */
@@ -91,7 +106,10 @@ export const checklistItems = pgTable(
     lastCheckResultId: uuid("last_check_result_id"),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("checklist_items_key_idx").on(t.checklistId, t.key), index("checklist_items_owner_idx").on(t.ownerId)],
+  (t) => [
+    uniqueIndex("checklist_items_key_idx").on(t.checklistId, t.key),
+    index("checklist_items_owner_idx").on(t.ownerId),
+  ],
 );
 
 /** Every run of an item's check or probe: what was checked, what was seen, and the verdict. */
@@ -107,7 +125,10 @@ export const checklistCheckResults = pgTable(
     checked: text("checked").notNull(),
     passed: boolean("passed").notNull(),
     summary: text("summary").notNull(),
-    observed: jsonb("observed").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    observed: jsonb("observed")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     /** Null: the scheduled sweep ran it. */
     ranById: uuid("ran_by_id").references(() => users.id),
     ranAt: timestamp("ran_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,6 +1,23 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
-import { INCIDENT_SEVERITIES, INCIDENT_STATUSES, type IncidentSeverity, type IncidentStatus } from "../../lib/incidents/status";
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
+import {
+  INCIDENT_SEVERITIES,
+  INCIDENT_STATUSES,
+  type IncidentSeverity,
+  type IncidentStatus,
+} from "../../lib/incidents/status";
 import { checklistItems } from "./checklists";
 import { users } from "./users";
 
@@ -20,8 +37,14 @@ export const incidents = pgTable(
     severity: text("severity").$type<IncidentSeverity>().notNull(),
     status: text("status").$type<IncidentStatus>().notNull().default("investigating"),
     /** Service names as Keel knows them (service targets and the services runbooks name). */
-    services: text("services").array().notNull().default(sql`'{}'::text[]`),
-    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    services: text("services")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    tags: text("tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     commanderId: uuid("commander_id")
       .notNull()
       .references(() => users.id),
@@ -67,7 +90,10 @@ export const incidentNotes = pgTable(
     supersedesId: uuid("supersedes_id").references((): AnyPgColumn => incidentNotes.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("incident_notes_incident_idx").on(t.incidentId, t.createdAt), uniqueIndex("incident_notes_supersedes_idx").on(t.supersedesId)],
+  (t) => [
+    index("incident_notes_incident_idx").on(t.incidentId, t.createdAt),
+    uniqueIndex("incident_notes_supersedes_idx").on(t.supersedesId),
+  ],
 );
 
 /** What should happen after the incident, and who owns it: listed in the postmortem. */
@@ -89,7 +115,10 @@ export const incidentFollowUps = pgTable(
     /** The readiness checklist item this follow-up became (set once: a follow-up is tracked in one place). */
     checklistItemId: uuid("checklist_item_id").references(() => checklistItems.id),
   },
-  (t) => [index("incident_follow_ups_incident_idx").on(t.incidentId, t.createdAt), uniqueIndex("incident_follow_ups_checklist_item_idx").on(t.checklistItemId)],
+  (t) => [
+    index("incident_follow_ups_incident_idx").on(t.incidentId, t.createdAt),
+    uniqueIndex("incident_follow_ups_checklist_item_idx").on(t.checklistItemId),
+  ],
 );
 
 export type Incident = typeof incidents.$inferSelect;

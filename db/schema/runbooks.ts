@@ -8,8 +8,14 @@ export const runbooks = pgTable("runbooks", {
   title: text("title").notNull(),
   summary: text("summary").notNull(),
   risk: text("risk").$type<RunbookDefinition["risk"]>().notNull(),
-  services: text("services").array().notNull().default(sql`'{}'::text[]`),
-  tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+  services: text("services")
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  tags: text("tags")
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   filePath: text("file_path").notNull(),
   currentVersionId: uuid("current_version_id"),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -31,7 +37,10 @@ export const runbookVersions = pgTable(
     definition: jsonb("definition").$type<RunbookDefinition>().notNull(),
     loadedAt: timestamp("loaded_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("runbook_versions_hash_idx").on(t.runbookId, t.hash), uniqueIndex("runbook_versions_number_idx").on(t.runbookId, t.number)],
+  (t) => [
+    uniqueIndex("runbook_versions_hash_idx").on(t.runbookId, t.hash),
+    uniqueIndex("runbook_versions_number_idx").on(t.runbookId, t.number),
+  ],
 );
 
 export type RunbookFileProblem = { line: number; column: number; message: string };
@@ -43,7 +52,10 @@ export const runbookFiles = pgTable(
     path: text("path").primaryKey(),
     runbookId: text("runbook_id"),
     status: text("status").$type<"valid" | "invalid">().notNull(),
-    problems: jsonb("problems").$type<RunbookFileProblem[]>().notNull().default(sql`'[]'::jsonb`),
+    problems: jsonb("problems")
+      .$type<RunbookFileProblem[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     hash: text("hash").notNull(),
     checkedAt: timestamp("checked_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,5 +1,18 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { incidents } from "./incidents";
 import { runbookVersions, runbooks } from "./runbooks";
 import { users } from "./users";
@@ -67,7 +80,10 @@ export const runs = pgTable(
     /** The incident this run was started inside, if any (it must be unresolved then). */
     incidentId: uuid("incident_id").references(() => incidents.id),
     /** Lock keys this run holds or waits for. */
-    lockKeys: text("lock_keys").array().notNull().default(sql`'{}'::text[]`),
+    lockKeys: text("lock_keys")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Bumped on every change; the live stream uses it to resume. */
     version: integer("version").notNull().default(1),
     abortReason: text("abort_reason"),
@@ -100,7 +116,8 @@ export const runSteps = pgTable(
     /** What the approval is bound to: hash of runbook version + inputs + covered plans. */
     bindingHash: text("binding_hash"),
     /** Approval: the plans it covers, by step id ("deferred" when a plan depends on steps not run yet). */
-    coveredPlans: jsonb("covered_plans").$type<Record<string, { hash: string | null | "deferred"; plan?: Plan; note?: string }>>(),
+    coveredPlans:
+      jsonb("covered_plans").$type<Record<string, { hash: string | null | "deferred"; plan?: Plan; note?: string }>>(),
     /** The job in flight, interrupted, or queued to resume (phase and attempt); null when none. */
     activeJob: jsonb("active_job").$type<{ phase: "execute" | "check" | "compensate"; attempt: number } | null>(),
     compensationAttempt: integer("compensation_attempt").notNull().default(0),
@@ -205,7 +222,10 @@ export const stepOutputLines = pgTable(
     text: text("text").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.stepId, t.attempt, t.lineNo] }), index("step_output_created_idx").on(t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.runId, t.stepId, t.attempt, t.lineNo] }),
+    index("step_output_created_idx").on(t.createdAt),
+  ],
 );
 
 export type Run = typeof runs.$inferSelect;

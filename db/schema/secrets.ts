@@ -47,7 +47,9 @@ export const secretVersions = pgTable(
   (t) => [
     uniqueIndex("secret_versions_number_idx").on(t.secretId, t.version),
     // At most one current, one pending and one previous value per secret.
-    uniqueIndex("secret_versions_live_label_idx").on(t.secretId, t.label).where(sql`${t.label} <> 'retired'`),
+    uniqueIndex("secret_versions_live_label_idx")
+      .on(t.secretId, t.label)
+      .where(sql`${t.label} <> 'retired'`),
     index("secret_versions_secret_idx").on(t.secretId),
   ],
 );

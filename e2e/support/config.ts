@@ -11,6 +11,5 @@ export const INITIAL_ADMIN = { email: "admin@keel.local", password: "e2e-first-r
 /** Where scripts/e2e-server.ts writes the e2e console's KEEL_DATA_DIR (a fresh temporary directory). */
 export const E2E_DATA_DIR_FILE = path.resolve("test-results", `e2e-data-dir-${E2E_DRIVER}.txt`);
 
-
 /** PostgreSQL only: where scripts/e2e-server.ts writes the URL of the e2e console's own database. */
 export const E2E_DATABASE_URL_FILE = path.resolve("test-results", "e2e-database-url-postgres.txt");

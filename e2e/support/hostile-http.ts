@@ -30,7 +30,8 @@ export function rawRequest(port: number, request: string | Buffer): Promise<RawA
 export function envelopeProblem(status: number, contentType: string | undefined, body: string): string | null {
   if (status >= 500) return `answered ${status}`;
   if (status < 400) return null;
-  if (!/^application\/json\b/.test(contentType ?? "")) return `${status} as ${contentType ?? "no content-type"}: ${JSON.stringify(body.slice(0, 80))}`;
+  if (!/^application\/json\b/.test(contentType ?? ""))
+    return `${status} as ${contentType ?? "no content-type"}: ${JSON.stringify(body.slice(0, 80))}`;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -49,9 +50,12 @@ export function envelopeProblem(status: number, contentType: string | undefined,
 function answerProblem(status: number, answer: unknown, body: string, batch: boolean): string | null {
   if (batch && answer && typeof answer === "object" && "result" in answer) return null;
   const error = (answer as { error?: Record<string, unknown> } | null)?.error;
-  if (!error || typeof error.code !== "string" || typeof error.message !== "string" || error.message === "") return `${status} outside the envelope: ${body.slice(0, 120)}`;
-  if (typeof error.requestId !== "string" || error.requestId === "unknown" || error.requestId.length < 8) return `${status} without a request id: ${body.slice(0, 120)}`;
-  if (/\bat .+:\d+:\d+|Failed query|select .+ from|insert into/i.test(body)) return `${status} leaks internals: ${body.slice(0, 120)}`;
+  if (!error || typeof error.code !== "string" || typeof error.message !== "string" || error.message === "")
+    return `${status} outside the envelope: ${body.slice(0, 120)}`;
+  if (typeof error.requestId !== "string" || error.requestId === "unknown" || error.requestId.length < 8)
+    return `${status} without a request id: ${body.slice(0, 120)}`;
+  if (/\bat .+:\d+:\d+|Failed query|select .+ from|insert into/i.test(body))
+    return `${status} leaks internals: ${body.slice(0, 120)}`;
   return null;
 }
 
@@ -68,7 +72,10 @@ export function listProcedures(root = process.cwd()): ProcedureInfo[] {
     const starts = [...source.matchAll(/^ {2}(\w+): \w*[Pp]rocedure\b/gm)];
     starts.forEach((start, i) => {
       const body = source.slice(start.index, starts[i + 1]?.index ?? source.length);
-      const type = /\.mutation\(/.exec(body) && (!/\.query\(/.exec(body) || body.indexOf(".mutation(") < body.indexOf(".query(")) ? "mutation" : "query";
+      const type =
+        /\.mutation\(/.exec(body) && (!/\.query\(/.exec(body) || body.indexOf(".mutation(") < body.indexOf(".query("))
+          ? "mutation"
+          : "query";
       procedures.push({ path: `${group}.${start[1]}`, type });
     });
   }
@@ -92,6 +99,26 @@ export const API_ROUTES = [
 ];
 
 /** Route parameters, already percent-encoded: ordinary, RTL and zero-width marks, NUL, encoded surrogates, broken encodings, traversal. */
-export const HOSTILE_SEGMENTS = ["demo-web", "00000000-0000-4000-8000-000000000000", "42", "%E2%80%AEevil", "a%E2%80%8Bb", "%EF%BB%BF", "%00", "a%00b", "%ED%A0%80", "%ED%B0%80", "%C3%28", "%E0%A4%A", "%FF", "%", "..%2F..%2Fetc%2Fpasswd", "session", "signin", "csrf", "credentials"];
+export const HOSTILE_SEGMENTS = [
+  "demo-web",
+  "00000000-0000-4000-8000-000000000000",
+  "42",
+  "%E2%80%AEevil",
+  "a%E2%80%8Bb",
+  "%EF%BB%BF",
+  "%00",
+  "a%00b",
+  "%ED%A0%80",
+  "%ED%B0%80",
+  "%C3%28",
+  "%E0%A4%A",
+  "%FF",
+  "%",
+  "..%2F..%2Fetc%2Fpasswd",
+  "session",
+  "signin",
+  "csrf",
+  "credentials",
+];
 
 export const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PROPFIND"];

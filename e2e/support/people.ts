@@ -13,7 +13,9 @@ export async function newPerson(browser: Browser, admin: APIRequestContext, role
   const email = uniqueE2eEmail(role);
   const created = await trpcCall(admin, "users.create", { email, name, role }, "mutation");
   expect(created.status).toBe(200);
-  const oneTimePassword = rememberSecret((created.body as { result: { data: { oneTimePassword: string } } }).result.data.oneTimePassword);
+  const oneTimePassword = rememberSecret(
+    (created.body as { result: { data: { oneTimePassword: string } } }).result.data.oneTimePassword,
+  );
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
   await signIn(page, email, oneTimePassword);

@@ -22,10 +22,17 @@ export async function replaceOneTimePassword(page: Page, oneTimePassword: string
 }
 
 /** Calls a tRPC procedure over HTTP, as the browser does, with the request's cookies. */
-export async function trpcCall(request: APIRequestContext, procedure: string, input?: unknown, kind: "query" | "mutation" = "query") {
+export async function trpcCall(
+  request: APIRequestContext,
+  procedure: string,
+  input?: unknown,
+  kind: "query" | "mutation" = "query",
+) {
   const response =
     kind === "query"
-      ? await request.get(`/api/trpc/${procedure}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`)
+      ? await request.get(
+          `/api/trpc/${procedure}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`,
+        )
       : await request.post(`/api/trpc/${procedure}`, { data: input ?? null });
   return { status: response.status(), body: (await response.json()) as Record<string, unknown> };
 }

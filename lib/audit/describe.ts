@@ -25,7 +25,9 @@ export function describeAuditEvent(event: Described): string {
     case "session.revoked":
       return `Ended a session (${str("reason").replaceAll("_", " ")})`;
     case "user.created":
-      return m.initialAdmin ? `Initial admin ${str("email")} created` : `Created user ${str("email")} as ${str("role")}`;
+      return m.initialAdmin
+        ? `Initial admin ${str("email")} created`
+        : `Created user ${str("email")} as ${str("role")}`;
     case "user.role_changed":
       return `Changed the role of ${str("email")} from ${str("from")} to ${str("to")}`;
     case "user.disabled":
@@ -43,13 +45,19 @@ export function describeAuditEvent(event: Described): string {
       return `Exported the history as ${str("format").toUpperCase()}${filters.length > 0 ? ` (${filters.join(", ")})` : " (everything)"}`;
     }
     case "audit.export_completed":
-      return event.outcome === "success" ? `History export finished: ${String(m.rows)} rows` : `History export stopped after ${String(m.rows)} rows: ${str("reason")}`;
+      return event.outcome === "success"
+        ? `History export finished: ${String(m.rows)} rows`
+        : `History export stopped after ${String(m.rows)} rows: ${str("reason")}`;
     case "runbook.loaded":
       return `Loaded version ${String(m.version)} of runbook file ${str("file")}`;
     case "runbook.load_failed":
       return `Runbook file ${str("file")} did not load (${String(m.problemCount)} problem${m.problemCount === 1 ? "" : "s"})`;
     default:
-      return describeRunEvent(event.eventType, m, str) ?? describeIncidentEvent(event.eventType, m) ?? event.eventType.replaceAll(".", " ").replaceAll("_", " ");
+      return (
+        describeRunEvent(event.eventType, m, str) ??
+        describeIncidentEvent(event.eventType, m) ??
+        event.eventType.replaceAll(".", " ").replaceAll("_", " ")
+      );
   }
 }
 

@@ -11,7 +11,10 @@ describe("addedItemDue (items added after a checklist was made)", () => {
   });
 
   it("uses the template's own due rules", () => {
-    expect(addedItemDue({ dueRules: { high: -10 } }, "high", "2026-12-31", today)).toEqual({ dueDate: "2026-12-21", dueOffsetDays: -10 });
+    expect(addedItemDue({ dueRules: { high: -10 } }, "high", "2026-12-31", today)).toEqual({
+      dueDate: "2026-12-21",
+      dueOffsetDays: -10,
+    });
   });
 
   it("is due today, not in the past, when the rule falls before today", () => {

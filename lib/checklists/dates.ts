@@ -24,5 +24,7 @@ export function daysBetween(from: string, to: string): number {
 /** "2026-12-15" → "15 Dec 2026" (UTC, the same on server and browser). */
 export function formatCalendarDate(value: string | null | undefined): string {
   if (!value) return "—";
-  return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" }).format(new Date(`${value}T00:00:00Z`));
+  return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" }).format(
+    new Date(`${value}T00:00:00Z`),
+  );
 }

@@ -48,7 +48,14 @@ export const itemFilterInput = z.object({
 });
 
 export const evidenceInput = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("link"), url: z.string().trim().max(2000).regex(/^https?:\/\/[^\s]+$/, "use an http:// or https:// link") }),
+  z.object({
+    kind: z.literal("link"),
+    url: z
+      .string()
+      .trim()
+      .max(2000)
+      .regex(/^https?:\/\/[^\s]+$/, "use an http:// or https:// link"),
+  }),
   z.object({ kind: z.literal("note"), note: z.string().trim().min(1, "write the note").max(4000) }),
   /** A run of Keel: its id, or its number. */
   z.object({ kind: z.literal("run"), run: z.string().trim().min(1, "give the run's id or number").max(100) }),
@@ -60,7 +67,11 @@ export const SETTABLE_STATUSES = ["todo", "in_progress", "done", "blocked", "not
 
 export const updateItemInput = z.object({
   itemId: id,
-  status: z.enum(SETTABLE_STATUSES, { message: "choose to do, in progress, done, blocked or not applicable (waived comes from an approved waiver)" }).optional(),
+  status: z
+    .enum(SETTABLE_STATUSES, {
+      message: "choose to do, in progress, done, blocked or not applicable (waived comes from an approved waiver)",
+    })
+    .optional(),
   /** Why it is blocked or not applicable. */
   reason: z.string().trim().max(2000).optional(),
   evidence: evidenceInput.optional(),
@@ -96,7 +107,11 @@ export const itemRef = z.object({ itemId: id });
 
 export const requestWaiverInput = z.object({
   itemId: id,
-  reason: z.string({ message: "give the reason for the waiver" }).trim().min(1, "give the reason for the waiver").max(2000),
+  reason: z
+    .string({ message: "give the reason for the waiver" })
+    .trim()
+    .min(1, "give the reason for the waiver")
+    .max(2000),
   /** ISO date and time, or a calendar date (the end of that day, UTC). */
   expiresAt: z
     .string({ message: "give the date the waiver expires" })

@@ -8,7 +8,10 @@ import { z } from "zod";
 
 const text = (max = 500) => z.string().trim().min(1).max(max);
 const days = z.number().int().min(1, "must be at least 1 day").max(3650);
-const url = text(2000).refine((value) => /^(https?:\/\/|\{\{serviceUrl\}\})/.test(value), "use an http:// or https:// URL, or one starting with {{serviceUrl}}");
+const url = text(2000).refine(
+  (value) => /^(https?:\/\/|\{\{serviceUrl\}\})/.test(value),
+  "use an http:// or https:// URL, or one starting with {{serviceUrl}}",
+);
 
 export const headerExpectation = z.strictObject({
   /** Case-insensitive header name: strict-transport-security, content-security-policy… */
@@ -28,8 +31,20 @@ export const probeDefinition = z.discriminatedUnion("probe", [
     expectHeaders: z.array(headerExpectation).max(10).default([]),
     timeoutSeconds: z.number().int().min(1).max(30).default(5),
   }),
-  z.strictObject({ probe: z.literal("https-redirect"), url, timeoutSeconds: z.number().int().min(1).max(30).default(5) }),
-  z.strictObject({ probe: z.literal("backup-age"), database: text(200), maxAgeHours: z.number().int().min(1).max(24 * 365) }),
+  z.strictObject({
+    probe: z.literal("https-redirect"),
+    url,
+    timeoutSeconds: z.number().int().min(1).max(30).default(5),
+  }),
+  z.strictObject({
+    probe: z.literal("backup-age"),
+    database: text(200),
+    maxAgeHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365),
+  }),
   z.strictObject({ probe: z.literal("audit-verify") }),
   z.strictObject({ probe: z.literal("runbook-succeeded"), runbook: text(100), withinDays: days }),
   z.strictObject({ probe: z.literal("secret-rotated"), secret: text(100), withinDays: days }),

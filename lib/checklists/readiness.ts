@@ -52,12 +52,21 @@ export function progressOf(items: ReadinessItem[], now: Date): Progress {
 
 /** The launch can go when no critical item is open. */
 export function gateOf(items: ReadinessItem[], now: Date): Gate {
-  const openCritical = items.filter((item) => item.priority === "critical" && !isClosed(item, now)).map(({ id, title, section }) => ({ id, title, section }));
+  const openCritical = items
+    .filter((item) => item.priority === "critical" && !isClosed(item, now))
+    .map(({ id, title, section }) => ({ id, title, section }));
   if (openCritical.length === 0) return { ready: true, label: "Ready", openCritical };
-  return { ready: false, label: `Not ready: ${openCritical.length} critical ${openCritical.length === 1 ? "item" : "items"} open`, openCritical };
+  return {
+    ready: false,
+    label: `Not ready: ${openCritical.length} critical ${openCritical.length === 1 ? "item" : "items"} open`,
+    openCritical,
+  };
 }
 
-export function sectionProgress(items: ReadinessItem[], now: Date): { section: string; closed: number; total: number }[] {
+export function sectionProgress(
+  items: ReadinessItem[],
+  now: Date,
+): { section: string; closed: number; total: number }[] {
   const order: string[] = [];
   const bySection = new Map<string, ReadinessItem[]>();
   for (const item of items) {

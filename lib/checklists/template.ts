@@ -27,7 +27,9 @@ export type Priority = (typeof PRIORITIES)[number];
 
 export const DEFAULT_DUE_RULES: Record<Priority, number> = { critical: -7, high: -3, medium: 7, low: 30 };
 
-const identifier = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "use lower-case letters, digits and -, starting with a letter");
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, "use lower-case letters, digits and -, starting with a letter");
 const offsetDays = z.number().int().min(-365, "must be at least -365 days").max(365, "must be at most 365 days");
 const priority = z.enum(PRIORITIES);
 
@@ -61,7 +63,10 @@ export const checklistTemplateDefinition = z.strictObject({
   summary: z.string().trim().min(1).max(2000),
   /** Where the items come from (a seed guide, a team's review). */
   source: z.string().max(500).optional(),
-  dueRules: z.strictObject({ critical: offsetDays, high: offsetDays, medium: offsetDays, low: offsetDays }).partial().optional(),
+  dueRules: z
+    .strictObject({ critical: offsetDays, high: offsetDays, medium: offsetDays, low: offsetDays })
+    .partial()
+    .optional(),
   sections: z.array(templateSection).min(1).max(50),
 });
 
@@ -70,7 +75,11 @@ export type TemplateItem = z.infer<typeof templateItem>;
 export type TemplateSection = z.infer<typeof templateSection>;
 
 /** The offset (days from launch) an item is due at, by its own, its section's or its priority's rule. */
-export function itemDueOffset(template: ChecklistTemplateDefinition, section: TemplateSection, item: TemplateItem): number {
+export function itemDueOffset(
+  template: ChecklistTemplateDefinition,
+  section: TemplateSection,
+  item: TemplateItem,
+): number {
   if (item.dueOffsetDays !== undefined) return item.dueOffsetDays;
   if (section.dueOffsetDays !== undefined && item.priority === undefined) return section.dueOffsetDays;
   const p = item.priority ?? section.priority;
@@ -90,7 +99,12 @@ export const FOLLOW_UP_SECTION = "Incident follow-ups";
  *   high 3 days, medium 7 days, low 30 days, by the defaults).
  * The offset returned is from the launch date, so the item moves with it like the others.
  */
-export function addedItemDue(template: Pick<ChecklistTemplateDefinition, "dueRules">, priority: Priority, launchDate: string, today: string): { dueDate: string; dueOffsetDays: number } {
+export function addedItemDue(
+  template: Pick<ChecklistTemplateDefinition, "dueRules">,
+  priority: Priority,
+  launchDate: string,
+  today: string,
+): { dueDate: string; dueOffsetDays: number } {
   const offset = template.dueRules?.[priority] ?? DEFAULT_DUE_RULES[priority];
   let dueDate: string;
   if (launchDate >= today) {

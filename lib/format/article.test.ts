@@ -3,7 +3,12 @@ import { articleFor, withArticle } from "./article";
 
 describe("withArticle", () => {
   it("puts 'an' before a vowel sound and 'a' before the rest, for every role and target kind the console names", () => {
-    expect(["admin", "lead", "responder", "viewer"].map(withArticle)).toEqual(["an admin", "a lead", "a responder", "a viewer"]);
+    expect(["admin", "lead", "responder", "viewer"].map(withArticle)).toEqual([
+      "an admin",
+      "a lead",
+      "a responder",
+      "a viewer",
+    ]);
     expect(["allowlist", "database", "service", "secret", "secret-consumer", "incident"].map(withArticle)).toEqual([
       "an allowlist",
       "a database",

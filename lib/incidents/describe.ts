@@ -10,7 +10,9 @@ export function describeIncidentEvent(type: string, m: Record<string, unknown>):
       return `Declared incident ${String(m.incidentNumber ?? "")} "${str("title")}" as ${severity}${SEVERITY_DESCRIPTIONS[severity] ? ` (${SEVERITY_DESCRIPTIONS[severity].split(":")[0]})` : ""}, commander ${str("commanderLabel")}`;
     }
     case "incident.status_changed":
-      return str("to") === "resolved" ? `Resolved (was ${status("from")}): ${str("summary")}` : `Moved from ${status("from")} to ${status("to")}`;
+      return str("to") === "resolved"
+        ? `Resolved (was ${status("from")}): ${str("summary")}`
+        : `Moved from ${status("from")} to ${status("to")}`;
     case "incident.reopened":
       return `Reopened: ${str("reason")}`;
     case "incident.role_assigned": {

@@ -20,7 +20,10 @@ describe("incident status moves", () => {
       const move = checkStatusMove(status, status);
       expect(move.ok).toBe(false);
     }
-    expect(checkStatusMove("monitoring", "monitoring")).toEqual({ ok: false, message: "The incident is already monitoring." });
+    expect(checkStatusMove("monitoring", "monitoring")).toEqual({
+      ok: false,
+      message: "The incident is already monitoring.",
+    });
   });
 
   it("never leaves resolved through a status change: only reopening does", () => {

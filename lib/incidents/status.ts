@@ -48,7 +48,11 @@ export type StatusMove = { ok: true } | { ok: false; message: string };
 export function checkStatusMove(from: IncidentStatus, to: IncidentStatus): StatusMove {
   if (from === to) return { ok: false, message: `The incident is already ${STATUS_LABELS[to].toLowerCase()}.` };
   if (from === "resolved") return { ok: false, message: "The incident is resolved: reopen it to change its status." };
-  if (!ALLOWED[from].includes(to)) return { ok: false, message: `An incident cannot move from ${STATUS_LABELS[from].toLowerCase()} to ${STATUS_LABELS[to].toLowerCase()}.` };
+  if (!ALLOWED[from].includes(to))
+    return {
+      ok: false,
+      message: `An incident cannot move from ${STATUS_LABELS[from].toLowerCase()} to ${STATUS_LABELS[to].toLowerCase()}.`,
+    };
   return { ok: true };
 }
 

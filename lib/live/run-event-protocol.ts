@@ -35,7 +35,9 @@ export function parseOutputEventData(data: string): OutputEventData | null {
 function parseJsonObject(data: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(data);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

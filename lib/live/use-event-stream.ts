@@ -14,7 +14,12 @@ export type StreamListeners = Record<string, (data: string) => void>;
  * calls `onGone`. `connected` is false while the stream is down, for a "Reconnecting…" hint.
  * Listeners may change on every render without reopening the stream.
  */
-export function useEventStream(url: string, goneEvent: string, listeners: StreamListeners, onGone?: () => void): { connected: boolean } {
+export function useEventStream(
+  url: string,
+  goneEvent: string,
+  listeners: StreamListeners,
+  onGone?: () => void,
+): { connected: boolean } {
   const listenersRef = useRef({ listeners, onGone });
   useEffect(() => {
     listenersRef.current = { listeners, onGone };

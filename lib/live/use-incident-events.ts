@@ -8,7 +8,10 @@ import { useEventStream } from "./use-event-stream";
  * of the incident or of a run inside it, and once on every (re)connect. `connected` is false while
  * the stream is down, for a "Reconnecting…" hint.
  */
-export function useIncidentEvents(incidentId: string, handlers: { onChanged: (version: number) => void; onGone?: () => void }): { connected: boolean } {
+export function useIncidentEvents(
+  incidentId: string,
+  handlers: { onChanged: (version: number) => void; onGone?: () => void },
+): { connected: boolean } {
   return useEventStream(
     incidentEventsUrl(incidentId),
     INCIDENT_EVENT.gone,

@@ -1,6 +1,12 @@
 "use client";
 
-import { parseOutputEventData, parseRunEventData, RUN_EVENT, runEventsUrl, type OutputEventData } from "./run-event-protocol";
+import {
+  parseOutputEventData,
+  parseRunEventData,
+  RUN_EVENT,
+  runEventsUrl,
+  type OutputEventData,
+} from "./run-event-protocol";
 import { useEventStream } from "./use-event-stream";
 
 export type RunEventHandlers = {

@@ -2,11 +2,33 @@ import { describe, expect, it } from "vitest";
 import { catalogValues, filterCatalog, isFiltered, NO_FILTER, type CatalogEntry } from "./catalog-filter";
 
 const catalog: CatalogEntry[] = [
-  { id: "rollback-deploy", title: "Roll back a deploy", summary: "Return a service to its previous release.", risk: "high", services: ["checkout", "search"], tags: ["deploy"] },
-  { id: "allow-ip", title: "Allow an IP address", summary: "Add a partner's address to the allowlist.", risk: "medium", services: ["edge"], tags: ["network", "partner"] },
-  { id: "verify-audit-trail", title: "Verify the audit trail", summary: "Prove nobody edited the record.", risk: "low", services: ["keel"], tags: ["audit"] },
+  {
+    id: "rollback-deploy",
+    title: "Roll back a deploy",
+    summary: "Return a service to its previous release.",
+    risk: "high",
+    services: ["checkout", "search"],
+    tags: ["deploy"],
+  },
+  {
+    id: "allow-ip",
+    title: "Allow an IP address",
+    summary: "Add a partner's address to the allowlist.",
+    risk: "medium",
+    services: ["edge"],
+    tags: ["network", "partner"],
+  },
+  {
+    id: "verify-audit-trail",
+    title: "Verify the audit trail",
+    summary: "Prove nobody edited the record.",
+    risk: "low",
+    services: ["keel"],
+    tags: ["audit"],
+  },
 ];
-const ids = (filter: Partial<typeof NO_FILTER>) => filterCatalog(catalog, { ...NO_FILTER, ...filter }).map((entry) => entry.id);
+const ids = (filter: Partial<typeof NO_FILTER>) =>
+  filterCatalog(catalog, { ...NO_FILTER, ...filter }).map((entry) => entry.id);
 
 describe("filterCatalog", () => {
   it("shows everything without a filter", () => {

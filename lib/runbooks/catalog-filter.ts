@@ -1,6 +1,13 @@
 import type { RunbookDefinition } from "./definition";
 
-export type CatalogEntry = { id: string; title: string; summary: string; risk: RunbookDefinition["risk"]; services: string[]; tags: string[] };
+export type CatalogEntry = {
+  id: string;
+  title: string;
+  summary: string;
+  risk: RunbookDefinition["risk"];
+  services: string[];
+  tags: string[];
+};
 
 export type CatalogFilter = { text: string; service: string; tag: string; risk: string };
 

@@ -7,9 +7,13 @@ import { parseDuration } from "./duration";
  * {{steps.<id>.output.<path>}}, {{run.id}}.
  */
 
-const identifier = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, "use lower-case letters, digits, - and _, starting with a letter");
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,62}$/, "use lower-case letters, digits, - and _, starting with a letter");
 const inputName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, "use letters, digits and _, starting with a letter");
-const durationText = z.string().refine((v) => parseDuration(v) !== null && parseDuration(v)! > 0, "use a duration such as 90s, 15m, 24h or 30d");
+const durationText = z
+  .string()
+  .refine((v) => parseDuration(v) !== null && parseDuration(v)! > 0, "use a duration such as 90s, 15m, 24h or 30d");
 
 const inputBase = {
   name: inputName,
@@ -64,7 +68,12 @@ export const inputDefinition = z.discriminatedUnion("type", [
     default: z.string().optional(),
   }),
   z.strictObject({ ...inputBase, type: z.literal("secret"), minLength: z.number().int().min(1).default(1) }),
-  z.strictObject({ ...inputBase, type: z.literal("ref"), target: z.enum(TARGET_KINDS), default: z.string().optional() }),
+  z.strictObject({
+    ...inputBase,
+    type: z.literal("ref"),
+    target: z.enum(TARGET_KINDS),
+    default: z.string().optional(),
+  }),
 ]);
 
 export type InputDefinition = z.infer<typeof inputDefinition>;

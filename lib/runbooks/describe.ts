@@ -15,8 +15,17 @@ export const RISK_LABELS = { low: "Low risk", medium: "Medium risk", high: "High
 export function describeInputType(input: InputDefinition): string {
   switch (input.type) {
     case "string": {
-      const bounds = input.minLength !== undefined ? `${input.minLength} to ${input.maxLength} characters` : `up to ${input.maxLength} characters`;
-      return [input.multiline ? "text, several lines" : "text", bounds, input.pattern ? `matching ${input.pattern}` : null].filter(Boolean).join(", ");
+      const bounds =
+        input.minLength !== undefined
+          ? `${input.minLength} to ${input.maxLength} characters`
+          : `up to ${input.maxLength} characters`;
+      return [
+        input.multiline ? "text, several lines" : "text",
+        bounds,
+        input.pattern ? `matching ${input.pattern}` : null,
+      ]
+        .filter(Boolean)
+        .join(", ");
     }
     case "number": {
       const range =
@@ -34,7 +43,9 @@ export function describeInputType(input: InputDefinition): string {
     case "enum":
       return `one of ${input.options.map((option) => (typeof option === "string" ? option : option.label)).join(", ")}`;
     case "duration": {
-      const range = [input.min ? `at least ${input.min}` : null, input.max ? `at most ${input.max}` : null].filter(Boolean).join(", ");
+      const range = [input.min ? `at least ${input.min}` : null, input.max ? `at most ${input.max}` : null]
+        .filter(Boolean)
+        .join(", ");
       return range ? `duration, ${range}` : "duration (such as 15m or 2h)";
     }
     case "ip":
@@ -60,7 +71,10 @@ export function describeCondition(condition: Condition): string {
   if ("not" in condition && condition.not) return `not (${describeCondition(condition.not)})`;
   // What is left is a leaf: one input or one step, with comparisons.
   const leaf = condition as ConditionLeaf;
-  const subject = leaf.input !== undefined ? `input ${leaf.input}` : `step ${leaf.step}${leaf.output ? ` output ${leaf.output}` : ""}`;
+  const subject =
+    leaf.input !== undefined
+      ? `input ${leaf.input}`
+      : `step ${leaf.step}${leaf.output ? ` output ${leaf.output}` : ""}`;
   const tests: string[] = [];
   if (leaf.status !== undefined) tests.push(leaf.status.replaceAll("_", " "));
   if (leaf.equals !== undefined) tests.push(`is ${show(leaf.equals)}`);

@@ -32,8 +32,12 @@ function fieldSchema(input: InputDefinition, refOptions: RefOptions): z.ZodType 
       if (input.required) schema = schema.min(Math.max(1, input.minLength ?? 1), `${input.label} is required`);
       else if (input.minLength) schema = schema.min(input.minLength, `Use at least ${input.minLength} characters`);
       schema = schema.max(input.maxLength, `Use at most ${input.maxLength} characters`);
-      if (input.pattern) schema = schema.regex(new RegExp(input.pattern), `${input.label} does not have the expected format`);
-      return optionalUnlessRequired(input, z.preprocess(emptyToUndefined, input.default !== undefined ? schema.default(input.default) : schema));
+      if (input.pattern)
+        schema = schema.regex(new RegExp(input.pattern), `${input.label} does not have the expected format`);
+      return optionalUnlessRequired(
+        input,
+        z.preprocess(emptyToUndefined, input.default !== undefined ? schema.default(input.default) : schema),
+      );
     }
     case "number": {
       let schema = z.coerce.number({ message: `${input.label} must be a number` });
@@ -44,11 +48,22 @@ function fieldSchema(input: InputDefinition, refOptions: RefOptions): z.ZodType 
       return optionalUnlessRequired(input, base);
     }
     case "boolean":
-      return z.preprocess((v) => (v === "true" || v === "on" ? true : v === "false" || v === "" || v === undefined ? (input.default ?? false) : v), z.boolean());
+      return z.preprocess(
+        (v) =>
+          v === "true" || v === "on"
+            ? true
+            : v === "false" || v === "" || v === undefined
+              ? (input.default ?? false)
+              : v,
+        z.boolean(),
+      );
     case "enum": {
       const values = input.options.map((o) => (typeof o === "string" ? o : o.value));
       const schema = z.enum(values as [string, ...string[]], { message: `Choose one of: ${values.join(", ")}` });
-      return optionalUnlessRequired(input, z.preprocess(emptyToUndefined, input.default !== undefined ? schema.default(input.default) : schema));
+      return optionalUnlessRequired(
+        input,
+        z.preprocess(emptyToUndefined, input.default !== undefined ? schema.default(input.default) : schema),
+      );
     }
     case "duration": {
       const min = input.min ? parseDuration(input.min)! : 1;
@@ -60,26 +75,51 @@ function fieldSchema(input: InputDefinition, refOptions: RefOptions): z.ZodType 
         .refine((v) => (parseDuration(v) ?? 0) >= min, `Use at least ${formatDuration(min)}`)
         .refine((v) => (parseDuration(v) ?? 0) <= max, `Use at most ${Number.isFinite(max) ? formatDuration(max) : ""}`)
         .transform((v) => formatDuration(parseDuration(v)!));
-      return optionalUnlessRequired(input, z.preprocess(emptyToUndefined, input.default !== undefined ? schema.default(input.default) : schema));
+      return optionalUnlessRequired(
+        input,
+        z.preprocess(emptyToUndefined, input.default !== undefined ? schema.default(input.default) : schema),
+      );
     }
     case "ip": {
       const schema = z
         .string()
         .trim()
-        .refine((v) => parseIpOrCidr(v, input.allowCidr) !== null, input.allowCidr ? "Enter an IPv4 or IPv6 address or CIDR range" : "Enter an IPv4 or IPv6 address")
+        .refine(
+          (v) => parseIpOrCidr(v, input.allowCidr) !== null,
+          input.allowCidr ? "Enter an IPv4 or IPv6 address or CIDR range" : "Enter an IPv4 or IPv6 address",
+        )
         .transform((v) => parseIpOrCidr(v, input.allowCidr)!);
-      return optionalUnlessRequired(input, z.preprocess(emptyToUndefined, input.default !== undefined ? schema.default(input.default) : schema));
+      return optionalUnlessRequired(
+        input,
+        z.preprocess(emptyToUndefined, input.default !== undefined ? schema.default(input.default) : schema),
+      );
     }
     case "secret":
-      return optionalUnlessRequired(input, z.string({ message: `${input.label} is required` }).min(input.minLength, input.required ? `${input.label} is required` : `Use at least ${input.minLength} characters`));
+      return optionalUnlessRequired(
+        input,
+        z
+          .string({ message: `${input.label} is required` })
+          .min(
+            input.minLength,
+            input.required ? `${input.label} is required` : `Use at least ${input.minLength} characters`,
+          ),
+      );
     case "ref": {
       const known = refOptions[input.target] ?? [];
       const schema = z
         .string({ message: `Choose ${withArticle(input.target)}` })
         .trim()
         .min(1, `Choose ${withArticle(input.target)}`)
-        .refine((v) => known.includes(v), { message: known.length === 0 ? `No ${input.target} is configured yet` : `Choose one of the configured ${input.target}s: ${known.join(", ")}` });
-      return optionalUnlessRequired(input, z.preprocess(emptyToUndefined, input.default !== undefined ? schema.default(input.default) : schema));
+        .refine((v) => known.includes(v), {
+          message:
+            known.length === 0
+              ? `No ${input.target} is configured yet`
+              : `Choose one of the configured ${input.target}s: ${known.join(", ")}`,
+        });
+      return optionalUnlessRequired(
+        input,
+        z.preprocess(emptyToUndefined, input.default !== undefined ? schema.default(input.default) : schema),
+      );
     }
   }
 }
@@ -92,7 +132,8 @@ export function parseIpOrCidr(value: string, allowCidr: boolean): string | null 
   if (value.includes("/")) {
     if (!allowCidr || !ipaddr.isValidCIDR(value)) return null;
     const [address, bits] = ipaddr.parseCIDR(value);
-    const network = address.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(value) : ipaddr.IPv6.networkAddressFromCIDR(value);
+    const network =
+      address.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(value) : ipaddr.IPv6.networkAddressFromCIDR(value);
     return `${network.toString()}/${bits}`;
   }
   if (!ipaddr.isValid(value)) return null;

@@ -41,11 +41,19 @@ export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 /** Proving the password again before a high-risk step (server/auth/reauth.ts). */
 export const reauthenticateInput = z.strictObject({
-  password: z.string({ message: "Enter your password" }).min(1, "Enter your password").max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters`),
+  password: z
+    .string({ message: "Enter your password" })
+    .min(1, "Enter your password")
+    .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters`),
 });
 
 export type ReauthenticateInput = z.infer<typeof reauthenticateInput>;
 
 /** The details of a refusal that asks for the password again (code FORBIDDEN, details.reason). */
 export const REAUTH_REQUIRED = "REAUTH_REQUIRED";
-export type ReauthRequiredDetails = { reason: typeof REAUTH_REQUIRED; method: "password" | "oidc"; authenticatedAt: string; windowMinutes: number };
+export type ReauthRequiredDetails = {
+  reason: typeof REAUTH_REQUIRED;
+  method: "password" | "oidc";
+  authenticatedAt: string;
+  windowMinutes: number;
+};

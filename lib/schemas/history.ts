@@ -11,7 +11,13 @@ const optionalText = (max: number, message: string) =>
 
 const instant = (which: string) =>
   z
-    .union([z.iso.datetime({ offset: true, message: `Use a date and time for the ${which} of the range, e.g. 2026-12-01T09:30:00Z` }), z.literal("")])
+    .union([
+      z.iso.datetime({
+        offset: true,
+        message: `Use a date and time for the ${which} of the range, e.g. 2026-12-01T09:30:00Z`,
+      }),
+      z.literal(""),
+    ])
     .optional()
     .transform((v) => (v === "" ? undefined : v));
 
@@ -56,7 +62,11 @@ export const historyFiltersInput = z
       ctx.addIssue({ code: "custom", path: ["to"], message: "The end of the time range must be after its start" });
     }
     if (f.entityId && !f.entityType) {
-      ctx.addIssue({ code: "custom", path: ["entityType"], message: "Choose the entity type too (run, user, secret…)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["entityType"],
+        message: "Choose the entity type too (run, user, secret…)",
+      });
     }
   });
 
@@ -73,7 +83,12 @@ export const listHistoryInput = z.object({
 });
 
 export const entityTimelineInput = z.object({
-  entityType: z.string().trim().min(1, "Choose the entity type").max(40).regex(/^[a-z0-9_-]+$/, "Use an entity type such as run, user or secret"),
+  entityType: z
+    .string()
+    .trim()
+    .min(1, "Choose the entity type")
+    .max(40)
+    .regex(/^[a-z0-9_-]+$/, "Use an entity type such as run, user or secret"),
   entityId: z.string().trim().min(1, "Give the entity id").max(200, "Use at most 200 characters for the entity id"),
   cursor,
   limit: z.number().int().min(1).max(200).default(HISTORY_PAGE_SIZE),
@@ -87,11 +102,21 @@ export const exportFormatInput = z.enum(EXPORT_FORMATS, { message: "Choose a for
 /** The filters as query parameters (the export link and the page's address). */
 export function filtersToSearchParams(filters: HistoryFilters): URLSearchParams {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) if (value !== undefined && value !== "") params.set(key, String(value));
+  for (const [key, value] of Object.entries(filters))
+    if (value !== undefined && value !== "") params.set(key, String(value));
   return params;
 }
 
-export const HISTORY_FILTER_KEYS = ["actor", "eventType", "entityType", "entityId", "outcome", "from", "to", "q"] as const;
+export const HISTORY_FILTER_KEYS = [
+  "actor",
+  "eventType",
+  "entityType",
+  "entityId",
+  "outcome",
+  "from",
+  "to",
+  "q",
+] as const;
 
 /** A browser's datetime-local value ("2026-12-01T09:30") is read as UTC, as the page says. */
 export function normalizeInstant(value: string): string {
@@ -111,7 +136,8 @@ export function filtersFromSearchParams(read: (key: string) => string | null | u
   const raw: Record<string, string> = {};
   for (const key of HISTORY_FILTER_KEYS) {
     const value = read(key);
-    if (typeof value === "string" && value !== "") raw[key] = key === "from" || key === "to" ? normalizeInstant(value) : value;
+    if (typeof value === "string" && value !== "")
+      raw[key] = key === "from" || key === "to" ? normalizeInstant(value) : value;
   }
   return raw;
 }

@@ -12,7 +12,10 @@ const label = (what: string) =>
     .string()
     .trim()
     .toLowerCase()
-    .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, `Each ${what} is one word of letters, digits, ".", "_" or "-" (at most 63 characters)`);
+    .regex(
+      /^[a-z0-9][a-z0-9._-]{0,62}$/,
+      `Each ${what} is one word of letters, digits, ".", "_" or "-" (at most 63 characters)`,
+    );
 
 const summaryText = z.string().trim().max(10_000, "Use at most 10,000 characters");
 
@@ -46,7 +49,11 @@ export const changeIncidentStatusInput = z
   })
   .superRefine((value, ctx) => {
     if (value.status === "resolved" && (value.summary ?? "").length < 10) {
-      ctx.addIssue({ code: "custom", path: ["summary"], message: "Write a summary to resolve: what happened and what fixed it (at least 10 characters)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["summary"],
+        message: "Write a summary to resolve: what happened and what fixed it (at least 10 characters)",
+      });
     }
   });
 
@@ -66,7 +73,8 @@ export const assignIncidentRoleInput = z
     userId: userId("person").nullable(),
   })
   .superRefine((value, ctx) => {
-    if (value.role === "commander" && value.userId === null) ctx.addIssue({ code: "custom", path: ["userId"], message: "An incident always has a commander: choose one" });
+    if (value.role === "commander" && value.userId === null)
+      ctx.addIssue({ code: "custom", path: ["userId"], message: "An incident always has a commander: choose one" });
   });
 
 const noteBody = z.string().trim().min(1, "Write the note").max(4000, "Use at most 4000 characters");

@@ -15,7 +15,12 @@ export const createSecretInput = z.object({
   name: secretName,
   description: z.string().trim().max(500).default(""),
   policy: secretPolicyInput,
-  gracePeriodHours: z.coerce.number().int().min(0).max(24 * 90).default(24),
+  gracePeriodHours: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 90)
+    .default(24),
   /** Entered once and never shown again; when empty, Keel generates one per the policy. */
   value: z.string().max(8192).optional(),
 });

@@ -6,7 +6,10 @@ export const targetKindField = z.string().trim().min(1, "Choose a kind");
 export const targetName = z
   .string()
   .trim()
-  .regex(/^[a-z][a-z0-9-]{0,62}$/, "Use lower-case letters, digits and -, starting with a letter (at most 63 characters)");
+  .regex(
+    /^[a-z][a-z0-9-]{0,62}$/,
+    "Use lower-case letters, digits and -, starting with a letter (at most 63 characters)",
+  );
 
 /**
  * A target's config as the admin types it: YAML key/value lines, parsed here so that the form

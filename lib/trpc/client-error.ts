@@ -7,7 +7,9 @@ export type ClientErrorInfo = {
 };
 
 export function readClientError(error: unknown): ClientErrorInfo {
-  const data = (error as { data?: { code?: string; details?: { fields?: Record<string, string> }; requestId?: string } } | null)?.data;
+  const data = (
+    error as { data?: { code?: string; details?: { fields?: Record<string, string> }; requestId?: string } } | null
+  )?.data;
   const message = error instanceof Error ? error.message : "Something went wrong.";
   return {
     code: data?.code ?? "INTERNAL_SERVER_ERROR",

@@ -42,6 +42,8 @@ export const envelopeFetch: typeof fetch = async (input, init) => {
   const response = await fetch(input, init);
   if (response.ok || !response.headers.get("content-type")?.includes("application/json")) return response;
   const body: unknown = await response.json();
-  const adapted = Array.isArray(body) ? body.map((item) => toJsonRpc(item, response.status)) : toJsonRpc(body, response.status);
+  const adapted = Array.isArray(body)
+    ? body.map((item) => toJsonRpc(item, response.status))
+    : toJsonRpc(body, response.status);
   return new Response(JSON.stringify(adapted), { status: response.status, headers: response.headers });
 };

@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { fieldErrorsOf } from "./field-errors";
 
 describe("fieldErrorsOf", () => {
-  const schema = z.strictObject({ ip: z.string(), reason: z.string().min(3, "Say why, in at least 3 characters"), note: z.string().optional() });
+  const schema = z.strictObject({
+    ip: z.string(),
+    reason: z.string().min(3, "Say why, in at least 3 characters"),
+    note: z.string().optional(),
+  });
 
   it("says plainly that a required field was left out, naming it by its key", () => {
     const parsed = schema.safeParse({ reason: "ok!" });

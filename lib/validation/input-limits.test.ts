@@ -5,7 +5,11 @@ import { DEFAULT_INPUT_LIMITS, findInputLimitViolation, formatBytes } from "./in
 describe("findInputLimitViolation", () => {
   it("names the field of a string over the limit, by its path", () => {
     const violation = findInputLimitViolation({ inputs: { notes: ["ok", "x".repeat(256 * 1024 + 1)] } });
-    expect(violation).toEqual({ field: "inputs.notes.1", message: "is 262,145 bytes; the limit is 256 KB", tooLarge: true });
+    expect(violation).toEqual({
+      field: "inputs.notes.1",
+      message: "is 262,145 bytes; the limit is 256 KB",
+      tooLarge: true,
+    });
   });
 
   it("counts bytes, not characters", () => {
@@ -14,7 +18,11 @@ describe("findInputLimitViolation", () => {
   });
 
   it("refuses an array over 100 items and deep nesting, naming where", () => {
-    expect(findInputLimitViolation({ ids: Array.from({ length: 101 }, (_, i) => i) })).toMatchObject({ field: "ids", tooLarge: false, message: "has 101 items; the limit is 100" });
+    expect(findInputLimitViolation({ ids: Array.from({ length: 101 }, (_, i) => i) })).toMatchObject({
+      field: "ids",
+      tooLarge: false,
+      message: "has 101 items; the limit is 100",
+    });
     let deep: unknown = "leaf";
     for (let i = 0; i < 25; i++) deep = { a: deep };
     expect(findInputLimitViolation(deep)?.message).toBe("is nested more than 20 levels deep");
@@ -27,7 +35,15 @@ describe("findInputLimitViolation", () => {
 
   it("accepts every value within the limits", () => {
     const small = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: "small" }, fc.string({ maxLength: 50 }), fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie("value"), { maxLength: 5 }), fc.dictionary(fc.string({ maxLength: 10 }), tie("value"), { maxKeys: 5 })),
+      value: fc.oneof(
+        { depthSize: "small" },
+        fc.string({ maxLength: 50 }),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie("value"), { maxLength: 5 }),
+        fc.dictionary(fc.string({ maxLength: 10 }), tie("value"), { maxKeys: 5 }),
+      ),
     })).value;
     fc.assert(fc.property(small, (value) => findInputLimitViolation(value) === null));
   });
@@ -35,12 +51,19 @@ describe("findInputLimitViolation", () => {
   it("always finds a string over the limit, wherever it hides", () => {
     const big = "y".repeat(DEFAULT_INPUT_LIMITS.maxStringBytes + 1);
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.nat({ max: 5 })), { maxLength: 8 }), (path) => {
-        let value: unknown = big;
-        for (const step of [...path].reverse()) value = typeof step === "number" ? Object.assign(new Array(step + 1).fill(0), { [step]: value }) : { [step]: value };
-        const violation = findInputLimitViolation(value);
-        return violation !== null && violation.field === (path.length > 0 ? path.join(".") : "input");
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.nat({ max: 5 })), { maxLength: 8 }),
+        (path) => {
+          let value: unknown = big;
+          for (const step of [...path].reverse())
+            value =
+              typeof step === "number"
+                ? Object.assign(new Array(step + 1).fill(0), { [step]: value })
+                : { [step]: value };
+          const violation = findInputLimitViolation(value);
+          return violation !== null && violation.field === (path.length > 0 ? path.join(".") : "input");
+        },
+      ),
     );
   });
 

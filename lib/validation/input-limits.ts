@@ -19,7 +19,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export type InputLimitViolation = { field: string; message: string; tooLarge: boolean };
 
 /** The first place where `value` exceeds a limit, naming the field by its path ("steps.3.note"). */
-export function findInputLimitViolation(value: unknown, limits: InputLimits = DEFAULT_INPUT_LIMITS): InputLimitViolation | null {
+export function findInputLimitViolation(
+  value: unknown,
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
+): InputLimitViolation | null {
   const stack: { value: unknown; path: string[]; depth: number }[] = [{ value, path: [], depth: 0 }];
   while (stack.length > 0) {
     const { value: current, path, depth } = stack.pop()!;
@@ -27,12 +30,17 @@ export function findInputLimitViolation(value: unknown, limits: InputLimits = DE
     if (typeof current === "string") {
       const bytes = Buffer.byteLength(current, "utf8");
       if (bytes > limits.maxStringBytes) {
-        return { field, message: `is ${exactBytes(bytes)}; the limit is ${formatBytes(limits.maxStringBytes)}`, tooLarge: true };
+        return {
+          field,
+          message: `is ${exactBytes(bytes)}; the limit is ${formatBytes(limits.maxStringBytes)}`,
+          tooLarge: true,
+        };
       }
       continue;
     }
     if (current === null || typeof current !== "object") continue;
-    if (depth >= limits.maxDepth) return { field, message: `is nested more than ${limits.maxDepth} levels deep`, tooLarge: false };
+    if (depth >= limits.maxDepth)
+      return { field, message: `is nested more than ${limits.maxDepth} levels deep`, tooLarge: false };
     if (Array.isArray(current)) {
       if (current.length > limits.maxArrayItems) {
         return { field, message: `has ${current.length} items; the limit is ${limits.maxArrayItems}`, tooLarge: false };
@@ -41,7 +49,12 @@ export function findInputLimitViolation(value: unknown, limits: InputLimits = DE
       continue;
     }
     for (const [key, item] of Object.entries(current)) {
-      if (Buffer.byteLength(key, "utf8") > 200) return { field: [...path, `${key.slice(0, 40)}…`].join("."), message: "has a field name longer than 200 bytes", tooLarge: false };
+      if (Buffer.byteLength(key, "utf8") > 200)
+        return {
+          field: [...path, `${key.slice(0, 40)}…`].join("."),
+          message: "has a field name longer than 200 bytes",
+          tooLarge: false,
+        };
       stack.push({ value: item, path: [...path, key], depth: depth + 1 });
     }
   }

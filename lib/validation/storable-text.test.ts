@@ -3,7 +3,8 @@ import { findUnstorableText, printable, unstorableCharacter } from "./storable-t
 
 describe("unstorableCharacter", () => {
   it("accepts ordinary, RTL, zero-width and astral text", () => {
-    for (const text of ["", "plain", "\u202eevil.exe", "a\u200bb\ufeff", "🔥🔥", "\ud83d\udd25", "ü", "\uffff"]) expect(unstorableCharacter(text)).toBeNull();
+    for (const text of ["", "plain", "\u202eevil.exe", "a\u200bb\ufeff", "🔥🔥", "\ud83d\udd25", "ü", "\uffff"])
+      expect(unstorableCharacter(text)).toBeNull();
   });
 
   it("names a NUL and unpaired surrogates by code point", () => {
@@ -18,7 +19,9 @@ describe("unstorableCharacter", () => {
 
 describe("findUnstorableText", () => {
   it("names the path of a nested value", () => {
-    expect(findUnstorableText({ name: "ok", steps: [{ note: "fine" }, { note: "fine" }, { note: "bad\u0000" }] })).toEqual({
+    expect(
+      findUnstorableText({ name: "ok", steps: [{ note: "fine" }, { note: "fine" }, { note: "bad\u0000" }] }),
+    ).toEqual({
       field: "steps.2.note",
       message: "steps.2.note contains a character that cannot be stored: U+0000.",
     });
@@ -26,7 +29,9 @@ describe("findUnstorableText", () => {
 
   it("names a bare value by its root and finds a field name that cannot be stored", () => {
     expect(findUnstorableText("\ud800")?.field).toBe("input");
-    expect(findUnstorableText("\ud800", "actor")?.message).toBe("actor contains a character that cannot be stored: U+D800.");
+    expect(findUnstorableText("\ud800", "actor")?.message).toBe(
+      "actor contains a character that cannot be stored: U+D800.",
+    );
     const found = findUnstorableText({ inputs: { ["k\u0000"]: "v" } });
     expect(found?.field).toBe("inputs.k<U+0000>");
     expect(found?.message).toContain("U+0000");

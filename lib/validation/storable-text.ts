@@ -50,7 +50,10 @@ export function findUnstorableText(value: unknown, root = "input"): UnstorableTe
       const character = unstorableCharacter(key);
       if (character) {
         const named = [...path, printable(key)].join(".");
-        return { field: named, message: `The field name ${named} contains a character that cannot be stored: ${character}.` };
+        return {
+          field: named,
+          message: `The field name ${named} contains a character that cannot be stored: ${character}.`,
+        };
       }
       stack.push({ value: item, path: [...path, key] });
     }
@@ -63,7 +66,8 @@ export function printable(text: string): string {
   let out = "";
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
-    const pair = unit >= 0xd800 && unit <= 0xdbff && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff;
+    const pair =
+      unit >= 0xd800 && unit <= 0xdbff && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff;
     if (pair) {
       out += text.slice(i, i + 2);
       i++;

@@ -7,5 +7,6 @@ import { z } from "zod";
  * server's error envelope use to report fields, so it is in force wherever those messages are made.
  */
 z.config({
-  customError: (issue) => (issue.code === "invalid_type" && issue.input === undefined ? "This field is required." : undefined),
+  customError: (issue) =>
+    issue.code === "invalid_type" && issue.input === undefined ? "This field is required." : undefined,
 });

@@ -19,7 +19,8 @@ export function normaliseCidr(raw: string): NormalisedCidr | null {
   let prefixLength: number;
   const [addressText = "", ...rest] = value.split("/");
   // ipaddr.js also accepts legacy IPv4 forms ("1.2.3", "0x7f.1"); nginx and people mean four decimal parts.
-  if (rest.length > 1 || (ipaddr.IPv4.isValid(addressText) && !ipaddr.IPv4.isValidFourPartDecimal(addressText))) return null;
+  if (rest.length > 1 || (ipaddr.IPv4.isValid(addressText) && !ipaddr.IPv4.isValidFourPartDecimal(addressText)))
+    return null;
   if (rest.length === 1) {
     if (!/^\d{1,3}$/.test(rest[0]!) || !ipaddr.isValidCIDR(value)) return null;
     [address, prefixLength] = ipaddr.parseCIDR(value);

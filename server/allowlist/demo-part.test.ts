@@ -27,13 +27,21 @@ afterAll(async () => {
 
 describe(`the demo allowlist (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
   it("creates a real nginx include file and registers it as a demo target, and removes both again", async () => {
-    const context: DemoContext = { handle, actor: systemActor(), root, publicUrl: "http://localhost:3000", log: getLogger() };
+    const context: DemoContext = {
+      handle,
+      actor: systemActor(),
+      root,
+      publicUrl: "http://localhost:3000",
+      log: getLogger(),
+    };
     await allowlistDemoPart.setUp(context);
     const file = demoAllowlistFile(root);
     expect(readFileSync(file, "utf8")).toMatch(/^# Managed by Keel/);
     const target = await getTargetConfig<AllowlistConfig>(handle.db, "allowlist", DEMO_ALLOWLIST);
     expect(target.source).toBe("demo");
-    expect(target.config.sinks).toEqual([{ type: "file", path: file, trailer: [], reload: { executable: "/bin/true", args: [], timeoutSeconds: 10 } }]);
+    expect(target.config.sinks).toEqual([
+      { type: "file", path: file, trailer: [], reload: { executable: "/bin/true", args: [], timeoutSeconds: 10 } },
+    ]);
 
     await allowlistDemoPart.tearDown(context);
     expect(existsSync(path.join(root, "nginx"))).toBe(false);

@@ -36,7 +36,17 @@ export const allowlistDemoPart: DemoPart = {
     const file = demoAllowlistFile(context.root);
     const config: AllowlistConfig = { sinks: [{ type: "file", path: file, trailer: [], reload: harmlessReload() }] };
     if (!existsSync(file)) writeFileAtomic(file, emptyAllowFile([]));
-    await saveTarget(context.handle.db, context.actor, { kind: "allowlist", name: DEMO_ALLOWLIST, description: "nginx allow include file of the demo environment", config }, "demo");
+    await saveTarget(
+      context.handle.db,
+      context.actor,
+      {
+        kind: "allowlist",
+        name: DEMO_ALLOWLIST,
+        description: "nginx allow include file of the demo environment",
+        config,
+      },
+      "demo",
+    );
   },
   async tearDown(context: DemoContext) {
     const db = context.handle.db;
@@ -48,7 +58,13 @@ export const allowlistDemoPart: DemoPart = {
         .where(and(eq(allowlistEntries.allowlist, DEMO_ALLOWLIST), isNull(allowlistEntries.removedAt)))
         .returning({ id: allowlistEntries.id, cidr: allowlistEntries.cidr });
       for (const entry of removed) {
-        await appendAuditEvent(tx, context.actor, { eventType: "allowlist.removed", outcome: "success", entityType: "allowlist", entityId: DEMO_ALLOWLIST, meta: { entryId: entry.id, allowlist: DEMO_ALLOWLIST, cidr: entry.cidr, reason: "demo environment removed" } });
+        await appendAuditEvent(tx, context.actor, {
+          eventType: "allowlist.removed",
+          outcome: "success",
+          entityType: "allowlist",
+          entityId: DEMO_ALLOWLIST,
+          meta: { entryId: entry.id, allowlist: DEMO_ALLOWLIST, cidr: entry.cidr, reason: "demo environment removed" },
+        });
       }
     });
     await removeTarget(db, context.actor, "allowlist", DEMO_ALLOWLIST, "demo");

@@ -10,13 +10,22 @@ const hour = 3_600_000;
 
 beforeAll(async () => {
   handle = await createTestDatabase();
-  const entry = (allowlist: string, cidr: string, expiresAt: Date, removedAt: Date | null = null) => ({ id: randomUUID(), allowlist, cidr, reason: "test", expiresAt, removedAt });
-  await handle.db.insert(allowlistEntries).values([
-    entry("edge", "203.0.113.0/24", new Date(now.getTime() + hour)),
-    entry("waf", "2001:db8:1::/48", new Date(now.getTime() + hour)),
-    entry("edge", "198.51.100.0/24", new Date(now.getTime() - 1)),
-    entry("edge", "192.0.2.0/24", new Date(now.getTime() + hour), new Date(now.getTime() - hour)),
-  ]);
+  const entry = (allowlist: string, cidr: string, expiresAt: Date, removedAt: Date | null = null) => ({
+    id: randomUUID(),
+    allowlist,
+    cidr,
+    reason: "test",
+    expiresAt,
+    removedAt,
+  });
+  await handle.db
+    .insert(allowlistEntries)
+    .values([
+      entry("edge", "203.0.113.0/24", new Date(now.getTime() + hour)),
+      entry("waf", "2001:db8:1::/48", new Date(now.getTime() + hour)),
+      entry("edge", "198.51.100.0/24", new Date(now.getTime() - 1)),
+      entry("edge", "192.0.2.0/24", new Date(now.getTime() + hour), new Date(now.getTime() - hour)),
+    ]);
 });
 
 afterAll(async () => {

@@ -19,7 +19,13 @@ export async function isAllowlisted(db: Queryable, ip: string, now: Date = new D
   const [row] = await db
     .select({ id: allowlistEntries.id })
     .from(allowlistEntries)
-    .where(and(isNull(allowlistEntries.removedAt), gt(allowlistEntries.expiresAt, now), sql`(${allowlistEntries.cidr})::cidr >>= (${address.address})::inet`))
+    .where(
+      and(
+        isNull(allowlistEntries.removedAt),
+        gt(allowlistEntries.expiresAt, now),
+        sql`(${allowlistEntries.cidr})::cidr >>= (${address.address})::inet`,
+      ),
+    )
     .limit(1);
   return Boolean(row);
 }
@@ -29,7 +35,13 @@ export async function liveEntries(db: Queryable, allowlist: string, now: Date = 
   return db
     .select()
     .from(allowlistEntries)
-    .where(and(eq(allowlistEntries.allowlist, allowlist), isNull(allowlistEntries.removedAt), gt(allowlistEntries.expiresAt, now)))
+    .where(
+      and(
+        eq(allowlistEntries.allowlist, allowlist),
+        isNull(allowlistEntries.removedAt),
+        gt(allowlistEntries.expiresAt, now),
+      ),
+    )
     .orderBy(asc(allowlistEntries.createdAt));
 }
 
@@ -48,7 +60,11 @@ export async function findEntry(db: Queryable, id: string): Promise<AllowlistEnt
 }
 
 /** A live entry of the allowlist that already contains every address of `range`, if any. */
-export function coveringEntry(entries: AllowlistEntry[], range: NormalisedCidr, exceptId?: string): AllowlistEntry | null {
+export function coveringEntry(
+  entries: AllowlistEntry[],
+  range: NormalisedCidr,
+  exceptId?: string,
+): AllowlistEntry | null {
   for (const entry of entries) {
     if (entry.id === exceptId) continue;
     const existing = normaliseCidr(entry.cidr);

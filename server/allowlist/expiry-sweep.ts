@@ -15,7 +15,10 @@ export type ExpirySweepResult = { expired: number; failed: number };
 export type ServesGroup = (group: string | null) => boolean;
 
 async function allowlistWorkerGroup(db: Queryable, name: string): Promise<string | null> {
-  const [row] = await db.select({ config: targets.config }).from(targets).where(and(eq(targets.kind, "allowlist"), eq(targets.name, name)));
+  const [row] = await db
+    .select({ config: targets.config })
+    .from(targets)
+    .where(and(eq(targets.kind, "allowlist"), eq(targets.name, name)));
   return typeof row?.config.workerGroup === "string" ? row.config.workerGroup : null;
 }
 
@@ -25,7 +28,11 @@ async function allowlistWorkerGroup(db: Queryable, name: string): Promise<string
  * tried again at the next sweep (the rate limiter already ignores it). Safe to run from several
  * instances at once: sink removals check the sink first, and only one sweep marks the row.
  */
-export async function sweepExpiredAllowlistEntries(db: Queryable, now: Date = new Date(), serves: ServesGroup = () => true): Promise<ExpirySweepResult> {
+export async function sweepExpiredAllowlistEntries(
+  db: Queryable,
+  now: Date = new Date(),
+  serves: ServesGroup = () => true,
+): Promise<ExpirySweepResult> {
   const log = getLogger().child({ job: "allowlist-expiry" });
   const context: SinkContext = { db, log: (line) => log.info(line), registerSecret: () => {} };
   let expired = 0;
@@ -48,20 +55,37 @@ export async function sweepExpiredAllowlistEntries(db: Queryable, now: Date = ne
           outcome: "success",
           entityType: "allowlist",
           entityId: entry.allowlist,
-          meta: { entryId: entry.id, allowlist: entry.allowlist, cidr: entry.cidr, expiresAt: entry.expiresAt.toISOString(), runId: entry.createdByRunId, sinks: allowlist.sinks.map((s) => s.label) },
+          meta: {
+            entryId: entry.id,
+            allowlist: entry.allowlist,
+            cidr: entry.cidr,
+            expiresAt: entry.expiresAt.toISOString(),
+            runId: entry.createdByRunId,
+            sinks: allowlist.sinks.map((s) => s.label),
+          },
         });
         return true;
       });
       if (marked) expired++;
     } catch (error) {
       failed++;
-      log.error({ err: error, entryId: entry.id, allowlist: entry.allowlist }, "could not remove an expired allowlist entry; retrying at the next sweep");
+      log.error(
+        { err: error, entryId: entry.id, allowlist: entry.allowlist },
+        "could not remove an expired allowlist entry; retrying at the next sweep",
+      );
     }
   }
   return { expired, failed };
 }
 
 /** Sweeps now and then every minute (KEEL_ALLOWLIST_SWEEP_MS), the allowlists of the groups this instance serves; returns the stop function. */
-export function startAllowlistExpirySweep(db: Queryable, serves: ServesGroup, everyMs = getEnv().KEEL_ALLOWLIST_SWEEP_MS): () => void {
-  return startPeriodic(() => sweepExpiredAllowlistEntries(db, new Date(), serves), { everyMs, onError: (error) => getLogger().error({ err: error }, "allowlist expiry sweep failed") });
+export function startAllowlistExpirySweep(
+  db: Queryable,
+  serves: ServesGroup,
+  everyMs = getEnv().KEEL_ALLOWLIST_SWEEP_MS,
+): () => void {
+  return startPeriodic(() => sweepExpiredAllowlistEntries(db, new Date(), serves), {
+    everyMs,
+    onError: (error) => getLogger().error({ err: error }, "allowlist expiry sweep failed"),
+  });
 }

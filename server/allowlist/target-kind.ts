@@ -7,7 +7,7 @@ import { defineTargetKind } from "../targets/kind";
 const directiveLine = z
   .string()
   .trim()
-  .regex(/^[a-z_]+\s[^\n{}#]*;$/, "use one directive such as \"deny all;\"");
+  .regex(/^[a-z_]+\s[^\n{}#]*;$/, 'use one directive such as "deny all;"');
 
 /** An nginx `allow` include file that Keel owns, reloaded by an optional command after each change. */
 export const fileSinkConfig = z.strictObject({

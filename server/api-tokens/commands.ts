@@ -11,14 +11,26 @@ import { currentSigningKey } from "./signing-key";
 import { mintToken } from "./token-format";
 
 /** Creates a token; its value is returned this once and never stored or shown again. */
-export async function createApiToken(db: Database, actor: Actor, input: CreateApiTokenInput): Promise<{ token: string; tokenId: string; fingerprint: string }> {
+export async function createApiToken(
+  db: Database,
+  actor: Actor,
+  input: CreateApiTokenInput,
+): Promise<{ token: string; tokenId: string; fingerprint: string }> {
   const key = await currentSigningKey(db);
   const id = randomUUID();
   const { token, secretHash } = mintToken(id, key.value);
   const fingerprint = fingerprintSecret(token);
   const scopes = [...new Set(input.scopes)].sort();
   await db.transaction(async (tx) => {
-    await tx.insert(apiTokens).values({ id, name: input.name, scopes, secretHash, fingerprint, signingKeyVersion: key.version, createdBy: actor.userId });
+    await tx.insert(apiTokens).values({
+      id,
+      name: input.name,
+      scopes,
+      secretHash,
+      fingerprint,
+      signingKeyVersion: key.version,
+      createdBy: actor.userId,
+    });
     await appendAuditEvent(tx, actor, {
       eventType: "api_token.created",
       outcome: "success",
@@ -40,7 +52,11 @@ export async function revokeApiToken(db: Database, actor: Actor & { userId: stri
       .returning();
     if (!row) {
       const [exists] = await tx.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.id, tokenId));
-      throw AppError.field("tokenId", exists ? "This token is already revoked." : "There is no such token.", exists ? "CONFLICT" : "NOT_FOUND");
+      throw AppError.field(
+        "tokenId",
+        exists ? "This token is already revoked." : "There is no such token.",
+        exists ? "CONFLICT" : "NOT_FOUND",
+      );
     }
     await appendAuditEvent(tx, actor, {
       eventType: "api_token.revoked",

@@ -18,7 +18,8 @@ export async function ensureSigningKey(db: Queryable, actor: Actor = systemActor
     if (await findSecret(tx, SIGNING_KEY_SECRET)) return "present";
     await createSecret(tx, actor, {
       name: SIGNING_KEY_SECRET,
-      description: "Signs Keel's API tokens. After a rotation, tokens signed with the previous value keep working until it is retired.",
+      description:
+        "Signs Keel's API tokens. After a rotation, tokens signed with the previous value keep working until it is retired.",
       policy: { length: 64, alphabet: "base64url" },
       gracePeriodHours: 24 * 7,
     });
@@ -39,6 +40,10 @@ export async function verificationKeys(db: Queryable): Promise<string[]> {
 export async function currentSigningKey(db: Queryable): Promise<{ value: string; version: number }> {
   await ensureSigningKey(db);
   const value = await readSecretValue(db, SIGNING_KEY_SECRET, "current");
-  if (!value) throw new AppError("PRECONDITION_FAILED", `The managed secret ${SIGNING_KEY_SECRET} has no current value; finish or abort its rotation first.`);
+  if (!value)
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      `The managed secret ${SIGNING_KEY_SECRET} has no current value; finish or abort its rotation first.`,
+    );
   return value;
 }

@@ -18,7 +18,14 @@ describe("API token format", () => {
 
   it("refuses anything that is not exactly a token", () => {
     const { token } = mintToken(randomUUID(), "k");
-    for (const bad of ["", "keel_pat", `${token}x`, token.replace("keel_pat", "keel_xyz"), token.split(".").slice(0, 3).join("."), ` ${token}`]) {
+    for (const bad of [
+      "",
+      "keel_pat",
+      `${token}x`,
+      token.replace("keel_pat", "keel_xyz"),
+      token.split(".").slice(0, 3).join("."),
+      ` ${token}`,
+    ]) {
       expect(parseToken(bad)).toBeNull();
     }
   });

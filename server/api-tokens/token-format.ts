@@ -36,7 +36,12 @@ export function mintToken(id: string, key: string): { token: string; secretHash:
 export function parseToken(token: string): ParsedToken | null {
   const match = SHAPE.exec(token);
   if (!match) return null;
-  return { id: hexToUuid(match[1]!), secret: match[2]!, signature: match[3]!, signedPart: `${PREFIX}.${match[1]}.${match[2]}` };
+  return {
+    id: hexToUuid(match[1]!),
+    secret: match[2]!,
+    signature: match[3]!,
+    signedPart: `${PREFIX}.${match[1]}.${match[2]}`,
+  };
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {

@@ -24,7 +24,15 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   dir = mkdtempSync(path.join(os.tmpdir(), "keel-archive-"));
   for (let i = 0; i < 12; i++) {
-    await handle.db.transaction((tx) => appendAuditEvent(tx, systemActor({ requestId: `r${i}` }), { eventType: "archive.test", outcome: i % 3 === 0 ? "refused" : "success", entityType: "test", entityId: `e${i}`, meta: { i, nested: { list: [i, "x", null], "ünï": "✓" } } }));
+    await handle.db.transaction((tx) =>
+      appendAuditEvent(tx, systemActor({ requestId: `r${i}` }), {
+        eventType: "archive.test",
+        outcome: i % 3 === 0 ? "refused" : "success",
+        entityType: "test",
+        entityId: `e${i}`,
+        meta: { i, nested: { list: [i, "x", null], ünï: "✓" } },
+      }),
+    );
   }
 }, 60_000);
 
@@ -48,14 +56,47 @@ describe(`audit archive (${driver})`, () => {
     const result = await archiveAuditRange(handle.db, actor, { fromSeq, toSeq }, out, 4);
     const text = readFileSync(out, "utf8");
     const sha256 = createHash("sha256").update(text).digest("hex");
-    expect(result).toMatchObject({ fromSeq, toSeq, rowCount: toSeq - fromSeq + 1, sha256, startPrevHash: null, checkpointHash: all.find((r) => Number(r.seq) === toSeq)!.signature });
+    expect(result).toMatchObject({
+      fromSeq,
+      toSeq,
+      rowCount: toSeq - fromSeq + 1,
+      sha256,
+      startPrevHash: null,
+      checkpointHash: all.find((r) => Number(r.seq) === toSeq)!.signature,
+    });
 
     // Offline: only the file's text.
-    expect(verifyArchive(text, auditSigner())).toEqual({ ok: true, fromSeq, toSeq, rowCount: toSeq - fromSeq + 1, startPrevHash: null, lastHash: result.checkpointHash, sha256 });
+    expect(verifyArchive(text, auditSigner())).toEqual({
+      ok: true,
+      fromSeq,
+      toSeq,
+      rowCount: toSeq - fromSeq + 1,
+      startPrevHash: null,
+      lastHash: result.checkpointHash,
+      sha256,
+    });
 
-    const lines = text.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ type: "header", format: "keel.audit-archive", version: 2, fromSeq, toSeq, startPrevHash: null });
-    expect(lines.at(-1)).toEqual({ type: "checkpoint", rowCount: toSeq - fromSeq + 1, fromSeq, toSeq, startPrevHash: null, lastSeq: toSeq, lastHash: result.checkpointHash });
+    const lines = text
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({
+      type: "header",
+      format: "keel.audit-archive",
+      version: 2,
+      fromSeq,
+      toSeq,
+      startPrevHash: null,
+    });
+    expect(lines.at(-1)).toEqual({
+      type: "checkpoint",
+      rowCount: toSeq - fromSeq + 1,
+      fromSeq,
+      toSeq,
+      startPrevHash: null,
+      lastSeq: toSeq,
+      lastHash: result.checkpointHash,
+    });
     const stored = all.find((r) => Number(r.seq) === fromSeq)!;
     expect(lines[1]).toEqual({
       type: "row",
@@ -87,7 +128,16 @@ describe(`audit archive (${driver})`, () => {
       outcome: "success",
       entityType: "audit",
       entityId: `${fromSeq}-${toSeq}`,
-      eventMeta: { fromSeq, toSeq, rowCount: toSeq - fromSeq + 1, startPrevHash: null, checkpointSeq: toSeq, checkpointHash: result.checkpointHash, fileSha256: sha256, fileName: "range.ndjson" },
+      eventMeta: {
+        fromSeq,
+        toSeq,
+        rowCount: toSeq - fromSeq + 1,
+        startPrevHash: null,
+        checkpointSeq: toSeq,
+        checkpointHash: result.checkpointHash,
+        fileSha256: sha256,
+        fileName: "range.ndjson",
+      },
     });
     expect(readdirSync(dir)).toEqual(["range.ndjson"]);
   });
@@ -110,17 +160,55 @@ describe(`audit archive (${driver})`, () => {
       copy[index] = JSON.stringify(row);
       return `${copy.join("\n")}\n`;
     };
-    expect(verifyArchive(edit(3, (r) => ((r.eventMeta as Record<string, unknown>).i = 99)), auditSigner())).toEqual({ ok: false, line: 4, problem: "sequence 4 does not match Keel's signature: the row was edited or was not written by Keel" });
-    expect(verifyArchive(edit(3, (r) => (r.actorLabel = "someone else")), auditSigner())).toMatchObject({ ok: false, line: 4 });
+    expect(
+      verifyArchive(
+        edit(3, (r) => ((r.eventMeta as Record<string, unknown>).i = 99)),
+        auditSigner(),
+      ),
+    ).toEqual({
+      ok: false,
+      line: 4,
+      problem: "sequence 4 does not match Keel's signature: the row was edited or was not written by Keel",
+    });
+    expect(
+      verifyArchive(
+        edit(3, (r) => (r.actorLabel = "someone else")),
+        auditSigner(),
+      ),
+    ).toMatchObject({ ok: false, line: 4 });
     const withoutRow = [...lines.slice(0, 3), ...lines.slice(4)].join("\n");
-    expect(verifyArchive(withoutRow, auditSigner())).toMatchObject({ ok: false, problem: expect.stringContaining("the checkpoint counts 7 rows") });
+    expect(verifyArchive(withoutRow, auditSigner())).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining("the checkpoint counts 7 rows"),
+    });
     const swapped = [lines[0], lines[1], lines[3], lines[2], ...lines.slice(4)].join("\n");
-    expect(verifyArchive(swapped, auditSigner())).toMatchObject({ ok: false, line: 4, problem: expect.stringContaining("out of order") });
-    expect(verifyArchive(lines.slice(0, -1).join("\n"), auditSigner())).toMatchObject({ ok: false, problem: expect.stringContaining("cut short") });
-    expect(verifyArchive(edit(lines.length - 1, (r) => (r.lastHash = "f".repeat(64))), auditSigner())).toMatchObject({ ok: false, problem: "the checkpoint's hash is not the last row's hash" });
-    expect(verifyArchive(edit(0, (r) => (r.startPrevHash = GENESIS_HASH)), auditSigner())).toMatchObject({ ok: false });
+    expect(verifyArchive(swapped, auditSigner())).toMatchObject({
+      ok: false,
+      line: 4,
+      problem: expect.stringContaining("out of order"),
+    });
+    expect(verifyArchive(lines.slice(0, -1).join("\n"), auditSigner())).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining("cut short"),
+    });
+    expect(
+      verifyArchive(
+        edit(lines.length - 1, (r) => (r.lastHash = "f".repeat(64))),
+        auditSigner(),
+      ),
+    ).toMatchObject({ ok: false, problem: "the checkpoint's hash is not the last row's hash" });
+    expect(
+      verifyArchive(
+        edit(0, (r) => (r.startPrevHash = GENESIS_HASH)),
+        auditSigner(),
+      ),
+    ).toMatchObject({ ok: false });
     const otherKey = createVerifier([createSigner(Buffer.alloc(32, 5).toString("base64")).current]);
-    expect(verifyArchive(`${lines.join("\n")}\n`, otherKey)).toMatchObject({ ok: false, line: 2, problem: expect.stringContaining("signature") });
+    expect(verifyArchive(`${lines.join("\n")}\n`, otherKey)).toMatchObject({
+      ok: false,
+      line: 2,
+      problem: expect.stringContaining("signature"),
+    });
     expect(verifyArchive("not json\n", auditSigner())).toEqual({ ok: false, line: 1, problem: "the line is not JSON" });
   });
 
@@ -136,18 +224,28 @@ describe(`audit archive (${driver})`, () => {
 
     const first = all[0]!;
     const third = all[2]!;
-    expect(await resolveArchiveRange(handle.db, { at: first.createdAt }, { at: third.createdAt })).toMatchObject({ fromSeq: 1 });
-    expect((await resolveArchiveRange(handle.db, { at: new Date(0) }, { seq: 3 }))).toEqual({ fromSeq: 1, toSeq: 3 });
+    expect(await resolveArchiveRange(handle.db, { at: first.createdAt }, { at: third.createdAt })).toMatchObject({
+      fromSeq: 1,
+    });
+    expect(await resolveArchiveRange(handle.db, { at: new Date(0) }, { seq: 3 })).toEqual({ fromSeq: 1, toSeq: 3 });
 
     const count = all.length;
     const head = Number(all.at(-1)!.seq);
-    await expect(resolveArchiveRange(handle.db, { seq: 5 }, { seq: 4 })).rejects.toMatchObject({ details: { fields: { to: expect.stringContaining("empty") } } });
-    await expect(resolveArchiveRange(handle.db, { seq: 1 }, { seq: head + 1 })).rejects.toMatchObject({ details: { fields: { to: expect.stringContaining(`ends at sequence ${head}`) } } });
-    await expect(resolveArchiveRange(handle.db, { at: new Date(Date.now() + 86_400_000) }, { seq: 2 })).rejects.toMatchObject({ details: { fields: { from: expect.any(String) } } });
+    await expect(resolveArchiveRange(handle.db, { seq: 5 }, { seq: 4 })).rejects.toMatchObject({
+      details: { fields: { to: expect.stringContaining("empty") } },
+    });
+    await expect(resolveArchiveRange(handle.db, { seq: 1 }, { seq: head + 1 })).rejects.toMatchObject({
+      details: { fields: { to: expect.stringContaining(`ends at sequence ${head}`) } },
+    });
+    await expect(
+      resolveArchiveRange(handle.db, { at: new Date(Date.now() + 86_400_000) }, { seq: 2 }),
+    ).rejects.toMatchObject({ details: { fields: { from: expect.any(String) } } });
 
     const taken = path.join(dir, "taken.ndjson");
     writeFileSync(taken, "keep me\n");
-    await expect(archiveAuditRange(handle.db, actor, { fromSeq: 1, toSeq: 2 }, taken)).rejects.toMatchObject({ details: { fields: { out: expect.stringContaining("never overwritten") } } });
+    await expect(archiveAuditRange(handle.db, actor, { fromSeq: 1, toSeq: 2 }, taken)).rejects.toMatchObject({
+      details: { fields: { out: expect.stringContaining("never overwritten") } },
+    });
     expect(readFileSync(taken, "utf8")).toBe("keep me\n");
     expect(await rows()).toHaveLength(count);
     expect(readdirSync(dir).some((name) => name.includes(".partial-"))).toBe(false);

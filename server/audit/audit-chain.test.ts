@@ -39,14 +39,25 @@ const actor = systemActor({ requestId: "test", ip: "203.0.113.1", userAgent: "vi
 
 async function appendSome(n: number) {
   for (let i = 0; i < n; i++) {
-    await appendAuditEvent(handle.db, actor, { eventType: "test.event", outcome: "success", entityType: "test", entityId: String(i), meta: { i, note: `row ${i}` } });
+    await appendAuditEvent(handle.db, actor, {
+      eventType: "test.event",
+      outcome: "success",
+      entityType: "test",
+      entityId: String(i),
+      meta: { i, note: `row ${i}` },
+    });
   }
 }
 
-const SUPERUSER_OFF = ["audit_events", "audit_chain", "audit_chain_head"].map((t) => `alter table ${t} disable trigger user`);
+const SUPERUSER_OFF = ["audit_events", "audit_chain", "audit_chain_head"].map(
+  (t) => `alter table ${t} disable trigger user`,
+);
 
 /** Tampers with the trail (as a superuser when `superuser`, triggers off), verifies, then rolls everything back. */
-async function verifyAfterTamper(options: { superuser: boolean; witnessFiles?: string[] }, tamper: (tx: Queryable) => Promise<void>) {
+async function verifyAfterTamper(
+  options: { superuser: boolean; witnessFiles?: string[] },
+  tamper: (tx: Queryable) => Promise<void>,
+) {
   let result: Awaited<ReturnType<typeof verifyAuditChain>> | undefined;
   try {
     await handle.db.transaction(async (tx) => {
@@ -71,8 +82,16 @@ async function recomputeChainFrom(tx: Queryable, fromPos: number) {
   const entries = await tx.select().from(auditChain).orderBy(asc(auditChain.pos));
   let prev = entries.find((e) => Number(e.pos) === fromPos - 1)?.hash ?? "0".repeat(64);
   for (const entry of entries.filter((e) => Number(e.pos) >= fromPos)) {
-    const [event] = await tx.select().from(auditEvents).where(sql`seq = ${entry.eventSeq}`);
-    const hash = linkHash(prev, Number(entry.pos), Number(entry.eventSeq), sha256(rowMessage(toChainedRecord(event!), event!.keyId!)));
+    const [event] = await tx
+      .select()
+      .from(auditEvents)
+      .where(sql`seq = ${entry.eventSeq}`);
+    const hash = linkHash(
+      prev,
+      Number(entry.pos),
+      Number(entry.eventSeq),
+      sha256(rowMessage(toChainedRecord(event!), event!.keyId!)),
+    );
     await tx.execute(sql`update audit_chain set prev_hash = ${prev}, hash = ${hash} where pos = ${entry.pos}`);
     prev = hash;
   }
@@ -88,7 +107,13 @@ describe(`audit chain (${driver})`, () => {
     const pass = await linkPendingAuditEvents(handle.db);
     expect(pass).toMatchObject({ linked: 8, refused: [], head: { pos: 8 } });
     expect(await linkPendingAuditEvents(handle.db)).toMatchObject({ linked: 0 });
-    expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true, count: 8, pending: 0, signedFromSeq: 1, tip: { pos: 8, seq: 8 } });
+    expect(await verifyAuditChain(handle.db)).toMatchObject({
+      ok: true,
+      count: 8,
+      pending: 0,
+      signedFromSeq: 1,
+      tip: { pos: 8, seq: 8 },
+    });
     const rows = await handle.db.select().from(auditEvents).orderBy(auditEvents.seq);
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(rows.every((r) => r.keyId === auditSigner().current.keyId && r.signature && r.hash === null)).toBe(true);
@@ -140,25 +165,37 @@ describe(`tampering is detected and named (${driver})`, () => {
     await linkPendingAuditEvents(handle.db);
     files = [path.join(witnessDir, `${driver}-tamper.ndjson`)];
     writeCheckpoint(auditSigner(), files, await chainTip(handle.db));
-    expect(await verifyAuditChain(handle.db, { witnessFiles: files })).toMatchObject({ ok: true, count: 12, witness: { seq: 12 } });
+    expect(await verifyAuditChain(handle.db, { witnessFiles: files })).toMatchObject({
+      ok: true,
+      count: 12,
+      witness: { seq: 12 },
+    });
   });
 
   it("an edited row", async () => {
-    const r = await verifyAfterTamper({ superuser: true }, raw(`update audit_events set event_meta = '{"i": 99}' where seq = 4`));
+    const r = await verifyAfterTamper(
+      { superuser: true },
+      raw(`update audit_events set event_meta = '{"i": 99}' where seq = 4`),
+    );
     expect(r).toMatchObject({ ok: false, brokenSeq: 4, problem: expect.stringContaining("edited") });
   });
 
   it("a row deleted in the middle", async () => {
     const r = await verifyAfterTamper({ superuser: true }, raw("delete from audit_events where seq = 5"));
     expect(r).toMatchObject({ ok: false, brokenSeq: 5, problem: expect.stringContaining("deleted") });
-    const both = await verifyAfterTamper({ superuser: true }, raw("delete from audit_events where seq = 5; delete from audit_chain where pos = 5"));
+    const both = await verifyAfterTamper(
+      { superuser: true },
+      raw("delete from audit_events where seq = 5; delete from audit_chain where pos = 5"),
+    );
     expect(both).toMatchObject({ ok: false, brokenSeq: 5, problem: expect.stringContaining("missing") });
   });
 
   it("two rows swapped", async () => {
     const r = await verifyAfterTamper(
       { superuser: true },
-      raw("update audit_events set seq = -2 where seq = 2; update audit_events set seq = 2 where seq = 3; update audit_events set seq = 3 where seq = -2"),
+      raw(
+        "update audit_events set seq = -2 where seq = 2; update audit_events set seq = 2 where seq = 3; update audit_events set seq = 3 where seq = -2",
+      ),
     );
     expect(r).toMatchObject({ ok: false, brokenSeq: 2 });
   });
@@ -169,8 +206,13 @@ describe(`tampering is detected and named (${driver})`, () => {
         tx,
         sql`insert into audit_events (id, event_type, actor_label, request_meta, event_meta, outcome, created_at) values (gen_random_uuid(), 'user.created', 'admin@keel.local', '{}', '{}', 'success', now()) returning seq::text`,
       );
-      const [head] = await queryRows<{ seq: string; hash: string }>(tx, sql`select seq::text, hash from audit_chain_head`);
-      await tx.execute(sql`insert into audit_chain (pos, event_seq, prev_hash, hash) values (${Number(head!.seq) + 1}, ${Number(forged!.seq)}, ${head!.hash}, ${"a".repeat(64)})`);
+      const [head] = await queryRows<{ seq: string; hash: string }>(
+        tx,
+        sql`select seq::text, hash from audit_chain_head`,
+      );
+      await tx.execute(
+        sql`insert into audit_chain (pos, event_seq, prev_hash, hash) values (${Number(head!.seq) + 1}, ${Number(forged!.seq)}, ${head!.hash}, ${"a".repeat(64)})`,
+      );
       // Keel's chainer will not vouch for it by extending the chain past it.
       await expect(linkPendingAuditEvents(tx as never)).rejects.toThrow("not written by Keel");
     });
@@ -183,7 +225,11 @@ describe(`tampering is detected and named (${driver})`, () => {
       await tx.execute(sql`update audit_chain_head set seq = 10, hash = (select hash from audit_chain where pos = 10)`);
     };
     const r = await verifyAfterTamper({ superuser: true, witnessFiles: files }, cut);
-    expect(r).toMatchObject({ ok: false, brokenSeq: 11, problem: expect.stringContaining("witness recorded the chain up to sequence 12") });
+    expect(r).toMatchObject({
+      ok: false,
+      brokenSeq: 11,
+      problem: expect.stringContaining("witness recorded the chain up to sequence 12"),
+    });
   });
 
   it("an edited row with every later hash and the head recomputed", async () => {
@@ -195,7 +241,10 @@ describe(`tampering is detected and named (${driver})`, () => {
   });
 
   it("the head moved back", async () => {
-    const r = await verifyAfterTamper({ superuser: true }, raw("update audit_chain_head set seq = 9, hash = (select hash from audit_chain where pos = 9)"));
+    const r = await verifyAfterTamper(
+      { superuser: true },
+      raw("update audit_chain_head set seq = 9, hash = (select hash from audit_chain where pos = 9)"),
+    );
     expect(r).toMatchObject({ ok: false, brokenSeq: 10, problem: expect.stringContaining("moved back") });
   });
 
@@ -204,7 +253,9 @@ describe(`tampering is detected and named (${driver})`, () => {
     const r = await verifyAfterTamper({ superuser: true, witnessFiles: files }, async (tx) => {
       await raw("delete from audit_events where seq > 10; delete from audit_chain where pos > 10")(tx);
       await tx.execute(sql`update audit_chain_head set seq = 10, hash = (select hash from audit_chain where pos = 10)`);
-      await raw("alter table audit_events enable trigger user; alter table audit_chain enable trigger user; alter table audit_chain_head enable trigger user")(tx);
+      await raw(
+        "alter table audit_events enable trigger user; alter table audit_chain enable trigger user; alter table audit_chain_head enable trigger user",
+      )(tx);
     });
     expect(r).toMatchObject({ ok: false, problem: expect.stringContaining("rollback") });
   });
@@ -212,7 +263,10 @@ describe(`tampering is detected and named (${driver})`, () => {
   it("a checkpoint file line someone forged is not believed", async () => {
     const forgedFiles = [path.join(witnessDir, `${driver}-forged.ndjson`)];
     const { writeFileSync } = await import("node:fs");
-    writeFileSync(forgedFiles[0]!, `${JSON.stringify({ v: 1, pos: 999, seq: 999, hash: "f".repeat(64), at: new Date().toISOString(), keyId: auditSigner().current.keyId, signature: "AAAA" })}\n`);
+    writeFileSync(
+      forgedFiles[0]!,
+      `${JSON.stringify({ v: 1, pos: 999, seq: 999, hash: "f".repeat(64), at: new Date().toISOString(), keyId: auditSigner().current.keyId, signature: "AAAA" })}\n`,
+    );
     expect(await verifyAuditChain(handle.db, { witnessFiles: forgedFiles })).toMatchObject({ ok: true, witness: null });
   });
 
@@ -266,9 +320,20 @@ describe(`appends under concurrency (${driver})`, () => {
   });
 
   it("stores secret-looking fields only as fingerprints", async () => {
-    await appendAuditEvent(handle.db, actor, { eventType: "test.secret", outcome: "success", meta: { password: "p4ss-word-value", apiToken: "tok-123", plain: "visible" } });
-    const [row] = await queryRows<{ event_meta: Record<string, unknown> }>(handle.db, sql`select event_meta from audit_events where event_type = 'test.secret'`);
-    expect(row!.event_meta).toEqual({ password: fingerprintSecret("p4ss-word-value"), apiToken: fingerprintSecret("tok-123"), plain: "visible" });
+    await appendAuditEvent(handle.db, actor, {
+      eventType: "test.secret",
+      outcome: "success",
+      meta: { password: "p4ss-word-value", apiToken: "tok-123", plain: "visible" },
+    });
+    const [row] = await queryRows<{ event_meta: Record<string, unknown> }>(
+      handle.db,
+      sql`select event_meta from audit_events where event_type = 'test.secret'`,
+    );
+    expect(row!.event_meta).toEqual({
+      password: fingerprintSecret("p4ss-word-value"),
+      apiToken: fingerprintSecret("tok-123"),
+      plain: "visible",
+    });
     const text = JSON.stringify(await handle.db.select().from(auditEvents));
     expect(text).not.toContain("p4ss-word-value");
     expect(text).not.toContain("tok-123");
@@ -276,7 +341,9 @@ describe(`appends under concurrency (${driver})`, () => {
 
   it("fails closed: when the audit row cannot be written, the change it records does not happen", async () => {
     const email = uniqueEmail("failclosed");
-    await handle.db.execute(sql`alter table audit_events add constraint audit_refuse_for_test check (event_type <> 'test.refused')`);
+    await handle.db.execute(
+      sql`alter table audit_events add constraint audit_refuse_for_test check (event_type <> 'test.refused')`,
+    );
     try {
       await expect(
         handle.db.transaction(async (tx) => {
@@ -287,7 +354,10 @@ describe(`appends under concurrency (${driver})`, () => {
     } finally {
       await handle.db.execute(sql`alter table audit_events drop constraint audit_refuse_for_test`);
     }
-    const rows = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from users where email = ${email}`);
+    const rows = await queryRows<{ n: number }>(
+      handle.db,
+      sql`select count(*)::int as n from users where email = ${email}`,
+    );
     expect(rows[0]!.n).toBe(0);
     expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true });
   });

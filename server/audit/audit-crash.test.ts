@@ -33,7 +33,9 @@ function appendUntilKilled(target: DatabaseTarget, after: number): Promise<void>
       seen += chunk.toString().split("APPENDED").length - 1;
       if (seen >= after) child.kill("SIGKILL");
     });
-    child.on("exit", (code, signal) => (signal === "SIGKILL" ? resolve() : reject(new Error(`the appender exited by itself (${signal ?? code})`))));
+    child.on("exit", (code, signal) =>
+      signal === "SIGKILL" ? resolve() : reject(new Error(`the appender exited by itself (${signal ?? code})`)),
+    );
   });
 }
 
@@ -43,7 +45,10 @@ async function expectWholeChain(handle: DatabaseHandle) {
   // The killed process's sessions end when PostgreSQL notices; until then a commit it had sent may
   // still land, and its chainer pass may still hold the chainer lock.
   for (;;) {
-    const [open] = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from pg_stat_activity where application_name = ${CHILD_APP}`);
+    const [open] = await queryRows<{ n: number }>(
+      handle.db,
+      sql`select count(*)::int as n from pg_stat_activity where application_name = ${CHILD_APP}`,
+    );
     if (open!.n === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

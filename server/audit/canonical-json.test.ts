@@ -12,7 +12,9 @@ function shuffleKeys(value: unknown, seed: number): unknown {
 
 describe("canonicalJson", () => {
   it("sorts keys at every depth and drops undefined members", () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: null }], c: undefined } })).toBe('{"a":{"d":[2,{"y":null,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: null }], c: undefined } })).toBe(
+      '{"a":{"d":[2,{"y":null,"z":1}]},"b":1}',
+    );
   });
 
   it("gives the same text however the keys were ordered, and parses back to the same value", () => {

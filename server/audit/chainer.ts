@@ -34,11 +34,17 @@ export type ChainerPass = {
  * older than that has ended, so its rows were visible to this pass, and the next pass only needs
  * to look at transactions from that id on.
  */
-export async function linkPendingAuditEvents(db: Database, options: { signer?: AuditSigner; batchSize?: number } = {}): Promise<ChainerPass | null> {
+export async function linkPendingAuditEvents(
+  db: Database,
+  options: { signer?: AuditSigner; batchSize?: number } = {},
+): Promise<ChainerPass | null> {
   const signer = options.signer ?? auditSigner();
   const batchSize = options.batchSize ?? CHAINER_BATCH_SIZE;
   return db.transaction(async (tx) => {
-    const [lock] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${CHAINER_LOCK_KEY}) as locked`);
+    const [lock] = await queryRows<{ locked: boolean }>(
+      tx,
+      sql`select pg_try_advisory_xact_lock(${CHAINER_LOCK_KEY}) as locked`,
+    );
     if (!lock?.locked) return null;
     const [state] = await queryRows<{ scanFrom: string; horizon: string }>(
       tx,
@@ -97,7 +103,8 @@ export async function linkPendingAuditEvents(db: Database, options: { signer?: A
           ${pgArray(entries.map((e) => e.prevHash))}::text[], ${pgArray(entries.map((e) => e.hash))}::text[],
           ${pgArray(entries.map((e) => e.keyId ?? null))}::text[], ${pgArray(entries.map((e) => e.signature ?? null))}::text[])`);
     }
-    if (!more) await tx.update(auditChainerState).set({ scanFromXid: state.horizon }).where(eq(auditChainerState.id, 1));
+    if (!more)
+      await tx.update(auditChainerState).set({ scanFromXid: state.horizon }).where(eq(auditChainerState.id, 1));
     return { linked: entries.length, refused, head: { pos, hash: prevHash }, more };
   });
 }
@@ -122,13 +129,19 @@ export async function hasUnlinkedAuditEvents(db: Queryable): Promise<boolean> {
 async function assertTipIsKeels(tx: Queryable, signer: AuditSigner, pos: number, hash: string): Promise<void> {
   const [entry] = await tx.select().from(auditChain).where(eq(auditChain.pos, pos));
   if (entry) {
-    const signed = !!entry.signature && !!entry.keyId && entry.hash === hash && signer.verify(entry.keyId, linkMessage(pos, Number(entry.eventSeq), entry.hash), entry.signature);
+    const signed =
+      !!entry.signature &&
+      !!entry.keyId &&
+      entry.hash === hash &&
+      signer.verify(entry.keyId, linkMessage(pos, Number(entry.eventSeq), entry.hash), entry.signature);
     if (signed) return;
   } else {
     const [any] = await tx.select({ pos: auditChain.pos }).from(auditChain).limit(1);
     if (!any) return; // nothing linked yet: the head is where the unsigned rows end
   }
-  throw new Error(`the audit chain's newest entry (position ${pos}) was not written by Keel; the chainer links nothing until the chain is investigated with npm run audit:verify`);
+  throw new Error(
+    `the audit chain's newest entry (position ${pos}) was not written by Keel; the chainer links nothing until the chain is investigated with npm run audit:verify`,
+  );
 }
 
 /** A PostgreSQL array literal of text (hex, digits and base64 only: nothing here needs more than quoting). */

@@ -1,6 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { createSigner, createVerifier, parsePublicKey, splitTrustedKeys, type AuditSigner, type AuditVerifier } from "./signing";
+import {
+  createSigner,
+  createVerifier,
+  parsePublicKey,
+  splitTrustedKeys,
+  type AuditSigner,
+  type AuditVerifier,
+} from "./signing";
 
 /**
  * The audit signer for command-line tools: AUDIT_SIGNING_KEY from the environment, else the
@@ -21,9 +28,14 @@ export function signerForCli(env: NodeJS.ProcessEnv = process.env): AuditSigner 
  */
 export function verifierForCli(publicKeys: string[], env: NodeJS.ProcessEnv = process.env): AuditVerifier {
   if (publicKeys.length > 0) {
-    return createVerifier(publicKeys.flatMap((k) => splitTrustedKeys(existsSync(k) ? readFileSync(k, "utf8") : k)).map(parsePublicKey));
+    return createVerifier(
+      publicKeys.flatMap((k) => splitTrustedKeys(existsSync(k) ? readFileSync(k, "utf8") : k)).map(parsePublicKey),
+    );
   }
   const signer = signerForCli(env);
-  if (!signer) throw new Error("No audit public key: pass --public-key <key> (npm run audit:public-key prints it), or set AUDIT_SIGNING_KEY.");
+  if (!signer)
+    throw new Error(
+      "No audit public key: pass --public-key <key> (npm run audit:public-key prints it), or set AUDIT_SIGNING_KEY.",
+    );
   return signer;
 }

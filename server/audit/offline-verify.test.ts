@@ -33,16 +33,37 @@ function chain(records: Array<Partial<ChainedRecord>>, startSeq = 1, startHash =
 }
 
 const awkward = chain([
-  { entityType: "", entityId: 'a "quoted", comma\nand a new line', eventMeta: { note: "déjà vu, \"x\"", n: 1.5, nested: { b: [1, null, "z"] } } },
-  { actorUserId: "6a1f0a2c-0000-4000-8000-000000000001", actorLabel: "ann@example.com", requestMeta: { ip: "203.0.113.9" } },
+  {
+    entityType: "",
+    entityId: 'a "quoted", comma\nand a new line',
+    eventMeta: { note: 'déjà vu, "x"', n: 1.5, nested: { b: [1, null, "z"] } },
+  },
+  {
+    actorUserId: "6a1f0a2c-0000-4000-8000-000000000001",
+    actorLabel: "ann@example.com",
+    requestMeta: { ip: "203.0.113.9" },
+  },
   { eventType: "step.failed", outcome: "failure" },
 ]);
 
 describe("offline export verification", () => {
   it("accepts NDJSON and CSV of a chain in either order, keeping null and the empty string apart", async () => {
     const ndjson = awkward.map((row) => toNdjsonLine(row).trimEnd());
-    expect(await verifyExportLines(ndjson, "ndjson", verifier)).toEqual({ ok: true, rows: 3, signed: 0, linked: 2, gaps: 0, firstSeq: 1, lastSeq: 3 });
-    expect(await verifyExportLines([...ndjson].reverse(), "ndjson", verifier)).toMatchObject({ ok: true, linked: 2, firstSeq: 3, lastSeq: 1 });
+    expect(await verifyExportLines(ndjson, "ndjson", verifier)).toEqual({
+      ok: true,
+      rows: 3,
+      signed: 0,
+      linked: 2,
+      gaps: 0,
+      firstSeq: 1,
+      lastSeq: 3,
+    });
+    expect(await verifyExportLines([...ndjson].reverse(), "ndjson", verifier)).toMatchObject({
+      ok: true,
+      linked: 2,
+      firstSeq: 3,
+      lastSeq: 1,
+    });
     const csv = [CSV_COLUMNS.join(","), ...awkward.map((row) => toCsvLine(row))].join("\r\n").split("\n");
     expect(await verifyExportLines(csv, "csv", verifier)).toMatchObject({ ok: true, rows: 3, linked: 2 });
     expect(splitCsvRecord(`1,"",,"x""y"`)).toEqual(["1", "", null, 'x"y']);
@@ -52,27 +73,58 @@ describe("offline export verification", () => {
     const lines = awkward.map((row) => JSON.stringify(row));
     const edited = [...lines];
     edited[1] = JSON.stringify({ ...awkward[1], actorLabel: "bob@example.com" });
-    expect(await verifyExportLines(edited, "ndjson", verifier)).toMatchObject({ ok: false, line: 2, seq: 2, problem: expect.stringContaining("edited") });
-    expect(await verifyExportLines([lines[0]!, lines[2]!, lines[1]!], "ndjson", verifier)).toMatchObject({ ok: false, line: 3, seq: 2, problem: expect.stringContaining("out of order") });
+    expect(await verifyExportLines(edited, "ndjson", verifier)).toMatchObject({
+      ok: false,
+      line: 2,
+      seq: 2,
+      problem: expect.stringContaining("edited"),
+    });
+    expect(await verifyExportLines([lines[0]!, lines[2]!, lines[1]!], "ndjson", verifier)).toMatchObject({
+      ok: false,
+      line: 3,
+      seq: 2,
+      problem: expect.stringContaining("out of order"),
+    });
     // A row re-hashed after editing still fails: its successor's prev_hash no longer matches.
     const rehashed = chain([{ actorLabel: "mallory" }], 2, awkward[0]!.hash!)[0]!;
-    expect(await verifyExportLines([lines[0]!, JSON.stringify(rehashed), lines[2]!], "ndjson", verifier)).toMatchObject({ ok: false, line: 3, seq: 3, problem: expect.stringContaining("prev_hash") });
+    expect(await verifyExportLines([lines[0]!, JSON.stringify(rehashed), lines[2]!], "ndjson", verifier)).toMatchObject(
+      { ok: false, line: 3, seq: 3, problem: expect.stringContaining("prev_hash") },
+    );
     const forgedStart = chain([{}], 1, "f".repeat(64));
-    expect(await verifyExportLines([JSON.stringify(forgedStart[0])], "ndjson", verifier)).toMatchObject({ ok: false, seq: 1, problem: expect.stringContaining("genesis") });
+    expect(await verifyExportLines([JSON.stringify(forgedStart[0])], "ndjson", verifier)).toMatchObject({
+      ok: false,
+      seq: 1,
+      problem: expect.stringContaining("genesis"),
+    });
     expect(await verifyExportLines(["{not json"], "ndjson", verifier)).toMatchObject({ ok: false, line: 1, seq: null });
-    expect(await verifyExportLines(["seq,id"], "csv", verifier)).toMatchObject({ ok: false, line: 1, problem: expect.stringContaining("header") });
+    expect(await verifyExportLines(["seq,id"], "csv", verifier)).toMatchObject({
+      ok: false,
+      line: 1,
+      problem: expect.stringContaining("header"),
+    });
   });
 
   it("checks continuity only across consecutive sequences in a filtered export", async () => {
     const rows = chain([{}, {}, {}, {}, {}]);
     const filtered = [rows[4]!, rows[3]!, rows[1]!].map((row) => JSON.stringify(row));
-    expect(await verifyExportLines(filtered, "ndjson", verifier)).toMatchObject({ ok: true, rows: 3, linked: 1, gaps: 1 });
+    expect(await verifyExportLines(filtered, "ndjson", verifier)).toMatchObject({
+      ok: true,
+      rows: 3,
+      linked: 1,
+      gaps: 1,
+    });
   });
 
   it("verifies signed rows with the public key alone, and names an edited or foreign-signed row", async () => {
     const signed = chain([{}, { eventType: "step.failed" }, {}], 40).map((row) => {
       const { prevHash: _p, hash: _h, keyId: _k, signature: _s, ...record } = row;
-      return { ...record, prevHash: null, hash: null, keyId: signer.current.keyId, signature: signer.sign(rowMessage(record, signer.current.keyId)) };
+      return {
+        ...record,
+        prevHash: null,
+        hash: null,
+        keyId: signer.current.keyId,
+        signature: signer.sign(rowMessage(record, signer.current.keyId)),
+      };
     });
     const lines = signed.map((row) => JSON.stringify(row));
     expect(await verifyExportLines(lines, "ndjson", verifier)).toMatchObject({ ok: true, rows: 3, signed: 3, gaps: 0 });
@@ -80,9 +132,22 @@ describe("offline export verification", () => {
     expect(await verifyExportLines(csv, "csv", verifier)).toMatchObject({ ok: true, rows: 3, signed: 3 });
     const edited = [...lines];
     edited[1] = JSON.stringify({ ...signed[1], outcome: "failure" });
-    expect(await verifyExportLines(edited, "ndjson", verifier)).toMatchObject({ ok: false, line: 2, seq: 41, problem: expect.stringContaining("signature") });
+    expect(await verifyExportLines(edited, "ndjson", verifier)).toMatchObject({
+      ok: false,
+      line: 2,
+      seq: 41,
+      problem: expect.stringContaining("signature"),
+    });
     const other = createSigner(Buffer.alloc(32, 4).toString("base64"));
-    const foreign = { ...signed[0], keyId: other.current.keyId, signature: other.sign(rowMessage({ ...signed[0]!, seq: 40 }, other.current.keyId)) };
-    expect(await verifyExportLines([JSON.stringify(foreign)], "ndjson", verifier)).toMatchObject({ ok: false, line: 1, problem: expect.stringContaining("not among the public keys") });
+    const foreign = {
+      ...signed[0],
+      keyId: other.current.keyId,
+      signature: other.sign(rowMessage({ ...signed[0]!, seq: 40 }, other.current.keyId)),
+    };
+    expect(await verifyExportLines([JSON.stringify(foreign)], "ndjson", verifier)).toMatchObject({
+      ok: false,
+      line: 1,
+      problem: expect.stringContaining("not among the public keys"),
+    });
   });
 });

@@ -10,10 +10,23 @@ import type { AuditVerifier } from "./signing";
  * "Verifying an audit export offline".
  */
 export type ExportVerification =
-  | { ok: true; rows: number; signed: number; linked: number; gaps: number; firstSeq: number | null; lastSeq: number | null }
+  | {
+      ok: true;
+      rows: number;
+      signed: number;
+      linked: number;
+      gaps: number;
+      firstSeq: number | null;
+      lastSeq: number | null;
+    }
   | { ok: false; rows: number; line: number; seq: number | null; problem: string };
 
-export type ExportRow = ChainedRecord & { prevHash: string | null; hash: string | null; keyId: string | null; signature: string | null };
+export type ExportRow = ChainedRecord & {
+  prevHash: string | null;
+  hash: string | null;
+  keyId: string | null;
+  signature: string | null;
+};
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -26,14 +39,16 @@ function text(value: unknown, field: string, nullable = false): string | null {
 }
 
 function object(value: unknown, field: string): Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new RowProblem(`${field} must be a JSON object`);
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new RowProblem(`${field} must be a JSON object`);
   return value as Record<string, unknown>;
 }
 
 /** A parsed row's fields, checked for shape. */
 export function toExportRow(raw: Record<string, unknown>): ExportRow {
   const seq = raw.seq;
-  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1) throw new RowProblem("seq must be a positive integer");
+  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1)
+    throw new RowProblem("seq must be a positive integer");
   const keyId = text(raw.keyId ?? null, "keyId", true);
   const signature = text(raw.signature ?? null, "signature", true);
   const prevHash = text(raw.prevHash ?? null, "prevHash", signature !== null);
@@ -105,7 +120,8 @@ export function splitCsvRecord(record: string): Array<string | null> {
   }
 }
 
-const CSV_HEADER = "seq,id,event_type,actor_user_id,actor_label,session_id,request_meta,event_meta,entity_type,entity_id,outcome,created_at,prev_hash,hash,key_id,signature";
+const CSV_HEADER =
+  "seq,id,event_type,actor_user_id,actor_label,session_id,request_meta,event_meta,entity_type,entity_id,outcome,created_at,prev_hash,hash,key_id,signature";
 
 export function parseCsvRow(record: string): ExportRow {
   const f = splitCsvRecord(record) as [string | null, ...Array<string | null>];
@@ -142,7 +158,9 @@ function rowProblem(row: ExportRow, verifier: AuditVerifier): string | null {
   const { prevHash, hash, keyId, signature, ...record } = row;
   if (signature !== null) {
     if (!verifier.keys.has(keyId!)) return `it is signed by key ${keyId}, which is not among the public keys given`;
-    return verifier.verify(keyId!, rowMessage(record, keyId!), signature) ? null : "its contents do not match Keel's signature: the row was edited";
+    return verifier.verify(keyId!, rowMessage(record, keyId!), signature)
+      ? null
+      : "its contents do not match Keel's signature: the row was edited";
   }
   if (record.seq === 1 && prevHash !== GENESIS_HASH) return "sequence 1 must have the genesis prev_hash (64 zeros)";
   return chainHash(prevHash!, record) === hash ? null : "its contents do not match its hash: the row was edited";
@@ -152,7 +170,11 @@ function rowProblem(row: ExportRow, verifier: AuditVerifier): string | null {
  * Checks the rows of an export, line by line (constant memory). `lines` are physical lines;
  * CSV records spanning lines are joined. The first failure is reported with its line and seq.
  */
-export async function verifyExportLines(lines: AsyncIterable<string> | Iterable<string>, format: "ndjson" | "csv", verifier: AuditVerifier): Promise<ExportVerification> {
+export async function verifyExportLines(
+  lines: AsyncIterable<string> | Iterable<string>,
+  format: "ndjson" | "csv",
+  verifier: AuditVerifier,
+): Promise<ExportVerification> {
   let lineNo = 0;
   let rows = 0;
   let linked = 0;
@@ -180,7 +202,8 @@ export async function verifyExportLines(lines: AsyncIterable<string> | Iterable<
       pending = "";
       if (!headerSeen) {
         headerSeen = true;
-        if (record !== CSV_HEADER) return { ok: false, rows, line: 1, seq: null, problem: `the first line must be the header: ${CSV_HEADER}` };
+        if (record !== CSV_HEADER)
+          return { ok: false, rows, line: 1, seq: null, problem: `the first line must be the header: ${CSV_HEADER}` };
         continue;
       }
     } else {
@@ -191,18 +214,34 @@ export async function verifyExportLines(lines: AsyncIterable<string> | Iterable<
     try {
       row = format === "csv" ? parseCsvRow(record) : parseNdjsonRow(record);
     } catch (error) {
-      return { ok: false, rows, line: pendingStart, seq: null, problem: error instanceof Error ? error.message : String(error) };
+      return {
+        ok: false,
+        rows,
+        line: pendingStart,
+        seq: null,
+        problem: error instanceof Error ? error.message : String(error),
+      };
     }
-    const fail = (problem: string): ExportVerification => ({ ok: false, rows, line: pendingStart, seq: row.seq, problem });
+    const fail = (problem: string): ExportVerification => ({
+      ok: false,
+      rows,
+      line: pendingStart,
+      seq: row.seq,
+      problem,
+    });
     const problem = rowProblem(row, verifier);
     if (problem) return fail(problem);
     if (previous) {
       const step = row.seq - previous.seq;
-      if (step === 0 || (direction !== 0 && Math.sign(step) !== direction)) return fail(`sequence ${row.seq} is out of order after ${previous.seq}`);
+      if (step === 0 || (direction !== 0 && Math.sign(step) !== direction))
+        return fail(`sequence ${row.seq} is out of order after ${previous.seq}`);
       direction = Math.sign(step);
       if (Math.abs(step) === 1 && row.signature === null && previous.signature === null) {
         const [earlier, later] = step === 1 ? [previous, row] : [row, previous];
-        if (later.prevHash !== earlier.hash) return fail(`the prev_hash of sequence ${later.seq} is not the hash of sequence ${earlier.seq}: rows were changed, inserted or reordered`);
+        if (later.prevHash !== earlier.hash)
+          return fail(
+            `the prev_hash of sequence ${later.seq} is not the hash of sequence ${earlier.seq}: rows were changed, inserted or reordered`,
+          );
         linked++;
       } else if (row.signature === null || previous.signature === null) {
         gaps++;
@@ -214,6 +253,13 @@ export async function verifyExportLines(lines: AsyncIterable<string> | Iterable<
     previous = row;
     rows++;
   }
-  if (pending) return { ok: false, rows, line: pendingStart, seq: null, problem: "a quoted field is not closed at the end of the file" };
+  if (pending)
+    return {
+      ok: false,
+      rows,
+      line: pendingStart,
+      seq: null,
+      problem: "a quoted field is not closed at the end of the file",
+    };
   return { ok: true, rows, signed, linked, gaps, firstSeq, lastSeq: previous?.seq ?? null };
 }

@@ -19,7 +19,12 @@ export async function listActivityOfUser(db: Queryable, userId: string, limit = 
   const rows = await db
     .select(listedColumns)
     .from(auditEvents)
-    .where(or(eq(auditEvents.actorUserId, userId), and(eq(auditEvents.entityType, "user"), eq(auditEvents.entityId, userId))))
+    .where(
+      or(
+        eq(auditEvents.actorUserId, userId),
+        and(eq(auditEvents.entityType, "user"), eq(auditEvents.entityId, userId)),
+      ),
+    )
     .orderBy(desc(auditEvents.seq))
     .limit(limit);
   return rows.map(({ ip, ...row }) => ({ ...row, ip: ip.ip ?? null }));

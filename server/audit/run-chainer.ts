@@ -18,7 +18,11 @@ export const AUDIT_CHAIN_TIMING = {
  * that no longer reaches the newest checkpoint in the witness files is never witnessed: it is
  * logged as an error instead. Returns the stop function, which links what is left and writes a last checkpoint.
  */
-export function startAuditChain(db: Database, witnessFiles: string[], timing = AUDIT_CHAIN_TIMING): () => Promise<void> {
+export function startAuditChain(
+  db: Database,
+  witnessFiles: string[],
+  timing = AUDIT_CHAIN_TIMING,
+): () => Promise<void> {
   const log = getLogger();
   const refusedLogged = new Set<number>();
   let lastError = "";
@@ -29,7 +33,8 @@ export function startAuditChain(db: Database, witnessFiles: string[], timing = A
     lastError = message;
   };
   // The newest checkpoint already witnessed, by this process or an earlier one: never witness a chain that does not reach it.
-  let last: Checkpoint | null = witnessFiles.length > 0 ? newestCheckpoint(witnessFiles, auditSigner()).checkpoint : null;
+  let last: Checkpoint | null =
+    witnessFiles.length > 0 ? newestCheckpoint(witnessFiles, auditSigner()).checkpoint : null;
   const link = async () => {
     for (;;) {
       if (!(await hasUnlinkedAuditEvents(db))) return;
@@ -38,7 +43,10 @@ export function startAuditChain(db: Database, witnessFiles: string[], timing = A
       for (const seq of pass?.refused ?? []) {
         if (refusedLogged.has(seq)) continue;
         refusedLogged.add(seq);
-        log.error({ seq }, "audit row carries no valid Keel signature: it was inserted outside Keel; it is left out of the chain");
+        log.error(
+          { seq },
+          "audit row carries no valid Keel signature: it was inserted outside Keel; it is left out of the chain",
+        );
       }
       if (!pass?.more) return;
     }
@@ -48,14 +56,21 @@ export function startAuditChain(db: Database, witnessFiles: string[], timing = A
     if (last) {
       const problem = await compareWithCheckpoint(db, last);
       if (problem) {
-        log.error({ seq: problem.brokenSeq }, `audit chain no longer reaches the last witnessed checkpoint: ${problem.problem}`);
+        log.error(
+          { seq: problem.brokenSeq },
+          `audit chain no longer reaches the last witnessed checkpoint: ${problem.problem}`,
+        );
         return;
       }
     }
     last = writeCheckpoint(auditSigner(), witnessFiles, await chainTip(db));
   };
   const stopLinking = startPeriodic(link, { everyMs: timing.linkEveryMs, onError: onLinkError });
-  const stopCheckpoints = startPeriodic(checkpoint, { everyMs: timing.checkpointEveryMs, firstAfterMs: timing.checkpointEveryMs, onError: (error) => log.error({ err: error }, "audit checkpoint failed") });
+  const stopCheckpoints = startPeriodic(checkpoint, {
+    everyMs: timing.checkpointEveryMs,
+    firstAfterMs: timing.checkpointEveryMs,
+    onError: (error) => log.error({ err: error }, "audit checkpoint failed"),
+  });
   return async () => {
     // A pass still running would hold the chainer's lock: the last pass below would find it busy
     // and the last checkpoint would miss what that pass links.

@@ -1,4 +1,13 @@
-import { createHash, createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify, type KeyObject } from "node:crypto";
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  sign,
+  timingSafeEqual,
+  verify,
+  type KeyObject,
+} from "node:crypto";
 
 /**
  * Keel's audit keys. The private key is an Ed25519 seed held outside the database
@@ -72,7 +81,11 @@ export function createVerifier(publicKeys: AuditPublicKey[]): AuditVerifier {
 export function createSigner(seedBase64: string, trusted = ""): AuditSigner {
   const seed = Buffer.from(seedBase64, "base64");
   if (seed.length !== 32) throw new Error("AUDIT_SIGNING_KEY must be 32 bytes in base64");
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+    format: "der",
+    type: "pkcs8",
+  });
   const current = describe(createPublicKey(privateKey));
   const verifier = createVerifier([current, ...splitTrustedKeys(trusted).map(parsePublicKey)]);
   const macKey = createHash("sha256").update("keel-audit-mac-v1\n").update(seed).digest();

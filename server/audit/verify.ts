@@ -33,7 +33,11 @@ const UNSIGNED_TAIL = "the chain ends with entries Keel never signed";
 const PAGE = 2000;
 
 /** Checks one row written before signing began against the hash before it; the reason it fails, or null when it links. */
-function checkLink(expectedSeq: number, prevHash: string, row: { seq: number; prevHash: string | null; hash: string | null; record: ReturnType<typeof toChainedRecord> }): string | null {
+function checkLink(
+  expectedSeq: number,
+  prevHash: string,
+  row: { seq: number; prevHash: string | null; hash: string | null; record: ReturnType<typeof toChainedRecord> },
+): string | null {
   if (row.seq !== expectedSeq) {
     return row.seq > expectedSeq
       ? `sequence ${expectedSeq} is missing (the next row is ${row.seq}): a row was deleted`
@@ -55,7 +59,10 @@ function checkLink(expectedSeq: number, prevHash: string, row: { seq: number; pr
  * batch carries Keel's signature), then the chain head, then every row not in the chain (each
  * must carry Keel's signature, and only rows the chainer has not reached yet may be unlinked).
  */
-export async function verifyAuditChain(db: Queryable, options: VerifyOptions & { witnessFiles?: string[] } = {}): Promise<ChainVerification> {
+export async function verifyAuditChain(
+  db: Queryable,
+  options: VerifyOptions & { witnessFiles?: string[] } = {},
+): Promise<ChainVerification> {
   const result = await verifyAuditChainFrom(db, null, options);
   if (!options.witnessFiles) return result;
   const { checkpoint } = newestCheckpoint(options.witnessFiles, options.verifier ?? auditSigner());
@@ -66,7 +73,14 @@ export async function verifyAuditChain(db: Queryable, options: VerifyOptions & {
   if (problem) return { ok: false, count: result.count, ...problem };
   if (!result.ok) return result;
   const now = options.now ?? new Date();
-  return { ...result, witness: { seq: checkpoint.seq, at: checkpoint.at, ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(checkpoint.at)) / 1000)) } };
+  return {
+    ...result,
+    witness: {
+      seq: checkpoint.seq,
+      at: checkpoint.at,
+      ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(checkpoint.at)) / 1000)),
+    },
+  };
 }
 
 type VerifyOptions = { verifier?: AuditVerifier; now?: Date };
@@ -76,7 +90,11 @@ type VerifyOptions = { verifier?: AuditVerifier; now?: Date };
  * `from` is null. A continued walk first checks that `from` still holds its hash, and then only
  * looks at rows the chainer has not passed yet among the unlinked ones.
  */
-export async function verifyAuditChainFrom(db: Queryable, from: ChainPoint | null, options: VerifyOptions = {}): Promise<ChainVerification> {
+export async function verifyAuditChainFrom(
+  db: Queryable,
+  from: ChainPoint | null,
+  options: VerifyOptions = {},
+): Promise<ChainVerification> {
   const verifier = options.verifier ?? auditSigner();
   const now = options.now ?? new Date();
   const [first] = await queryRows<{ pos: string | null }>(db, sql`select min(pos)::text as pos from audit_chain`);
@@ -108,7 +126,10 @@ export async function verifyAuditChainFrom(db: Queryable, from: ChainPoint | nul
   if (!unlinked.ok) return { ...unlinked, count };
   const tip = walked.tip ?? start;
 
-  const [signed] = await queryRows<{ seq: string | null }>(db, sql`select min(event_seq)::text as seq from audit_chain`);
+  const [signed] = await queryRows<{ seq: string | null }>(
+    db,
+    sql`select min(event_seq)::text as seq from audit_chain`,
+  );
   return {
     ok: true,
     // Positions continue from the unsigned rows, so the tip's position counts every linked row.
@@ -122,7 +143,10 @@ export async function verifyAuditChainFrom(db: Queryable, from: ChainPoint | nul
 }
 
 /** The unsigned rows 1..legacyEnd, each linking the one before by SHA-256. */
-async function verifyLegacyRows(db: Queryable, legacyEnd: number): Promise<{ ok: true; count: number; hash: string; lastSeq: number } | Broken> {
+async function verifyLegacyRows(
+  db: Queryable,
+  legacyEnd: number,
+): Promise<{ ok: true; count: number; hash: string; lastSeq: number } | Broken> {
   let prevHash = GENESIS_HASH;
   let lastSeq = 0;
   while (lastSeq < legacyEnd) {
@@ -134,14 +158,24 @@ async function verifyLegacyRows(db: Queryable, legacyEnd: number): Promise<{ ok:
       .limit(PAGE);
     if (rows.length === 0) break;
     for (const row of rows) {
-      const problem = checkLink(lastSeq + 1, prevHash, { seq: Number(row.seq), prevHash: row.prevHash, hash: row.hash, record: toChainedRecord(row) });
+      const problem = checkLink(lastSeq + 1, prevHash, {
+        seq: Number(row.seq),
+        prevHash: row.prevHash,
+        hash: row.hash,
+        record: toChainedRecord(row),
+      });
       if (problem) return { ok: false, count: lastSeq, brokenSeq: lastSeq + 1, problem };
       prevHash = row.hash!;
       lastSeq = Number(row.seq);
     }
   }
   if (lastSeq !== legacyEnd) {
-    return { ok: false, count: lastSeq, brokenSeq: lastSeq + 1, problem: `the rows from before signing began end at sequence ${lastSeq}, but the chain continues from ${legacyEnd}: rows were deleted` };
+    return {
+      ok: false,
+      count: lastSeq,
+      brokenSeq: lastSeq + 1,
+      problem: `the rows from before signing began end at sequence ${lastSeq}, but the chain continues from ${legacyEnd}: rows were deleted`,
+    };
   }
   return { ok: true, count: lastSeq, hash: prevHash, lastSeq };
 }
@@ -149,7 +183,11 @@ async function verifyLegacyRows(db: Queryable, legacyEnd: number): Promise<{ ok:
 type EntryRow = { entry: typeof auditChain.$inferSelect; event: AuditEvent | null };
 
 /** Every chain entry after `start`, in order. */
-async function walkEntries(db: Queryable, verifier: AuditVerifier, start: ChainPoint): Promise<{ ok: true; count: number; tip: ChainPoint | null } | Broken> {
+async function walkEntries(
+  db: Queryable,
+  verifier: AuditVerifier,
+  start: ChainPoint,
+): Promise<{ ok: true; count: number; tip: ChainPoint | null } | Broken> {
   let prev = start;
   let lastSigned: ChainPoint = start;
   let count = 0;
@@ -166,10 +204,16 @@ async function walkEntries(db: Queryable, verifier: AuditVerifier, start: ChainP
       const seq = Number(entry.eventSeq);
       const fail = (brokenSeq: number, problem: string) => ({ ok: false as const, count, brokenSeq, problem });
       if (pos !== prev.pos + 1) {
-        return fail(prev.seq + 1, `the chain entries after sequence ${prev.seq} are missing (positions ${prev.pos + 1} to ${pos - 1}; the next entry links sequence ${seq}): rows were deleted`);
+        return fail(
+          prev.seq + 1,
+          `the chain entries after sequence ${prev.seq} are missing (positions ${prev.pos + 1} to ${pos - 1}; the next entry links sequence ${seq}): rows were deleted`,
+        );
       }
       if (entry.prevHash !== prev.hash) {
-        return fail(seq, `sequence ${seq} does not follow sequence ${prev.seq} in the chain (its entry's prev_hash is not the hash before it): entries were inserted, reordered or rewritten`);
+        return fail(
+          seq,
+          `sequence ${seq} does not follow sequence ${prev.seq} in the chain (its entry's prev_hash is not the hash before it): entries were inserted, reordered or rewritten`,
+        );
       }
       if (!event) return fail(seq, `sequence ${seq} was deleted: the chain links it, but the row is gone`);
       const digest = sha256(rowMessage(toChainedRecord(event), event.keyId ?? ""));
@@ -178,11 +222,17 @@ async function walkEntries(db: Queryable, verifier: AuditVerifier, start: ChainP
       }
       if (entry.signature) {
         if (!verifier.keys.has(entry.keyId ?? "")) {
-          return fail(seq, `the chain entry of sequence ${seq} is signed by a key Keel does not know (key id ${entry.keyId}); if it is an earlier key of yours, add its public key to AUDIT_TRUSTED_KEYS`);
+          return fail(
+            seq,
+            `the chain entry of sequence ${seq} is signed by a key Keel does not know (key id ${entry.keyId}); if it is an earlier key of yours, add its public key to AUDIT_TRUSTED_KEYS`,
+          );
         }
         if (!verifier.verify(entry.keyId!, linkMessage(pos, seq, entry.hash), entry.signature)) {
           const edited = await firstEditedRow(db, verifier, lastSigned.pos, pos);
-          return fail(edited ?? seq, `${edited ? `sequence ${edited} was edited and` : "entries up to"} the chain after it was recomputed: the chain entry of sequence ${seq} carries a signature that does not verify`);
+          return fail(
+            edited ?? seq,
+            `${edited ? `sequence ${edited} was edited and` : "entries up to"} the chain after it was recomputed: the chain entry of sequence ${seq} carries a signature that does not verify`,
+          );
         }
         lastSigned = { pos, hash: entry.hash, seq };
       }
@@ -192,15 +242,28 @@ async function walkEntries(db: Queryable, verifier: AuditVerifier, start: ChainP
     if (rows.length < PAGE) break;
   }
   if (prev.pos !== lastSigned.pos) {
-    const [after] = await db.select({ seq: auditChain.eventSeq }).from(auditChain).where(eq(auditChain.pos, lastSigned.pos + 1));
+    const [after] = await db
+      .select({ seq: auditChain.eventSeq })
+      .from(auditChain)
+      .where(eq(auditChain.pos, lastSigned.pos + 1));
     const seq = Number(after?.seq ?? prev.seq);
-    return { ok: false, count, brokenSeq: seq, problem: `${UNSIGNED_TAIL}, from sequence ${seq} on: they were added outside Keel, or the signed entries after them were cut from the end` };
+    return {
+      ok: false,
+      count,
+      brokenSeq: seq,
+      problem: `${UNSIGNED_TAIL}, from sequence ${seq} on: they were added outside Keel, or the signed entries after them were cut from the end`,
+    };
   }
   return { ok: true, count, tip: prev.pos === start.pos ? null : prev };
 }
 
 /** After a bad signature: the first row between two signed entries whose own signature fails. */
-async function firstEditedRow(db: Queryable, verifier: AuditVerifier, afterPos: number, toPos: number): Promise<number | null> {
+async function firstEditedRow(
+  db: Queryable,
+  verifier: AuditVerifier,
+  afterPos: number,
+  toPos: number,
+): Promise<number | null> {
   const rows = await db
     .select({ event: auditEvents })
     .from(auditChain)
@@ -214,20 +277,40 @@ async function firstEditedRow(db: Queryable, verifier: AuditVerifier, afterPos: 
 }
 
 function hasValidSignature(verifier: AuditVerifier, row: AuditEvent): boolean {
-  return !!row.keyId && !!row.signature && verifier.verify(row.keyId, rowMessage(toChainedRecord(row), row.keyId), row.signature);
+  return (
+    !!row.keyId &&
+    !!row.signature &&
+    verifier.verify(row.keyId, rowMessage(toChainedRecord(row), row.keyId), row.signature)
+  );
 }
 
 /** The head must be where the walk ended; entries appended meanwhile are fine. */
-async function checkHead(db: Queryable, head: { pos: number; hash: string }, tip: ChainPoint): Promise<{ brokenSeq: number; problem: string } | null> {
+async function checkHead(
+  db: Queryable,
+  head: { pos: number; hash: string },
+  tip: ChainPoint,
+): Promise<{ brokenSeq: number; problem: string } | null> {
   if (head.pos === tip.pos && head.hash === tip.hash) return null;
   if (head.pos > tip.pos) {
-    const [next] = await db.select({ pos: auditChain.pos }).from(auditChain).where(eq(auditChain.pos, tip.pos + 1));
+    const [next] = await db
+      .select({ pos: auditChain.pos })
+      .from(auditChain)
+      .where(eq(auditChain.pos, tip.pos + 1));
     if (next) return null;
-    return { brokenSeq: tip.seq + 1, problem: `the chain head records position ${head.pos}, but the chain ends at position ${tip.pos} (sequence ${tip.seq}): entries were deleted from the end` };
+    return {
+      brokenSeq: tip.seq + 1,
+      problem: `the chain head records position ${head.pos}, but the chain ends at position ${tip.pos} (sequence ${tip.seq}): entries were deleted from the end`,
+    };
   }
-  const [after] = await db.select({ seq: auditChain.eventSeq }).from(auditChain).where(eq(auditChain.pos, head.pos + 1));
+  const [after] = await db
+    .select({ seq: auditChain.eventSeq })
+    .from(auditChain)
+    .where(eq(auditChain.pos, head.pos + 1));
   const seq = Number(after?.seq ?? tip.seq);
-  return { brokenSeq: seq, problem: `the chain head was moved back to position ${head.pos}, behind sequence ${seq}: the head was rewritten outside Keel` };
+  return {
+    brokenSeq: seq,
+    problem: `the chain head was moved back to position ${head.pos}, behind sequence ${seq}: the head was rewritten outside Keel`,
+  };
 }
 
 /**
@@ -244,7 +327,9 @@ async function checkUnlinkedRows(
 ): Promise<{ ok: true; pending: number; oldestPendingSeconds: number | null; firstSeq: number | null } | Broken> {
   const notLinked = sql`not exists (select 1 from audit_chain c where c.event_seq = ${auditEvents.seq})`;
   const reached = sql`${auditEvents.xid} < (select scan_from_xid from audit_chainer_state where id = 1)`;
-  const scope = onlyNew ? sql`${auditEvents.seq} in (select seq from audit_events where xid >= (select scan_from_xid from audit_chainer_state where id = 1))` : sql`true`;
+  const scope = onlyNew
+    ? sql`${auditEvents.seq} in (select seq from audit_events where xid >= (select scan_from_xid from audit_chainer_state where id = 1))`
+    : sql`true`;
   let pending = 0;
   let oldest: Date | null = null;
   let firstSeq: number | null = null;
@@ -266,7 +351,12 @@ async function checkUnlinkedRows(
         return { ok: false, count: 0, brokenSeq: seq, problem };
       }
       if (passed) {
-        return { ok: false, count: 0, brokenSeq: seq, problem: `sequence ${seq} was signed by Keel but is no longer in the chain: its chain entry was removed` };
+        return {
+          ok: false,
+          count: 0,
+          brokenSeq: seq,
+          problem: `sequence ${seq} was signed by Keel but is no longer in the chain: its chain entry was removed`,
+        };
       }
       pending++;
       firstSeq ??= seq;
@@ -274,5 +364,10 @@ async function checkUnlinkedRows(
     }
     if (rows.length < PAGE) break;
   }
-  return { ok: true, pending, oldestPendingSeconds: oldest ? Math.max(0, Math.round((now.getTime() - oldest.getTime()) / 1000)) : null, firstSeq };
+  return {
+    ok: true,
+    pending,
+    oldestPendingSeconds: oldest ? Math.max(0, Math.round((now.getTime() - oldest.getTime()) / 1000)) : null,
+    firstSeq,
+  };
 }

@@ -25,9 +25,21 @@ const lines = (file: string) => readFileSync(file, "utf8").trim().split("\n");
 describe(`the witness (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
   it("records a signed checkpoint at stop, and never witnesses a chain cut back behind it, even after a restart", async () => {
     const files = [path.join(dir, "data", "audit-witness.ndjson"), path.join(dir, "elsewhere", "audit-witness.ndjson")];
-    for (let i = 0; i < 6; i++) await appendAuditEvent(handle.db, systemActor(), { eventType: "test.witnessed", outcome: "success", meta: { i } });
+    for (let i = 0; i < 6; i++)
+      await appendAuditEvent(handle.db, systemActor(), {
+        eventType: "test.witnessed",
+        outcome: "success",
+        meta: { i },
+      });
     await startAuditChain(handle.db, files, { linkEveryMs: 60_000, checkpointEveryMs: 60_000 })();
-    for (const file of files) expect(JSON.parse(lines(file)[0]!)).toMatchObject({ v: 1, pos: 6, seq: 6, hash: expect.stringMatching(/^[0-9a-f]{64}$/), signature: expect.any(String) });
+    for (const file of files)
+      expect(JSON.parse(lines(file)[0]!)).toMatchObject({
+        v: 1,
+        pos: 6,
+        seq: 6,
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        signature: expect.any(String),
+      });
     expect(await verifyAuditChain(handle.db, { witnessFiles: files })).toMatchObject({ ok: true, witness: { seq: 6 } });
 
     // A superuser cuts the newest two rows and moves the head back, consistently.

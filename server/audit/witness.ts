@@ -17,7 +17,10 @@ export const WITNESS_FILE_NAME = "audit-witness.ndjson";
 
 /** Where checkpoints go: the data directory, and KEEL_AUDIT_WITNESS_DIR when set. */
 export function witnessFiles(dataDir: string, extraDir?: string): string[] {
-  return [path.join(path.resolve(dataDir), WITNESS_FILE_NAME), ...(extraDir ? [path.join(path.resolve(extraDir), WITNESS_FILE_NAME)] : [])];
+  return [
+    path.join(path.resolve(dataDir), WITNESS_FILE_NAME),
+    ...(extraDir ? [path.join(path.resolve(extraDir), WITNESS_FILE_NAME)] : []),
+  ];
 }
 
 function checkpointMessage(c: Omit<Checkpoint, "signature">): string {
@@ -34,7 +37,12 @@ export async function chainTip(db: Queryable): Promise<{ pos: number; seq: numbe
 }
 
 /** Signs a checkpoint of `tip` and appends it to every witness file. */
-export function writeCheckpoint(signer: AuditSigner, files: string[], tip: { pos: number; seq: number; hash: string }, at = new Date()): Checkpoint {
+export function writeCheckpoint(
+  signer: AuditSigner,
+  files: string[],
+  tip: { pos: number; seq: number; hash: string },
+  at = new Date(),
+): Checkpoint {
   const body = { v: 1 as const, ...tip, at: at.toISOString(), keyId: signer.current.keyId };
   const checkpoint: Checkpoint = { ...body, signature: signer.sign(checkpointMessage(body)) };
   for (const file of files) {
@@ -45,7 +53,10 @@ export function writeCheckpoint(signer: AuditSigner, files: string[], tip: { pos
 }
 
 /** The newest validly signed checkpoint across the files (lines that do not verify are counted, not believed). */
-export function newestCheckpoint(files: string[], verifier: AuditVerifier): { checkpoint: Checkpoint | null; file: string | null; unreadable: number } {
+export function newestCheckpoint(
+  files: string[],
+  verifier: AuditVerifier,
+): { checkpoint: Checkpoint | null; file: string | null; unreadable: number } {
   let best: Checkpoint | null = null;
   let bestFile: string | null = null;
   let unreadable = 0;
@@ -69,7 +80,10 @@ export function newestCheckpoint(files: string[], verifier: AuditVerifier): { ch
 }
 
 /** Whether the database's chain still reaches `checkpoint` with the same hash; the problem, or null. */
-export async function compareWithCheckpoint(db: Queryable, checkpoint: Checkpoint): Promise<{ brokenSeq: number; problem: string } | null> {
+export async function compareWithCheckpoint(
+  db: Queryable,
+  checkpoint: Checkpoint,
+): Promise<{ brokenSeq: number; problem: string } | null> {
   const [entry] = await db.select().from(auditChain).where(eq(auditChain.pos, checkpoint.pos));
   const [head] = await db.select().from(auditChainHead).where(eq(auditChainHead.id, 1));
   const legacyTip = !entry && head && Number(head.seq) === checkpoint.pos && head.hash === checkpoint.hash;
@@ -82,7 +96,10 @@ export async function compareWithCheckpoint(db: Queryable, checkpoint: Checkpoin
     };
   }
   if (entry.hash !== checkpoint.hash) {
-    return { brokenSeq: checkpoint.seq, problem: `the chain at sequence ${checkpoint.seq} differs from what the witness recorded on ${checkpoint.at}: the chain was rewritten` };
+    return {
+      brokenSeq: checkpoint.seq,
+      problem: `the chain at sequence ${checkpoint.seq} differs from what the witness recorded on ${checkpoint.at}: the chain was rewritten`,
+    };
   }
   return null;
 }

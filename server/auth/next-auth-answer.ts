@@ -21,15 +21,33 @@ export async function envelopeNextAuthAnswer(response: Response, requestId: stri
     const signInPage = new URL("/sign-in", url);
     signInPage.searchParams.set("error", error);
     const code: ErrorCode = error.startsWith(SIGN_IN_RATE_LIMITED) ? "TOO_MANY_REQUESTS" : "UNAUTHORIZED";
-    const body = { ...errorEnvelope(code, signInErrorMessage(error), requestId, { reason: error }), url: signInPage.toString() };
+    const body = {
+      ...errorEnvelope(code, signInErrorMessage(error), requestId, { reason: error }),
+      url: signInPage.toString(),
+    };
     return new Response(JSON.stringify(body), { status: response.status, headers });
   }
   // next-auth answers 500 "Callback for provider type credentials not supported" to a GET: a method it does not take, not a failure.
   if (response.status >= 500 && /not supported/i.test(text)) {
-    return new Response(JSON.stringify(errorEnvelope("METHOD_NOT_SUPPORTED", `The sign-in service does not answer ${method} here.`, requestId)), { status: 405, headers });
+    return new Response(
+      JSON.stringify(
+        errorEnvelope("METHOD_NOT_SUPPORTED", `The sign-in service does not answer ${method} here.`, requestId),
+      ),
+      { status: 405, headers },
+    );
   }
-  const code: ErrorCode = response.status === 405 ? "METHOD_NOT_SUPPORTED" : response.status === 404 ? "NOT_FOUND" : response.status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST";
-  const message = response.status >= 500 ? "Signing in failed on the server. The request id helps an admin find the cause." : `The sign-in service does not answer ${method} here.`;
+  const code: ErrorCode =
+    response.status === 405
+      ? "METHOD_NOT_SUPPORTED"
+      : response.status === 404
+        ? "NOT_FOUND"
+        : response.status >= 500
+          ? "INTERNAL_SERVER_ERROR"
+          : "BAD_REQUEST";
+  const message =
+    response.status >= 500
+      ? "Signing in failed on the server. The request id helps an admin find the cause."
+      : `The sign-in service does not answer ${method} here.`;
   return new Response(JSON.stringify(errorEnvelope(code, message, requestId)), { status: response.status, headers });
 }
 

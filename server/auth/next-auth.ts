@@ -49,8 +49,15 @@ export function getAuthOptions(): NextAuthOptions {
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials): Promise<User | null> {
-        const result = await signInWithPassword(await getDb(), credentials ?? {}, await currentRequestMeta(), policy, await getRateLimits());
-        if (!result.ok && result.retryAfterSeconds) throw new Error(`${SIGN_IN_RATE_LIMITED}${result.retryAfterSeconds}`);
+        const result = await signInWithPassword(
+          await getDb(),
+          credentials ?? {},
+          await currentRequestMeta(),
+          policy,
+          await getRateLimits(),
+        );
+        if (!result.ok && result.retryAfterSeconds)
+          throw new Error(`${SIGN_IN_RATE_LIMITED}${result.retryAfterSeconds}`);
         return result.ok ? { id: result.userId, sid: result.sessionId } : null;
       },
     }),
@@ -67,7 +74,11 @@ export function getAuthOptions(): NextAuthOptions {
       checks: ["pkce", "state"],
       authorization: { params: { scope: "openid email profile" } },
       profile(profile: { sub: string; email?: string; name?: string; preferred_username?: string }) {
-        return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? profile.preferred_username ?? null };
+        return {
+          id: profile.sub,
+          email: profile.email ?? null,
+          name: profile.name ?? profile.preferred_username ?? null,
+        };
       },
     });
   }

@@ -28,10 +28,23 @@ function minutesAgo(since: Date, now: number): number {
  * Throws FORBIDDEN with `details.reason = "REAUTH_REQUIRED"` unless the actor's session proved its
  * password (or its OIDC sign-in) within the window. `what` names the action in the message.
  */
-export async function requireRecentAuthentication(db: Queryable, actor: Actor, what: string, now = Date.now(), windowMs = reauthWindowMs()): Promise<void> {
+export async function requireRecentAuthentication(
+  db: Queryable,
+  actor: Actor,
+  what: string,
+  now = Date.now(),
+  windowMs = reauthWindowMs(),
+): Promise<void> {
   const windowMinutes = Math.round(windowMs / 60_000);
   const [session] = actor.sessionId
-    ? await db.select({ authenticatedAt: sessions.authenticatedAt, reauthRequestedAt: sessions.reauthRequestedAt, method: sessions.method }).from(sessions).where(eq(sessions.id, actor.sessionId))
+    ? await db
+        .select({
+          authenticatedAt: sessions.authenticatedAt,
+          reauthRequestedAt: sessions.reauthRequestedAt,
+          method: sessions.method,
+        })
+        .from(sessions)
+        .where(eq(sessions.id, actor.sessionId))
     : [];
   if (!session) {
     // Only a signed-in person may do this: a token or a process has no password to prove.
@@ -39,7 +52,12 @@ export async function requireRecentAuthentication(db: Queryable, actor: Actor, w
   }
   const requestedByAdmin = session.reauthRequestedAt !== null && session.reauthRequestedAt >= session.authenticatedAt;
   if (!requestedByAdmin && now - session.authenticatedAt.getTime() <= windowMs) return;
-  const details: ReauthRequiredDetails = { reason: REAUTH_REQUIRED, method: session.method, authenticatedAt: session.authenticatedAt.toISOString(), windowMinutes };
+  const details: ReauthRequiredDetails = {
+    reason: REAUTH_REQUIRED,
+    method: session.method,
+    authenticatedAt: session.authenticatedAt.toISOString(),
+    windowMinutes,
+  };
   const how = session.method === "oidc" ? "sign in again with single sign-on" : "enter your password again";
   const why = requestedByAdmin
     ? "An administrator asked you to confirm it is you before your next high-risk action."
@@ -52,12 +70,21 @@ export async function requireRecentAuthentication(db: Queryable, actor: Actor, w
  * freshly authenticated. Held to the sign-in limits (per account and address, per address), and
  * audited as `auth.reauthenticated` or `auth.reauthentication_failed`, never with the password.
  */
-export async function reauthenticate(db: Database, actor: Actor & { userId: string; sessionId: string }, input: ReauthenticateInput, limits: RateLimits | null): Promise<{ authenticatedAt: Date }> {
+export async function reauthenticate(
+  db: Database,
+  actor: Actor & { userId: string; sessionId: string },
+  input: ReauthenticateInput,
+  limits: RateLimits | null,
+): Promise<{ authenticatedAt: Date }> {
   const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
   if (!user) throw new AppError("UNAUTHORIZED", "Sign in to continue.");
   if (!user.passwordHash) {
     await spendPasswordCheckTime(input.password);
-    throw AppError.field("password", "Your account signs in through single sign-on and has no Keel password: sign in again with single sign-on instead.", "FORBIDDEN");
+    throw AppError.field(
+      "password",
+      "Your account signs in through single sign-on and has no Keel password: sign in again with single sign-on instead.",
+      "FORBIDDEN",
+    );
   }
   const guard = signInGuard(limits, user.email, actor.request);
   const locked = await guard.locked();
@@ -81,13 +108,29 @@ export async function reauthenticate(db: Database, actor: Actor & { userId: stri
       .where(and(eq(sessions.id, actor.sessionId), eq(sessions.userId, actor.userId), isNull(sessions.revokedAt)))
       .returning({ id: sessions.id });
     if (!updated) throw new AppError("UNAUTHORIZED", "Sign in to continue.");
-    await appendAuditEvent(tx, actor, { eventType: "auth.reauthenticated", outcome: "success", entityType: "user", entityId: actor.userId, meta: { method: "password" } });
+    await appendAuditEvent(tx, actor, {
+      eventType: "auth.reauthenticated",
+      outcome: "success",
+      entityType: "user",
+      entityId: actor.userId,
+      meta: { method: "password" },
+    });
   });
   return { authenticatedAt };
 }
 
-async function recordFailure(db: Database, actor: Actor & { userId: string }, reason: "wrong_password" | "rate_limited"): Promise<void> {
-  await appendAuditEvent(db, actor, { eventType: "auth.reauthentication_failed", outcome: "failure", entityType: "user", entityId: actor.userId, meta: { reason } });
+async function recordFailure(
+  db: Database,
+  actor: Actor & { userId: string },
+  reason: "wrong_password" | "rate_limited",
+): Promise<void> {
+  await appendAuditEvent(db, actor, {
+    eventType: "auth.reauthentication_failed",
+    outcome: "failure",
+    entityType: "user",
+    entityId: actor.userId,
+    meta: { reason },
+  });
 }
 
 /**
@@ -95,7 +138,12 @@ async function recordFailure(db: Database, actor: Actor & { userId: string }, re
  * session of the person must prove its password (or single sign-on) again before its next
  * high-risk action. Audited as `user.reauthentication_required` with the number of sessions.
  */
-export async function requireReauthentication(db: Database, actor: Actor, input: { userId: string }, now = new Date()): Promise<{ sessions: number }> {
+export async function requireReauthentication(
+  db: Database,
+  actor: Actor,
+  input: { userId: string },
+  now = new Date(),
+): Promise<{ sessions: number }> {
   return db.transaction(async (tx) => {
     const [user] = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, input.userId));
     if (!user) throw AppError.field("userId", "There is no user with this id.", "NOT_FOUND");
@@ -104,7 +152,13 @@ export async function requireReauthentication(db: Database, actor: Actor, input:
       .set({ reauthRequestedAt: now })
       .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)))
       .returning({ id: sessions.id });
-    await appendAuditEvent(tx, actor, { eventType: "user.reauthentication_required", outcome: "success", entityType: "user", entityId: user.id, meta: { email: user.email, sessions: marked.length } });
+    await appendAuditEvent(tx, actor, {
+      eventType: "user.reauthentication_required",
+      outcome: "success",
+      entityType: "user",
+      entityId: user.id,
+      meta: { email: user.email, sessions: marked.length },
+    });
     return { sessions: marked.length };
   });
 }

@@ -26,7 +26,13 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 export async function createSession(
   db: Queryable,
-  input: { userId: string; method: "password" | "oidc"; ip: string | null; userAgent: string | null; policy: SessionPolicy },
+  input: {
+    userId: string;
+    method: "password" | "oidc";
+    ip: string | null;
+    userAgent: string | null;
+    policy: SessionPolicy;
+  },
 ): Promise<string> {
   const now = new Date();
   const [row] = await db
@@ -49,7 +55,12 @@ export async function createSession(
  * The signed-in user behind a session id, or null when the session was revoked, has expired,
  * has been idle too long, or its user is disabled. Called on every request.
  */
-export async function resolveSession(db: Queryable, sessionId: string, policy: SessionPolicy, now = new Date()): Promise<ResolvedSession | null> {
+export async function resolveSession(
+  db: Queryable,
+  sessionId: string,
+  policy: SessionPolicy,
+  now = new Date(),
+): Promise<ResolvedSession | null> {
   const [row] = await db
     .select({ session: sessions, user: users })
     .from(sessions)
@@ -66,7 +77,13 @@ export async function resolveSession(db: Queryable, sessionId: string, policy: S
   return {
     sessionId: session.id,
     createdAt: session.createdAt,
-    user: { id: user.id, email: user.email, name: user.name, role: user.role, mustChangePassword: user.mustChangePassword },
+    user: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      mustChangePassword: user.mustChangePassword,
+    },
   };
 }
 
@@ -97,7 +114,12 @@ export async function revokeSession(
 }
 
 /** Ends every session of a user (optionally but one) at once. Runs inside the caller's transaction. */
-export async function revokeUserSessions(db: Queryable, userId: string, reason: string, exceptSessionId?: string): Promise<number> {
+export async function revokeUserSessions(
+  db: Queryable,
+  userId: string,
+  reason: string,
+  exceptSessionId?: string,
+): Promise<number> {
   const conditions = [eq(sessions.userId, userId), isNull(sessions.revokedAt)];
   if (exceptSessionId) conditions.push(ne(sessions.id, exceptSessionId));
   const revoked = await db
@@ -109,7 +131,11 @@ export async function revokeUserSessions(db: Queryable, userId: string, reason: 
 }
 
 /** The actor for events about a session: its owner, through that session. */
-export async function sessionOwnerActor(db: Queryable, sessionId: string, request: Actor["request"]): Promise<Actor | null> {
+export async function sessionOwnerActor(
+  db: Queryable,
+  sessionId: string,
+  request: Actor["request"],
+): Promise<Actor | null> {
   const [row] = await db
     .select({ userId: users.id, email: users.email })
     .from(sessions)

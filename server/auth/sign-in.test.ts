@@ -25,16 +25,29 @@ async function lastEvent() {
 describe(`signing in (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
   it("opens a session for the right password and records it", async () => {
     const { user, password } = await createTestUser(handle.db, { role: "responder" });
-    const result = await signInWithPassword(handle.db, { email: user.email.toUpperCase(), password }, request, TEST_SESSION_POLICY);
+    const result = await signInWithPassword(
+      handle.db,
+      { email: user.email.toUpperCase(), password },
+      request,
+      TEST_SESSION_POLICY,
+    );
     expect(result).toMatchObject({ ok: true, userId: user.id });
     const session = await resolveSession(handle.db, (result as { sessionId: string }).sessionId, TEST_SESSION_POLICY);
     expect(session?.user).toMatchObject({ id: user.id, role: "responder" });
-    expect(await lastEvent()).toMatchObject({ eventType: "auth.signed_in", actorUserId: user.id, requestMeta: request, outcome: "success" });
+    expect(await lastEvent()).toMatchObject({
+      eventType: "auth.signed_in",
+      actorUserId: user.id,
+      requestMeta: request,
+      outcome: "success",
+    });
   });
 
   it("gives the same answer for a wrong password, an unknown email and a disabled account", async () => {
     const { user, password } = await createTestUser(handle.db, { role: "viewer" });
-    const { user: disabled, password: disabledPassword } = await createTestUser(handle.db, { role: "viewer", disabled: true });
+    const { user: disabled, password: disabledPassword } = await createTestUser(handle.db, {
+      role: "viewer",
+      disabled: true,
+    });
     const attempts = [
       { email: user.email, password: `${password}x`, reason: "wrong_password" },
       { email: uniqueEmail("nobody"), password, reason: "unknown_account" },
@@ -44,7 +57,11 @@ describe(`signing in (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`
       const result = await signInWithPassword(handle.db, attempt, request, TEST_SESSION_POLICY);
       expect(result).toEqual({ ok: false });
       const event = await lastEvent();
-      expect(event).toMatchObject({ eventType: "auth.sign_in_failed", outcome: "failure", eventMeta: { reason: attempt.reason } });
+      expect(event).toMatchObject({
+        eventType: "auth.sign_in_failed",
+        outcome: "failure",
+        eventMeta: { reason: attempt.reason },
+      });
     }
   });
 
@@ -52,21 +69,31 @@ describe(`signing in (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`
     const typedIntoEmail = "my-actual-password-123";
     await signInWithPassword(handle.db, { email: typedIntoEmail, password: "whatever" }, request, TEST_SESSION_POLICY);
     const event = await lastEvent();
-    expect(event.eventMeta).toEqual({ reason: "malformed", attemptedEmailFingerprint: fingerprintSecret(typedIntoEmail) });
+    expect(event.eventMeta).toEqual({
+      reason: "malformed",
+      attemptedEmailFingerprint: fingerprintSecret(typedIntoEmail),
+    });
     expect(JSON.stringify(event)).not.toContain(typedIntoEmail);
   });
 
   it("ends sessions that are revoked, idle too long or past their lifetime", async () => {
     const { user, password } = await createTestUser(handle.db, { role: "viewer" });
     const open = async () =>
-      ((await signInWithPassword(handle.db, { email: user.email, password }, request, TEST_SESSION_POLICY)) as { sessionId: string }).sessionId;
+      (
+        (await signInWithPassword(handle.db, { email: user.email, password }, request, TEST_SESSION_POLICY)) as {
+          sessionId: string;
+        }
+      ).sessionId;
 
     const idle = await open();
     const later = new Date(Date.now() + TEST_SESSION_POLICY.idleTimeoutMs + 1000);
     expect(await resolveSession(handle.db, idle, TEST_SESSION_POLICY, later)).toBeNull();
 
     const expired = await open();
-    await handle.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, expired));
+    await handle.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, expired));
     expect(await resolveSession(handle.db, expired, TEST_SESSION_POLICY)).toBeNull();
 
     const signedOut = await open();
@@ -78,13 +105,23 @@ describe(`signing in (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`
 
   it("admits single sign-on only for known people unless auto-creation names a role", async () => {
     const { user } = await createTestUser(handle.db, { role: "lead" });
-    expect(await signInWithOidc(handle.db, { email: user.email, name: null }, request, TEST_SESSION_POLICY, undefined)).toMatchObject({ ok: true, userId: user.id });
+    expect(
+      await signInWithOidc(handle.db, { email: user.email, name: null }, request, TEST_SESSION_POLICY, undefined),
+    ).toMatchObject({ ok: true, userId: user.id });
 
     const stranger = uniqueEmail("sso");
-    expect(await signInWithOidc(handle.db, { email: stranger, name: "Stranger" }, request, TEST_SESSION_POLICY, undefined)).toEqual({ ok: false });
+    expect(
+      await signInWithOidc(handle.db, { email: stranger, name: "Stranger" }, request, TEST_SESSION_POLICY, undefined),
+    ).toEqual({ ok: false });
     expect((await lastEvent()).eventMeta).toMatchObject({ reason: "not_provisioned" });
 
-    const created = await signInWithOidc(handle.db, { email: stranger, name: "Stranger" }, request, TEST_SESSION_POLICY, "viewer");
+    const created = await signInWithOidc(
+      handle.db,
+      { email: stranger, name: "Stranger" },
+      request,
+      TEST_SESSION_POLICY,
+      "viewer",
+    );
     expect(created.ok).toBe(true);
     const [row] = await handle.db.select().from(users).where(eq(users.email, stranger));
     expect(row).toMatchObject({ role: "viewer", passwordHash: null });

@@ -13,7 +13,8 @@ import { createSession, type SessionPolicy } from "./sessions";
 
 export type SignInResult = { ok: true; userId: string; sessionId: string } | { ok: false; retryAfterSeconds?: number };
 
-type FailureReason = "malformed" | "unknown_account" | "no_password" | "wrong_password" | "disabled" | "not_provisioned" | "rate_limited";
+type FailureReason =
+  "malformed" | "unknown_account" | "no_password" | "wrong_password" | "disabled" | "not_provisioned" | "rate_limited";
 
 /**
  * Email + password sign-in. Every failure looks the same to the caller (no user enumeration) and
@@ -35,7 +36,9 @@ export async function signInWithPassword(
   }
   const failed = async (user: User | null, attempted: unknown, reason: FailureReason): Promise<SignInResult> => {
     await recordFailure(db, user, attempted, request, reason);
-    const refusal = await guard.failed(user ? { userId: user.id, label: user.email, sessionId: null, request } : systemActorFor(request, "anonymous"));
+    const refusal = await guard.failed(
+      user ? { userId: user.id, label: user.email, sessionId: null, request } : systemActorFor(request, "anonymous"),
+    );
     return refusal ? { ok: false, retryAfterSeconds: refusal.retryAfterSeconds } : { ok: false };
   };
   const parsed = signInInput.safeParse(credentials);
@@ -100,7 +103,13 @@ async function findUserByEmail(db: Database, email: string): Promise<User | unde
   return user;
 }
 
-async function startSession(db: Database, user: User, method: "password" | "oidc", request: RequestMeta, policy: SessionPolicy): Promise<string> {
+async function startSession(
+  db: Database,
+  user: User,
+  method: "password" | "oidc",
+  request: RequestMeta,
+  policy: SessionPolicy,
+): Promise<string> {
   return db.transaction(async (tx) => {
     const sessionId = await createSession(tx, {
       userId: user.id,
@@ -110,25 +119,39 @@ async function startSession(db: Database, user: User, method: "password" | "oidc
       policy,
     });
     await tx.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
-    await appendAuditEvent(tx, { userId: user.id, label: user.email, sessionId, request }, {
-      eventType: "auth.signed_in",
-      outcome: "success",
-      entityType: "user",
-      entityId: user.id,
-      meta: { method },
-    });
+    await appendAuditEvent(
+      tx,
+      { userId: user.id, label: user.email, sessionId, request },
+      {
+        eventType: "auth.signed_in",
+        outcome: "success",
+        entityType: "user",
+        entityId: user.id,
+        meta: { method },
+      },
+    );
     return sessionId;
   });
 }
 
-async function recordFailure(db: Database, user: User | null, attempted: unknown, request: RequestMeta, reason: FailureReason): Promise<void> {
+async function recordFailure(
+  db: Database,
+  user: User | null,
+  attempted: unknown,
+  request: RequestMeta,
+  reason: FailureReason,
+): Promise<void> {
   const actor: Actor = user
     ? { userId: user.id, label: user.email, sessionId: null, request }
     : systemActorFor(request, "anonymous");
   // An unknown "email" may be a password typed into the wrong field: keep only its fingerprint.
   const attemptedIdentity = user
     ? { email: user.email }
-    : { attemptedEmailFingerprint: fingerprintSecret(typeof attempted === "string" ? attempted.trim().toLowerCase() : "") };
+    : {
+        attemptedEmailFingerprint: fingerprintSecret(
+          typeof attempted === "string" ? attempted.trim().toLowerCase() : "",
+        ),
+      };
   await appendAuditEvent(db, actor, {
     eventType: "auth.sign_in_failed",
     outcome: "failure",

@@ -13,7 +13,13 @@ export type RestoreOutcome = {
 
 export type BackendLog = (line: string, stream?: "stdout" | "stderr" | "info") => void;
 export type BackendProgress = (fraction: number, message?: string) => void;
-export type RestoreRun = { file: string; marker: string; log: BackendLog; progress: BackendProgress; signal: AbortSignal };
+export type RestoreRun = {
+  file: string;
+  marker: string;
+  log: BackendLog;
+  progress: BackendProgress;
+  signal: AbortSignal;
+};
 
 /**
  * One database Keel backs up and restores, whatever holds it: a PostgreSQL server reached with

@@ -1,5 +1,15 @@
 import { createHash } from "node:crypto";
-import { createReadStream, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
+import {
+  createReadStream,
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import path from "node:path";
 import { readFileIfExists, writeFileAtomic } from "../connectors/files";
 import { AppError } from "../errors";
@@ -11,7 +21,14 @@ import { AppError } from "../errors";
  */
 
 export type BackupFormat = "custom" | "sql";
-export type BackupFile = { name: string; path: string; format: BackupFormat; sizeBytes: number; modifiedAt: Date; sha256: string | null };
+export type BackupFile = {
+  name: string;
+  path: string;
+  format: BackupFormat;
+  sizeBytes: number;
+  modifiedAt: Date;
+  sha256: string | null;
+};
 
 /** A bare file name: no directory part, no leading dot, nothing a shell or a path would read specially. */
 const BACKUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -24,7 +41,8 @@ export function formatOf(name: string): BackupFormat | null {
 
 /** Why a name cannot be a backup's, or null when it can. */
 export function backupNameProblem(name: string): string | null {
-  if (name.includes("/") || name.includes("\\") || name.includes("..")) return "Give the backup's file name only, without a directory or '..'.";
+  if (name.includes("/") || name.includes("\\") || name.includes(".."))
+    return "Give the backup's file name only, without a directory or '..'.";
   if (!BACKUP_NAME.test(name)) return "Use the file name as listed: letters, digits, '.', '-' and '_'.";
   if (!formatOf(name)) return "A backup's file name ends in .dump or .sql.";
   return null;
@@ -36,7 +54,8 @@ export function resolveBackup(directory: string, name: string, field = "backup")
   if (problem) throw AppError.field(field, `${field}: ${problem}`);
   const file = path.join(directory, name);
   // Belt and braces: the name cannot leave the directory even if the pattern above were loosened.
-  if (path.dirname(file) !== path.resolve(directory)) throw AppError.field(field, `${field}: the backup must be a file in the backup directory.`);
+  if (path.dirname(file) !== path.resolve(directory))
+    throw AppError.field(field, `${field}: the backup must be a file in the backup directory.`);
   const found = readBackup(directory, name);
   if (!found) throw AppError.field(field, `${field}: there is no backup named ${name} in ${directory}.`, "NOT_FOUND");
   return found;
@@ -48,7 +67,9 @@ function isMissing(error: unknown): boolean {
 
 /** A directory or file Keel may not read is a problem to fix, not an empty backup list. */
 function unreadable(what: string, error: unknown): Error {
-  return new Error(`Keel cannot read ${what}: ${(error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error))}. Check its owner and permissions.`);
+  return new Error(
+    `Keel cannot read ${what}: ${(error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error))}. Check its owner and permissions.`,
+  );
 }
 
 function readBackup(directory: string, name: string): BackupFile | null {
@@ -63,7 +84,14 @@ function readBackup(directory: string, name: string): BackupFile | null {
   // A symbolic link could point anywhere on the machine; only regular files are backups.
   if (!stat.isFile()) return null;
   const sidecar = readFileIfExists(`${file}.sha256`);
-  return { name, path: file, format: formatOf(name)!, sizeBytes: stat.size, modifiedAt: stat.mtime, sha256: sidecar?.split(/\s+/)[0] ?? null };
+  return {
+    name,
+    path: file,
+    format: formatOf(name)!,
+    sizeBytes: stat.size,
+    modifiedAt: stat.mtime,
+    sha256: sidecar?.split(/\s+/)[0] ?? null,
+  };
 }
 
 /** Every complete backup in the directory, newest first. A missing directory holds none; one Keel may not read is an error. */
@@ -84,7 +112,10 @@ export function listBackups(directory: string): BackupFile[] {
 
 /** "shop-20261201T074500Z-1a2b3c4d.dump": the database, when (UTC), and which step made it. */
 export function backupFileName(database: string, at: Date, marker: string, format: BackupFormat): string {
-  const stamp = at.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
   return `${database}-${stamp}-${marker}.${format === "custom" ? "dump" : "sql"}`;
 }
 

@@ -3,10 +3,15 @@ import { z } from "zod";
 import { parseDuration } from "@/lib/runbooks/duration";
 import { defineTargetKind } from "../targets/kind";
 
-const absolutePath = z.string().min(1).refine((p) => path.isAbsolute(p), "use an absolute path");
+const absolutePath = z
+  .string()
+  .min(1)
+  .refine((p) => path.isAbsolute(p), "use an absolute path");
 const duration = z.string().refine((v) => (parseDuration(v) ?? 0) > 0, "use a duration such as 30m, 24h or 7d");
 /** "orders" or "sales.orders"; plain names are in the public schema. */
-const tableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, "use table or schema.table (letters, digits and _)");
+const tableName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, "use table or schema.table (letters, digits and _)");
 
 const description = {
   /** Where backups of this database are written and read; one directory per database. */
@@ -72,8 +77,12 @@ export const databaseTargetKind = defineTargetKind<DatabaseTargetConfig>({
   label: "Database",
   schema: databaseTargetConfig,
   describe(config) {
-    if (config.driver === "keel") return `Keel's own database, backed up by Keel every ${config.everyHours} h into ${config.backupDirectory}; never a restore destination`;
-    const where = config.driver === "postgres" ? `PostgreSQL (URL in secret ${config.urlSecret})` : `embedded PGlite in ${config.dataDir}`;
+    if (config.driver === "keel")
+      return `Keel's own database, backed up by Keel every ${config.everyHours} h into ${config.backupDirectory}; never a restore destination`;
+    const where =
+      config.driver === "postgres"
+        ? `PostgreSQL (URL in secret ${config.urlSecret})`
+        : `embedded PGlite in ${config.dataDir}`;
     return `${where}; backups in ${config.backupDirectory}, RPO ${config.recoveryPointObjective}, restore ${config.restoreMode}`;
   },
 });

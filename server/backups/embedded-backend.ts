@@ -14,7 +14,8 @@ const MARKER_FILE = "keel-restore.json";
 
 /** Runs `work` on the PGlite database in `dataDir` (in memory when null), and closes it. */
 async function withPglite<T>(dataDir: string | null, work: (pg: PGlite, q: QueryRows) => Promise<T>): Promise<T> {
-  if (dataDir && !existsSync(path.join(dataDir, "PG_VERSION"))) throw new CommandError(`There is no embedded database in ${dataDir}.`);
+  if (dataDir && !existsSync(path.join(dataDir, "PG_VERSION")))
+    throw new CommandError(`There is no embedded database in ${dataDir}.`);
   const pg = new PGlite(dataDir ?? undefined);
   try {
     await pg.waitReady;
@@ -99,11 +100,23 @@ export class EmbeddedBackend implements DatabaseBackend {
     return { counts: contents.rowCounts, sql: await readFile(run.file, "utf8") };
   }
 
-  private async compare(run: RestoreRun, dataDir: string, expected: Record<string, number>): Promise<Record<string, number>> {
+  private async compare(
+    run: RestoreRun,
+    dataDir: string,
+    expected: Record<string, number>,
+  ): Promise<Record<string, number>> {
     const actual = await withPglite(dataDir, (_pg, q) => rowCounts(q, Object.keys(expected)));
     const mismatches = countMismatches(expected, actual);
-    if (mismatches.length > 0) throw new CommandError(`The restored data does not match the backup: ${mismatches.join("; ")}.`);
-    run.log(`Row counts match the backup: ${Object.entries(expected).map(([t, n]) => `${t} ${n}`).join(", ") || "no tables"}`, "info");
+    if (mismatches.length > 0)
+      throw new CommandError(`The restored data does not match the backup: ${mismatches.join("; ")}.`);
+    run.log(
+      `Row counts match the backup: ${
+        Object.entries(expected)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(", ") || "no tables"
+      }`,
+      "info",
+    );
     return expected;
   }
 
@@ -120,7 +133,10 @@ export class EmbeddedBackend implements DatabaseBackend {
       run.progress(0.2, "restoring in one transaction");
       await withPglite(this.dataDir, (pg) => pg.transaction(async (tx) => void (await tx.exec(sql))));
       await this.compare(run, this.dataDir, counts);
-      writeFileSync(path.join(this.dataDir, MARKER_FILE), JSON.stringify({ marker: run.marker, file: path.basename(run.file), at: new Date().toISOString() }));
+      writeFileSync(
+        path.join(this.dataDir, MARKER_FILE),
+        JSON.stringify({ marker: run.marker, file: path.basename(run.file), at: new Date().toISOString() }),
+      );
       run.progress(1, "restored");
       return { mode, alreadyDone: false, rowCounts: counts, replacedBy: null };
     }
@@ -128,7 +144,12 @@ export class EmbeddedBackend implements DatabaseBackend {
     if (!existsSync(this.dataDir) && existsSync(replaced) && this.markerIn(scratch) === run.marker) {
       run.log("An earlier attempt stopped half-way through the swap; finishing it.", "info");
       renameSync(scratch, this.dataDir);
-      return { mode, alreadyDone: true, rowCounts: await this.compare(run, this.dataDir, counts), replacedBy: replaced };
+      return {
+        mode,
+        alreadyDone: true,
+        rowCounts: await this.compare(run, this.dataDir, counts),
+        replacedBy: replaced,
+      };
     }
     if (existsSync(scratch)) {
       run.log(`Removing ${scratch}, left by an attempt that did not finish.`, "info");
@@ -150,7 +171,10 @@ export class EmbeddedBackend implements DatabaseBackend {
       rmSync(scratch, { recursive: true, force: true });
       throw error;
     }
-    writeFileSync(path.join(scratch, MARKER_FILE), JSON.stringify({ marker: run.marker, file: path.basename(run.file), at: new Date().toISOString() }));
+    writeFileSync(
+      path.join(scratch, MARKER_FILE),
+      JSON.stringify({ marker: run.marker, file: path.basename(run.file), at: new Date().toISOString() }),
+    );
     run.log(`Swapping: ${this.dataDir} becomes ${replaced}, the scratch directory takes its place`, "info");
     renameSync(this.dataDir, replaced);
     renameSync(scratch, this.dataDir);

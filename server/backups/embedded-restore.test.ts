@@ -64,7 +64,9 @@ describe("embedded (PGlite) backup and restore", () => {
     const outcome = await backend.restore("scratch-then-swap", runFor(backup.path, "e1"));
     expect(outcome).toMatchObject({ alreadyDone: false, replacedBy: `${dataDir}.keel-before-e1` });
     expect(await everyRow(dataDir)).toEqual(before);
-    expect((await onDatabase(`${dataDir}.keel-before-e1`, (pg) => pg.query("select count(*)::int as n from orders"))).rows).toEqual([{ n: 0 }]);
+    expect(
+      (await onDatabase(`${dataDir}.keel-before-e1`, (pg) => pg.query("select count(*)::int as n from orders"))).rows,
+    ).toEqual([{ n: 0 }]);
     expect(existsSync(`${dataDir}.keel-restore-e1`)).toBe(false);
     expect((await backend.restore("scratch-then-swap", runFor(backup.path, "e1"))).alreadyDone).toBe(true);
 

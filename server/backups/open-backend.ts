@@ -16,18 +16,31 @@ export type OpenedDatabase = { name: string; config: DatabaseTargetConfig; backe
  * The configured database target with a backend to act on it. The connection URL comes from the
  * managed secret, and is registered (with its password) for redaction before anything can print it.
  */
-export async function openDatabaseTarget(db: Queryable, name: string, registerSecret: (value: string) => void, field = "database"): Promise<OpenedDatabase> {
+export async function openDatabaseTarget(
+  db: Queryable,
+  name: string,
+  registerSecret: (value: string) => void,
+  field = "database",
+): Promise<OpenedDatabase> {
   const { config } = await getTargetConfig<DatabaseTargetConfig>(db, "database", name, field);
   if (config.driver === "embedded") return { name, config, backend: new EmbeddedBackend(config.dataDir) };
   if (config.driver === "keel") return { name, config, backend: new OwnDatabaseBackend(db, registerSecret) };
   const secret = await readSecretValue(db, config.urlSecret);
-  if (!secret) throw AppError.field(field, `The database "${name}" takes its URL from the managed secret "${config.urlSecret}", which does not exist.`, "NOT_FOUND");
+  if (!secret)
+    throw AppError.field(
+      field,
+      `The database "${name}" takes its URL from the managed secret "${config.urlSecret}", which does not exist.`,
+      "NOT_FOUND",
+    );
   registerSecret(secret.value);
   let connection;
   try {
     connection = parseConnectionUrl(secret.value);
   } catch (error) {
-    throw AppError.field(field, `The managed secret "${config.urlSecret}" does not hold a usable PostgreSQL URL: ${(error as Error).message}`);
+    throw AppError.field(
+      field,
+      `The managed secret "${config.urlSecret}" does not hold a usable PostgreSQL URL: ${(error as Error).message}`,
+    );
   }
   if (connection.password) {
     registerSecret(connection.password);

@@ -51,7 +51,8 @@ export class OwnDatabaseBackend implements DatabaseBackend {
 
   async readBackup(file: string, signal: AbortSignal) {
     if (formatOf(file) === "sql") return readSqlBackupFile(file);
-    if (this.target.driver !== "pg") throw new CommandError("A pg_dump custom-format backup can only be read where Keel runs on PostgreSQL.");
+    if (this.target.driver !== "pg")
+      throw new CommandError("A pg_dump custom-format backup can only be read where Keel runs on PostgreSQL.");
     this.registerSecret(this.target.url);
     const connection = parseConnectionUrl(this.target.url);
     if (connection.password) this.registerSecret(connection.password);

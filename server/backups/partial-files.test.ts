@@ -19,7 +19,14 @@ let handle: TestDatabase;
 let root: string;
 let backupDir: string;
 
-const NOTHING_ELSE = { stepOutputMs: null, sessionsMs: null, sessionIdleTimeoutMs: 0, rateLimitsMs: null, jobsMs: null, batchSize: 1000 };
+const NOTHING_ELSE = {
+  stepOutputMs: null,
+  sessionsMs: null,
+  sessionIdleTimeoutMs: 0,
+  rateLimitsMs: null,
+  jobsMs: null,
+  batchSize: 1000,
+};
 
 beforeAll(async () => {
   handle = await createTestDatabase();
@@ -28,9 +35,16 @@ beforeAll(async () => {
   const dataDir = path.join(root, "shop-db");
   mkdirSync(dataDir, { recursive: true });
   const shop = new PGlite(dataDir);
-  await shop.exec("create table orders (id serial primary key, total int not null); insert into orders (total) values (1), (2), (3);");
+  await shop.exec(
+    "create table orders (id serial primary key, total int not null); insert into orders (total) values (1), (2), (3);",
+  );
   await shop.close();
-  await saveTarget(handle.db, systemActor(), { kind: "database", name: "shop", config: { driver: "embedded", dataDir, backupDirectory: backupDir } }, "admin");
+  await saveTarget(
+    handle.db,
+    systemActor(),
+    { kind: "database", name: "shop", config: { driver: "embedded", dataDir, backupDirectory: backupDir } },
+    "admin",
+  );
 });
 
 afterAll(async () => {
@@ -54,7 +68,13 @@ function contextFor(runId: string, attempt: number, lines: string[]): StepContex
 }
 
 /** What a dump killed mid-way leaves: its temporary file, as large as the dump had grown. */
-function leftoverOf(directory: string, runId: string, attempt: number, at: Date, format: "sql" | "custom" = "sql"): string {
+function leftoverOf(
+  directory: string,
+  runId: string,
+  attempt: number,
+  at: Date,
+  format: "sql" | "custom" = "sql",
+): string {
   mkdirSync(directory, { recursive: true });
   const marker = markerOf(idempotencyKeyOf({ runId, stepId: "backup", attempt, phase: "execute" }));
   const file = partialPathFor(directory, backupFileName("shop", at, marker, format));
@@ -75,7 +95,10 @@ describe(`unfinished backup files (${process.env.TEST_DATABASE_URL ? "postgres" 
     const otherRun = leftoverOf(backupDir, randomUUID(), 1, new Date()); // a dump of another run, maybe running now
 
     const lines: string[] = [];
-    const result = await backupCreateAction.execute({ database: "shop", reason: "before restore" }, contextFor(runId, 3, lines));
+    const result = await backupCreateAction.execute(
+      { database: "shop", reason: "before restore" },
+      contextFor(runId, 3, lines),
+    );
 
     expect(existsSync(first)).toBe(false);
     expect(existsSync(second)).toBe(false);
@@ -87,7 +110,16 @@ describe(`unfinished backup files (${process.env.TEST_DATABASE_URL ? "postgres" 
 
   it("the retention sweep removes unfinished files untouched for an hour from every database target's directory, and nothing else", async () => {
     const otherDir = path.join(root, "other-backups");
-    await saveTarget(handle.db, systemActor(), { kind: "database", name: "other", config: { driver: "embedded", dataDir: path.join(root, "other-db"), backupDirectory: otherDir } }, "admin");
+    await saveTarget(
+      handle.db,
+      systemActor(),
+      {
+        kind: "database",
+        name: "other",
+        config: { driver: "embedded", dataDir: path.join(root, "other-db"), backupDirectory: otherDir },
+      },
+      "admin",
+    );
     const stale = leftoverOf(backupDir, randomUUID(), 1, new Date(Date.now() - 3 * STALE_PARTIAL_MS));
     const staleElsewhere = leftoverOf(otherDir, randomUUID(), 1, new Date(Date.now() - 3 * STALE_PARTIAL_MS));
     const live = leftoverOf(backupDir, randomUUID(), 1, new Date()); // a dump writing right now
@@ -102,7 +134,12 @@ describe(`unfinished backup files (${process.env.TEST_DATABASE_URL ? "postgres" 
     const removed = await sweepRetention(handle.db, NOTHING_ELSE, new Date());
 
     expect(removed.backupPartials).toBe(2);
-    expect([existsSync(stale), existsSync(staleElsewhere), existsSync(live), existsSync(unrelated)]).toEqual([false, false, true, true]);
+    expect([existsSync(stale), existsSync(staleElsewhere), existsSync(live), existsSync(unrelated)]).toEqual([
+      false,
+      false,
+      true,
+      true,
+    ]);
     expect(listBackups(backupDir).map((b) => b.name)).toEqual(before);
     expect(readdirSync(otherDir)).toEqual([]);
   });

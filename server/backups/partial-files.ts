@@ -36,7 +36,12 @@ export function removePartialsOfMarkers(directory: string, markers: string[]): s
 }
 
 /** Removes unfinished files untouched for `olderThanMs` (optionally only those whose name passes `which`); returns their names. */
-export function removeStalePartials(directory: string, now: Date, olderThanMs = STALE_PARTIAL_MS, which: (name: string) => boolean = () => true): string[] {
+export function removeStalePartials(
+  directory: string,
+  now: Date,
+  olderThanMs = STALE_PARTIAL_MS,
+  which: (name: string) => boolean = () => true,
+): string[] {
   const removed: string[] = [];
   for (const file of partialFiles(directory)) {
     if (!which(file.name)) continue;
@@ -56,7 +61,9 @@ export function removeStalePartials(directory: string, now: Date, olderThanMs = 
 /** For the retention sweep: stale unfinished dumps in every database target's backup directory; returns how many went. */
 export async function sweepStalePartials(db: Queryable, now: Date): Promise<number> {
   const rows = await db.select({ config: targets.config }).from(targets).where(eq(targets.kind, "database"));
-  const directories = new Set(rows.map((row) => row.config.backupDirectory).filter((d): d is string => typeof d === "string" && d.length > 0));
+  const directories = new Set(
+    rows.map((row) => row.config.backupDirectory).filter((d): d is string => typeof d === "string" && d.length > 0),
+  );
   let removed = 0;
   for (const directory of directories) removed += removeStalePartials(directory, now).length;
   return removed;

@@ -1,5 +1,14 @@
 import { CommandError } from "../connectors/command";
-import { describeConnection, locateTool, quoteIdentifier, runTool, serverMajorVersion, withClient, withDatabase, type PgConnection } from "../connectors/postgres";
+import {
+  describeConnection,
+  locateTool,
+  quoteIdentifier,
+  runTool,
+  serverMajorVersion,
+  withClient,
+  withDatabase,
+  type PgConnection,
+} from "../connectors/postgres";
 import type { DatabaseBackend, RestoreOutcome, RestoreRun } from "./backend";
 import { qualifiedTableName } from "./database-target";
 import { formatOf } from "./backup-files";
@@ -27,7 +36,9 @@ export class PostgresBackend implements DatabaseBackend {
 
   /** Runs `work` with a query function on a fresh connection (to this database unless told otherwise). */
   private with<T>(work: (q: QueryRows) => Promise<T>, connection: PgConnection = this.connection): Promise<T> {
-    return withClient(connection, (client) => work((async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows) as QueryRows));
+    return withClient(connection, (client) =>
+      work((async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows) as QueryRows),
+    );
   }
 
   private withMaintenance<T>(work: (q: QueryRows) => Promise<T>): Promise<T> {
@@ -49,7 +60,10 @@ export class PostgresBackend implements DatabaseBackend {
   async dump(file: string, log: RestoreRun["log"], signal: AbortSignal): Promise<void> {
     const pgDump = await locateTool("pg_dump", await serverMajorVersion(this.connection));
     log(`Using ${pgDump.path} (PostgreSQL ${pgDump.major})`, "info");
-    await runTool(pgDump, ["--format=custom", "--no-password", "--verbose", `--file=${file}`], this.connection, { signal, onLine: (line) => log(line, "stdout") });
+    await runTool(pgDump, ["--format=custom", "--no-password", "--verbose", `--file=${file}`], this.connection, {
+      signal,
+      onLine: (line) => log(line, "stdout"),
+    });
   }
 
   async readBackup(file: string, signal: AbortSignal) {
@@ -72,7 +86,10 @@ export class PostgresBackend implements DatabaseBackend {
     // The data section, as pg_restore would load it: COPY blocks counted line by line, never stored.
     const scanner = new SqlDumpScanner();
     try {
-      await runTool(pgRestore, ["--data-only", "--file=-", file], this.connection, { signal, onLine: (line, stream) => stream === "stdout" && scanner.feedLine(line) });
+      await runTool(pgRestore, ["--data-only", "--file=-", file], this.connection, {
+        signal,
+        onLine: (line, stream) => stream === "stdout" && scanner.feedLine(line),
+      });
     } catch (error) {
       problems.push(`pg_restore cannot read its data: ${(error as Error).message}`);
     }
@@ -101,7 +118,10 @@ export class PostgresBackend implements DatabaseBackend {
 
   private async databases(names: string[]): Promise<Map<string, string | null>> {
     const rows = await this.withMaintenance((q) =>
-      q<{ datname: string; comment: string | null }>("select datname, shobj_description(oid, 'pg_database') as comment from pg_database where datname = any($1)", [names]),
+      q<{ datname: string; comment: string | null }>(
+        "select datname, shobj_description(oid, 'pg_database') as comment from pg_database where datname = any($1)",
+        [names],
+      ),
     );
     return new Map(rows.map((r) => [r.datname, r.comment]));
   }
@@ -109,7 +129,8 @@ export class PostgresBackend implements DatabaseBackend {
   private async expectedCounts(run: RestoreRun): Promise<Record<string, number>> {
     run.log(`Reading ${run.file} to learn how many rows each table should have…`, "info");
     const contents = await this.readBackup(run.file, run.signal);
-    if (contents.problems.length > 0) throw new CommandError(`The backup cannot be restored: ${contents.problems.join(" ")}`);
+    if (contents.problems.length > 0)
+      throw new CommandError(`The backup cannot be restored: ${contents.problems.join(" ")}`);
     return contents.rowCounts;
   }
 
@@ -117,21 +138,40 @@ export class PostgresBackend implements DatabaseBackend {
     if (formatOf(run.file) === "sql") return this.psqlRestore(run, into);
     const tool = await locateTool("pg_restore", await serverMajorVersion(this.connection));
     let total = 0;
-    await runTool(tool, ["--list", run.file], into, { signal: run.signal, onLine: (line, stream) => stream === "stdout" && /^\d+;/.test(line) && total++ });
+    await runTool(tool, ["--list", run.file], into, {
+      signal: run.signal,
+      onLine: (line, stream) => stream === "stdout" && /^\d+;/.test(line) && total++,
+    });
     run.log(`Restoring ${total} entries with ${tool.path} into ${describeConnection(into)}`, "info");
     let done = 0;
     // The database by name only; host, user and password come from the environment.
-    await runTool(tool, ["--verbose", "--exit-on-error", "--no-owner", "--no-password", `--dbname=${into.database}`, ...extraArgs, run.file], into, {
-      signal: run.signal,
-      onLine(line) {
-        if (!line.trim()) return;
-        run.log(line, "stdout");
-        if (/^pg_restore: (creating|processing|executing|dropping)/.test(line)) {
-          done++;
-          run.progress(total > 0 ? Math.min(0.9, (0.9 * done) / total) : 0.5, `${Math.min(done, total)} of ${total} entries restored`);
-        }
+    await runTool(
+      tool,
+      [
+        "--verbose",
+        "--exit-on-error",
+        "--no-owner",
+        "--no-password",
+        `--dbname=${into.database}`,
+        ...extraArgs,
+        run.file,
+      ],
+      into,
+      {
+        signal: run.signal,
+        onLine(line) {
+          if (!line.trim()) return;
+          run.log(line, "stdout");
+          if (/^pg_restore: (creating|processing|executing|dropping)/.test(line)) {
+            done++;
+            run.progress(
+              total > 0 ? Math.min(0.9, (0.9 * done) / total) : 0.5,
+              `${Math.min(done, total)} of ${total} entries restored`,
+            );
+          }
+        },
       },
-    });
+    );
   }
 
   /** Plain SQL goes through psql, stopping at the first error, in one transaction. */
@@ -139,29 +179,55 @@ export class PostgresBackend implements DatabaseBackend {
     const tool = await locateTool("psql", await serverMajorVersion(this.connection));
     run.log(`Restoring ${run.file} with ${tool.path} into ${describeConnection(into)}`, "info");
     let statements = 0;
-    await runTool(tool, ["--no-psqlrc", "--no-password", "--set=ON_ERROR_STOP=1", "--single-transaction", "--echo-errors", `--dbname=${into.database}`, `--file=${run.file}`], into, {
-      signal: run.signal,
-      onLine(line, stream) {
-        if (!line.trim()) return;
-        if (stream === "stderr") run.log(line, "stderr");
-        else if (++statements % 50 === 0) run.progress(0.5, `${statements} statements run`);
+    await runTool(
+      tool,
+      [
+        "--no-psqlrc",
+        "--no-password",
+        "--set=ON_ERROR_STOP=1",
+        "--single-transaction",
+        "--echo-errors",
+        `--dbname=${into.database}`,
+        `--file=${run.file}`,
+      ],
+      into,
+      {
+        signal: run.signal,
+        onLine(line, stream) {
+          if (!line.trim()) return;
+          if (stream === "stderr") run.log(line, "stderr");
+          else if (++statements % 50 === 0) run.progress(0.5, `${statements} statements run`);
+        },
       },
-    });
+    );
     run.log(`psql ran ${statements} statements`, "info");
   }
 
-  private async compare(run: RestoreRun, into: PgConnection, expected: Record<string, number>): Promise<Record<string, number>> {
+  private async compare(
+    run: RestoreRun,
+    into: PgConnection,
+    expected: Record<string, number>,
+  ): Promise<Record<string, number>> {
     const actual = await this.with((q) => rowCounts(q, Object.keys(expected)), into);
     const mismatches = countMismatches(expected, actual);
-    if (mismatches.length > 0) throw new CommandError(`The restored data does not match the backup: ${mismatches.join("; ")}.`);
-    run.log(`Row counts match the backup: ${Object.entries(expected).map(([t, n]) => `${t} ${n}`).join(", ") || "no tables"}`, "info");
+    if (mismatches.length > 0)
+      throw new CommandError(`The restored data does not match the backup: ${mismatches.join("; ")}.`);
+    run.log(
+      `Row counts match the backup: ${
+        Object.entries(expected)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(", ") || "no tables"
+      }`,
+      "info",
+    );
     return expected;
   }
 
   private async restoreInPlace(run: RestoreRun): Promise<RestoreOutcome> {
     const comment = restoreMarkerComment(run.marker);
     const current = await this.databases([this.connection.database]);
-    if (!current.has(this.connection.database)) throw new CommandError(`The database ${this.connection.database} does not exist on the server.`);
+    if (!current.has(this.connection.database))
+      throw new CommandError(`The database ${this.connection.database} does not exist on the server.`);
     const expected = await this.expectedCounts(run);
     if (current.get(this.connection.database) === comment) {
       run.log("An earlier attempt of this step already restored the backup; not restoring again.", "info");
@@ -170,7 +236,9 @@ export class PostgresBackend implements DatabaseBackend {
     // One transaction: the database ends as it was or as the backup, never half restored.
     await this.pgRestore(run, this.connection, ["--clean", "--if-exists", "--single-transaction"]);
     const counts = await this.compare(run, this.connection, expected);
-    await this.withMaintenance((q) => q(`comment on database ${quoteIdentifier(this.connection.database)} is ${literal(comment)}`));
+    await this.withMaintenance((q) =>
+      q(`comment on database ${quoteIdentifier(this.connection.database)} is ${literal(comment)}`),
+    );
     run.progress(1, "restored");
     return { mode: "in-place", alreadyDone: false, rowCounts: counts, replacedBy: null };
   }
@@ -182,7 +250,10 @@ export class PostgresBackend implements DatabaseBackend {
     const expected = await this.expectedCounts(run);
     let found = await this.databases([target, scratch, replaced]);
     if (found.get(target) === comment) {
-      run.log(`An earlier attempt of this step already restored the backup and swapped it in (the old database is ${replaced}); not restoring again.`, "info");
+      run.log(
+        `An earlier attempt of this step already restored the backup and swapped it in (the old database is ${replaced}); not restoring again.`,
+        "info",
+      );
       // Not compared again: the database has been in use since, and may rightly hold more rows.
       return { mode: "scratch-then-swap", alreadyDone: true, rowCounts: expected, replacedBy: replaced };
     }
@@ -199,7 +270,9 @@ export class PostgresBackend implements DatabaseBackend {
       await this.pgRestore(run, into, []);
       await this.compare(run, into, expected);
     } catch (error) {
-      await this.withMaintenance((q) => q(`drop database if exists ${quoteIdentifier(scratch)} with (force)`)).catch(() => undefined);
+      await this.withMaintenance((q) => q(`drop database if exists ${quoteIdentifier(scratch)} with (force)`)).catch(
+        () => undefined,
+      );
       throw error;
     }
     run.progress(0.95, "swapping the restored database in");
@@ -209,12 +282,21 @@ export class PostgresBackend implements DatabaseBackend {
   }
 
   /** Renames both databases in one transaction, after closing the sessions still using the target. */
-  private async swap(run: RestoreRun, target: string, scratch: string, replaced: string, comment: string): Promise<void> {
+  private async swap(
+    run: RestoreRun,
+    target: string,
+    scratch: string,
+    replaced: string,
+    comment: string,
+  ): Promise<void> {
     run.log(`Swapping: ${target} becomes ${replaced}, ${scratch} becomes ${target}`, "info");
     for (let attempt = 1; ; attempt++) {
       try {
         await this.withMaintenance(async (q) => {
-          await q("select pg_terminate_backend(pid) from pg_stat_activity where datname = any($1) and pid <> pg_backend_pid()", [[target, scratch]]);
+          await q(
+            "select pg_terminate_backend(pid) from pg_stat_activity where datname = any($1) and pid <> pg_backend_pid()",
+            [[target, scratch]],
+          );
           await q("begin");
           try {
             await q(`comment on database ${quoteIdentifier(scratch)} is ${literal(comment)}`);

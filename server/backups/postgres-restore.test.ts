@@ -62,10 +62,21 @@ function backendFor(url: string) {
   return new PostgresBackend(parseConnectionUrl(url), new URL(SERVER).pathname.slice(1) || "postgres");
 }
 
-function runFor(file: string, marker: string): RestoreRun & { lines: string[]; progress: (f: number, m?: string) => void; fractions: number[] } {
+function runFor(
+  file: string,
+  marker: string,
+): RestoreRun & { lines: string[]; progress: (f: number, m?: string) => void; fractions: number[] } {
   const lines: string[] = [];
   const fractions: number[] = [];
-  return { file, marker, lines, fractions, log: (line) => lines.push(line), progress: (f) => fractions.push(f), signal: new AbortController().signal };
+  return {
+    file,
+    marker,
+    lines,
+    fractions,
+    log: (line) => lines.push(line),
+    progress: (f) => fractions.push(f),
+    signal: new AbortController().signal,
+  };
 }
 
 async function backUp(backend: PostgresBackend, name: string): Promise<string> {
@@ -84,7 +95,13 @@ beforeAll(() => {
 
 afterAll(async () => {
   for (const name of created) {
-    for (const candidate of [name, `${name.slice(0, 40)}_keel_before_m1`, `${name.slice(0, 40)}_keel_before_m2`, `${name.slice(0, 40)}_keel_restore_m1`, `${name.slice(0, 40)}_keel_restore_m3`]) {
+    for (const candidate of [
+      name,
+      `${name.slice(0, 40)}_keel_before_m1`,
+      `${name.slice(0, 40)}_keel_before_m2`,
+      `${name.slice(0, 40)}_keel_restore_m1`,
+      `${name.slice(0, 40)}_keel_restore_m3`,
+    ]) {
       await runAdminStatement(SERVER, `drop database if exists ${quoteIdent(candidate)} with (force)`);
     }
   }
@@ -100,16 +117,25 @@ describe("PostgreSQL backup and restore (real server)", () => {
     const file = await backUp(backend, `${name}-1.dump`);
 
     // Someone deletes and changes data after the backup.
-    await sql(url, "delete from orders where paid; update customers set name = 'changed', note = null; insert into customers (name) values ('intruder');");
+    await sql(
+      url,
+      "delete from orders where paid; update customers set name = 'changed', note = null; insert into customers (name) values ('intruder');",
+    );
     expect(await everyRow(url)).not.toEqual(before);
 
     const run = runFor(file, "m1");
     const outcome = await backend.restore("scratch-then-swap", run);
-    expect(outcome).toMatchObject({ mode: "scratch-then-swap", alreadyDone: false, rowCounts: { "public.customers": 4, "public.orders": 5 } });
+    expect(outcome).toMatchObject({
+      mode: "scratch-then-swap",
+      alreadyDone: false,
+      rowCounts: { "public.customers": 4, "public.orders": 5 },
+    });
     expect(await everyRow(url)).toEqual(before);
     // The replaced database holds the data as it was just before the restore.
     expect(outcome.replacedBy).toBe(`${name.slice(0, 40)}_keel_before_m1`);
-    expect((await sql(urlForDatabase(SERVER, outcome.replacedBy!), "select count(*)::int as n from customers"))[0]).toEqual({ n: 5 });
+    expect(
+      (await sql(urlForDatabase(SERVER, outcome.replacedBy!), "select count(*)::int as n from customers"))[0],
+    ).toEqual({ n: 5 });
     expect(await databaseExists(`${name.slice(0, 40)}_keel_restore_m1`)).toBe(false);
     // pg_restore's --verbose lines reached the log, and progress rose to done.
     expect(run.lines.some((l) => /pg_restore: processing data for table "public.orders"/.test(l))).toBe(true);
@@ -160,7 +186,7 @@ describe("PostgreSQL backup and restore (real server)", () => {
     const bytes = readFileSync(file);
     writeFileSync(damaged, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     await expect(backend.restore("in-place", runFor(damaged, "m4"))).rejects.toThrow(/cannot be restored|pg_restore/);
-    expect((await sql(url, "select distinct name from customers"))).toEqual([{ name: "kept" }]);
+    expect(await sql(url, "select distinct name from customers")).toEqual([{ name: "kept" }]);
   });
 
   it("restores a plain SQL backup (pg_dump without -Fc) with psql", async () => {
@@ -171,7 +197,11 @@ describe("PostgreSQL backup and restore (real server)", () => {
     const pgDump = await locateTool("pg_dump", null);
     await runTool(pgDump, ["--format=plain", `--file=${file}`], parseConnectionUrl(url));
     const backend = backendFor(url);
-    expect(await backend.readBackup(file, new AbortController().signal)).toMatchObject({ createdTables: ["public.customers", "public.orders"], rowCounts: { "public.customers": 4, "public.orders": 5 }, problems: [] });
+    expect(await backend.readBackup(file, new AbortController().signal)).toMatchObject({
+      createdTables: ["public.customers", "public.orders"],
+      rowCounts: { "public.customers": 4, "public.orders": 5 },
+      problems: [],
+    });
     await sql(url, "delete from orders; delete from customers");
     const run = runFor(file, "m5");
     const outcome = await backend.restore("scratch-then-swap", run);
@@ -187,7 +217,11 @@ describe("PostgreSQL backup and restore (real server)", () => {
     const backend = backendFor(url);
     const file = await backUp(backend, `${name}-4.dump`);
     const contents = await backend.readBackup(file, new AbortController().signal);
-    expect(contents).toMatchObject({ createdTables: ["public.customers", "public.orders"], rowCounts: { "public.customers": 4, "public.orders": 5 }, problems: [] });
+    expect(contents).toMatchObject({
+      createdTables: ["public.customers", "public.orders"],
+      rowCounts: { "public.customers": 4, "public.orders": 5 },
+      problems: [],
+    });
 
     const corrupt = path.join(dir, `${name}-corrupt.dump`);
     copyFileSync(file, corrupt);
@@ -206,12 +240,34 @@ describe("the client tools", () => {
   it("name the Debian package when missing or too old, and pick the newest fitting major", () => {
     expect(() => chooseTool("pg_dump", [], 15)).toThrow(/install the Debian package postgresql-client/);
     expect(() => chooseTool("pg_dump", [{ path: "/x/pg_dump", major: 14 }], 16)).toThrow(/postgresql-client-16/);
-    expect(chooseTool("pg_dump", [{ path: "/a", major: 15 }, { path: "/b", major: 17 }], 15)).toEqual({ path: "/b", major: 17 });
+    expect(
+      chooseTool(
+        "pg_dump",
+        [
+          { path: "/a", major: 15 },
+          { path: "/b", major: 17 },
+        ],
+        15,
+      ),
+    ).toEqual({ path: "/b", major: 17 });
   });
 
   it("get the password only through the environment", () => {
     const connection = parseConnectionUrl("postgres://shop:s%40cret@db.internal:6543/shop?sslmode=require");
-    expect(connection).toMatchObject({ user: "shop", password: "s@cret", host: "db.internal", port: 6543, database: "shop" });
-    expect(libpqEnvironment(connection)).toMatchObject({ PGPASSWORD: "s@cret", PGHOST: "db.internal", PGPORT: "6543", PGUSER: "shop", PGDATABASE: "shop", PGSSLMODE: "require" });
+    expect(connection).toMatchObject({
+      user: "shop",
+      password: "s@cret",
+      host: "db.internal",
+      port: 6543,
+      database: "shop",
+    });
+    expect(libpqEnvironment(connection)).toMatchObject({
+      PGPASSWORD: "s@cret",
+      PGHOST: "db.internal",
+      PGPORT: "6543",
+      PGUSER: "shop",
+      PGDATABASE: "shop",
+      PGSSLMODE: "require",
+    });
   });
 });

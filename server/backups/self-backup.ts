@@ -14,7 +14,15 @@ import { AppError } from "../errors";
 import { getLogger } from "../observability/logger";
 import { metrics } from "../observability/metrics";
 import { removeTarget, saveTarget } from "../targets/commands";
-import { backupFileName, completeBackup, ensureBackupDirectory, listBackups, partialPathFor, removePartial, type BackupFile } from "./backup-files";
+import {
+  backupFileName,
+  completeBackup,
+  ensureBackupDirectory,
+  listBackups,
+  partialPathFor,
+  removePartial,
+  type BackupFile,
+} from "./backup-files";
 import { startPeriodic } from "../engine/periodic";
 import { removeStalePartials } from "./partial-files";
 
@@ -39,7 +47,11 @@ export type SelfBackupSettings = { everyHours: number; directory: string; keep: 
 
 export function selfBackupSettings(env: Env = getEnv()): SelfBackupSettings {
   const directory = env.KEEL_SELF_BACKUP_DIR ?? path.join(env.KEEL_DATA_DIR, "backups", "keel");
-  return { everyHours: env.KEEL_SELF_BACKUP_HOURS, directory: path.resolve(/*turbopackIgnore: true*/ directory), keep: env.KEEL_SELF_BACKUP_KEEP };
+  return {
+    everyHours: env.KEEL_SELF_BACKUP_HOURS,
+    directory: path.resolve(/*turbopackIgnore: true*/ directory),
+    keep: env.KEEL_SELF_BACKUP_KEEP,
+  };
 }
 
 export type SelfBackupOutcome =
@@ -59,17 +71,38 @@ export function ownBackups(directory: string): BackupFile[] {
  * self-backup directory, its RPO the period. Off (0 hours), the target is removed, so the
  * backup-age probe says plainly that Keel's own database has no backups.
  */
-export async function registerSelfBackupTarget(db: Queryable, settings: SelfBackupSettings): Promise<"created" | "updated" | "unchanged" | "removed" | "conflict"> {
+export async function registerSelfBackupTarget(
+  db: Queryable,
+  settings: SelfBackupSettings,
+): Promise<"created" | "updated" | "unchanged" | "removed" | "conflict"> {
   if (settings.everyHours === 0) {
     await removeTarget(db, systemActor(), "database", SELF_TARGET_NAME, "builtin");
     return "removed";
   }
-  const config = { driver: "keel", everyHours: settings.everyHours, backupDirectory: settings.directory, recoveryPointObjective: `${settings.everyHours}h` };
+  const config = {
+    driver: "keel",
+    everyHours: settings.everyHours,
+    backupDirectory: settings.directory,
+    recoveryPointObjective: `${settings.everyHours}h`,
+  };
   try {
-    return await saveTarget(db, systemActor(), { kind: "database", name: SELF_TARGET_NAME, description: "The console's own data: runs, audit trail, users, encrypted secrets.", config }, "builtin");
+    return await saveTarget(
+      db,
+      systemActor(),
+      {
+        kind: "database",
+        name: SELF_TARGET_NAME,
+        description: "The console's own data: runs, audit trail, users, encrypted secrets.",
+        config,
+      },
+      "builtin",
+    );
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== "CONFLICT") throw error;
-    getLogger().warn({ target: `database:${SELF_TARGET_NAME}` }, `a database target named ${SELF_TARGET_NAME} already exists (targets file or admin page); Keel's own database is not registered under that name, but it is still backed up into ${settings.directory}`);
+    getLogger().warn(
+      { target: `database:${SELF_TARGET_NAME}` },
+      `a database target named ${SELF_TARGET_NAME} already exists (targets file or admin page); Keel's own database is not registered under that name, but it is still backed up into ${settings.directory}`,
+    );
     return "conflict";
   }
 }
@@ -79,13 +112,18 @@ export async function registerSelfBackupTarget(db: Queryable, settings: SelfBack
  * call wins the period's claim. Never throws for a failed backup: it is logged, counted, audited
  * (`keel.self_backup`, outcome failure) and tried again at the next check.
  */
-export async function sweepSelfBackup(handle: DatabaseHandle, settings: SelfBackupSettings, now: Date = new Date()): Promise<SelfBackupOutcome> {
+export async function sweepSelfBackup(
+  handle: DatabaseHandle,
+  settings: SelfBackupSettings,
+  now: Date = new Date(),
+): Promise<SelfBackupOutcome> {
   if (settings.everyHours === 0) return { status: "off" };
   const log = getLogger().child({ job: "self-backup" });
   const periodMs = settings.everyHours * HOUR_MS;
   const newest = newestOwnBackup(settings.directory);
   if (newest) metrics().selfBackupLastSuccess.set(newest.modifiedAt.getTime() / 1000);
-  if (newest && now.getTime() - newest.modifiedAt.getTime() < periodMs) return { status: "not-due", newest: newest.name, dueAt: new Date(newest.modifiedAt.getTime() + periodMs) };
+  if (newest && now.getTime() - newest.modifiedAt.getTime() < periodMs)
+    return { status: "not-due", newest: newest.name, dueAt: new Date(newest.modifiedAt.getTime() + periodMs) };
 
   const claimant = randomUUID();
   if (!(await claimPeriod(handle.db, claimant, now))) return { status: "claimed-elsewhere" };
@@ -96,32 +134,66 @@ export async function sweepSelfBackup(handle: DatabaseHandle, settings: SelfBack
     ensureBackupDirectory(settings.directory);
     // A crash mid-dump leaves its temporary file; a running dump's is younger than the claim lease.
     removeStalePartials(settings.directory, now, CLAIM_LEASE_MS, (name) => OWN_PARTIAL.test(name));
-    const name = backupFileName(SELF_TARGET_NAME, now, claimant.slice(0, 8), handle.raw.kind === "pg" ? "custom" : "sql");
+    const name = backupFileName(
+      SELF_TARGET_NAME,
+      now,
+      claimant.slice(0, 8),
+      handle.raw.kind === "pg" ? "custom" : "sql",
+    );
     partial = partialPathFor(settings.directory, name);
     await dumpOwnDatabase(handle, partial);
     const backup = await completeBackup(settings.directory, partial, name);
     partial = null;
     const removed = pruneOwnBackups(settings.directory, settings.keep);
     const durationMs = Math.round(performance.now() - started);
-    const meta = { file: backup.name, bytes: backup.sizeBytes, sha256: backup.sha256, durationMs, directory: settings.directory, removed };
+    const meta = {
+      file: backup.name,
+      bytes: backup.sizeBytes,
+      sha256: backup.sha256,
+      durationMs,
+      directory: settings.directory,
+      removed,
+    };
     await handle.db.transaction(async (tx) => {
       await settleClaim(tx, claimant, new Date(now.getTime() + periodMs));
-      await appendAuditEvent(tx, systemActor(), { eventType: "keel.self_backup", outcome: "success", entityType: "target", entityId: `database:${SELF_TARGET_NAME}`, meta });
+      await appendAuditEvent(tx, systemActor(), {
+        eventType: "keel.self_backup",
+        outcome: "success",
+        entityType: "target",
+        entityId: `database:${SELF_TARGET_NAME}`,
+        meta,
+      });
     });
     metrics().selfBackupLastSuccess.set(backup.modifiedAt.getTime() / 1000);
     log.info(meta, `backed up Keel's own database to ${backup.name}`);
-    return { status: "succeeded", file: backup.name, sizeBytes: backup.sizeBytes, sha256: backup.sha256!, durationMs, removed };
+    return {
+      status: "succeeded",
+      file: backup.name,
+      sizeBytes: backup.sizeBytes,
+      sha256: backup.sha256!,
+      durationMs,
+      removed,
+    };
   } catch (error) {
     if (partial) removePartial(partial);
     const message = error instanceof Error ? error.message : String(error);
     const durationMs = Math.round(performance.now() - started);
     metrics().selfBackupFailures.inc();
-    log.error({ err: error, directory: settings.directory }, `Keel could not back up its own database: ${message}; it tries again at the next check`);
+    log.error(
+      { err: error, directory: settings.directory },
+      `Keel could not back up its own database: ${message}; it tries again at the next check`,
+    );
     try {
       await handle.db.transaction(async (tx) => {
         // Released: the next check (of any instance) tries again instead of waiting a whole period.
         await settleClaim(tx, claimant, now);
-        await appendAuditEvent(tx, systemActor(), { eventType: "keel.self_backup", outcome: "failure", entityType: "target", entityId: `database:${SELF_TARGET_NAME}`, meta: { error: message, directory: settings.directory, durationMs } });
+        await appendAuditEvent(tx, systemActor(), {
+          eventType: "keel.self_backup",
+          outcome: "failure",
+          entityType: "target",
+          entityId: `database:${SELF_TARGET_NAME}`,
+          meta: { error: message, directory: settings.directory, durationMs },
+        });
       });
     } catch (auditError) {
       log.error({ err: auditError }, "recording the failed self-backup failed");
@@ -158,7 +230,9 @@ export async function selfBackupStatus(db: Queryable): Promise<SelfBackupStatus>
       .limit(1);
   const [[success], [failure]] = await Promise.all([newest("success"), newest("failure")]);
   return {
-    lastSuccess: success ? { at: success.at, file: String(success.meta.file ?? ""), bytes: Number(success.meta.bytes ?? 0) } : null,
+    lastSuccess: success
+      ? { at: success.at, file: String(success.meta.file ?? ""), bytes: Number(success.meta.bytes ?? 0) }
+      : null,
     lastFailure: failure ? { at: failure.at, error: String(failure.meta.error ?? "") } : null,
   };
 }
@@ -168,11 +242,19 @@ export async function selfBackupStatus(db: Queryable): Promise<SelfBackupStatus>
  * holds (a backup running elsewhere, or one completed less than a period ago).
  */
 async function claimPeriod(db: Queryable, claimant: string, now: Date): Promise<boolean> {
-  const value = { claimant, until: new Date(now.getTime() + CLAIM_LEASE_MS).toISOString(), startedAt: now.toISOString() };
+  const value = {
+    claimant,
+    until: new Date(now.getTime() + CLAIM_LEASE_MS).toISOString(),
+    startedAt: now.toISOString(),
+  };
   const taken = await db
     .insert(appSettings)
     .values({ key: CLAIM_KEY, value, updatedAt: now })
-    .onConflictDoUpdate({ target: appSettings.key, set: { value, updatedAt: now }, setWhere: sql`(${appSettings.value}->>'until')::timestamptz <= ${now.toISOString()}::timestamptz` })
+    .onConflictDoUpdate({
+      target: appSettings.key,
+      set: { value, updatedAt: now },
+      setWhere: sql`(${appSettings.value}->>'until')::timestamptz <= ${now.toISOString()}::timestamptz`,
+    })
     .returning({ key: appSettings.key });
   return taken.length === 1;
 }
@@ -213,7 +295,9 @@ export async function dumpOwnDatabase(handle: DatabaseHandle, file: string): Pro
   try {
     tool = await locateTool("pg_dump", major);
   } catch (error) {
-    throw new Error(`Keel cannot back up its own PostgreSQL database (server ${major}) without pg_dump: ${(error as Error).message}`);
+    throw new Error(
+      `Keel cannot back up its own PostgreSQL database (server ${major}) without pg_dump: ${(error as Error).message}`,
+    );
   }
   await runTool(tool, ["--format=custom", "--no-password", `--file=${file}`], connection);
   // The dump holds password hashes and the (encrypted) secret store: readable by Keel's user only.
@@ -235,7 +319,11 @@ export function pruneOwnBackups(directory: string, keep: number): string[] {
  * Registers the `keel` target, then checks now and every `checkEveryMs` (a quarter of an hour, or
  * the period when shorter) whether a backup is due; returns the stop function.
  */
-export function startSelfBackupSweep(handle: DatabaseHandle, settings: SelfBackupSettings = selfBackupSettings(), checkEveryMs = Math.min(Math.max(settings.everyHours, 1) * HOUR_MS, 15 * 60_000)): () => void {
+export function startSelfBackupSweep(
+  handle: DatabaseHandle,
+  settings: SelfBackupSettings = selfBackupSettings(),
+  checkEveryMs = Math.min(Math.max(settings.everyHours, 1) * HOUR_MS, 15 * 60_000),
+): () => void {
   const log = getLogger().child({ job: "self-backup" });
   let registered = false;
   const sweep = async () => {
@@ -247,5 +335,8 @@ export function startSelfBackupSweep(handle: DatabaseHandle, settings: SelfBacku
   };
   if (settings.everyHours === 0) log.info("Keel's own database is not backed up by Keel (KEEL_SELF_BACKUP_HOURS=0)");
   // Off, it still runs once: registering the settings removes the `keel` target.
-  return startPeriodic(sweep, { everyMs: settings.everyHours === 0 ? 0 : checkEveryMs, onError: (error) => log.error({ err: error }, "the self-backup check failed") });
+  return startPeriodic(sweep, {
+    everyMs: settings.everyHours === 0 ? 0 : checkEveryMs,
+    onError: (error) => log.error({ err: error }, "the self-backup check failed"),
+  });
 }

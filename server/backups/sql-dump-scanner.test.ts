@@ -6,7 +6,7 @@ describe("reading a plain SQL dump", () => {
     const dump = [
       "-- a comment; INSERT INTO public.customers VALUES (1);",
       "SET standard_conforming_strings = on;",
-      'CREATE TABLE public.customers (id integer, name text);',
+      "CREATE TABLE public.customers (id integer, name text);",
       'CREATE TABLE "Sales"."Orders" (id integer);',
       "CREATE FUNCTION public.f() RETURNS void AS $body$ begin -- don't",
       "  insert into public.customers values (9); end $body$ LANGUAGE plpgsql;",
@@ -23,7 +23,18 @@ describe("reading a plain SQL dump", () => {
   });
 
   it("counts COPY data lines until the end marker", () => {
-    const contents = scanSqlDump(["COPY public.orders (id, note) FROM stdin;", "1\ta;b", "2\t\\N", "\\.", "", "COPY public.empty (id) FROM stdin;", "\\.", ""].join("\n"));
+    const contents = scanSqlDump(
+      [
+        "COPY public.orders (id, note) FROM stdin;",
+        "1\ta;b",
+        "2\t\\N",
+        "\\.",
+        "",
+        "COPY public.empty (id) FROM stdin;",
+        "\\.",
+        "",
+      ].join("\n"),
+    );
     expect(contents.rowCounts).toEqual({ "public.empty": 0, "public.orders": 2 });
     expect(contents.complete).toBe(true);
   });
@@ -43,7 +54,18 @@ describe("reading a plain SQL dump", () => {
 
 describe("psql meta-commands in a dump", () => {
   it("are skipped, as pg_dump writes \\restrict and \\unrestrict around its output", () => {
-    const contents = scanSqlDump(["\\restrict abc", "CREATE TABLE public.t (id int);", "COPY public.t (id) FROM stdin;", "1", "\\.", "", "\\unrestrict abc", ""].join("\n"));
+    const contents = scanSqlDump(
+      [
+        "\\restrict abc",
+        "CREATE TABLE public.t (id int);",
+        "COPY public.t (id) FROM stdin;",
+        "1",
+        "\\.",
+        "",
+        "\\unrestrict abc",
+        "",
+      ].join("\n"),
+    );
     expect(contents).toMatchObject({ createdTables: ["public.t"], rowCounts: { "public.t": 1 }, complete: true });
   });
 });

@@ -44,7 +44,13 @@ export class SqlDumpScanner {
   /** One line of the dump, without its line break. */
   feedLine(line: string): void {
     // psql meta-commands (pg_dump writes \restrict and \unrestrict around a dump) are not SQL.
-    if (this.state === "normal" && !this.statementHasContent && !this.pendingAfterCopyStatement && line.startsWith("\\")) return;
+    if (
+      this.state === "normal" &&
+      !this.statementHasContent &&
+      !this.pendingAfterCopyStatement &&
+      line.startsWith("\\")
+    )
+      return;
     const text = `${line}\n`;
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
@@ -72,7 +78,8 @@ export class SqlDumpScanner {
             this.blockDepth = 1;
             i++;
           } else if (c === "'") {
-            this.state = (this.prev === "E" || this.prev === "e") && this.headEndsWithEscapePrefix() ? "escapeQuote" : "quote";
+            this.state =
+              (this.prev === "E" || this.prev === "e") && this.headEndsWithEscapePrefix() ? "escapeQuote" : "quote";
             this.append(c);
           } else if (c === '"') {
             this.state = "identifier";
@@ -153,8 +160,16 @@ export class SqlDumpScanner {
   }
 
   finish(): DumpContents {
-    const complete = (this.state === "normal" || this.state === "lineComment") && !this.statementHasContent && !this.pendingAfterCopyStatement;
-    return { createdTables: [...this.created].sort(), rowCounts: Object.fromEntries([...this.rows].sort(([a], [b]) => a.localeCompare(b))), statements: this.statements, complete };
+    const complete =
+      (this.state === "normal" || this.state === "lineComment") &&
+      !this.statementHasContent &&
+      !this.pendingAfterCopyStatement;
+    return {
+      createdTables: [...this.created].sort(),
+      rowCounts: Object.fromEntries([...this.rows].sort(([a], [b]) => a.localeCompare(b))),
+      statements: this.statements,
+      complete,
+    };
   }
 
   private headEndsWithEscapePrefix(): boolean {

@@ -25,7 +25,9 @@ export async function rowCounts(query: QueryRows, tables: string[]): Promise<Rec
       continue;
     }
     const { schema, table } = splitTableName(name);
-    const [row] = await query<{ n: string | number }>(`select count(*) as n from ${quoteIdentifier(schema)}.${quoteIdentifier(table)}`);
+    const [row] = await query<{ n: string | number }>(
+      `select count(*) as n from ${quoteIdentifier(schema)}.${quoteIdentifier(table)}`,
+    );
     counts[name] = Number(row!.n);
   }
   return counts;
@@ -35,5 +37,9 @@ export async function rowCounts(query: QueryRows, tables: string[]): Promise<Rec
 export function countMismatches(expected: Record<string, number>, actual: Record<string, number | null>): string[] {
   return Object.entries(expected)
     .filter(([table, n]) => actual[table] !== n)
-    .map(([table, n]) => (actual[table] === null || actual[table] === undefined ? `${table} is missing (the backup has ${n} rows)` : `${table} has ${actual[table]} rows, the backup ${n}`));
+    .map(([table, n]) =>
+      actual[table] === null || actual[table] === undefined
+        ? `${table} is missing (the backup has ${n} rows)`
+        : `${table} has ${actual[table]} rows, the backup ${n}`,
+    );
 }

@@ -10,12 +10,17 @@ import { withArticle } from "@/lib/format/article";
 export type Caller = { actor: Actor & { userId: string }; role: Role };
 
 /** An active user who can own checklist work, or a clear error naming the field. */
-export async function requireOwner(db: Queryable, userId: string, field: string): Promise<{ id: string; name: string; email: string }> {
+export async function requireOwner(
+  db: Queryable,
+  userId: string,
+  field: string,
+): Promise<{ id: string; name: string; email: string }> {
   const [user] = await db
     .select({ id: users.id, name: users.name, email: users.email })
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.disabledAt)));
-  if (!user) throw AppError.field(field, `${field}: there is no active user with this id; choose someone from the list.`);
+  if (!user)
+    throw AppError.field(field, `${field}: there is no active user with this id; choose someone from the list.`);
   return user;
 }
 
@@ -39,7 +44,8 @@ export function assertMayWorkOn(caller: Caller, item: { ownerId: string | null; 
 }
 
 export function assertLead(caller: Caller, what: string): void {
-  if (!hasRole(caller.role, "lead")) throw new AppError("FORBIDDEN", `Only a lead can ${what}; you are ${withArticle(caller.role)}.`);
+  if (!hasRole(caller.role, "lead"))
+    throw new AppError("FORBIDDEN", `Only a lead can ${what}; you are ${withArticle(caller.role)}.`);
 }
 
 /** The email of a user id, for audit meta that reads "from whom to whom" (null for nobody). */

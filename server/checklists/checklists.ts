@@ -15,18 +15,44 @@ import { assertLead, emailOf, requireChecklist, requireOwner, type Caller } from
  * the launch date plus its priority's offset. The launch date cannot be before today (the day
  * the checklist is created).
  */
-export async function createChecklist(db: Queryable, caller: Caller, input: CreateChecklistInput, now = new Date()): Promise<{ id: string; number: number }> {
+export async function createChecklist(
+  db: Queryable,
+  caller: Caller,
+  input: CreateChecklistInput,
+  now = new Date(),
+): Promise<{ id: string; number: number }> {
   assertLead(caller, "create a checklist");
-  if (input.launchDate < todayUtc(now)) throw AppError.field("launchDate", `launchDate: ${input.launchDate} is before today (${todayUtc(now)}); choose the day the launch is planned.`);
+  if (input.launchDate < todayUtc(now))
+    throw AppError.field(
+      "launchDate",
+      `launchDate: ${input.launchDate} is before today (${todayUtc(now)}); choose the day the launch is planned.`,
+    );
   return db.transaction(async (tx) => {
     const [template] = await tx.select().from(checklistTemplates).where(eq(checklistTemplates.id, input.templateId));
-    if (!template?.currentVersionId) throw AppError.field("templateId", `templateId: there is no checklist template "${input.templateId}"; choose one from the list.`);
+    if (!template?.currentVersionId)
+      throw AppError.field(
+        "templateId",
+        `templateId: there is no checklist template "${input.templateId}"; choose one from the list.`,
+      );
     const owner = await requireOwner(tx, input.ownerId, "ownerId");
-    const [version] = await tx.select().from(checklistTemplateVersions).where(eq(checklistTemplateVersions.id, template.currentVersionId));
+    const [version] = await tx
+      .select()
+      .from(checklistTemplateVersions)
+      .where(eq(checklistTemplateVersions.id, template.currentVersionId));
     const definition = version!.definition;
     const [checklist] = await tx
       .insert(checklists)
-      .values({ name: input.name, service: input.service, serviceUrl: input.serviceUrl.replace(/\/+$/, ""), launchDate: input.launchDate, ownerId: owner.id, templateVersionId: version!.id, createdById: caller.actor.userId, createdAt: now, updatedAt: now })
+      .values({
+        name: input.name,
+        service: input.service,
+        serviceUrl: input.serviceUrl.replace(/\/+$/, ""),
+        launchDate: input.launchDate,
+        ownerId: owner.id,
+        templateVersionId: version!.id,
+        createdById: caller.actor.userId,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
     let position = 0;
     const rows = definition.sections.flatMap((section) =>
@@ -54,14 +80,27 @@ export async function createChecklist(db: Queryable, caller: Caller, input: Crea
       outcome: "success",
       entityType: "checklist",
       entityId: checklist!.id,
-      meta: { name: input.name, service: input.service, launchDate: input.launchDate, owner: owner.email, template: template.id, templateVersion: version!.number, items: rows.length },
+      meta: {
+        name: input.name,
+        service: input.service,
+        launchDate: input.launchDate,
+        owner: owner.email,
+        template: template.id,
+        templateVersion: version!.number,
+        items: rows.length,
+      },
     });
     return { id: checklist!.id, number: checklist!.number };
   });
 }
 
 /** Name, owner, service URL or launch date; a new launch date moves every due date that follows it. */
-export async function updateChecklist(db: Queryable, caller: Caller, input: z.infer<typeof updateChecklistInput>, now = new Date()): Promise<{ movedDueDates: number }> {
+export async function updateChecklist(
+  db: Queryable,
+  caller: Caller,
+  input: z.infer<typeof updateChecklistInput>,
+  now = new Date(),
+): Promise<{ movedDueDates: number }> {
   assertLead(caller, "change a checklist");
   return db.transaction(async (tx) => {
     const checklist = await requireChecklist(tx, input.checklistId);
@@ -83,7 +122,11 @@ export async function updateChecklist(db: Queryable, caller: Caller, input: z.in
     let moved = 0;
     if (input.launchDate !== undefined && input.launchDate !== checklist.launchDate) {
       const created = todayUtc(checklist.createdAt);
-      if (input.launchDate < created) throw AppError.field("launchDate", `launchDate: ${input.launchDate} is before the checklist was created (${created}).`);
+      if (input.launchDate < created)
+        throw AppError.field(
+          "launchDate",
+          `launchDate: ${input.launchDate} is before the checklist was created (${created}).`,
+        );
       changes.launchDate = { from: checklist.launchDate, to: input.launchDate };
       set.launchDate = input.launchDate;
       const items = await tx
@@ -91,7 +134,10 @@ export async function updateChecklist(db: Queryable, caller: Caller, input: z.in
         .from(checklistItems)
         .where(and(eq(checklistItems.checklistId, checklist.id), eq(checklistItems.dueDateOverridden, false)));
       for (const item of items) {
-        await tx.update(checklistItems).set({ dueDate: addDays(input.launchDate, item.dueOffsetDays) }).where(eq(checklistItems.id, item.id));
+        await tx
+          .update(checklistItems)
+          .set({ dueDate: addDays(input.launchDate, item.dueOffsetDays) })
+          .where(eq(checklistItems.id, item.id));
       }
       moved = items.length;
     }
@@ -118,6 +164,7 @@ export async function itemsOf(db: Queryable, checklistId: string, itemIds: strin
     .select()
     .from(checklistItems)
     .where(and(eq(checklistItems.checklistId, checklistId), inArray(checklistItems.id, unique)));
-  if (rows.length !== unique.length) throw AppError.field("itemIds", "itemIds: some of these items are not on this checklist.");
+  if (rows.length !== unique.length)
+    throw AppError.field("itemIds", "itemIds: some of these items are not on this checklist.");
   return rows;
 }

@@ -21,11 +21,18 @@ const reviewEntry = z.strictObject({
   outside: z.string().min(20).optional(),
   evidence: z.array(z.string().min(1)).min(1),
 });
-const review = z.strictObject({ template: z.string(), service: z.string(), items: z.array(reviewEntry) }).parse(parse(readFileSync(REVIEW_FILE, "utf8")));
+const review = z
+  .strictObject({ template: z.string(), service: z.string(), items: z.array(reviewEntry) })
+  .parse(parse(readFileSync(REVIEW_FILE, "utf8")));
 
-const parsed = checkTemplateFile(readFileSync(`runbooks/checklists/${review.template}.yaml`, "utf8"), createBuiltinRegistry());
+const parsed = checkTemplateFile(
+  readFileSync(`runbooks/checklists/${review.template}.yaml`, "utf8"),
+  createBuiltinRegistry(),
+);
 if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.line}:${p.column} ${p.message}`).join("\n"));
-const templateItems = parsed.definition.sections.flatMap((section) => section.items.map((item) => ({ id: item.id, priority: item.priority ?? section.priority })));
+const templateItems = parsed.definition.sections.flatMap((section) =>
+  section.items.map((item) => ({ id: item.id, priority: item.priority ?? section.priority })),
+);
 
 describe("Keel's own service hardening review", () => {
   it("reviews every item of the template, once, and nothing else", () => {
@@ -47,7 +54,9 @@ describe("Keel's own service hardening review", () => {
   it("has no open critical item", () => {
     const critical = new Set(templateItems.filter((item) => item.priority === "critical").map((item) => item.id));
     expect(critical.size).toBeGreaterThan(0);
-    const openCritical = review.items.filter((entry) => critical.has(entry.id) && entry.status === "open").map((entry) => entry.id);
+    const openCritical = review.items
+      .filter((entry) => critical.has(entry.id) && entry.status === "open")
+      .map((entry) => entry.id);
     expect(openCritical).toEqual([]);
   });
 });

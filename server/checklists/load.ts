@@ -10,7 +10,11 @@ import type { RunbookSourceFile } from "../runbooks/files";
 import { readTemplateFiles } from "./files";
 import { checkTemplateFile } from "./parse";
 
-export type TemplateLoadSummary = { loaded: string[]; unchanged: string[]; invalid: { path: string; problems: RunbookFileProblem[] }[] };
+export type TemplateLoadSummary = {
+  loaded: string[];
+  unchanged: string[];
+  invalid: { path: string; problems: RunbookFileProblem[] }[];
+};
 
 const LOAD_LOCK_KEY = 4_127_010;
 
@@ -20,15 +24,25 @@ const LOAD_LOCK_KEY = 4_127_010;
  * from earlier versions keep theirs); a file with problems does not load, its last valid
  * version stays current, and the audit trail records the problems once per content.
  */
-export async function loadChecklistTemplates(db: Database, options: { directories: string[]; registry: StepRegistry; actor: Actor; root?: string }): Promise<TemplateLoadSummary> {
+export async function loadChecklistTemplates(
+  db: Database,
+  options: { directories: string[]; registry: StepRegistry; actor: Actor; root?: string },
+): Promise<TemplateLoadSummary> {
   const files = await readTemplateFiles(options.root ?? process.cwd(), options.directories);
   const summary: TemplateLoadSummary = { loaded: [], unchanged: [], invalid: [] };
   const claimed = new Map<string, string>();
   for (const file of files) {
-    const result = file.readError ? { ok: false as const, problems: [{ line: 1, column: 1, message: file.readError }] } : checkTemplateFile(file.text, options.registry);
+    const result = file.readError
+      ? { ok: false as const, problems: [{ line: 1, column: 1, message: file.readError }] }
+      : checkTemplateFile(file.text, options.registry);
     let problems = result.ok ? null : result.problems;
     if (result.ok && claimed.has(result.definition.id)) {
-      problems = [{ ...result.positions.of(["id"]), message: `id: template id "${result.definition.id}" is already declared by ${claimed.get(result.definition.id)}; each template file needs its own id` }];
+      problems = [
+        {
+          ...result.positions.of(["id"]),
+          message: `id: template id "${result.definition.id}" is already declared by ${claimed.get(result.definition.id)}; each template file needs its own id`,
+        },
+      ];
     }
     if (result.ok && !problems) {
       claimed.set(result.definition.id, file.path);
@@ -42,7 +56,12 @@ export async function loadChecklistTemplates(db: Database, options: { directorie
   return summary;
 }
 
-async function loadValid(tx: Transaction, actor: Actor, file: RunbookSourceFile, definition: ChecklistTemplateDefinition): Promise<"loaded" | "unchanged"> {
+async function loadValid(
+  tx: Transaction,
+  actor: Actor,
+  file: RunbookSourceFile,
+  definition: ChecklistTemplateDefinition,
+): Promise<"loaded" | "unchanged"> {
   await tx.execute(sql`select pg_advisory_xact_lock(${LOAD_LOCK_KEY})`);
   const fields = { title: definition.title, summary: definition.summary, filePath: file.path };
   const [existing] = await tx.select().from(checklistTemplates).where(eq(checklistTemplates.id, definition.id));
@@ -52,10 +71,19 @@ async function loadValid(tx: Transaction, actor: Actor, file: RunbookSourceFile,
     .from(checklistTemplateVersions)
     .where(and(eq(checklistTemplateVersions.templateId, definition.id), eq(checklistTemplateVersions.hash, file.hash)));
   if (!version) {
-    const [latest] = await tx.select({ number: max(checklistTemplateVersions.number) }).from(checklistTemplateVersions).where(eq(checklistTemplateVersions.templateId, definition.id));
+    const [latest] = await tx
+      .select({ number: max(checklistTemplateVersions.number) })
+      .from(checklistTemplateVersions)
+      .where(eq(checklistTemplateVersions.templateId, definition.id));
     [version] = await tx
       .insert(checklistTemplateVersions)
-      .values({ templateId: definition.id, number: (latest?.number ?? 0) + 1, hash: file.hash, content: file.text, definition })
+      .values({
+        templateId: definition.id,
+        number: (latest?.number ?? 0) + 1,
+        hash: file.hash,
+        content: file.text,
+        definition,
+      })
       .returning();
   }
   const changed = !existing || existing.currentVersionId !== version!.id || existing.filePath !== file.path;
@@ -69,17 +97,33 @@ async function loadValid(tx: Transaction, actor: Actor, file: RunbookSourceFile,
     outcome: "success",
     entityType: "checklist_template",
     entityId: definition.id,
-    meta: { version: version!.number, hash: file.hash, file: file.path, items: definition.sections.reduce((n, s) => n + s.items.length, 0) },
+    meta: {
+      version: version!.number,
+      hash: file.hash,
+      file: file.path,
+      items: definition.sections.reduce((n, s) => n + s.items.length, 0),
+    },
   });
   return "loaded";
 }
 
-async function recordInvalid(tx: Transaction, actor: Actor, file: RunbookSourceFile, problems: RunbookFileProblem[]): Promise<void> {
+async function recordInvalid(
+  tx: Transaction,
+  actor: Actor,
+  file: RunbookSourceFile,
+  problems: RunbookFileProblem[],
+): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${LOAD_LOCK_KEY})`);
   const [already] = await tx
     .select({ seq: auditEvents.seq })
     .from(auditEvents)
-    .where(and(eq(auditEvents.eventType, "checklist_template.load_failed"), eq(auditEvents.entityId, file.path), sql`${auditEvents.eventMeta}->>'hash' = ${file.hash}`))
+    .where(
+      and(
+        eq(auditEvents.eventType, "checklist_template.load_failed"),
+        eq(auditEvents.entityId, file.path),
+        sql`${auditEvents.eventMeta}->>'hash' = ${file.hash}`,
+      ),
+    )
     .limit(1);
   if (already) return;
   await appendAuditEvent(tx, actor, {
@@ -87,7 +131,12 @@ async function recordInvalid(tx: Transaction, actor: Actor, file: RunbookSourceF
     outcome: "failure",
     entityType: "checklist_template_file",
     entityId: file.path,
-    meta: { file: file.path, hash: file.hash, problemCount: problems.length, problems: problems.slice(0, 20).map((p) => formatRunbookProblem(file.path, p)) },
+    meta: {
+      file: file.path,
+      hash: file.hash,
+      problemCount: problems.length,
+      problems: problems.slice(0, 20).map((p) => formatRunbookProblem(file.path, p)),
+    },
   });
 }
 

@@ -13,7 +13,10 @@ import { checkTemplateFile } from "./parse";
 
 const seed = (name: string) => readFileSync(path.join("test/fixtures/seeds", name), "utf8").split("\n");
 const template = (file: string): ChecklistTemplateDefinition => {
-  const parsed = checkTemplateFile(readFileSync(path.join("runbooks/checklists", file), "utf8"), createBuiltinRegistry());
+  const parsed = checkTemplateFile(
+    readFileSync(path.join("runbooks/checklists", file), "utf8"),
+    createBuiltinRegistry(),
+  );
   if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.line}:${p.column} ${p.message}`).join("\n"));
   return parsed.definition;
 };
@@ -38,7 +41,8 @@ function checklistLines(lines: string[], from: RegExp, to: RegExp, bullet = /^- 
 function findItem(definition: ChecklistTemplateDefinition, text: string) {
   for (const section of definition.sections) {
     for (const item of section.items) {
-      if (item.title === text || item.covers.includes(text)) return { section, item, priority: item.priority ?? section.priority };
+      if (item.title === text || item.covers.includes(text))
+        return { section, item, priority: item.priority ?? section.priority };
     }
   }
   return null;
@@ -66,7 +70,9 @@ describe("Production readiness (seed 004)", () => {
     expect(items).toHaveLength(32);
     for (const { heading, text } of items) {
       const area = heading.split(" ")[0]!;
-      const found = definition.sections.find((section) => section.title === `Production Readiness: ${area}`)?.items.find((item) => item.title === text);
+      const found = definition.sections
+        .find((section) => section.title === `Production Readiness: ${area}`)
+        ?.items.find((item) => item.title === text);
       expect(found, `"${text}" is under Production Readiness: ${area}`).toBeDefined();
     }
   });
@@ -100,7 +106,11 @@ describe("Hardening: day 1 / week 1 / month 1 (seed 002)", () => {
   it("has every item of the summary checklist, due on its horizon", () => {
     const items = checklistLines(lines, /^## Summary Checklist/, /^\*\*Total Time/);
     expect(items).toHaveLength(15);
-    const horizon: Record<string, [string, number]> = { "Day 1": ["critical", 0], "Week 1": ["high", 7], "Month 1": ["medium", 30] };
+    const horizon: Record<string, [string, number]> = {
+      "Day 1": ["critical", 0],
+      "Week 1": ["high", 7],
+      "Month 1": ["medium", 30],
+    };
     for (const { heading, text } of items) {
       const found = findItem(definition, text);
       expect(found, `"${text}" is in the template`).not.toBeNull();
@@ -135,11 +145,22 @@ describe("Service hardening review (seeds 001 and 003)", () => {
     const implemented = checklistLines(lines, /^### .*Implemented$/, /^### /, /^- (.+)$/);
     expect(tasks).toHaveLength(12);
     expect(implemented).toHaveLength(6);
-    for (const { text } of [...tasks, ...implemented]) expect(findItem(definition, text), `"${text}" is covered`).not.toBeNull();
+    for (const { text } of [...tasks, ...implemented])
+      expect(findItem(definition, text), `"${text}" is covered`).not.toBeNull();
   });
 
   it("binds the review's verifiable items to probes", () => {
     const bound = definition.sections.flatMap((s) => s.items).filter((item) => item.verify);
-    expect(bound.map((item) => item.verify!.probe).sort()).toEqual(["audit-verify", "backup-age", "http", "http", "http", "http", "https-redirect", "runbook-succeeded", "runbook-succeeded"]);
+    expect(bound.map((item) => item.verify!.probe).sort()).toEqual([
+      "audit-verify",
+      "backup-age",
+      "http",
+      "http",
+      "http",
+      "http",
+      "https-redirect",
+      "runbook-succeeded",
+      "runbook-succeeded",
+    ]);
   });
 });

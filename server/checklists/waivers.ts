@@ -16,13 +16,23 @@ function expiryOf(value: string): Date {
 }
 
 /** Anyone responder and up asks for an item to be waived until a date, with a reason; a lead other than them decides. */
-export async function requestWaiver(db: Queryable, caller: Caller, input: RequestWaiverInput, now = new Date()): Promise<{ id: string }> {
+export async function requestWaiver(
+  db: Queryable,
+  caller: Caller,
+  input: RequestWaiverInput,
+  now = new Date(),
+): Promise<{ id: string }> {
   const expiresAt = expiryOf(input.expiresAt);
-  if (expiresAt.getTime() <= now.getTime()) throw AppError.field("expiresAt", "expiresAt: the waiver must expire in the future.");
+  if (expiresAt.getTime() <= now.getTime())
+    throw AppError.field("expiresAt", "expiresAt: the waiver must expire in the future.");
   return db.transaction(async (tx) => {
     const item = await requireItem(tx, input.itemId);
     if (item.status === "done" || item.status === "not_applicable" || item.status === "waived") {
-      throw AppError.field("itemId", `"${item.title}" is ${item.status.replace("_", " ")}; only open items can be waived.`, "CONFLICT");
+      throw AppError.field(
+        "itemId",
+        `"${item.title}" is ${item.status.replace("_", " ")}; only open items can be waived.`,
+        "CONFLICT",
+      );
     }
     const [pending] = await tx
       .select({ id: checklistWaivers.id })
@@ -33,7 +43,14 @@ export async function requestWaiver(db: Queryable, caller: Caller, input: Reques
       .insert(checklistWaivers)
       .values({ itemId: item.id, reason: input.reason, expiresAt, requestedById: caller.actor.userId, createdAt: now })
       .returning({ id: checklistWaivers.id });
-    await auditItemChange(tx, caller.actor, item, "checklist.waiver_requested", { waiver: { from: null, to: "requested" } }, { waiverId: waiver!.id, reason: input.reason, expiresAt: expiresAt.toISOString() });
+    await auditItemChange(
+      tx,
+      caller.actor,
+      item,
+      "checklist.waiver_requested",
+      { waiver: { from: null, to: "requested" } },
+      { waiverId: waiver!.id, reason: input.reason, expiresAt: expiresAt.toISOString() },
+    );
     return { id: waiver!.id };
   });
 }
@@ -41,32 +58,76 @@ export async function requestWaiver(db: Queryable, caller: Caller, input: Reques
 async function requireRequested(tx: Queryable, waiverId: string) {
   const [waiver] = await tx.select().from(checklistWaivers).where(eq(checklistWaivers.id, waiverId)).for("update");
   if (!waiver) throw AppError.field("waiverId", "waiverId: there is no waiver with this id.", "NOT_FOUND");
-  if (waiver.status !== "requested") throw AppError.field("waiverId", `waiverId: this waiver was already ${waiver.status}.`, "CONFLICT");
+  if (waiver.status !== "requested")
+    throw AppError.field("waiverId", `waiverId: this waiver was already ${waiver.status}.`, "CONFLICT");
   return waiver;
 }
 
 /** A lead other than the requester approves: the item is waived until the waiver expires. */
-export async function approveWaiver(db: Queryable, caller: Caller, input: z.infer<typeof waiverRef>, now = new Date()): Promise<{ approved: true }> {
+export async function approveWaiver(
+  db: Queryable,
+  caller: Caller,
+  input: z.infer<typeof waiverRef>,
+  now = new Date(),
+): Promise<{ approved: true }> {
   assertLead(caller, "approve a waiver");
   return db.transaction(async (tx) => {
     const waiver = await requireRequested(tx, input.waiverId);
-    if (waiver.requestedById === caller.actor.userId) throw AppError.field("waiverId", "waiverId: you requested this waiver; another lead must approve it.", "FORBIDDEN");
-    if (waiver.expiresAt.getTime() <= now.getTime()) throw AppError.field("waiverId", "waiverId: this waiver's expiry has already passed; request a new one.", "CONFLICT");
+    if (waiver.requestedById === caller.actor.userId)
+      throw AppError.field(
+        "waiverId",
+        "waiverId: you requested this waiver; another lead must approve it.",
+        "FORBIDDEN",
+      );
+    if (waiver.expiresAt.getTime() <= now.getTime())
+      throw AppError.field(
+        "waiverId",
+        "waiverId: this waiver's expiry has already passed; request a new one.",
+        "CONFLICT",
+      );
     const item = await requireItem(tx, waiver.itemId);
-    await tx.update(checklistWaivers).set({ status: "approved", decidedById: caller.actor.userId, decidedAt: now }).where(eq(checklistWaivers.id, waiver.id));
-    await tx.update(checklistItems).set({ status: "waived", statusReason: null, updatedAt: now }).where(eq(checklistItems.id, item.id));
-    await auditItemChange(tx, caller.actor, item, "checklist.waiver_approved", { status: { from: item.status, to: "waived" }, waiver: { from: "requested", to: "approved" } }, { waiverId: waiver.id, expiresAt: waiver.expiresAt.toISOString() });
+    await tx
+      .update(checklistWaivers)
+      .set({ status: "approved", decidedById: caller.actor.userId, decidedAt: now })
+      .where(eq(checklistWaivers.id, waiver.id));
+    await tx
+      .update(checklistItems)
+      .set({ status: "waived", statusReason: null, updatedAt: now })
+      .where(eq(checklistItems.id, item.id));
+    await auditItemChange(
+      tx,
+      caller.actor,
+      item,
+      "checklist.waiver_approved",
+      { status: { from: item.status, to: "waived" }, waiver: { from: "requested", to: "approved" } },
+      { waiverId: waiver.id, expiresAt: waiver.expiresAt.toISOString() },
+    );
     return { approved: true };
   });
 }
 
-export async function rejectWaiver(db: Queryable, caller: Caller, input: z.infer<typeof waiverRef>, now = new Date()): Promise<{ rejected: true }> {
+export async function rejectWaiver(
+  db: Queryable,
+  caller: Caller,
+  input: z.infer<typeof waiverRef>,
+  now = new Date(),
+): Promise<{ rejected: true }> {
   assertLead(caller, "reject a waiver");
   return db.transaction(async (tx) => {
     const waiver = await requireRequested(tx, input.waiverId);
     const item = await requireItem(tx, waiver.itemId);
-    await tx.update(checklistWaivers).set({ status: "rejected", decidedById: caller.actor.userId, decidedAt: now }).where(eq(checklistWaivers.id, waiver.id));
-    await auditItemChange(tx, caller.actor, item, "checklist.waiver_rejected", { waiver: { from: "requested", to: "rejected" } }, { waiverId: waiver.id });
+    await tx
+      .update(checklistWaivers)
+      .set({ status: "rejected", decidedById: caller.actor.userId, decidedAt: now })
+      .where(eq(checklistWaivers.id, waiver.id));
+    await auditItemChange(
+      tx,
+      caller.actor,
+      item,
+      "checklist.waiver_rejected",
+      { waiver: { from: "requested", to: "rejected" } },
+      { waiverId: waiver.id },
+    );
     return { rejected: true };
   });
 }
@@ -96,7 +157,11 @@ export async function expireWaivers(db: Database, now = new Date()): Promise<{ e
         if (reopened) {
           await tx
             .update(checklistItems)
-            .set({ status: "todo", statusReason: `The waiver expired on ${waiver.expiresAt.toISOString()}.`, updatedAt: now })
+            .set({
+              status: "todo",
+              statusReason: `The waiver expired on ${waiver.expiresAt.toISOString()}.`,
+              updatedAt: now,
+            })
             .where(eq(checklistItems.id, item.id));
         }
         const recipient = item.ownerId ?? waiver.requestedById;
@@ -105,10 +170,22 @@ export async function expireWaivers(db: Database, now = new Date()): Promise<{ e
           userId: recipient,
           checklistId: item.checklistId,
           itemId: item.id,
-          message: reopened ? `The waiver of "${item.title}" expired; the item is open again (to do).` : `The waiver of "${item.title}" expired.`,
+          message: reopened
+            ? `The waiver of "${item.title}" expired; the item is open again (to do).`
+            : `The waiver of "${item.title}" expired.`,
           createdAt: now,
         });
-        await auditItemChange(tx, systemActor(), item, "checklist.waiver_expired", { waiver: { from: "approved", to: "expired" }, ...(reopened ? { status: { from: "waived", to: "todo" } } : {}) }, { waiverId: waiver.id, notified: person?.email ?? null });
+        await auditItemChange(
+          tx,
+          systemActor(),
+          item,
+          "checklist.waiver_expired",
+          {
+            waiver: { from: "approved", to: "expired" },
+            ...(reopened ? { status: { from: "waived", to: "todo" } } : {}),
+          },
+          { waiverId: waiver.id, notified: person?.email ?? null },
+        );
         return true;
       });
       if (done) expired++;

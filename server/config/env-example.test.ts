@@ -26,7 +26,9 @@ function variablesReadInCode(): Set<string> {
 
 /** Variables compose.yaml interpolates (they live in the same .env file). */
 function variablesOfCompose(): Set<string> {
-  return new Set([...readFileSync("compose.yaml", "utf8").matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!));
+  return new Set(
+    [...readFileSync("compose.yaml", "utf8").matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!),
+  );
 }
 
 function variablesInExample(): Set<string> {

@@ -41,7 +41,12 @@ function retention(unit: "days" | "hours", fallback: number) {
 /** A whole number of `unit` between `min` and `max`, written as digits (spaces around allowed). */
 function wholeNumber(unit: string, min: number, max: number) {
   const message = `must be a whole number of ${unit} from ${min.toLocaleString("en")} to ${max.toLocaleString("en")}`;
-  return z.string().trim().regex(/^\d+$/, message).transform(Number).pipe(z.number().min(min, message).max(max, message));
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, message)
+    .transform(Number)
+    .pipe(z.number().min(min, message).max(max, message));
 }
 
 const envSchema = z.object({
@@ -72,8 +77,14 @@ const envSchema = z.object({
     .refine((v) => v === undefined || isRole(v), { message: "must be one of viewer, responder, lead, admin" }),
   KEEL_INITIAL_ADMIN_EMAIL: z.email().default("admin@keel.local"),
   KEEL_INITIAL_ADMIN_PASSWORD: z.string().min(12).optional(),
-  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(7 * 24),
-  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number().positive().default(12 * 60),
+  SESSION_MAX_AGE_HOURS: z.coerce
+    .number()
+    .positive()
+    .default(7 * 24),
+  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce
+    .number()
+    .positive()
+    .default(12 * 60),
   /**
    * Build the demo environment at first start. Unset, it is off when NODE_ENV=production (a team's
    * deployment: the demo creates databases on the server Keel uses) and on otherwise.
@@ -84,7 +95,11 @@ const envSchema = z.object({
   /** Comma-separated directories whose *.yaml files are runbooks, relative to where Keel starts. */
   KEEL_RUNBOOK_DIRS: z.string().default(DEFAULT_RUNBOOK_DIRS.join(",")),
   /** The targets file, read at every start (relative to where Keel starts); a missing file declares no targets. */
-  KEEL_TARGETS_FILE: z.string().trim().min(1, "must name a file (default runbooks/targets.yaml)").default("runbooks/targets.yaml"),
+  KEEL_TARGETS_FILE: z
+    .string()
+    .trim()
+    .min(1, "must name a file (default runbooks/targets.yaml)")
+    .default("runbooks/targets.yaml"),
   /** Bearer token a Prometheus scraper sends to /api/metrics; unset, metrics are off. */
   KEEL_METRICS_TOKEN: longSecret.optional(),
   /** Retention of operational data (never the audit trail); 0 keeps that kind forever. */
@@ -92,7 +107,12 @@ const envSchema = z.object({
   KEEL_RETENTION_SESSIONS_DAYS: retention("days", 30),
   KEEL_RETENTION_RATE_LIMITS_HOURS: retention("hours", 24),
   KEEL_RETENTION_JOBS_DAYS: retention("days", 7),
-  KEEL_RETENTION_SWEEP_MINUTES: z.coerce.number({ message: "must be a whole number of minutes" }).int("must be a whole number of minutes").min(1, "must be at least 1 minute").max(7 * 24 * 60, "must be at most a week (10080 minutes)").default(60),
+  KEEL_RETENTION_SWEEP_MINUTES: z.coerce
+    .number({ message: "must be a whole number of minutes" })
+    .int("must be a whole number of minutes")
+    .min(1, "must be at least 1 minute")
+    .max(7 * 24 * 60, "must be at most a week (10080 minutes)")
+    .default(60),
   /** Keel backs up its own database every this many hours (0: never); see server/backups/self-backup.ts. */
   KEEL_SELF_BACKUP_HOURS: z
     .string()
@@ -102,7 +122,11 @@ const envSchema = z.object({
     .pipe(z.number().max(24 * 365, "must be at most a year (8760 hours)"))
     .default(24),
   /** Where the self-backups go; default <KEEL_DATA_DIR>/backups/keel. */
-  KEEL_SELF_BACKUP_DIR: z.string().trim().min(1, "must name a directory (or leave it unset for <KEEL_DATA_DIR>/backups/keel)").optional(),
+  KEEL_SELF_BACKUP_DIR: z
+    .string()
+    .trim()
+    .min(1, "must name a directory (or leave it unset for <KEEL_DATA_DIR>/backups/keel)")
+    .optional(),
   /** How many self-backups are kept; older ones are deleted after each new backup. */
   KEEL_SELF_BACKUP_KEEP: z
     .string()
@@ -120,7 +144,12 @@ const envSchema = z.object({
     .pipe(z.number().max(3600, "must be at most an hour (3600 seconds)"))
     .default(60),
   /** A high-risk step asks for the password again when the last proof of it is older than this. */
-  KEEL_REAUTH_MINUTES: z.coerce.number({ message: "must be a whole number of minutes" }).int("must be a whole number of minutes").min(1, "must be at least 1 minute").max(24 * 60, "must be at most a day (1440 minutes)").default(15),
+  KEEL_REAUTH_MINUTES: z.coerce
+    .number({ message: "must be a whole number of minutes" })
+    .int("must be a whole number of minutes")
+    .min(1, "must be at least 1 minute")
+    .max(24 * 60, "must be at most a day (1440 minutes)")
+    .default(15),
   /** Connections in each instance's pool (besides the LISTEN connection and the step-lease connection). */
   DATABASE_POOL_MAX: wholeNumber("connections", 1, 1000).default(10),
   /** How often each engine process removes expired allowlist entries, and expires checklist waivers and re-runs stale checks. */

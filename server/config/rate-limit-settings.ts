@@ -1,9 +1,18 @@
 import { z } from "zod";
 
 /** The limit classes a setting may raise or lower for one user or token (never the sign-in ones). */
-export const OVERRIDABLE_LIMITS = { actions: "action_user", "high-risk": "high_risk_user", reads: "read_user", api: "api_token" } as const;
+export const OVERRIDABLE_LIMITS = {
+  actions: "action_user",
+  "high-risk": "high_risk_user",
+  reads: "read_user",
+  api: "api_token",
+} as const;
 
-export type LimitOverride = { who: string; limit: (typeof OVERRIDABLE_LIMITS)[keyof typeof OVERRIDABLE_LIMITS]; points: number };
+export type LimitOverride = {
+  who: string;
+  limit: (typeof OVERRIDABLE_LIMITS)[keyof typeof OVERRIDABLE_LIMITS];
+  points: number;
+};
 
 const MAX_POINTS = 1_000_000;
 
@@ -14,7 +23,12 @@ function count(fallback: number, unit: string, max = MAX_POINTS) {
     .trim()
     .regex(/^\d+$/, message)
     .transform(Number)
-    .pipe(z.number().min(1, message).max(max, `must be at most ${max.toLocaleString("en")}`))
+    .pipe(
+      z
+        .number()
+        .min(1, message)
+        .max(max, `must be at most ${max.toLocaleString("en")}`),
+    )
     .default(fallback);
 }
 
@@ -26,7 +40,10 @@ export function parseLimitOverrides(text: string): { overrides: LimitOverride[];
   const overrides: LimitOverride[] = [];
   const problems: string[] = [];
   const kinds = Object.keys(OVERRIDABLE_LIMITS).join(", ");
-  for (const entry of text.split(",").map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const match = /^(.+):([a-z-]+)=(\d+)$/.exec(entry);
     if (!match) {
       problems.push(`entry "${entry}" must read who:kind=N (for example ci-bot@example.com:reads=6000)`);
@@ -42,7 +59,11 @@ export function parseLimitOverrides(text: string): { overrides: LimitOverride[];
       problems.push(`entry "${entry}" must allow between 1 and ${MAX_POINTS.toLocaleString("en")}`);
       continue;
     }
-    overrides.push({ who: who.trim().toLowerCase(), limit: OVERRIDABLE_LIMITS[kind as keyof typeof OVERRIDABLE_LIMITS], points: value });
+    overrides.push({
+      who: who.trim().toLowerCase(),
+      limit: OVERRIDABLE_LIMITS[kind as keyof typeof OVERRIDABLE_LIMITS],
+      points: value,
+    });
   }
   return { overrides, problems };
 }

@@ -14,16 +14,27 @@ const workerGroups = z
   .string()
   .default("")
   .transform((text, ctx): WorkerGroups => {
-    const entries = text.split(",").map((entry) => entry.trim()).filter(Boolean);
+    const entries = text
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean);
     const groups: string[] = [];
     for (const entry of entries) {
       if (entry === NOT_UNGROUPED) continue;
       const parsed = workerGroupName.safeParse(entry);
-      if (!parsed.success) ctx.addIssue({ code: "custom", message: `"${entry}": ${parsed.error.issues[0]!.message}, or ${NOT_UNGROUPED}` });
+      if (!parsed.success)
+        ctx.addIssue({
+          code: "custom",
+          message: `"${entry}": ${parsed.error.issues[0]!.message}, or ${NOT_UNGROUPED}`,
+        });
       else if (!groups.includes(entry)) groups.push(entry);
     }
     const ungrouped = !entries.includes(NOT_UNGROUPED);
-    if (!ungrouped && groups.length === 0) ctx.addIssue({ code: "custom", message: `${NOT_UNGROUPED} needs at least one worker group beside it (or set KEEL_WORKERS=0 for a web-only instance)` });
+    if (!ungrouped && groups.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        message: `${NOT_UNGROUPED} needs at least one worker group beside it (or set KEEL_WORKERS=0 for a web-only instance)`,
+      });
     return { groups, ungrouped };
   });
 

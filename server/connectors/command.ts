@@ -35,7 +35,9 @@ export function checkExecutable(executable: string): void {
     accessSync(executable, constants.X_OK);
   } catch (error) {
     if (error instanceof CommandError) throw error;
-    throw new CommandError(`${executable} cannot be executed: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new CommandError(
+      `${executable} cannot be executed: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
 }
 
@@ -60,7 +62,10 @@ export function runCommand(spec: CommandSpec, run: CommandRun = {}): Promise<Com
     }, spec.timeoutSeconds * 1000);
     const onAbort = () => child.kill("SIGTERM");
     run.signal?.addEventListener("abort", onAbort, { once: true });
-    for (const [stream, source] of [["stdout", child.stdout], ["stderr", child.stderr]] as const) {
+    for (const [stream, source] of [
+      ["stdout", child.stdout],
+      ["stderr", child.stderr],
+    ] as const) {
       let pending = "";
       source.setEncoding("utf8");
       source.on("data", (chunk: string) => {
@@ -87,6 +92,8 @@ export function runCommand(spec: CommandSpec, run: CommandRun = {}): Promise<Com
 /** Runs a command and fails with a clear message unless it exits 0. */
 export async function runCommandOrFail(spec: CommandSpec, run: CommandRun = {}): Promise<void> {
   const result = await runCommand(spec, run);
-  if (result.timedOut) throw new CommandError(`${path.basename(spec.executable)} did not finish within ${spec.timeoutSeconds}s`);
-  if (result.exitCode !== 0) throw new CommandError(`${path.basename(spec.executable)} exited with ${result.exitCode ?? result.signal}`);
+  if (result.timedOut)
+    throw new CommandError(`${path.basename(spec.executable)} did not finish within ${spec.timeoutSeconds}s`);
+  if (result.exitCode !== 0)
+    throw new CommandError(`${path.basename(spec.executable)} exited with ${result.exitCode ?? result.signal}`);
 }

@@ -2,7 +2,17 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { commitsOf, createDeployRepository } from "@/test/support/deploy-repo";
-import { checkRepositoryLocation, commitStaged, findCommitWithTrailer, git, GitError, pushHead, resolveGit, revertCommits, withWorkTree } from "./git";
+import {
+  checkRepositoryLocation,
+  commitStaged,
+  findCommitWithTrailer,
+  git,
+  GitError,
+  pushHead,
+  resolveGit,
+  revertCommits,
+  withWorkTree,
+} from "./git";
 
 const repos: { remove(): void }[] = [];
 afterAll(() => repos.forEach((r) => r.remove()));
@@ -30,13 +40,23 @@ describe("the git connector", () => {
     const sha = await withWorkTree(repo.bare, "main", {}, async (dir) => {
       tree = dir;
       await revertCommits(dir, [v2!.sha]);
-      const committed = await commitStaged(dir, ["Undo v2"], { "Keel-Idempotency-Key": "key-1" }, { identity: { name: "Keel (run r1)", email: "keel@localhost" } });
+      const committed = await commitStaged(
+        dir,
+        ["Undo v2"],
+        { "Keel-Idempotency-Key": "key-1" },
+        { identity: { name: "Keel (run r1)", email: "keel@localhost" } },
+      );
       await pushHead(dir, "main", { onLine: (l) => lines.push(l) });
       return committed;
     });
     expect(existsSync(tree)).toBe(false);
     const [head] = await commitsOf(repo.bare);
-    expect(head).toMatchObject({ sha, subject: "Undo v2", authorName: "Keel (run r1)", trailers: { "Keel-Idempotency-Key": "key-1" } });
+    expect(head).toMatchObject({
+      sha,
+      subject: "Undo v2",
+      authorName: "Keel (run r1)",
+      trailers: { "Keel-Idempotency-Key": "key-1" },
+    });
     expect(await findCommitWithTrailer(repo.bare, "main", "Keel-Idempotency-Key", "key-1")).toBe(sha);
     expect(await findCommitWithTrailer(repo.bare, "main", "Keel-Idempotency-Key", "key-2")).toBeNull();
   });
@@ -52,6 +72,8 @@ describe("the git connector", () => {
     expect(failure).toBeInstanceOf(GitError);
     expect((failure as Error).message).toMatch(/^git revert failed: /);
     expect(existsSync(tree)).toBe(false);
-    await expect(withWorkTree(repo.bare, "no-such-branch", {}, async () => "never")).rejects.toThrow(/^git clone failed/);
+    await expect(withWorkTree(repo.bare, "no-such-branch", {}, async () => "never")).rejects.toThrow(
+      /^git clone failed/,
+    );
   });
 });

@@ -55,7 +55,8 @@ export function checkRepositoryLocation(location: string): string | null {
   } catch {
     return "use an absolute path or a file://, https:// or ssh:// URL";
   }
-  if (!["file:", "https:", "ssh:"].includes(url.protocol)) return "use an absolute path or a file://, https:// or ssh:// URL";
+  if (!["file:", "https:", "ssh:"].includes(url.protocol))
+    return "use an absolute path or a file://, https:// or ssh:// URL";
   if (url.password) return "do not put a password in the repository URL";
   return null;
 }
@@ -69,7 +70,12 @@ function environment(identity: GitIdentity | undefined, home: string): Record<st
     GIT_TERMINAL_PROMPT: "0",
     GIT_ALLOW_PROTOCOL: "file:https:ssh",
     ...(identity
-      ? { GIT_AUTHOR_NAME: identity.name, GIT_AUTHOR_EMAIL: identity.email, GIT_COMMITTER_NAME: identity.name, GIT_COMMITTER_EMAIL: identity.email }
+      ? {
+          GIT_AUTHOR_NAME: identity.name,
+          GIT_AUTHOR_EMAIL: identity.email,
+          GIT_COMMITTER_NAME: identity.name,
+          GIT_COMMITTER_EMAIL: identity.email,
+        }
       : {}),
   };
 }
@@ -98,7 +104,11 @@ export async function git(args: string[], call: GitCall = {}): Promise<string[]>
   }
   if (result.timedOut) throw new GitError(`git ${args[0]} did not finish within ${timeoutSeconds}s`);
   if (result.exitCode !== 0) {
-    const last = stderr.filter((l) => l.trim()).slice(-2).join(" ").trim();
+    const last = stderr
+      .filter((l) => l.trim())
+      .slice(-2)
+      .join(" ")
+      .trim();
     throw new GitError(`git ${args[0]} failed${last ? `: ${last}` : ` (exit ${result.exitCode ?? result.signal})`}`);
   }
   return stdout;
@@ -115,10 +125,18 @@ export async function inTemporaryDirectory<T>(prefix: string, work: (dir: string
 }
 
 /** Clones one branch of `repository` into a temporary work tree, runs `work` in it, then removes it. */
-export async function withWorkTree<T>(repository: string, branch: string, call: GitCall, work: (dir: string) => Promise<T>): Promise<T> {
+export async function withWorkTree<T>(
+  repository: string,
+  branch: string,
+  call: GitCall,
+  work: (dir: string) => Promise<T>,
+): Promise<T> {
   return inTemporaryDirectory("worktree", async (dir) => {
     const tree = path.join(dir, "tree");
-    await git(["clone", "--quiet", "--single-branch", "--branch", branch, "--", repository, tree], { ...call, cwd: dir });
+    await git(["clone", "--quiet", "--single-branch", "--branch", branch, "--", repository, tree], {
+      ...call,
+      cwd: dir,
+    });
     return work(tree);
   });
 }
@@ -137,9 +155,19 @@ const FIELD = "\x1f";
 const RECORD = "\x1e";
 
 /** The commits of `ref` in a work tree or bare clone, newest first. */
-export async function readCommits(cwd: string, ref: string, call: GitCall & { maxCount?: number; range?: string } = {}): Promise<GitCommit[]> {
+export async function readCommits(
+  cwd: string,
+  ref: string,
+  call: GitCall & { maxCount?: number; range?: string } = {},
+): Promise<GitCommit[]> {
   const lines = await git(
-    ["log", `--max-count=${call.maxCount ?? 200}`, `--format=%H${FIELD}%P${FIELD}%an${FIELD}%cI${FIELD}%s${FIELD}%b${RECORD}`, call.range ?? ref, "--"],
+    [
+      "log",
+      `--max-count=${call.maxCount ?? 200}`,
+      `--format=%H${FIELD}%P${FIELD}%an${FIELD}%cI${FIELD}%s${FIELD}%b${RECORD}`,
+      call.range ?? ref,
+      "--",
+    ],
     { ...call, cwd },
   );
   return lines
@@ -148,8 +176,23 @@ export async function readCommits(cwd: string, ref: string, call: GitCall & { ma
     .map((chunk) => chunk.replace(/^\n/, ""))
     .filter((chunk) => chunk.includes(FIELD))
     .map((chunk) => {
-      const [sha, parents, authorName, committedAt, subject, body] = chunk.split(FIELD) as [string, string, string, string, string, string];
-      return { sha, parents: parents.split(" ").filter(Boolean), authorName, committedAt: new Date(committedAt), subject, body: body.trim(), trailers: parseTrailers(body) };
+      const [sha, parents, authorName, committedAt, subject, body] = chunk.split(FIELD) as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      return {
+        sha,
+        parents: parents.split(" ").filter(Boolean),
+        authorName,
+        committedAt: new Date(committedAt),
+        subject,
+        body: body.trim(),
+        trailers: parseTrailers(body),
+      };
     });
 }
 
@@ -166,10 +209,18 @@ export function parseTrailers(body: string): Record<string, string> {
 }
 
 /** Reads one branch of a repository through a temporary bare clone (which is removed). */
-export async function readBranch<T>(repository: string, branch: string, call: GitCall, read: (gitDir: string) => Promise<T>): Promise<T> {
+export async function readBranch<T>(
+  repository: string,
+  branch: string,
+  call: GitCall,
+  read: (gitDir: string) => Promise<T>,
+): Promise<T> {
   return inTemporaryDirectory("read", async (dir) => {
     const bare = path.join(dir, "repo.git");
-    await git(["clone", "--quiet", "--bare", "--single-branch", "--branch", branch, "--", repository, bare], { ...call, cwd: dir });
+    await git(["clone", "--quiet", "--bare", "--single-branch", "--branch", branch, "--", repository, bare], {
+      ...call,
+      cwd: dir,
+    });
     return read(bare);
   });
 }
@@ -181,7 +232,12 @@ export async function revertCommits(tree: string, commits: string[], call: GitCa
 }
 
 /** Commits what is staged with `paragraphs` as the message and `trailers` at its end; returns the new sha. */
-export async function commitStaged(tree: string, paragraphs: string[], trailers: Record<string, string>, call: GitCall & { identity: GitIdentity }): Promise<string> {
+export async function commitStaged(
+  tree: string,
+  paragraphs: string[],
+  trailers: Record<string, string>,
+  call: GitCall & { identity: GitIdentity },
+): Promise<string> {
   const args = ["commit", "--quiet", "--no-verify", ...paragraphs.flatMap((p) => ["-m", p])];
   for (const [key, value] of Object.entries(trailers)) args.push("--trailer", `${key}: ${value}`);
   await git(args, { ...call, cwd: tree });
@@ -195,7 +251,10 @@ export async function pushHead(tree: string, branch: string, call: GitCall = {})
     await git(["push", "--quiet", "origin", `HEAD:refs/heads/${branch}`], { ...call, cwd: tree });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (/rejected|non-fast-forward|fetch first/.test(message)) throw new GitError(`the push to ${branch} was refused because the branch moved meanwhile; retry the step to plan again (${message})`);
+    if (/rejected|non-fast-forward|fetch first/.test(message))
+      throw new GitError(
+        `the push to ${branch} was refused because the branch moved meanwhile; retry the step to plan again (${message})`,
+      );
     throw error;
   }
 }
@@ -217,7 +276,16 @@ export async function isAncestor(cwd: string, ancestor: string, ref: string, cal
 }
 
 /** The newest commit on `ref` whose message has the trailer `key: value`, or null. */
-export async function findCommitWithTrailer(cwd: string, ref: string, key: string, value: string, call: GitCall = {}): Promise<string | null> {
-  const lines = await git(["log", "--max-count=500", "--fixed-strings", `--grep=${key}: ${value}`, "--format=%H", ref, "--"], { ...call, cwd });
+export async function findCommitWithTrailer(
+  cwd: string,
+  ref: string,
+  key: string,
+  value: string,
+  call: GitCall = {},
+): Promise<string | null> {
+  const lines = await git(
+    ["log", "--max-count=500", "--fixed-strings", `--grep=${key}: ${value}`, "--format=%H", ref, "--"],
+    { ...call, cwd },
+  );
   return lines.find((l) => /^[0-9a-f]{40}$/.test(l.trim()))?.trim() ?? null;
 }

@@ -28,7 +28,12 @@ export type HttpCall = {
   log?: (line: string) => void;
 };
 
-export type HttpResult = { status: number; headers: Record<string, string | string[] | undefined>; body: string; attempts: number };
+export type HttpResult = {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  attempts: number;
+};
 
 export class HttpPolicyError extends Error {
   constructor(message: string) {
@@ -50,9 +55,12 @@ export function checkUrl(policy: HttpPolicy, rawUrl: string): URL {
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
     throw new HttpPolicyError(`${url.origin} must use https (plain http is allowed only for loopback)`);
   }
-  if (url.username || url.password) throw new HttpPolicyError("credentials in URLs are not allowed; use a secret header");
+  if (url.username || url.password)
+    throw new HttpPolicyError("credentials in URLs are not allowed; use a secret header");
   if (!hostAllowed(url.hostname, policy.allowedHosts)) {
-    throw new HttpPolicyError(`${url.hostname} is not in this target's allowed hosts (${policy.allowedHosts.join(", ") || "none"})`);
+    throw new HttpPolicyError(
+      `${url.hostname} is not in this target's allowed hosts (${policy.allowedHosts.join(", ") || "none"})`,
+    );
   }
   // An address written in the URL is never looked up, so it is checked here.
   const literal = url.hostname.replace(/^\[|\]$/g, "");
@@ -72,23 +80,40 @@ function guardedLookup(policy: HttpPolicy): LookupFunction {
       if (error) return callback(error, "", 4);
       const refused = addresses.find((a) => !isPublicAddress(a.address));
       if (refused && !policy.allowPrivateNetwork) {
-        return callback(new HttpPolicyError(`${hostname} resolves to ${refused.address}, a non-public address this target does not allow`), "", 4);
+        return callback(
+          new HttpPolicyError(
+            `${hostname} resolves to ${refused.address}, a non-public address this target does not allow`,
+          ),
+          "",
+          4,
+        );
       }
       const chosen = addresses[0]!;
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       callback(null, chosen.address, chosen.family);
     });
   };
 }
 
-function once(policy: HttpPolicy, url: URL, call: HttpCall, signal: AbortSignal): Promise<Omit<HttpResult, "attempts">> {
+function once(
+  policy: HttpPolicy,
+  url: URL,
+  call: HttpCall,
+  signal: AbortSignal,
+): Promise<Omit<HttpResult, "attempts">> {
   const transport = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const request = transport.request(
       url,
       {
         method: call.method,
-        headers: { "user-agent": "Keel", ...(call.body ? { "content-type": "application/json" } : {}), ...call.headers, ...call.secretHeaders },
+        headers: {
+          "user-agent": "Keel",
+          ...(call.body ? { "content-type": "application/json" } : {}),
+          ...call.headers,
+          ...call.secretHeaders,
+        },
         lookup: guardedLookup(policy),
         signal,
       },
@@ -99,7 +124,13 @@ function once(policy: HttpPolicy, url: URL, call: HttpCall, signal: AbortSignal)
           size += chunk.length;
           if (size <= MAX_BODY) chunks.push(chunk);
         });
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
         response.on("error", reject);
       },
     );
@@ -120,16 +151,22 @@ export async function httpRequest(policy: HttpPolicy, call: HttpCall): Promise<H
   const timeoutMs = policy.timeoutMs ?? 10_000;
   let lastError: unknown;
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
-    const signal = call.signal ? AbortSignal.any([call.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+    const signal = call.signal
+      ? AbortSignal.any([call.signal, AbortSignal.timeout(timeoutMs)])
+      : AbortSignal.timeout(timeoutMs);
     try {
       const result = await once(policy, url, call, signal);
-      call.log?.(`${call.method} ${url.origin}${url.pathname} → ${result.status}${attempt > 1 ? ` (attempt ${attempt})` : ""}`);
+      call.log?.(
+        `${call.method} ${url.origin}${url.pathname} → ${result.status}${attempt > 1 ? ` (attempt ${attempt})` : ""}`,
+      );
       if (!retryable(result.status) || attempt > retries) return { ...result, attempts: attempt };
       lastError = new Error(`${url.origin}${url.pathname} answered ${result.status}`);
     } catch (error) {
       if (error instanceof HttpPolicyError || call.signal?.aborted) throw error;
       lastError = error;
-      call.log?.(`${call.method} ${url.origin}${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}${attempt <= retries ? "; retrying" : ""}`);
+      call.log?.(
+        `${call.method} ${url.origin}${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}${attempt <= retries ? "; retrying" : ""}`,
+      );
       if (attempt > retries) break;
     }
     await sleep(Math.min(5000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random()), undefined, { signal: call.signal });

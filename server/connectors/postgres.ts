@@ -12,16 +12,26 @@ import { checkExecutable, CommandError, runCommand, type CommandRun } from "./co
 export type PgTool = "pg_dump" | "pg_restore" | "psql";
 
 /** A connection URL, split into what libpq reads from the environment. */
-export type PgConnection = { host: string; port: number; user: string; password: string | null; database: string; sslmode: string | null };
+export type PgConnection = {
+  host: string;
+  port: number;
+  user: string;
+  password: string | null;
+  database: string;
+  sslmode: string | null;
+};
 
 export function parseConnectionUrl(url: string): PgConnection {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new CommandError("The connection URL is not a valid URL (expected postgres://user:password@host:port/database).");
+    throw new CommandError(
+      "The connection URL is not a valid URL (expected postgres://user:password@host:port/database).",
+    );
   }
-  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") throw new CommandError(`The connection URL must start with postgres:// (it starts with ${parsed.protocol}//).`);
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:")
+    throw new CommandError(`The connection URL must start with postgres:// (it starts with ${parsed.protocol}//).`);
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
   if (!database) throw new CommandError("The connection URL names no database.");
   return {
@@ -65,7 +75,10 @@ export async function withClient<T>(connection: PgConnection, work: (client: pg.
     user: connection.user,
     password: connection.password ?? undefined,
     database: connection.database,
-    ssl: connection.sslmode && connection.sslmode !== "disable" ? { rejectUnauthorized: connection.sslmode === "verify-full" } : undefined,
+    ssl:
+      connection.sslmode && connection.sslmode !== "disable"
+        ? { rejectUnauthorized: connection.sslmode === "verify-full" }
+        : undefined,
     connectionTimeoutMillis: 10_000,
     application_name: "keel",
   });
@@ -96,7 +109,10 @@ export type ToolLocation = { path: string; major: number };
 const TOOL_VERSION = /\(PostgreSQL\)\s+(\d+)/;
 
 /** Every copy of a tool on this machine: on PATH and under /usr/lib/postgresql/<major>/bin (Debian's layout). */
-export async function findTools(tool: PgTool, options: { pathDirs?: string[]; libRoot?: string } = {}): Promise<ToolLocation[]> {
+export async function findTools(
+  tool: PgTool,
+  options: { pathDirs?: string[]; libRoot?: string } = {},
+): Promise<ToolLocation[]> {
   const found: ToolLocation[] = [];
   const libRoot = options.libRoot ?? "/usr/lib/postgresql";
   let majors: string[] = [];
@@ -130,7 +146,10 @@ function isExecutable(file: string): boolean {
 
 async function toolMajorVersion(executable: string): Promise<number | null> {
   let text = "";
-  const result = await runCommand({ executable, args: ["--version"], timeoutSeconds: 10 }, { onLine: (line) => (text += `${line}\n`) }).catch(() => null);
+  const result = await runCommand(
+    { executable, args: ["--version"], timeoutSeconds: 10 },
+    { onLine: (line) => (text += `${line}\n`) },
+  ).catch(() => null);
   if (!result || result.exitCode !== 0) return null;
   const match = TOOL_VERSION.exec(text);
   return match ? Number(match[1]) : null;
@@ -141,11 +160,16 @@ async function toolMajorVersion(executable: string): Promise<number | null> {
  * least the server's (pg_dump refuses servers newer than itself). Missing tools name the package.
  */
 export function chooseTool(tool: PgTool, locations: ToolLocation[], serverMajor: number | null): ToolLocation {
-  if (locations.length === 0) throw new CommandError(`${tool} is not installed on the Keel server: install the Debian package postgresql-client (apt-get install postgresql-client).`);
+  if (locations.length === 0)
+    throw new CommandError(
+      `${tool} is not installed on the Keel server: install the Debian package postgresql-client (apt-get install postgresql-client).`,
+    );
   const sorted = [...locations].sort((a, b) => b.major - a.major);
   const newest = sorted[0]!;
   if (serverMajor !== null && newest.major < serverMajor) {
-    throw new CommandError(`${tool} ${newest.major} cannot work with a PostgreSQL ${serverMajor} server: install the Debian package postgresql-client-${serverMajor} (or a newer postgresql-client).`);
+    throw new CommandError(
+      `${tool} ${newest.major} cannot work with a PostgreSQL ${serverMajor} server: install the Debian package postgresql-client-${serverMajor} (or a newer postgresql-client).`,
+    );
   }
   return newest;
 }
@@ -160,7 +184,12 @@ export type ToolRun = Pick<CommandRun, "signal" | "onLine"> & { timeoutSeconds?:
  * Runs a client tool against a connection and fails, quoting the last lines the tool wrote to
  * stderr, unless it exits 0. The password reaches the tool only through PGPASSWORD.
  */
-export async function runTool(tool: ToolLocation, args: string[], connection: PgConnection, run: ToolRun = {}): Promise<void> {
+export async function runTool(
+  tool: ToolLocation,
+  args: string[],
+  connection: PgConnection,
+  run: ToolRun = {},
+): Promise<void> {
   const lastErrors: string[] = [];
   const result = await runCommand(
     { executable: tool.path, args, timeoutSeconds: run.timeoutSeconds ?? 3600 },
@@ -179,7 +208,11 @@ export async function runTool(tool: ToolLocation, args: string[], connection: Pg
   const name = path.basename(tool.path);
   if (result.timedOut) throw new CommandError(`${name} did not finish within ${run.timeoutSeconds ?? 3600}s.`);
   if (result.exitCode !== 0) {
-    const said = lastErrors.filter((l) => /error|fatal|could not|failed/i.test(l)).slice(-2).join(" ") || lastErrors.slice(-1).join(" ");
+    const said =
+      lastErrors
+        .filter((l) => /error|fatal|could not|failed/i.test(l))
+        .slice(-2)
+        .join(" ") || lastErrors.slice(-1).join(" ");
     throw new CommandError(`${name} exited with ${result.exitCode ?? result.signal}${said ? `: ${said}` : ""}`);
   }
 }
@@ -193,7 +226,9 @@ function reasonOf(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return reasonOf(error.errors[0]);
   if (error instanceof Error) {
     const code = (error as { code?: string }).code;
-    return code && !error.message.includes(code) ? `${error.message || "failed"} (${code})` : error.message || String(code);
+    return code && !error.message.includes(code)
+      ? `${error.message || "failed"} (${code})`
+      : error.message || String(code);
   }
   return String(error);
 }

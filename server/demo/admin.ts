@@ -23,7 +23,11 @@ export async function demoStatus(db: Queryable) {
 export async function removeDemo(site: DemoSite, actor: Actor): Promise<{ removed: true; targetsRemoved: number }> {
   const state = await demoState(site.handle);
   if (!state) throw new AppError("NOT_FOUND", "This installation has no demo environment (it was never created here).");
-  if (state.status === "removed") throw new AppError("CONFLICT", `The demo environment was already removed on ${formatDateTime(state.removedAt)} by ${state.by}.`);
+  if (state.status === "removed")
+    throw new AppError(
+      "CONFLICT",
+      `The demo environment was already removed on ${formatDateTime(state.removedAt)} by ${state.by}.`,
+    );
   const { targets } = await demoStatus(site.handle.db);
   await appendAuditEvent(site.handle.db, actor, {
     eventType: "demo.remove_requested",
@@ -36,8 +40,17 @@ export async function removeDemo(site: DemoSite, actor: Actor): Promise<{ remove
     await removeDemoEnvironment({ ...site, actor });
   } catch (error) {
     site.log.error({ err: error }, "removing the demo environment failed");
-    await appendAuditEvent(site.handle.db, actor, { eventType: "demo.remove_failed", outcome: "failure", entityType: "demo", entityId: "demo", meta: { reason: reasonOf(error) } });
-    throw new AppError("INTERNAL_SERVER_ERROR", `Removing the demo environment stopped part-way: ${reasonOf(error)}. Nothing else was removed after that point; removing again is safe.`);
+    await appendAuditEvent(site.handle.db, actor, {
+      eventType: "demo.remove_failed",
+      outcome: "failure",
+      entityType: "demo",
+      entityId: "demo",
+      meta: { reason: reasonOf(error) },
+    });
+    throw new AppError(
+      "INTERNAL_SERVER_ERROR",
+      `Removing the demo environment stopped part-way: ${reasonOf(error)}. Nothing else was removed after that point; removing again is safe.`,
+    );
   }
   return { removed: true, targetsRemoved: targets.length };
 }

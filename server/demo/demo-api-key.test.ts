@@ -17,7 +17,13 @@ let context: DemoContext;
 
 beforeAll(async () => {
   handle = await createTestDatabase();
-  context = { handle, actor: systemActor(), root: scratchDir("demo"), publicUrl: "http://localhost:3000", log: getLogger() };
+  context = {
+    handle,
+    actor: systemActor(),
+    root: scratchDir("demo"),
+    publicUrl: "http://localhost:3000",
+    log: getLogger(),
+  };
 });
 afterAll(() => handle.drop());
 
@@ -30,7 +36,14 @@ describe(`the demo API key (${process.env.TEST_DATABASE_URL ? "postgres" : "pgli
     expect(readFileSync(file, "utf8")).toContain("DEMO_SERVICE_PORT=8080\n");
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const consumers = await consumersOf(handle.db, "demo-api-key");
-    expect(consumers).toEqual([{ name: "demo-api-key-env", config: expect.objectContaining({ sink: expect.objectContaining({ type: "env-file", path: file, variable: "DEMO_API_KEY" }) }) }]);
+    expect(consumers).toEqual([
+      {
+        name: "demo-api-key-env",
+        config: expect.objectContaining({
+          sink: expect.objectContaining({ type: "env-file", path: file, variable: "DEMO_API_KEY" }),
+        }),
+      },
+    ]);
     const [row] = await handle.db.select().from(targets).where(eq(targets.name, "demo-api-key-env"));
     expect(row!.source).toBe("demo");
 

@@ -23,15 +23,29 @@ export const demoApiKeyPart: DemoPart = {
   name: "demo-api-key",
   async setUp({ handle, actor, root }) {
     if (!(await findSecret(handle.db, DEMO_SECRET))) {
-      await createSecret(handle.db, actor, { name: DEMO_SECRET, description: "API key of the demo service (rotate it with the rotate-secret runbook).", policy: { length: 32, alphabet: "base64url" }, gracePeriodHours: 24 });
+      await createSecret(handle.db, actor, {
+        name: DEMO_SECRET,
+        description: "API key of the demo service (rotate it with the rotate-secret runbook).",
+        policy: { length: 32, alphabet: "base64url" },
+        gracePeriodHours: 24,
+      });
     }
     const current = (await readSecretValue(handle.db, DEMO_SECRET))!;
     const file = demoEnvFile(root);
-    writeFileAtomic(file, `# The demo service's configuration. Keel rotates ${DEMO_VARIABLE}; the other lines stay as they are.\nDEMO_SERVICE_PORT=8080\n${envAssignment(DEMO_VARIABLE, current.value)}\nDEMO_LOG_LEVEL=info\n`, 0o600);
+    writeFileAtomic(
+      file,
+      `# The demo service's configuration. Keel rotates ${DEMO_VARIABLE}; the other lines stay as they are.\nDEMO_SERVICE_PORT=8080\n${envAssignment(DEMO_VARIABLE, current.value)}\nDEMO_LOG_LEVEL=info\n`,
+      0o600,
+    );
     await saveTarget(
       handle.db,
       actor,
-      { kind: SECRET_CONSUMER_KIND, name: DEMO_CONSUMER, description: "The demo service reads its API key from its .env file.", config: { secret: DEMO_SECRET, sink: { type: "env-file", path: file, variable: DEMO_VARIABLE } } },
+      {
+        kind: SECRET_CONSUMER_KIND,
+        name: DEMO_CONSUMER,
+        description: "The demo service reads its API key from its .env file.",
+        config: { secret: DEMO_SECRET, sink: { type: "env-file", path: file, variable: DEMO_VARIABLE } },
+      },
       "demo",
     );
   },

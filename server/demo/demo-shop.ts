@@ -7,7 +7,13 @@ import pg from "pg";
 import { managedSecrets } from "@/db/schema";
 import { appendAuditEvent } from "../audit/append";
 import { fingerprintSecret } from "../audit/fingerprint";
-import { backupFileName, completeBackup, ensureBackupDirectory, listBackups, partialPathFor } from "../backups/backup-files";
+import {
+  backupFileName,
+  completeBackup,
+  ensureBackupDirectory,
+  listBackups,
+  partialPathFor,
+} from "../backups/backup-files";
 import type { DatabaseBackend } from "../backups/backend";
 import type { DatabaseTargetConfig } from "../backups/database-target";
 import { EmbeddedBackend } from "../backups/embedded-backend";
@@ -55,7 +61,9 @@ function baseConfig(root: string) {
   };
 }
 
-async function setUpOnPostgres(context: DemoContext): Promise<{ config: DatabaseTargetConfig; backend: DatabaseBackend }> {
+async function setUpOnPostgres(
+  context: DemoContext,
+): Promise<{ config: DatabaseTargetConfig; backend: DatabaseBackend }> {
   if (context.handle.target.driver !== "pg") throw new Error("Keel is not on PostgreSQL");
   const existing = await readSecretValue(context.handle.db, DEMO_SHOP_SECRET);
   let url = existing?.value;
@@ -67,13 +75,29 @@ async function setUpOnPostgres(context: DemoContext): Promise<{ config: Database
     // CREATE DATABASE cannot run in a transaction; the secret is written only once the database exists.
     await runOn(context.handle.target.url, `create database ${quoteIdentifier(name)}`);
     await runOn(url, SHOP_SQL);
-    await createSecret(context.handle.db, context.actor, { name: DEMO_SHOP_SECRET, description: "Connection URL of the demo shop database", policy: { length: 32, alphabet: "base64url" }, gracePeriodHours: 0, value: url });
+    await createSecret(context.handle.db, context.actor, {
+      name: DEMO_SHOP_SECRET,
+      description: "Connection URL of the demo shop database",
+      policy: { length: 32, alphabet: "base64url" },
+      gracePeriodHours: 0,
+      value: url,
+    });
   }
   const connection = parseConnectionUrl(url);
-  return { config: { driver: "postgres", urlSecret: DEMO_SHOP_SECRET, maintenanceDatabase: new URL(context.handle.target.url).pathname.slice(1), ...baseConfig(context.root) }, backend: new PostgresBackend(connection, new URL(context.handle.target.url).pathname.slice(1)) };
+  return {
+    config: {
+      driver: "postgres",
+      urlSecret: DEMO_SHOP_SECRET,
+      maintenanceDatabase: new URL(context.handle.target.url).pathname.slice(1),
+      ...baseConfig(context.root),
+    },
+    backend: new PostgresBackend(connection, new URL(context.handle.target.url).pathname.slice(1)),
+  };
 }
 
-async function setUpEmbedded(context: DemoContext): Promise<{ config: DatabaseTargetConfig; backend: DatabaseBackend }> {
+async function setUpEmbedded(
+  context: DemoContext,
+): Promise<{ config: DatabaseTargetConfig; backend: DatabaseBackend }> {
   const dataDir = path.join(context.root, "shop-db");
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
     mkdirSync(dataDir, { recursive: true });
@@ -85,7 +109,10 @@ async function setUpEmbedded(context: DemoContext): Promise<{ config: DatabaseTa
       await db.close();
     }
   }
-  return { config: { driver: "embedded", dataDir, ...baseConfig(context.root) }, backend: new EmbeddedBackend(dataDir) };
+  return {
+    config: { driver: "embedded", dataDir, ...baseConfig(context.root) },
+    backend: new EmbeddedBackend(dataDir),
+  };
 }
 
 async function runOn(url: string, sql: string): Promise<void> {
@@ -101,15 +128,30 @@ async function runOn(url: string, sql: string): Promise<void> {
 export const demoShopPart: DemoPart = {
   name: DEMO_SHOP,
   async setUp(context) {
-    const { config, backend } = context.handle.target.driver === "pg" ? await setUpOnPostgres(context) : await setUpEmbedded(context);
+    const { config, backend } =
+      context.handle.target.driver === "pg" ? await setUpOnPostgres(context) : await setUpEmbedded(context);
     ensureBackupDirectory(config.backupDirectory);
     if (listBackups(config.backupDirectory).length === 0) {
       const name = backupFileName(DEMO_SHOP, new Date(), randomBytes(4).toString("hex"), backend.format);
       const partial = partialPathFor(config.backupDirectory, name);
-      await backend.dump(partial, (line) => context.log.debug({ line }, "demo-shop backup"), new AbortController().signal);
+      await backend.dump(
+        partial,
+        (line) => context.log.debug({ line }, "demo-shop backup"),
+        new AbortController().signal,
+      );
       await completeBackup(config.backupDirectory, partial, name);
     }
-    await saveTarget(context.handle.db, context.actor, { kind: "database", name: DEMO_SHOP, description: "The demo shop: customers and orders, with one backup", config }, "demo");
+    await saveTarget(
+      context.handle.db,
+      context.actor,
+      {
+        kind: "database",
+        name: DEMO_SHOP,
+        description: "The demo shop: customers and orders, with one backup",
+        config,
+      },
+      "demo",
+    );
   },
   async tearDown(context) {
     const secret = await readSecretValue(context.handle.db, DEMO_SHOP_SECRET);
@@ -119,8 +161,12 @@ export const demoShopPart: DemoPart = {
       const client = new pg.Client({ connectionString: context.handle.target.url });
       await client.connect();
       try {
-        const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname = $1 or datname like $2", [database, `${database.slice(0, 40)}\\_keel\\_%`]);
-        for (const row of rows) await client.query(`drop database if exists ${quoteIdentifier(row.datname)} with (force)`);
+        const { rows } = await client.query<{ datname: string }>(
+          "select datname from pg_database where datname = $1 or datname like $2",
+          [database, `${database.slice(0, 40)}\\_keel\\_%`],
+        );
+        for (const row of rows)
+          await client.query(`drop database if exists ${quoteIdentifier(row.datname)} with (force)`);
       } finally {
         await client.end();
       }
@@ -128,7 +174,17 @@ export const demoShopPart: DemoPart = {
     if (secret) {
       await context.handle.db.transaction(async (tx) => {
         await tx.delete(managedSecrets).where(eq(managedSecrets.name, DEMO_SHOP_SECRET));
-        await appendAuditEvent(tx, context.actor, { eventType: "secret.deleted", outcome: "success", entityType: "secret", entityId: DEMO_SHOP_SECRET, meta: { name: DEMO_SHOP_SECRET, fingerprint: fingerprintSecret(secret.value), reason: "demo environment removed" } });
+        await appendAuditEvent(tx, context.actor, {
+          eventType: "secret.deleted",
+          outcome: "success",
+          entityType: "secret",
+          entityId: DEMO_SHOP_SECRET,
+          meta: {
+            name: DEMO_SHOP_SECRET,
+            fingerprint: fingerprintSecret(secret.value),
+            reason: "demo environment removed",
+          },
+        });
       });
     }
     rmSync(path.join(context.root, "shop-db"), { recursive: true, force: true });

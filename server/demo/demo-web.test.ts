@@ -36,13 +36,31 @@ describe(`the demo-web part (${process.env.TEST_DATABASE_URL ? "postgres" : "pgl
     const commits = await commitsOf(bare);
     expect(commits.map((c) => c.trailers["Release-Version"])).toEqual(["v1.3.0", "v1.2.0", "v1.1.0", "v1.0.0"]);
     const history = await readServiceHistory(handle.db, "demo-web");
-    expect(history.config).toMatchObject({ rollback: { strategy: "git" }, health: { url: "http://127.0.0.1:3999/api/demo/services/demo-web/health" }, allowedHosts: ["127.0.0.1"] });
+    expect(history.config).toMatchObject({
+      rollback: { strategy: "git" },
+      health: { url: "http://127.0.0.1:3999/api/demo/services/demo-web/health" },
+      allowedHosts: ["127.0.0.1"],
+    });
 
     const bad = await demoServiceHealth(handle.db, "demo-web", root, "r1");
     expect(bad.status).toBe(503);
-    expect(await bad.json()).toMatchObject({ version: "v1.3.0", healthy: false, note: expect.stringContaining("demo") });
+    expect(await bad.json()).toMatchObject({
+      version: "v1.3.0",
+      healthy: false,
+      note: expect.stringContaining("demo"),
+    });
 
-    await executeRollback(handle.db, { service: "demo-web", release: "previous", reason: "demo" }, { runId: "demo-test", idempotencyKey: "demo-test-key", log: () => {}, registerSecret: () => {}, signal: new AbortController().signal });
+    await executeRollback(
+      handle.db,
+      { service: "demo-web", release: "previous", reason: "demo" },
+      {
+        runId: "demo-test",
+        idempotencyKey: "demo-test-key",
+        log: () => {},
+        registerSecret: () => {},
+        signal: new AbortController().signal,
+      },
+    );
     const good = await demoServiceHealth(handle.db, "demo-web", root, "r2");
     expect(good.status).toBe(200);
     expect(await good.json()).toMatchObject({ version: "v1.2.0", healthy: true });
@@ -51,6 +69,11 @@ describe(`the demo-web part (${process.env.TEST_DATABASE_URL ? "postgres" : "pgl
 
     await demoWebPart.tearDown(context);
     expect(existsSync(bare)).toBe(false);
-    expect(await handle.db.select().from(targets).where(and(eq(targets.kind, "service"), eq(targets.name, "demo-web")))).toHaveLength(0);
+    expect(
+      await handle.db
+        .select()
+        .from(targets)
+        .where(and(eq(targets.kind, "service"), eq(targets.name, "demo-web"))),
+    ).toHaveLength(0);
   });
 });

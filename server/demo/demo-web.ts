@@ -33,10 +33,25 @@ async function buildRepository(bare: string): Promise<void> {
     const tree = path.join(dir, "tree");
     await git(["init", "--quiet", "--initial-branch=main", tree], { cwd: dir });
     for (const release of RELEASES) {
-      const content = { service: DEMO_SERVICE, version: release.version, notes: release.notes, demo: { healthy: release.healthy } };
+      const content = {
+        service: DEMO_SERVICE,
+        version: release.version,
+        notes: release.notes,
+        demo: { healthy: release.healthy },
+      };
       writeFileSync(path.join(tree, "release.json"), `${JSON.stringify(content, null, 2)}\n`);
       await git(["add", "release.json"], { cwd: tree });
-      await git(["commit", "--quiet", "-m", `Release ${release.version}: ${release.notes}`, "--trailer", `Release-Version: ${release.version}`], { cwd: tree, identity: DEPLOYER });
+      await git(
+        [
+          "commit",
+          "--quiet",
+          "-m",
+          `Release ${release.version}: ${release.notes}`,
+          "--trailer",
+          `Release-Version: ${release.version}`,
+        ],
+        { cwd: tree, identity: DEPLOYER },
+      );
     }
     await git(["remote", "add", "origin", bare], { cwd: tree });
     await git(["push", "--quiet", "origin", "main"], { cwd: tree });
@@ -59,13 +74,19 @@ export const demoWebPart: DemoPart = {
       {
         kind: "service",
         name: DEMO_SERVICE,
-        description: "Demo: a web service whose latest release (v1.3.0) is bad. Its health URL is served by Keel for the demo.",
+        description:
+          "Demo: a web service whose latest release (v1.3.0) is bad. Its health URL is served by Keel for the demo.",
         config: {
           environment: "production",
           deployRepository: bare,
           branch: "main",
           rollback: { strategy: "git" },
-          health: { url: demoHealthUrl(context.publicUrl), consecutiveSuccesses: 3, intervalSeconds: 1, timeoutSeconds: 60 },
+          health: {
+            url: demoHealthUrl(context.publicUrl),
+            consecutiveSuccesses: 3,
+            intervalSeconds: 1,
+            timeoutSeconds: 60,
+          },
           allowedHosts: [new URL(context.publicUrl).hostname],
           allowPrivateNetwork: true,
         },

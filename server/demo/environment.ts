@@ -30,7 +30,8 @@ export type DemoPart = {
 
 const SETTING = "demo-environment";
 
-export type DemoState = { status: "present"; createdAt: string; parts: string[] } | { status: "removed"; removedAt: string; by: string };
+export type DemoState =
+  { status: "present"; createdAt: string; parts: string[] } | { status: "removed"; removedAt: string; by: string };
 
 export async function demoState(handle: Pick<DatabaseHandle, "db">): Promise<DemoState | null> {
   return readSetting<DemoState>(handle.db, SETTING);
@@ -44,7 +45,11 @@ export async function ensureDemoEnvironment(context: DemoContext): Promise<"crea
   const settled = await settledDemoState(context.handle);
   if (settled) return settled;
   // Instances starting together build it once: the others wait here, then find it present.
-  return withAdvisoryLock(context.handle, "keel-demo-environment", async () => (await settledDemoState(context.handle)) ?? createDemoEnvironment(context));
+  return withAdvisoryLock(
+    context.handle,
+    "keel-demo-environment",
+    async () => (await settledDemoState(context.handle)) ?? createDemoEnvironment(context),
+  );
 }
 
 async function settledDemoState(handle: DatabaseHandle): Promise<"present" | "removed" | null> {
@@ -58,8 +63,18 @@ async function createDemoEnvironment(context: DemoContext): Promise<"created"> {
     context.log.info({ part: part.name }, "demo environment part ready");
   }
   await context.handle.db.transaction(async (tx) => {
-    await writeSetting(tx, SETTING, { status: "present", createdAt: new Date().toISOString(), parts: DEMO_PARTS.map((p) => p.name) });
-    await appendAuditEvent(tx, context.actor, { eventType: "demo.created", outcome: "success", entityType: "demo", entityId: "demo", meta: { parts: DEMO_PARTS.map((p) => p.name), root: context.root } });
+    await writeSetting(tx, SETTING, {
+      status: "present",
+      createdAt: new Date().toISOString(),
+      parts: DEMO_PARTS.map((p) => p.name),
+    });
+    await appendAuditEvent(tx, context.actor, {
+      eventType: "demo.created",
+      outcome: "success",
+      entityType: "demo",
+      entityId: "demo",
+      meta: { parts: DEMO_PARTS.map((p) => p.name), root: context.root },
+    });
   });
   return "created";
 }
@@ -73,8 +88,18 @@ async function tearDownDemoEnvironment(context: DemoContext): Promise<void> {
   for (const part of [...DEMO_PARTS].reverse()) await part.tearDown(context);
   await context.handle.db.transaction(async (tx) => {
     await tx.delete(targets).where(eq(targets.source, "demo"));
-    await writeSetting(tx, SETTING, { status: "removed", removedAt: new Date().toISOString(), by: context.actor.label });
-    await appendAuditEvent(tx, context.actor, { eventType: "demo.removed", outcome: "success", entityType: "demo", entityId: "demo", meta: {} });
+    await writeSetting(tx, SETTING, {
+      status: "removed",
+      removedAt: new Date().toISOString(),
+      by: context.actor.label,
+    });
+    await appendAuditEvent(tx, context.actor, {
+      eventType: "demo.removed",
+      outcome: "success",
+      entityType: "demo",
+      entityId: "demo",
+      meta: {},
+    });
   });
   rmSync(context.root, { recursive: true, force: true });
 }

@@ -10,5 +10,10 @@ export type DemoSite = Omit<DemoContext, "actor">;
 /** The console's own demo site (tests hand their own through the tRPC context instead). */
 export async function processDemoSite(): Promise<DemoSite> {
   const env = getEnv();
-  return { handle: await getDatabaseHandle(), root: demoRoot(env.KEEL_DATA_DIR), publicUrl: env.publicUrl, log: getLogger() };
+  return {
+    handle: await getDatabaseHandle(),
+    root: demoRoot(env.KEEL_DATA_DIR),
+    publicUrl: env.publicUrl,
+    log: getLogger(),
+  };
 }

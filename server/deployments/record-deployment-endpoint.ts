@@ -18,11 +18,14 @@ const MAX_BODY_BYTES = 16 * 1024;
 
 async function readJson(req: Request): Promise<unknown> {
   const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/json") throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with `Content-Type: application/json`.");
+  if (type !== "application/json")
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with `Content-Type: application/json`.");
   const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  if (declared > MAX_BODY_BYTES)
+    throw new AppError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
   const text = await readUtf8Body(req);
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES)
+    throw new AppError("PAYLOAD_TOO_LARGE", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -38,13 +41,28 @@ async function readJson(req: Request): Promise<unknown> {
  * POST /api/v1/deployments: a CI pipeline records that it deployed a release of a service.
  * Needs a token with the deployments:write scope; answers 201 with the release as stored.
  */
-export async function recordDeploymentEndpoint(req: Request, db: Database, limits: RateLimits | null): Promise<Response> {
+export async function recordDeploymentEndpoint(
+  req: Request,
+  db: Database,
+  limits: RateLimits | null,
+): Promise<Response> {
   const request = requestInfoFromHeaders(req.headers);
   try {
     // Per address before the token is looked at (guessing tokens costs requests), per token after.
-    const anonymous = { userId: null, label: "api", sessionId: null, request: { ip: request.ip, userAgent: request.userAgent, requestId: request.requestId } };
+    const anonymous = {
+      userId: null,
+      label: "api",
+      sessionId: null,
+      request: { ip: request.ip, userAgent: request.userAgent, requestId: request.requestId },
+    };
     if (limits && request.ip) await limits.consume("request_ip", request.ip, anonymous);
-    const { token, actor } = await authenticateApiToken(db, req.headers, request, "deployments:write", "/api/v1/deployments");
+    const { token, actor } = await authenticateApiToken(
+      db,
+      req.headers,
+      request,
+      "deployments:write",
+      "/api/v1/deployments",
+    );
     if (limits) await limits.consume("api_token", token.id, actor);
     const parsed = recordDeploymentInput.safeParse(await readJson(req));
     if (!parsed.success) throw parsed.error;
@@ -57,16 +75,28 @@ export async function recordDeploymentEndpoint(req: Request, db: Database, limit
     const { deployment } = await recordRelease(
       db,
       actor,
-      { service: body.service, version: body.version, commit: body.commit?.toLowerCase() ?? null, description: body.description, deployedAt: body.deployedAt ? new Date(body.deployedAt) : undefined, source: "api", recordedBy: token.id },
+      {
+        service: body.service,
+        version: body.version,
+        commit: body.commit?.toLowerCase() ?? null,
+        description: body.description,
+        deployedAt: body.deployedAt ? new Date(body.deployedAt) : undefined,
+        source: "api",
+        recordedBy: token.id,
+      },
       { recordedVia: `api-pat:${token.id}`, tokenFingerprint: token.fingerprint },
       async (tx) => {
         await tx.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, token.id));
       },
     );
     const { id, service, version, commit, description, deployedAt, source } = deployment;
-    return Response.json({ deployment: { id, service, version, commit, description, deployedAt: deployedAt.toISOString(), source } }, { status: 201, headers: { "cache-control": "no-store" } });
+    return Response.json(
+      { deployment: { id, service, version, commit, description, deployedAt: deployedAt.toISOString(), source } },
+      { status: 201, headers: { "cache-control": "no-store" } },
+    );
   } catch (error) {
-    if (!(error instanceof AppError) && !(error instanceof ZodError)) getLogger().error({ requestId: request.requestId, err: error }, "recording a deployment failed");
+    if (!(error instanceof AppError) && !(error instanceof ZodError))
+      getLogger().error({ requestId: request.requestId, err: error }, "recording a deployment failed");
     const retryAfter = retryAfterOf([error]);
     return errorResponse(error, request.requestId, retryAfter ? { "retry-after": String(retryAfter) } : undefined);
   }

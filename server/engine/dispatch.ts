@@ -47,11 +47,19 @@ export async function dispatch(deps: EngineDeps, input: DispatchInput): Promise<
   const outcome = await deps.db
     .transaction(async (tx) => {
       const stored = await loadRunForUpdate(tx, input.runId);
-      const result = transition({ definition: stored.definition, now: deps.now() }, toMachineRun(stored), input.command);
+      const result = transition(
+        { definition: stored.definition, now: deps.now() },
+        toMachineRun(stored),
+        input.command,
+      );
       if (!result.ok) {
         const { refusal } = result;
         refusedBy.stored = stored;
-        throw new AppError(refusal.code, refusal.message, refusal.field ? { fields: { [refusal.field]: refusal.message } } : undefined);
+        throw new AppError(
+          refusal.code,
+          refusal.message,
+          refusal.field ? { fields: { [refusal.field]: refusal.message } } : undefined,
+        );
       }
       // A high-risk step asks for the password again when the person's last proof of it is old.
       const highRisk = input.actor.userId ? highRiskCommand(deps.registry, stored, input.command) : null;
@@ -61,7 +69,10 @@ export async function dispatch(deps: EngineDeps, input: DispatchInput): Promise<
       }
       const stepId = "stepId" in input.command ? input.command.stepId : null;
       const voided = result.effects.find((e) => e.type === "void_approvals");
-      const details = { ...input.details, voidReason: input.details?.voidReason ?? (voided?.type === "void_approvals" ? voided.reason : undefined) };
+      const details = {
+        ...input.details,
+        voidReason: input.details?.voidReason ?? (voided?.type === "void_approvals" ? voided.reason : undefined),
+      };
       const version = await persistRun(tx, stored, result.run, stepId, details);
       await writeAuditEffects(tx, stored, input.actor, result.effects);
       if (input.alsoInTransaction) await input.alsoInTransaction(tx, stored);
@@ -80,7 +91,12 @@ export async function dispatch(deps: EngineDeps, input: DispatchInput): Promise<
   return { run: outcome.run, version: outcome.version, stored: outcome.stored };
 }
 
-export async function writeAuditEffects(tx: Parameters<typeof appendAuditEvent>[0], stored: StoredRun, actor: Actor, effects: Effect[]) {
+export async function writeAuditEffects(
+  tx: Parameters<typeof appendAuditEvent>[0],
+  stored: StoredRun,
+  actor: Actor,
+  effects: Effect[],
+) {
   for (const effect of effects) {
     if (effect.type !== "audit") continue;
     await appendAuditEvent(tx, actor, {
@@ -88,7 +104,12 @@ export async function writeAuditEffects(tx: Parameters<typeof appendAuditEvent>[
       outcome: effect.outcome,
       entityType: "run",
       entityId: stored.row.id,
-      meta: { runNumber: stored.row.number, runbookId: stored.row.runbookId, ...(effect.stepId ? { stepId: effect.stepId } : {}), ...effect.meta },
+      meta: {
+        runNumber: stored.row.number,
+        runbookId: stored.row.runbookId,
+        ...(effect.stepId ? { stepId: effect.stepId } : {}),
+        ...effect.meta,
+      },
     });
   }
 }
@@ -106,10 +127,22 @@ export async function releaseLocksWithRun(tx: Transaction, stored: StoredRun, ef
  * exactly when its cause does, so no crash between the two can lose one or run one for a change
  * that was rolled back.
  */
-export async function enqueueJobs(queue: JobQueue, tx: Transaction, stored: StoredRun, effects: Effect[]): Promise<void> {
+export async function enqueueJobs(
+  queue: JobQueue,
+  tx: Transaction,
+  stored: StoredRun,
+  effects: Effect[],
+): Promise<void> {
   for (const effect of effects) {
     if (effect.type !== "enqueue") continue;
-    const job: StepJob = { runId: stored.row.id, stepId: effect.stepId, attempt: effect.attempt, phase: effect.phase, resumed: effect.resumed, ...(effect.forApproval ? { forApproval: effect.forApproval } : {}) };
+    const job: StepJob = {
+      runId: stored.row.id,
+      stepId: effect.stepId,
+      attempt: effect.attempt,
+      phase: effect.phase,
+      resumed: effect.resumed,
+      ...(effect.forApproval ? { forApproval: effect.forApproval } : {}),
+    };
     // The job goes to the queue of the worker group its targets name (jobs/step-group.ts).
     const group = await workerGroupOfJob(tx, { definition: stored.definition, inputs: stored.row.inputs }, job);
     await queue.enqueue(job, tx, group);
@@ -120,7 +153,9 @@ export async function enqueueJobs(queue: JobQueue, tx: Transaction, stored: Stor
 export async function carryOutAfterCommit(deps: EngineDeps, effects: Effect[]): Promise<void> {
   if (effects.some((e) => e.type === "enqueue")) deps.queue.wake();
   if (effects.some((e) => e.type === "release_locks")) {
-    await wakeQueuedRuns(deps).catch((error: unknown) => getLogger().error({ err: error }, "could not wake the queued runs; the sweeper will"));
+    await wakeQueuedRuns(deps).catch((error: unknown) =>
+      getLogger().error({ err: error }, "could not wake the queued runs; the sweeper will"),
+    );
   }
 }
 
@@ -144,7 +179,10 @@ export async function wakeQueuedRuns(deps: EngineDeps): Promise<number> {
   return woken;
 }
 
-async function tryToWake(deps: EngineDeps, run: { id: string; number: number; lockKeys: string[] }): Promise<"woken" | "busy" | "gone"> {
+async function tryToWake(
+  deps: EngineDeps,
+  run: { id: string; number: number; lockKeys: string[] },
+): Promise<"woken" | "busy" | "gone"> {
   try {
     await dispatch(deps, {
       runId: run.id,

@@ -19,28 +19,37 @@ export function highRiskCommand(registry: StepRegistry, stored: StoredRun, comma
   if (command.type !== "approve") {
     if (step.kind !== "action") return null;
     const action = registry.action(step.action);
-    return action?.highRisk ? `${command.type === "retry" ? "Retrying" : "Executing"} “${title}” (${action.title})` : null;
+    return action?.highRisk
+      ? `${command.type === "retry" ? "Retrying" : "Executing"} “${title}” (${action.title})`
+      : null;
   }
   if (step.kind !== "approval") return null;
   const row = stored.steps.find((s) => s.stepId === step.id);
   const position = steps.indexOf(step);
   const coveredIds = row?.coveredPlans ? Object.keys(row.coveredPlans) : steps.slice(position + 1).map((s) => s.id);
-  const gated = steps.filter((s) => s.kind === "action" && coveredIds.includes(s.id)).map((s) => (s.kind === "action" ? s.action : ""));
+  const gated = steps
+    .filter((s) => s.kind === "action" && coveredIds.includes(s.id))
+    .map((s) => (s.kind === "action" ? s.action : ""));
   const risky = gated.map((name) => registry.action(name)).find((action) => action?.highRisk);
   if (risky) return `Approving “${title}” (it lets ${risky.title.toLowerCase()} go ahead)`;
   const checkOf = (stepId: string) => {
     const s = steps.find((candidate) => candidate.id === stepId);
     return s?.kind === "check" ? s.check : null;
   };
-  if (approvesBroadAllowlistEntry(gated, stored.steps, checkOf)) return `Approving “${title}” (a broad allowlist range)`;
+  if (approvesBroadAllowlistEntry(gated, stored.steps, checkOf))
+    return `Approving “${title}” (a broad allowlist range)`;
   return null;
 }
 
 /** The step's title as the run page shows it ("Switch demo-api-key to the new value"). */
 function titleOf(stored: StoredRun, title: string): string {
-  return displayText(title, {
-    inputs: Object.fromEntries(Object.entries(stored.row.inputs ?? {}).filter(([, v]) => typeof v !== "object")),
-    steps: Object.fromEntries(stored.steps.map((s) => [s.stepId, { status: s.status, output: s.output }])),
-    run: { id: stored.row.id, number: stored.row.number, startedBy: "" },
-  }, stored.definition);
+  return displayText(
+    title,
+    {
+      inputs: Object.fromEntries(Object.entries(stored.row.inputs ?? {}).filter(([, v]) => typeof v !== "object")),
+      steps: Object.fromEntries(stored.steps.map((s) => [s.stepId, { status: s.status, output: s.output }])),
+      run: { id: stored.row.id, number: stored.row.number, startedBy: "" },
+    },
+    stored.definition,
+  );
 }

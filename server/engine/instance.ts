@@ -41,33 +41,55 @@ const HAND_BACK_MS = 10_000;
  * locks moving. Kept on globalThis so that Next.js's bundle (the
  * tRPC routes) uses the same engine as the custom server that started it.
  */
-export async function startEngine(handle: DatabaseHandle, options: { workers: number; groups?: WorkerGroups; sweepEveryMs?: number } = { workers: 4 }): Promise<RunningEngine> {
+export async function startEngine(
+  handle: DatabaseHandle,
+  options: { workers: number; groups?: WorkerGroups; sweepEveryMs?: number } = { workers: 4 },
+): Promise<RunningEngine> {
   const jobsRetentionDays = getEnv().KEEL_RETENTION_JOBS_DAYS;
   // A web-only instance (no workers) serves no queue; one with workers serves its groups' queues, and the ungrouped one unless told not to.
-  const served = options.workers > 0 ? (options.groups ?? { groups: [], ungrouped: true }) : { groups: [], ungrouped: false };
+  const served =
+    options.workers > 0 ? (options.groups ?? { groups: [], ungrouped: true }) : { groups: [], ungrouped: false };
   const queue = new PgBossQueue(handle, jobsRetentionDays === 0 ? 36_500 : jobsRetentionDays, served);
   await queue.start();
-  const deps: EngineDeps = { db: handle.db, registry: createBuiltinRegistry(), queue, leases: stepLeasesFor(handle), now: Date.now };
+  const deps: EngineDeps = {
+    db: handle.db,
+    registry: createBuiltinRegistry(),
+    queue,
+    leases: stepLeasesFor(handle),
+    now: Date.now,
+  };
   const stopping = new AbortController();
   const inFlight = new InFlightJobs();
-  if (options.workers > 0) await queue.work((job) => inFlight.track(() => runStepJob(deps, job, stopping.signal), job), options.workers);
+  if (options.workers > 0)
+    await queue.work((job) => inFlight.track(() => runStepJob(deps, job, stopping.signal), job), options.workers);
   // Which instances are alive, with their groups, version and what they execute (Admin > Instances).
-  const heartbeat = await startInstanceHeartbeat(handle.db, { workers: options.workers, ...served }, () => inFlight.jobs());
+  const heartbeat = await startInstanceHeartbeat(handle.db, { workers: options.workers, ...served }, () =>
+    inFlight.jobs(),
+  );
   const stopOrphanSweep = startOrphanSweep(deps);
   const sweep = () => {
-    void sweepSteps(deps, DEFAULT_SWEEP).catch((error: unknown) => getLogger().error({ err: error }, "step sweep failed"));
+    void sweepSteps(deps, DEFAULT_SWEEP).catch((error: unknown) =>
+      getLogger().error({ err: error }, "step sweep failed"),
+    );
     // Locks of ended runs go back, and queued runs whose locks are free start (their waker may have died).
     void sweepRunLocks(deps).catch((error: unknown) => getLogger().error({ err: error }, "lock sweep failed"));
     // Previous secret values whose grace period ended are retired (see server/secrets/rotation/retire.ts).
-    void retireDueVersions(deps.db).catch((error: unknown) => getLogger().error({ err: error }, "secret retirement sweep failed"));
+    void retireDueVersions(deps.db).catch((error: unknown) =>
+      getLogger().error({ err: error }, "secret retirement sweep failed"),
+    );
   };
   sweep();
   const timer = setInterval(sweep, options.sweepEveryMs ?? 5000);
   timer.unref();
   // Committed audit rows are linked into the signed chain; checkpoints go to the witness files.
-  const stopAuditChain = startAuditChain(handle.db, witnessFiles(getEnv().KEEL_DATA_DIR, getEnv().KEEL_AUDIT_WITNESS_DIR));
+  const stopAuditChain = startAuditChain(
+    handle.db,
+    witnessFiles(getEnv().KEEL_DATA_DIR, getEnv().KEEL_AUDIT_WITNESS_DIR),
+  );
   // Expired entries leave the sinks of the allowlists whose worker group this instance serves (a web-only one serves none).
-  const stopAllowlistExpiry = startAllowlistExpirySweep(handle.db, (group) => (group === null ? served.ungrouped : served.groups.includes(group)));
+  const stopAllowlistExpiry = startAllowlistExpirySweep(handle.db, (group) =>
+    group === null ? served.ungrouped : served.groups.includes(group),
+  );
   // Old operational data (step output, ended sessions, limiter rows, finished jobs); never the audit trail.
   const stopRetention = startRetentionSweep(handle.db, getEnv().KEEL_RETENTION_SWEEP_MINUTES * 60_000);
   // Expired checklist waivers reopen their items; stale automated items are checked again.
@@ -79,11 +101,16 @@ export async function startEngine(handle: DatabaseHandle, options: { workers: nu
     queue,
     async stop({ graceMs = 0 } = {}) {
       const log = getLogger();
-      await queue.stopTaking().catch((error: unknown) => log.error({ err: error }, "the job queue's workers did not stop taking jobs"));
+      await queue
+        .stopTaking()
+        .catch((error: unknown) => log.error({ err: error }, "the job queue's workers did not stop taking jobs"));
       if (inFlight.size > 0) log.info({ jobs: inFlight.size, graceMs }, "waiting for the steps in flight to finish");
       const finishedInGrace = await inFlight.settled(graceMs);
       if (!finishedInGrace) {
-        log.warn({ jobs: inFlight.size }, "the grace period is over; the steps still running are handed back as interrupted");
+        log.warn(
+          { jobs: inFlight.size },
+          "the grace period is over; the steps still running are handed back as interrupted",
+        );
         stopping.abort(new Error("the process is stopping"));
         // An action that ignores its abort signal keeps its lease until the process exits; other instances then interrupt it.
         await inFlight.settled(HAND_BACK_MS);

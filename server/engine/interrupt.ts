@@ -16,7 +16,8 @@ export async function interruptJob(deps: EngineDeps, job: RunningJob): Promise<b
     actor: systemActor(),
     alsoInTransaction: async (_tx, stored) => {
       const active = stored.steps.find((step) => step.stepId === job.stepId)?.activeJob;
-      if (active?.attempt !== job.attempt || active.phase !== job.phase) throw new AppError("CONFLICT", "Another job runs this step now.");
+      if (active?.attempt !== job.attempt || active.phase !== job.phase)
+        throw new AppError("CONFLICT", "Another job runs this step now.");
     },
   }).then(
     () => true,

@@ -45,7 +45,10 @@ async function responder() {
 async function startRuns(label: string, count: number): Promise<string[]> {
   const caller = await responder();
   const ids: string[] = [];
-  for (let i = 0; i < count; i++) ids.push((await caller.runs.start({ runbookId: "locked-note", inputs: { label }, requestKey: randomUUID() })).runId);
+  for (let i = 0; i < count; i++)
+    ids.push(
+      (await caller.runs.start({ runbookId: "locked-note", inputs: { label }, requestKey: randomUUID() })).runId,
+    );
   return ids;
 }
 
@@ -61,7 +64,11 @@ async function lockHolder(key: string): Promise<string | null> {
 
 /** A lead aborts the run (it ends at once: its one step is manual); `deps` may be a dying process's. */
 async function abort(runId: string, deps: TestEngine = engine): Promise<void> {
-  await dispatch(deps, { runId, command: { type: "abort", actor: { userId: lead.userId!, role: "lead" }, reason: "done" }, actor: lead });
+  await dispatch(deps, {
+    runId,
+    command: { type: "abort", actor: { userId: lead.userId!, role: "lead" }, reason: "done" },
+    actor: lead,
+  });
 }
 
 /** A database whose every query outside a transaction fails: the process died right after its commit. */
@@ -131,12 +138,24 @@ describe(`lock sweep (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`
   it("a run waiting for two locks holds neither while one is busy; a younger run wanting the free one waits behind it; other keys are not held up", async () => {
     // Run A holds x; B waits for x and y; C waits for y only. B goes first for y: C waits too (no jumping).
     const caller = await responder();
-    await installRunbook(handle.db, { ...lockedNote, id: "two-locks", locks: [{ key: "resource:{{inputs.label}}", onBusy: "wait" }, { key: "resource:y", onBusy: "wait" }] });
+    await installRunbook(handle.db, {
+      ...lockedNote,
+      id: "two-locks",
+      locks: [
+        { key: "resource:{{inputs.label}}", onBusy: "wait" },
+        { key: "resource:y", onBusy: "wait" },
+      ],
+    });
     const [a] = await startRuns("x", 1);
-    const b = (await caller.runs.start({ runbookId: "two-locks", inputs: { label: "x" }, requestKey: randomUUID() })).runId;
+    const b = (await caller.runs.start({ runbookId: "two-locks", inputs: { label: "x" }, requestKey: randomUUID() }))
+      .runId;
     const [c] = await startRuns("y", 1);
     const [d] = await startRuns("z", 1);
-    expect([await statusOf(b), await statusOf(c!), await statusOf(d!)]).toEqual(["queued", "queued", "waiting_operator"]);
+    expect([await statusOf(b), await statusOf(c!), await statusOf(d!)]).toEqual([
+      "queued",
+      "queued",
+      "waiting_operator",
+    ]);
     expect(await sweepRunLocks(engine)).toEqual({ released: 0, woken: 0 });
     expect(await lockHolder("resource:y")).toBeNull();
 
@@ -147,15 +166,26 @@ describe(`lock sweep (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`
     expect(await lockHolder("resource:y")).toBe(c);
     await abort(c!);
     await abort(d!);
-    expect(await handle.db.select().from(runLocks).where(inArray(runLocks.key, ["resource:x", "resource:y", "resource:z"]))).toEqual([]);
+    expect(
+      await handle.db
+        .select()
+        .from(runLocks)
+        .where(inArray(runLocks.key, ["resource:x", "resource:y", "resource:z"])),
+    ).toEqual([]);
   });
 
   it("a runbook that refuses when busy is refused while older runs wait for the free lock", async () => {
-    await installRunbook(handle.db, { ...lockedNote, id: "refusing-note", locks: [{ key: "resource:{{inputs.label}}", onBusy: "refuse" }] });
+    await installRunbook(handle.db, {
+      ...lockedNote,
+      id: "refusing-note",
+      locks: [{ key: "resource:{{inputs.label}}", onBusy: "refuse" }],
+    });
     const [holder, waiter] = await startRuns("refuse", 2);
     await abort(holder!, { ...engine, db: diesAfterCommit(handle.db) });
     const caller = await responder();
-    const refused = await caller.runs.start({ runbookId: "refusing-note", inputs: { label: "refuse" }, requestKey: randomUUID() }).catch((e: unknown) => e);
+    const refused = await caller.runs
+      .start({ runbookId: "refusing-note", inputs: { label: "refuse" }, requestKey: randomUUID() })
+      .catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: "CONFLICT" });
     expect((refused as Error).message).toContain("resource:refuse is about to be taken by queued run");
     expect(await sweepRunLocks(engine)).toEqual({ released: 0, woken: 1 });

@@ -9,10 +9,18 @@ export type LockHolder = { key: string; runId: string; runNumber: number; starte
  * Takes every lock of a run or none (keys in sorted order, so two runs never wait on each other).
  * Returns who holds the keys it could not take.
  */
-export async function acquireLocks(db: Queryable, runId: string, keys: string[]): Promise<{ acquired: true } | { acquired: false; holders: LockHolder[] }> {
+export async function acquireLocks(
+  db: Queryable,
+  runId: string,
+  keys: string[],
+): Promise<{ acquired: true } | { acquired: false; holders: LockHolder[] }> {
   const taken: string[] = [];
   for (const key of [...keys].sort()) {
-    const inserted = await db.insert(runLocks).values({ key, runId }).onConflictDoNothing().returning({ key: runLocks.key });
+    const inserted = await db
+      .insert(runLocks)
+      .values({ key, runId })
+      .onConflictDoNothing()
+      .returning({ key: runLocks.key });
     if (inserted.length > 0) {
       taken.push(key);
       continue;
@@ -44,7 +52,10 @@ export async function releaseLocks(db: Queryable, runId: string): Promise<string
 }
 
 /** Runs waiting in the queue for any of these keys, oldest first (all queued runs when `keys` is omitted). */
-export async function runsWaitingFor(db: Queryable, keys?: string[]): Promise<{ id: string; number: number; lockKeys: string[] }[]> {
+export async function runsWaitingFor(
+  db: Queryable,
+  keys?: string[],
+): Promise<{ id: string; number: number; lockKeys: string[] }[]> {
   if (keys?.length === 0) return [];
   const overlapping = keys ? sql`${runs.lockKeys} && ${keyArray(keys)}` : undefined;
   return db
@@ -72,7 +83,15 @@ export async function olderRunWaitsFor(db: Queryable, number: number, keys: stri
 export async function releaseLocksOfEndedRuns(db: Queryable): Promise<string[]> {
   const released = await db
     .delete(runLocks)
-    .where(inArray(runLocks.runId, db.select({ id: runs.id }).from(runs).where(inArray(runs.status, [...TERMINAL_RUN_STATUSES]))))
+    .where(
+      inArray(
+        runLocks.runId,
+        db
+          .select({ id: runs.id })
+          .from(runs)
+          .where(inArray(runs.status, [...TERMINAL_RUN_STATUSES])),
+      ),
+    )
     .returning({ key: runLocks.key });
   return released.map((r) => r.key);
 }

@@ -26,12 +26,22 @@ export class OutputSink {
   ) {}
 
   /** Continues numbering after any lines an earlier (interrupted) run of this attempt wrote. */
-  static async open(db: Database, key: { runId: string; stepId: string; attempt: number }, secrets: Set<string>): Promise<OutputSink> {
+  static async open(
+    db: Database,
+    key: { runId: string; stepId: string; attempt: number },
+    secrets: Set<string>,
+  ): Promise<OutputSink> {
     const sink = new OutputSink(db, key, secrets);
     const [row] = await db
       .select({ last: max(stepOutputLines.lineNo) })
       .from(stepOutputLines)
-      .where(and(eq(stepOutputLines.runId, key.runId), eq(stepOutputLines.stepId, key.stepId), eq(stepOutputLines.attempt, key.attempt)));
+      .where(
+        and(
+          eq(stepOutputLines.runId, key.runId),
+          eq(stepOutputLines.stepId, key.stepId),
+          eq(stepOutputLines.attempt, key.attempt),
+        ),
+      );
     sink.nextLineNo = (row?.last ?? 0) + 1;
     return sink;
   }
@@ -65,7 +75,12 @@ export class OutputSink {
       try {
         await this.db.transaction(async (tx) => {
           await tx.insert(stepOutputLines).values(
-            batch.map((line, i) => ({ ...this.key, lineNo: first + i, stream: line.stream, text: this.redact(line.text) })),
+            batch.map((line, i) => ({
+              ...this.key,
+              lineNo: first + i,
+              stream: line.stream,
+              text: this.redact(line.text),
+            })),
           );
           await notifyRunOutput(tx, { ...this.key, lastLineNo: first + batch.length - 1 });
         });
@@ -82,11 +97,23 @@ export class OutputSink {
 }
 
 /** Lines of one step attempt, in order, after `afterLineNo`. */
-export async function readOutput(db: Database, key: { runId: string; stepId: string; attempt: number }, afterLineNo: number, limit: number) {
+export async function readOutput(
+  db: Database,
+  key: { runId: string; stepId: string; attempt: number },
+  afterLineNo: number,
+  limit: number,
+) {
   return db
     .select({ lineNo: stepOutputLines.lineNo, stream: stepOutputLines.stream, text: stepOutputLines.text })
     .from(stepOutputLines)
-    .where(and(eq(stepOutputLines.runId, key.runId), eq(stepOutputLines.stepId, key.stepId), eq(stepOutputLines.attempt, key.attempt), sql`${stepOutputLines.lineNo} > ${afterLineNo}`))
+    .where(
+      and(
+        eq(stepOutputLines.runId, key.runId),
+        eq(stepOutputLines.stepId, key.stepId),
+        eq(stepOutputLines.attempt, key.attempt),
+        sql`${stepOutputLines.lineNo} > ${afterLineNo}`,
+      ),
+    )
     .orderBy(stepOutputLines.lineNo)
     .limit(limit);
 }

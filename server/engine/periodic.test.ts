@@ -28,7 +28,10 @@ describe("startPeriodic", () => {
   it("stops only once a run in progress has finished", async () => {
     let release: () => void = () => undefined;
     let finished = false;
-    const stop = startPeriodic(() => new Promise<void>((resolve) => (release = resolve)).then(() => void (finished = true)), { everyMs: 1000, onError: () => undefined });
+    const stop = startPeriodic(
+      () => new Promise<void>((resolve) => (release = resolve)).then(() => void (finished = true)),
+      { everyMs: 1000, onError: () => undefined },
+    );
     let stopped = false;
     const stopping = stop().then(() => (stopped = true));
     await new Promise((resolve) => setTimeout(resolve, 20));

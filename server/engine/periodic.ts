@@ -5,7 +5,10 @@
  * the task once and never again. The stop function's promise settles once a run in progress
  * has finished, so whoever stops it can rely on no run overlapping what they do next.
  */
-export function startPeriodic(task: () => Promise<unknown>, options: { everyMs: number; firstAfterMs?: number; onError: (error: unknown) => void }): () => Promise<void> {
+export function startPeriodic(
+  task: () => Promise<unknown>,
+  options: { everyMs: number; firstAfterMs?: number; onError: (error: unknown) => void },
+): () => Promise<void> {
   let running: Promise<void> | null = null;
   const run = () => {
     if (running) return;

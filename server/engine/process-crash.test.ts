@@ -19,7 +19,15 @@ const runbook = {
   summary: "One action that can be held mid-way.",
   risk: "low",
   inputs: [{ name: "gate", label: "Gate", type: "string", required: false }],
-  steps: [{ id: "apply", kind: "action", title: "Apply", action: "test.record-effect", input: { label: "crashable", gate: "{{inputs.gate}}" } }],
+  steps: [
+    {
+      id: "apply",
+      kind: "action",
+      title: "Apply",
+      action: "test.record-effect",
+      input: { label: "crashable", gate: "{{inputs.gate}}" },
+    },
+  ],
 };
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -54,7 +62,9 @@ function runWorkerUntilKilled(target: DatabaseTarget, job: unknown): Promise<voi
     child.stdout.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("REACHED")) child.kill("SIGKILL");
     });
-    child.on("exit", (_code, signal) => (signal === "SIGKILL" ? resolve() : reject(new Error(`the worker exited by itself (${signal ?? _code})`))));
+    child.on("exit", (_code, signal) =>
+      signal === "SIGKILL" ? resolve() : reject(new Error(`the worker exited by itself (${signal ?? _code})`)),
+    );
   });
 }
 
@@ -66,7 +76,11 @@ describe(`killing the worker process (${process.env.TEST_DATABASE_URL ? "postgre
     await installRunbook(handle.db, runbook);
     const { user } = await createTestUser(handle.db, { role: "responder" });
     let caller = await callerAs(handle.db, user, engine);
-    const { runId } = await caller.runs.start({ runbookId: "crashable", inputs: { gate: "forever" }, requestKey: randomUUID() });
+    const { runId } = await caller.runs.start({
+      runbookId: "crashable",
+      inputs: { gate: "forever" },
+      requestKey: randomUUID(),
+    });
     await engine.drain();
     await caller.runs.execute({ runId, stepId: "apply" });
     const job = engine.queue.jobs.shift()!;

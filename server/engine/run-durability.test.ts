@@ -23,8 +23,22 @@ const twoActions = {
   ],
   locks: [{ key: "resource:{{inputs.label}}", onBusy: "wait" }],
   steps: [
-    { id: "first", kind: "action", title: "First", action: "test.record-effect", input: { label: "{{inputs.label}}-1", gate: "{{inputs.gate}}" }, compensation: { action: "test.undo-effect", input: { label: "{{inputs.label}}-1" } } },
-    { id: "second", kind: "action", title: "Second", action: "test.record-effect", input: { label: "{{inputs.label}}-2" }, compensation: { action: "test.undo-effect", input: { label: "{{inputs.label}}-2" } } },
+    {
+      id: "first",
+      kind: "action",
+      title: "First",
+      action: "test.record-effect",
+      input: { label: "{{inputs.label}}-1", gate: "{{inputs.gate}}" },
+      compensation: { action: "test.undo-effect", input: { label: "{{inputs.label}}-1" } },
+    },
+    {
+      id: "second",
+      kind: "action",
+      title: "Second",
+      action: "test.record-effect",
+      input: { label: "{{inputs.label}}-2" },
+      compensation: { action: "test.undo-effect", input: { label: "{{inputs.label}}-2" } },
+    },
     { id: "look", kind: "manual", title: "Look", instructions: "Check the dashboards." },
   ],
 };
@@ -65,9 +79,15 @@ async function executeCurrent(caller: Awaited<ReturnType<typeof responder>>, run
 describe(`durable execution (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
   it("fails closed: when the intent cannot be recorded, the action never runs", async () => {
     const caller = await responder();
-    const { runId } = await caller.runs.start({ runbookId: "two-actions", inputs: { label: "closed" }, requestKey: randomUUID() });
+    const { runId } = await caller.runs.start({
+      runbookId: "two-actions",
+      inputs: { label: "closed" },
+      requestKey: randomUUID(),
+    });
     await executeCurrent(caller, runId, "first");
-    await handle.db.execute(sql`alter table audit_events add constraint refuse_step_started check (event_type <> 'step.started')`);
+    await handle.db.execute(
+      sql`alter table audit_events add constraint refuse_step_started check (event_type <> 'step.started')`,
+    );
     try {
       await engine.drain();
     } finally {
@@ -85,7 +105,11 @@ describe(`durable execution (${process.env.TEST_DATABASE_URL ? "postgres" : "pgl
     let release!: () => void;
     const reachedGate = new Promise<void>((resolve) => (reached = resolve));
     gates.set("crash", { reached, release: new Promise<void>((resolve) => (release = resolve)) });
-    const { runId } = await caller.runs.start({ runbookId: "two-actions", inputs: { label: "crash", gate: "crash" }, requestKey: randomUUID() });
+    const { runId } = await caller.runs.start({
+      runbookId: "two-actions",
+      inputs: { label: "crash", gate: "crash" },
+      requestKey: randomUUID(),
+    });
     await executeCurrent(caller, runId, "first");
 
     const job = engine.queue.jobs.shift()!;
@@ -120,13 +144,28 @@ describe(`durable execution (${process.env.TEST_DATABASE_URL ? "postgres" : "pgl
 
   it("queues a second run behind a lock and starts it when the first ends; refuses where the runbook says so", async () => {
     const caller = await responder();
-    const first = await caller.runs.start({ runbookId: "two-actions", inputs: { label: "shared" }, requestKey: randomUUID() });
-    const second = await caller.runs.start({ runbookId: "two-actions", inputs: { label: "shared" }, requestKey: randomUUID() });
+    const first = await caller.runs.start({
+      runbookId: "two-actions",
+      inputs: { label: "shared" },
+      requestKey: randomUUID(),
+    });
+    const second = await caller.runs.start({
+      runbookId: "two-actions",
+      inputs: { label: "shared" },
+      requestKey: randomUUID(),
+    });
     expect(second.status).toBe("queued");
     const waiting = await caller.runs.get({ runId: second.runId });
-    expect(waiting.locks.waitingBehind).toEqual([expect.objectContaining({ key: "resource:shared", runNumber: (await caller.runs.get({ runId: first.runId })).number })]);
+    expect(waiting.locks.waitingBehind).toEqual([
+      expect.objectContaining({
+        key: "resource:shared",
+        runNumber: (await caller.runs.get({ runId: first.runId })).number,
+      }),
+    ]);
 
-    const refused = await caller.runs.start({ runbookId: "exclusive", inputs: { label: "shared" }, requestKey: randomUUID() }).catch((e: unknown) => e);
+    const refused = await caller.runs
+      .start({ runbookId: "exclusive", inputs: { label: "shared" }, requestKey: randomUUID() })
+      .catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: "CONFLICT" });
     expect((refused as Error).message).toContain("resource:shared is in use by run");
     const [audit] = await handle.db.select().from(auditEvents).where(eq(auditEvents.eventType, "run.start_refused"));
@@ -143,7 +182,11 @@ describe(`durable execution (${process.env.TEST_DATABASE_URL ? "postgres" : "pgl
 
   it("abort undoes completed steps newest first, after the step in flight finishes", async () => {
     const caller = await responder();
-    const { runId } = await caller.runs.start({ runbookId: "two-actions", inputs: { label: "undo" }, requestKey: randomUUID() });
+    const { runId } = await caller.runs.start({
+      runbookId: "two-actions",
+      inputs: { label: "undo" },
+      requestKey: randomUUID(),
+    });
     await executeCurrent(caller, runId, "first");
     await engine.drain();
     await executeCurrent(caller, runId, "second");
@@ -157,13 +200,19 @@ describe(`durable execution (${process.env.TEST_DATABASE_URL ? "postgres" : "pgl
     const ended = await caller.runs.get({ runId });
     expect(ended.status).toBe("cancelled");
     expect(ended.steps.map((s) => s.status)).toEqual(["compensated", "compensated", "skipped"]);
-    const undone = (await handle.db.execute(sql`select label from test_undone where label like 'undo-%' order by id`)) as unknown as { rows: { label: string }[] };
+    const undone = (await handle.db.execute(
+      sql`select label from test_undone where label like 'undo-%' order by id`,
+    )) as unknown as { rows: { label: string }[] };
     expect(undone.rows.map((r) => r.label)).toEqual(["undo-2", "undo-1"]);
   });
 
   it("queues again a job lost between commit and queueing", async () => {
     const caller = await responder();
-    const { runId } = await caller.runs.start({ runbookId: "two-actions", inputs: { label: "lost" }, requestKey: randomUUID() });
+    const { runId } = await caller.runs.start({
+      runbookId: "two-actions",
+      inputs: { label: "lost" },
+      requestKey: randomUUID(),
+    });
     engine.queue.jobs.length = 0; // the plan job never reached the queue
     engine.clock.now = Date.now() + 120_000;
     const swept = await sweepSteps(engine, { requeueAfterMs: 30_000 });

@@ -48,19 +48,30 @@ afterAll(async () => {
 async function people() {
   const responder = (await createTestUser(handle.db, { role: "responder" })).user;
   const lead = (await createTestUser(handle.db, { role: "lead" })).user;
-  return { responder: await callerAs(handle.db, responder, engine), lead: await callerAs(handle.db, lead, engine), responderUser: responder, leadUser: lead };
+  return {
+    responder: await callerAs(handle.db, responder, engine),
+    lead: await callerAs(handle.db, lead, engine),
+    responderUser: responder,
+    leadUser: lead,
+  };
 }
 
 describe(`a guided run (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
   it("goes manual → check → approval by someone else → plan → execute, recording every step", async () => {
     const { responder, lead } = await people();
     const token = `tok-${randomUUID()}`;
-    const started = await responder.runs.start({ runbookId: "guided-change", inputs: { label: "first", token }, requestKey: randomUUID() });
+    const started = await responder.runs.start({
+      runbookId: "guided-change",
+      inputs: { label: "first", token },
+      requestKey: randomUUID(),
+    });
     let view = await responder.runs.get({ runId: started.runId });
     expect(view.status).toBe("waiting_operator");
     expect(view.currentStepId).toBe("prepare");
 
-    await expect(responder.runs.confirm({ runId: started.runId, stepId: "prepare" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(responder.runs.confirm({ runId: started.runId, stepId: "prepare" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     await responder.runs.confirm({ runId: started.runId, stepId: "prepare", note: "Posted in #ops" });
     expect(await engine.drain()).toBeGreaterThan(0);
 
@@ -70,14 +81,21 @@ describe(`a guided run (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     expect(approval.coveredPlans?.apply?.plan?.summary).toBe("Record effect first");
     expect(approval.can.decide).toBe(false);
 
-    await expect(responder.runs.approve({ runId: started.runId, stepId: "approve", bindingHash: approval.bindingHash! })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(lead.runs.approve({ runId: started.runId, stepId: "approve", bindingHash: "0".repeat(64) })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      responder.runs.approve({ runId: started.runId, stepId: "approve", bindingHash: approval.bindingHash! }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      lead.runs.approve({ runId: started.runId, stepId: "approve", bindingHash: "0".repeat(64) }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
     await lead.runs.approve({ runId: started.runId, stepId: "approve", bindingHash: approval.bindingHash! });
     await engine.drain();
 
     view = await responder.runs.get({ runId: started.runId });
     expect(view.currentStepId).toBe("apply");
-    expect(view.steps.find((s) => s.id === "apply")).toMatchObject({ status: "waiting_operator", plan: { summary: "Record effect first" } });
+    expect(view.steps.find((s) => s.id === "apply")).toMatchObject({
+      status: "waiting_operator",
+      plan: { summary: "Record effect first" },
+    });
     expect(await countRows(handle.db, "test_effects", "first")).toBe(0);
 
     await responder.runs.execute({ runId: started.runId, stepId: "apply" });
@@ -88,7 +106,17 @@ describe(`a guided run (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
 
     const history = await responder.runs.history({ runId: started.runId });
     const types = history.map((e) => e.eventType);
-    for (const expected of ["run.started", "step.confirmed", "step.started", "step.succeeded", "approval.requested", "approval.given", "step.planned", "step.execution_requested", "run.succeeded"]) {
+    for (const expected of [
+      "run.started",
+      "step.confirmed",
+      "step.started",
+      "step.succeeded",
+      "approval.requested",
+      "approval.given",
+      "step.planned",
+      "step.execution_requested",
+      "run.succeeded",
+    ]) {
       expect(types).toContain(expected);
     }
     expect(types).toContain("run.command_refused");
@@ -98,7 +126,10 @@ describe(`a guided run (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     expect(JSON.stringify(row!.inputs)).not.toContain(token);
     const [sealed] = await handle.db.select().from(runSecrets).where(eq(runSecrets.runId, started.runId));
     expect(sealed!.ciphertext).not.toContain(token);
-    const everything = JSON.stringify([await handle.db.select().from(auditEvents), await handle.db.select().from(stepOutputLines)]);
+    const everything = JSON.stringify([
+      await handle.db.select().from(auditEvents),
+      await handle.db.select().from(stepOutputLines),
+    ]);
     expect(everything).not.toContain(token);
     expect(everything).toContain("[secret]");
   });
@@ -111,26 +142,41 @@ describe(`a guided run (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
       responder.runs.start({ runbookId: "guided-change", inputs: { label: "twice" }, requestKey }),
     ]);
     expect(a.runId).toBe(b.runId);
-    const rows = await handle.db.select().from(runs).where(sql`${runs.inputs}->>'label' = 'twice'`);
+    const rows = await handle.db
+      .select()
+      .from(runs)
+      .where(sql`${runs.inputs}->>'label' = 'twice'`);
     expect(rows).toHaveLength(1);
   });
 
   it("refuses bad inputs naming the field, starts nothing, and records the refusal", async () => {
     const { responder } = await people();
     const before = (await handle.db.select().from(runs)).length;
-    const error = await responder.runs.start({ runbookId: "guided-change", inputs: { label: "" }, requestKey: randomUUID() }).catch((e: unknown) => e);
+    const error = await responder.runs
+      .start({ runbookId: "guided-change", inputs: { label: "" }, requestKey: randomUUID() })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "BAD_REQUEST", details: { fields: { "inputs.label": "Label is required" } } });
     expect((await handle.db.select().from(runs)).length).toBe(before);
     const [refusal] = await handle.db.select().from(auditEvents).where(eq(auditEvents.eventType, "run.inputs_refused"));
     expect(refusal).toMatchObject({ outcome: "refused", entityId: "guided-change" });
-    await expect(responder.runs.start({ runbookId: "no-such-runbook", inputs: {}, requestKey: randomUUID() })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      responder.runs.start({ runbookId: "no-such-runbook", inputs: {}, requestKey: randomUUID() }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("lets a lead skip a step with a written reason, and nobody else", async () => {
     const { responder, lead } = await people();
-    const { runId } = await responder.runs.start({ runbookId: "guided-change", inputs: { label: "skipped" }, requestKey: randomUUID() });
-    await expect(responder.runs.skip({ runId, stepId: "prepare", reason: "not needed" })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(lead.runs.skip({ runId, stepId: "prepare", reason: "" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const { runId } = await responder.runs.start({
+      runbookId: "guided-change",
+      inputs: { label: "skipped" },
+      requestKey: randomUUID(),
+    });
+    await expect(responder.runs.skip({ runId, stepId: "prepare", reason: "not needed" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(lead.runs.skip({ runId, stepId: "prepare", reason: "" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     await lead.runs.skip({ runId, stepId: "prepare", reason: "Team already informed" });
     const view = await lead.runs.get({ runId });
     expect(view.steps[0]).toMatchObject({ status: "skipped", skipReason: "Team already informed" });
@@ -138,7 +184,11 @@ describe(`a guided run (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
 
   it("voids the approval when the plan it approved is no longer the plan", async () => {
     const { responder, lead } = await people();
-    const { runId } = await responder.runs.start({ runbookId: "guided-change", inputs: { label: "replanned" }, requestKey: randomUUID() });
+    const { runId } = await responder.runs.start({
+      runbookId: "guided-change",
+      inputs: { label: "replanned" },
+      requestKey: randomUUID(),
+    });
     await responder.runs.confirm({ runId, stepId: "prepare", note: "ok" });
     await engine.drain();
     const approval = (await lead.runs.get({ runId })).steps.find((s) => s.id === "approve")!;
@@ -147,7 +197,11 @@ describe(`a guided run (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     const job = engine.queue.jobs.find((j) => j.stepId === "apply" && j.phase === "plan")!;
     const { dispatch } = await import("./dispatch");
     engine.queue.jobs.length = 0;
-    await dispatch(engine, { runId, command: { type: "plan_ready", stepId: "apply", attempt: job.attempt, planHash: "f".repeat(64) }, actor: { userId: null, label: "system", sessionId: null, request: {} } });
+    await dispatch(engine, {
+      runId,
+      command: { type: "plan_ready", stepId: "apply", attempt: job.attempt, planHash: "f".repeat(64) },
+      actor: { userId: null, label: "system", sessionId: null, request: {} },
+    });
     const view = await lead.runs.get({ runId });
     expect(view.status).toBe("waiting_approval");
     const reopened = view.steps.find((s) => s.id === "approve")!;
@@ -158,7 +212,11 @@ describe(`a guided run (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
 
   it("aborts by running the compensations of completed steps, newest first", async () => {
     const { responder, lead } = await people();
-    const { runId } = await responder.runs.start({ runbookId: "guided-change", inputs: { label: "aborted" }, requestKey: randomUUID() });
+    const { runId } = await responder.runs.start({
+      runbookId: "guided-change",
+      inputs: { label: "aborted" },
+      requestKey: randomUUID(),
+    });
     await responder.runs.confirm({ runId, stepId: "prepare", note: "ok" });
     await engine.drain();
     const approval = (await lead.runs.get({ runId })).steps.find((s) => s.id === "approve")!;
@@ -170,7 +228,11 @@ describe(`a guided run (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     expect((await responder.runs.get({ runId })).status).toBe("succeeded");
     await expect(responder.runs.abort({ runId, reason: "too late" })).rejects.toMatchObject({ code: "CONFLICT" });
 
-    const second = await responder.runs.start({ runbookId: "guided-change", inputs: { label: "half-done" }, requestKey: randomUUID() });
+    const second = await responder.runs.start({
+      runbookId: "guided-change",
+      inputs: { label: "half-done" },
+      requestKey: randomUUID(),
+    });
     await lead.runs.skip({ runId: second.runId, stepId: "prepare", reason: "skip for test" });
     await engine.drain();
     const view = await responder.runs.get({ runId: second.runId });

@@ -31,7 +31,13 @@ const guarded = {
       compensation: { action: "test.undo-effect", input: { label: "prep-{{inputs.label}}" } },
     },
     { id: "approve", kind: "approval", title: "A lead approves" },
-    { id: "apply", kind: "action", title: "Apply {{inputs.label}}", action: "test.record-effect", input: { label: "{{inputs.label}}" } },
+    {
+      id: "apply",
+      kind: "action",
+      title: "Apply {{inputs.label}}",
+      action: "test.record-effect",
+      input: { label: "{{inputs.label}}" },
+    },
   ],
 };
 
@@ -51,7 +57,11 @@ async function startedToApproval(label: string) {
   const leadUser = (await createTestUser(handle.db, { role: "lead" })).user;
   const responder = await callerAs(handle.db, responderUser, engine);
   const lead = await callerAs(handle.db, leadUser, engine);
-  const { runId } = await responder.runs.start({ runbookId: "guarded-change", inputs: { label, token: "s3cret-value" }, requestKey: randomUUID() });
+  const { runId } = await responder.runs.start({
+    runbookId: "guarded-change",
+    inputs: { label, token: "s3cret-value" },
+    requestKey: randomUUID(),
+  });
   await engine.drain();
   await responder.runs.execute({ runId, stepId: "prepare" });
   await engine.drain();
@@ -68,7 +78,8 @@ describe(`a refused approval (${process.env.TEST_DATABASE_URL ? "postgres" : "pg
     expect(approval.can).toMatchObject({ decide: true, skip: false });
     await expect(lead.runs.skip({ runId, stepId: "approve", reason: "no second lead around" })).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
-      message: "This approval cannot be skipped: the action after it must not run without it. Approve or refuse it, or abort the run.",
+      message:
+        "This approval cannot be skipped: the action after it must not run without it. Approve or refuse it, or abort the run.",
     });
     expect((await lead.runs.get({ runId })).steps.find((s) => s.id === "approve")!.status).toBe("waiting_approval");
   });
@@ -105,9 +116,15 @@ describe(`a refused approval (${process.env.TEST_DATABASE_URL ? "postgres" : "pg
     expect(await failureBuckets(handle.db, "guarded-change", 1)).toEqual([]);
 
     // Starting again: the same inputs fill the form, the secret is not carried over.
-    expect(await restartValuesOf(handle.db, runId, "guarded-change")).toMatchObject({ status: "refused", values: { label: "refuse-me" }, secretsToRetype: ["token"] });
+    expect(await restartValuesOf(handle.db, runId, "guarded-change")).toMatchObject({
+      status: "refused",
+      values: { label: "refuse-me" },
+      secretsToRetype: ["token"],
+    });
     expect(await restartValuesOf(handle.db, runId, "another-runbook")).toBeNull();
     // Its lock was given back: the same resource can be worked on again at once.
-    await expect(responder.runs.start({ runbookId: "guarded-change", inputs: { label: "refuse-me" }, requestKey: randomUUID() })).resolves.toMatchObject({ runId: expect.any(String) });
+    await expect(
+      responder.runs.start({ runbookId: "guarded-change", inputs: { label: "refuse-me" }, requestKey: randomUUID() }),
+    ).resolves.toMatchObject({ runId: expect.any(String) });
   });
 });

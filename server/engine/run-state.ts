@@ -1,6 +1,15 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { runApprovals, runbookVersions, runs, runSteps, type Plan, type Run, type RunApproval, type RunStep } from "@/db/schema";
+import {
+  runApprovals,
+  runbookVersions,
+  runs,
+  runSteps,
+  type Plan,
+  type Run,
+  type RunApproval,
+  type RunStep,
+} from "@/db/schema";
 import type { RunbookDefinition } from "@/lib/runbooks/definition";
 import { AppError } from "../errors";
 import { TERMINAL_RUN_STATUSES, type MachineRun, type MachineStep } from "./machine/types";
@@ -30,7 +39,11 @@ export async function loadRun(db: Queryable, runId: string): Promise<StoredRun> 
 async function loadRest(db: Queryable, row: Run): Promise<StoredRun> {
   const [version] = await db.select().from(runbookVersions).where(eq(runbookVersions.id, row.runbookVersionId));
   const steps = await db.select().from(runSteps).where(eq(runSteps.runId, row.id)).orderBy(asc(runSteps.position));
-  const approvals = await db.select().from(runApprovals).where(eq(runApprovals.runId, row.id)).orderBy(asc(runApprovals.createdAt), asc(runApprovals.id));
+  const approvals = await db
+    .select()
+    .from(runApprovals)
+    .where(eq(runApprovals.runId, row.id))
+    .orderBy(asc(runApprovals.createdAt), asc(runApprovals.id));
   return { row, steps, approvals, definition: version!.definition, versionNumber: version!.number };
 }
 
@@ -53,7 +66,9 @@ function toMachineStep(step: RunStep, approvals: RunApproval[]): MachineStep {
     status: step.status,
     attempt: step.attempt,
     planHash: step.planHash,
-    coveredPlans: step.coveredPlans ? Object.fromEntries(Object.entries(step.coveredPlans).map(([id, covered]) => [id, covered.hash])) : null,
+    coveredPlans: step.coveredPlans
+      ? Object.fromEntries(Object.entries(step.coveredPlans).map(([id, covered]) => [id, covered.hash]))
+      : null,
     bindingHash: step.bindingHash,
     approvals: approvals
       .filter((a) => a.stepId === step.stepId)
@@ -73,7 +88,20 @@ function toMachineStep(step: RunStep, approvals: RunApproval[]): MachineStep {
 
 /** Columns a command writes beside the machine's own state (plans, evidence, who acted, errors). */
 export type StepPatch = Partial<
-  Pick<RunStep, "plan" | "evidence" | "error" | "skipReason" | "actorUserId" | "actorLabel" | "startedAt" | "endedAt" | "heartbeatAt" | "progress" | "progressMessage">
+  Pick<
+    RunStep,
+    | "plan"
+    | "evidence"
+    | "error"
+    | "skipReason"
+    | "actorUserId"
+    | "actorLabel"
+    | "startedAt"
+    | "endedAt"
+    | "heartbeatAt"
+    | "progress"
+    | "progressMessage"
+  >
 >;
 
 export type PersistDetails = {
@@ -89,7 +117,13 @@ export type PersistDetails = {
 };
 
 /** Writes the machine's next state over the stored one; returns the run's new version. */
-export async function persistRun(db: Queryable, stored: StoredRun, next: MachineRun, commandStepId: string | null, details: PersistDetails): Promise<number> {
+export async function persistRun(
+  db: Queryable,
+  stored: StoredRun,
+  next: MachineRun,
+  commandStepId: string | null,
+  details: PersistDetails,
+): Promise<number> {
   const now = new Date();
   const version = stored.row.version + 1;
   const ended = TERMINAL_RUN_STATUSES.has(next.status);
@@ -121,7 +155,17 @@ export async function persistRun(db: Queryable, stored: StoredRun, next: Machine
       Object.keys(patch).length > 0 ||
       coveredPlan !== null;
     if (!changed) continue;
-    const finished = ["succeeded", "failed", "refused", "skipped", "not_applicable", "compensated", "compensation_failed", "compensation_skipped", "interrupted"].includes(step.status);
+    const finished = [
+      "succeeded",
+      "failed",
+      "refused",
+      "skipped",
+      "not_applicable",
+      "compensated",
+      "compensation_failed",
+      "compensation_skipped",
+      "interrupted",
+    ].includes(step.status);
     await db
       .update(runSteps)
       .set({
@@ -150,7 +194,8 @@ function mergeCoveredPlans(before: RunStep, step: MachineStep, details: PersistD
   const merged: NonNullable<RunStep["coveredPlans"]> = {};
   for (const [id, hash] of Object.entries(step.coveredPlans)) {
     const previous = before.coveredPlans?.[id];
-    const fresh = details.coveredPlan?.approvalId === step.id && details.coveredPlan.stepId === id ? details.coveredPlan : null;
+    const fresh =
+      details.coveredPlan?.approvalId === step.id && details.coveredPlan.stepId === id ? details.coveredPlan : null;
     merged[id] = {
       hash,
       ...(fresh?.plan ? { plan: fresh.plan } : previous?.plan && previous.hash === hash ? { plan: previous.plan } : {}),
@@ -161,7 +206,13 @@ function mergeCoveredPlans(before: RunStep, step: MachineStep, details: PersistD
   return merged;
 }
 
-async function persistApprovals(db: Queryable, stored: StoredRun, step: MachineStep, details: PersistDetails, now: Date) {
+async function persistApprovals(
+  db: Queryable,
+  stored: StoredRun,
+  step: MachineStep,
+  details: PersistDetails,
+  now: Date,
+) {
   const existing = stored.approvals.filter((a) => a.stepId === step.id);
   for (const [i, approval] of step.approvals.entries()) {
     const row = existing[i];

@@ -32,18 +32,28 @@ export type StartedRun = { runId: string; number: number; created: boolean; stat
  * used, seals secret inputs, takes the resource locks (or queues behind them, or refuses, as the
  * runbook says), records the start, and sets the first step going.
  */
-export async function startRun(deps: EngineDeps, starter: Actor & { userId: string }, input: StartRunInput, refOptions: RefOptions = {}): Promise<StartedRun> {
+export async function startRun(
+  deps: EngineDeps,
+  starter: Actor & { userId: string },
+  input: StartRunInput,
+  refOptions: RefOptions = {},
+): Promise<StartedRun> {
   const existing = await findByRequestKey(deps, starter.userId, input.requestKey);
   if (existing) return existing;
 
   const [runbook] = await deps.db.select().from(runbooks).where(eq(runbooks.id, input.runbookId));
   if (!runbook?.currentVersionId) throw AppError.field("runbookId", "There is no runbook with this id.", "NOT_FOUND");
-  const [version] = await deps.db.select().from(runbookVersions).where(eq(runbookVersions.id, runbook.currentVersionId));
+  const [version] = await deps.db
+    .select()
+    .from(runbookVersions)
+    .where(eq(runbookVersions.id, runbook.currentVersionId));
   const definition = version!.definition;
 
   const parsed = buildInputSchema(definition.inputs, refOptions).safeParse(input.inputs);
   if (!parsed.success) {
-    const fields = Object.fromEntries(Object.entries(fieldErrorsOf(parsed.error)).map(([name, message]) => [`inputs.${name}`, message]));
+    const fields = Object.fromEntries(
+      Object.entries(fieldErrorsOf(parsed.error)).map(([name, message]) => [`inputs.${name}`, message]),
+    );
     await appendAuditEvent(deps.db, starter, {
       eventType: "run.inputs_refused",
       outcome: "refused",
@@ -51,7 +61,13 @@ export async function startRun(deps: EngineDeps, starter: Actor & { userId: stri
       entityId: runbook.id,
       meta: { runbookId: runbook.id, version: version!.number, fields },
     });
-    throw new AppError("BAD_REQUEST", `Some inputs are not valid: ${Object.keys(fields).map((f) => f.slice(7)).join(", ")}.`, { fields });
+    throw new AppError(
+      "BAD_REQUEST",
+      `Some inputs are not valid: ${Object.keys(fields)
+        .map((f) => f.slice(7))
+        .join(", ")}.`,
+      { fields },
+    );
   }
 
   const values = parsed.data as Record<string, unknown>;
@@ -66,7 +82,10 @@ export async function startRun(deps: EngineDeps, starter: Actor & { userId: stri
   const inputsHash = createHash("sha256").update(canonicalJson(storedInputs)).digest("hex");
   // Lock keys may only use inputs (runbooks:check enforces it), so they are known before the run exists.
   const lockScope = { inputs: publicInputs, steps: {}, run: { id: "", number: 0, startedBy: starter.label } };
-  const locks = definition.locks.map((lock) => ({ key: String(renderTemplates(lock.key, lockScope)), onBusy: lock.onBusy }));
+  const locks = definition.locks.map((lock) => ({
+    key: String(renderTemplates(lock.key, lockScope)),
+    onBusy: lock.onBusy,
+  }));
   const lockKeys = [...new Set(locks.map((l) => l.key))].sort();
   const refuseWhenBusy = new Set(locks.filter((l) => l.onBusy === "refuse").map((l) => l.key));
 
@@ -91,27 +110,51 @@ export async function startRun(deps: EngineDeps, starter: Actor & { userId: stri
       const runId = row!.id;
       // Queued runs go first: a free lock that an older run waits for is not taken (the sweeper wakes that run).
       const waiting = await runsWaitingFor(tx, lockKeys);
-      const taken = waiting.length > 0 ? { acquired: false as const, holders: await holdersOf(tx, lockKeys, runId) } : await acquireLocks(tx, runId, lockKeys);
+      const taken =
+        waiting.length > 0
+          ? { acquired: false as const, holders: await holdersOf(tx, lockKeys, runId) }
+          : await acquireLocks(tx, runId, lockKeys);
       if (!taken.acquired) {
         const blocking = taken.holders.filter((h) => refuseWhenBusy.has(h.key));
         if (blocking.length > 0) {
           const holder = blocking[0]!;
-          throw new AppError("CONFLICT", `${holder.key} is in use by run ${holder.runNumber}, started by ${holder.startedBy}. Try again when it has finished.`, {
-            holders: blocking,
-          });
+          throw new AppError(
+            "CONFLICT",
+            `${holder.key} is in use by run ${holder.runNumber}, started by ${holder.startedBy}. Try again when it has finished.`,
+            {
+              holders: blocking,
+            },
+          );
         }
         const queuedFor = waiting.find((run) => run.lockKeys.some((key) => refuseWhenBusy.has(key)));
         if (queuedFor) {
           const key = queuedFor.lockKeys.find((k) => refuseWhenBusy.has(k))!;
-          throw new AppError("CONFLICT", `${key} is about to be taken by queued run ${queuedFor.number}. Try again when it has finished.`, { holders: [] });
+          throw new AppError(
+            "CONFLICT",
+            `${key} is about to be taken by queued run ${queuedFor.number}. Try again when it has finished.`,
+            { holders: [] },
+          );
         }
       }
       const waitingForLock = !taken.acquired;
-      await tx.insert(runSteps).values(definition.steps.map((step, position) => ({ runId, stepId: step.id, position, kind: step.kind, status: "pending" as const })));
+      await tx.insert(runSteps).values(
+        definition.steps.map((step, position) => ({
+          runId,
+          stepId: step.id,
+          position,
+          kind: step.kind,
+          status: "pending" as const,
+        })),
+      );
       for (const name of secretNames) {
         const value = values[name];
         if (typeof value !== "string") continue;
-        await tx.insert(runSecrets).values({ runId, inputName: name, ciphertext: encryptSecret(value, `run:${runId}:input:${name}`), fingerprint: fingerprintSecret(value) });
+        await tx.insert(runSecrets).values({
+          runId,
+          inputName: name,
+          ciphertext: encryptSecret(value, `run:${runId}:input:${name}`),
+          fingerprint: fingerprintSecret(value),
+        });
       }
       await appendAuditEvent(tx, starter, {
         eventType: "run.started",
@@ -129,7 +172,14 @@ export async function startRun(deps: EngineDeps, starter: Actor & { userId: stri
         },
       });
       const stored = await loadRunForUpdate(tx, runId);
-      const start = initialRun({ definition, runbookVersionId: version!.id, inputs: publicInputs, inputsHash, startedBy: starter.userId, waitingForLock });
+      const start = initialRun({
+        definition,
+        runbookVersionId: version!.id,
+        inputs: publicInputs,
+        inputsHash,
+        startedBy: starter.userId,
+        waitingForLock,
+      });
       const result = transition({ definition, now: deps.now() }, start, { type: "start" });
       if (!result.ok) throw new AppError(result.refusal.code, result.refusal.message);
       const runVersion = await persistRun(tx, stored, result.run, null, {});

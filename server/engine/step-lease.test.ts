@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, runSteps } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { createTestEngine, gates, installRunbook, type TestEngine } from "@/test/support/engine";
-import { killStepWorker, startStepWorker, stepStatus, waitForStatus, waitWhileStatus } from "@/test/support/step-workers";
+import {
+  killStepWorker,
+  startStepWorker,
+  stepStatus,
+  waitForStatus,
+  waitWhileStatus,
+} from "@/test/support/step-workers";
 import { callerAs, createTestUser } from "@/test/support/users";
 import { idempotencyKeyOf, type StepJob } from "./jobs/step-job";
 import { stepLeasesFor } from "./leases/leases-for";
@@ -23,7 +29,15 @@ const held = {
   summary: "One action held mid-way.",
   risk: "low",
   inputs: [],
-  steps: [{ id: "apply", kind: "action", title: "Apply", action: "test.record-effect", input: { label: "held", gate: "forever" } }],
+  steps: [
+    {
+      id: "apply",
+      kind: "action",
+      title: "Apply",
+      action: "test.record-effect",
+      input: { label: "held", gate: "forever" },
+    },
+  ],
 };
 
 const busy = {
@@ -64,13 +78,18 @@ async function executionJob(runbookId: string, stepId: string): Promise<{ runId:
 }
 
 async function interruptions(runId: string): Promise<number> {
-  const rows = await handle.db.select({ id: auditEvents.id }).from(auditEvents).where(and(eq(auditEvents.entityId, runId), eq(auditEvents.eventType, "step.interrupted")));
+  const rows = await handle.db
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entityId, runId), eq(auditEvents.eventType, "step.interrupted")));
   return rows.length;
 }
 
 /** A process per core that does nothing but spin, so the machine has no idle CPU. */
 function saturateCpus(): ChildProcess[] {
-  return Array.from({ length: os.availableParallelism() }, () => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+  return Array.from({ length: os.availableParallelism() }, () =>
+    spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }),
+  );
 }
 
 describe(`step leases (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
@@ -98,11 +117,18 @@ describe(`step leases (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})
     const stopping = new AbortController();
     const running = runStepJob(engine, job, stopping.signal);
     await waitForStatus(handle.db, runId, "apply", "running", 10_000);
-    const [leased] = await handle.db.select({ heartbeatAt: runSteps.heartbeatAt }).from(runSteps).where(eq(runSteps.runId, runId));
+    const [leased] = await handle.db
+      .select({ heartbeatAt: runSteps.heartbeatAt })
+      .from(runSteps)
+      .where(eq(runSteps.runId, runId));
     expect(leased!.heartbeatAt).toBeNull(); // a leased worker does not beat
     // Another instance, which holds no lease, sees what an older version's worker leaves: a heartbeat.
     const other = await createTestEngine(handle.db);
-    const beat = (ageMs: number) => handle.db.update(runSteps).set({ heartbeatAt: new Date(Date.now() - ageMs) }).where(eq(runSteps.runId, runId));
+    const beat = (ageMs: number) =>
+      handle.db
+        .update(runSteps)
+        .set({ heartbeatAt: new Date(Date.now() - ageMs) })
+        .where(eq(runSteps.runId, runId));
     await beat(2000);
     expect(await interruptOrphanedSteps(other)).toBe(0);
     expect(await stepStatus(handle.db, runId, "apply")).toBe("running");
@@ -142,7 +168,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)("step leases between processes (po
     const key = `lease-test:${randomUUID()}`;
     const release = await leases.hold(key);
     try {
-      const { rows } = (await handle.db.execute(sql`select pg_terminate_backend(pid) as ended from pg_stat_activity where application_name = 'keel step leases' and datname = current_database()`)) as unknown as { rows: { ended: boolean }[] };
+      const { rows } = (await handle.db.execute(
+        sql`select pg_terminate_backend(pid) as ended from pg_stat_activity where application_name = 'keel step leases' and datname = current_database()`,
+      )) as unknown as { rows: { ended: boolean }[] };
       expect(rows.map((row) => row.ended)).toEqual([true]);
       const deadline = Date.now() + 5000;
       while (!(await leases.held([key])).has(key)) {
@@ -175,7 +203,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)("step leases between processes (po
     expect(await stepStatus(handle.db, runId, "spin")).toBe("succeeded");
     expect(await interruptions(runId)).toBe(0);
     // Its worker wrote nothing for longer than the old 20 s heartbeat limit, which would have interrupted it.
-    const [step] = await handle.db.select({ startedAt: runSteps.startedAt, endedAt: runSteps.endedAt }).from(runSteps).where(eq(runSteps.runId, runId));
+    const [step] = await handle.db
+      .select({ startedAt: runSteps.startedAt, endedAt: runSteps.endedAt })
+      .from(runSteps)
+      .where(eq(runSteps.runId, runId));
     expect(step!.endedAt!.getTime() - step!.startedAt!.getTime()).toBeGreaterThan(20_000);
   }, 90_000);
 });

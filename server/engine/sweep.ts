@@ -22,7 +22,13 @@ export const DEFAULT_SWEEP: SweepOptions = { requeueAfterMs: 30_000 };
 export async function interruptOrphanedSteps(deps: EngineDeps): Promise<number> {
   const oldVersionAlive = new Date(deps.now() - OLD_VERSION_HEARTBEAT_MS);
   const active = await deps.db
-    .select({ runId: runSteps.runId, stepId: runSteps.stepId, status: runSteps.status, activeJob: runSteps.activeJob, heartbeatAt: runSteps.heartbeatAt })
+    .select({
+      runId: runSteps.runId,
+      stepId: runSteps.stepId,
+      status: runSteps.status,
+      activeJob: runSteps.activeJob,
+      heartbeatAt: runSteps.heartbeatAt,
+    })
     .from(runSteps)
     .where(inArray(runSteps.status, ["running", "compensating"]));
   const jobs = active.flatMap((step) => {
@@ -37,8 +43,15 @@ export async function interruptOrphanedSteps(deps: EngineDeps): Promise<number> 
   let interrupted = 0;
   for (const job of jobs) {
     if (held.has(idempotencyKeyOf(job))) continue;
-    if (await interruptJob(deps, job).catch((error: unknown) => getLogger().error({ err: error, runId: job.runId }, "could not interrupt a step without a worker"))) {
-      getLogger().warn({ runId: job.runId, stepId: job.stepId, attempt: job.attempt, phase: job.phase }, "step interrupted: no worker holds its lease");
+    if (
+      await interruptJob(deps, job).catch((error: unknown) =>
+        getLogger().error({ err: error, runId: job.runId }, "could not interrupt a step without a worker"),
+      )
+    ) {
+      getLogger().warn(
+        { runId: job.runId, stepId: job.stepId, attempt: job.attempt, phase: job.phase },
+        "step interrupted: no worker holds its lease",
+      );
       interrupted++;
     }
   }
@@ -73,12 +86,24 @@ export function startOrphanSweep(deps: EngineDeps, everyMs = ORPHAN_SWEEP_EVERY_
  * between commit and queueing are queued again. Runs at start and every few seconds; safe to run
  * from several instances at once.
  */
-export async function sweepSteps(deps: EngineDeps, options: SweepOptions = DEFAULT_SWEEP): Promise<{ interrupted: number; requeued: number }> {
+export async function sweepSteps(
+  deps: EngineDeps,
+  options: SweepOptions = DEFAULT_SWEEP,
+): Promise<{ interrupted: number; requeued: number }> {
   const interrupted = await interruptOrphanedSteps(deps);
   const now = deps.now();
   const idle = new Date(now - options.requeueAfterMs);
   const waiting = await deps.db
-    .select({ runId: runSteps.runId, stepId: runSteps.stepId, kind: runSteps.kind, status: runSteps.status, attempt: runSteps.attempt, activeJob: runSteps.activeJob, compensationAttempt: runSteps.compensationAttempt, coveredPlans: runSteps.coveredPlans })
+    .select({
+      runId: runSteps.runId,
+      stepId: runSteps.stepId,
+      kind: runSteps.kind,
+      status: runSteps.status,
+      attempt: runSteps.attempt,
+      activeJob: runSteps.activeJob,
+      compensationAttempt: runSteps.compensationAttempt,
+      coveredPlans: runSteps.coveredPlans,
+    })
     .from(runSteps)
     .where(and(inArray(runSteps.status, ["queued", "planning", "compensating"]), lt(runSteps.updatedAt, idle)));
   let requeued = 0;
@@ -118,14 +143,22 @@ export function lostJobsOf(step: {
   const base = { runId: step.runId, resumed: false };
   switch (step.status) {
     case "queued":
-      return [{ ...base, stepId: step.stepId, attempt: step.attempt, phase: step.kind === "check" ? "check" : "execute" }];
+      return [
+        { ...base, stepId: step.stepId, attempt: step.attempt, phase: step.kind === "check" ? "check" : "execute" },
+      ];
     case "compensating":
       return [{ ...base, stepId: step.stepId, attempt: step.compensationAttempt, phase: "compensate" }];
     case "planning":
       if (step.coveredPlans) {
         return Object.entries(step.coveredPlans)
           .filter(([, covered]) => covered.hash === null)
-          .map(([stepId]) => ({ ...base, stepId, attempt: step.attempt, phase: "plan" as const, forApproval: step.stepId }));
+          .map(([stepId]) => ({
+            ...base,
+            stepId,
+            attempt: step.attempt,
+            phase: "plan" as const,
+            forApproval: step.stepId,
+          }));
       }
       return [{ ...base, stepId: step.stepId, attempt: step.attempt, phase: "plan" }];
     default:

@@ -10,11 +10,16 @@ import type { StoredRun } from "./run-state";
  * the step about to use them), earlier steps' status and output, and the run itself. Also returns
  * the secret values, so that output and errors can be redacted.
  */
-export async function templateScopeFor(db: Database, stored: StoredRun): Promise<{ scope: TemplateScope; secrets: Set<string> }> {
+export async function templateScopeFor(
+  db: Database,
+  stored: StoredRun,
+): Promise<{ scope: TemplateScope; secrets: Set<string> }> {
   const sealed = await db.select().from(runSecrets).where(eq(runSecrets.runId, stored.row.id));
   const secrets = new Set<string>();
   // An optional input left empty is null, so templates can tell "not given" from a mistake.
-  const inputs: Record<string, unknown> = Object.fromEntries(stored.definition.inputs.map((input) => [input.name, null]));
+  const inputs: Record<string, unknown> = Object.fromEntries(
+    stored.definition.inputs.map((input) => [input.name, null]),
+  );
   for (const [name, value] of Object.entries(stored.row.inputs)) {
     if (typeof value === "object" && value !== null && "secret" in value) continue;
     inputs[name] = value;

@@ -7,7 +7,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { queryRows } from "@/db/execute";
 import { createTestEngine } from "@/test/support/engine";
-import { killKeelInstance, startKeelInstance, waitUntilHealthy, type KeelInstance } from "@/test/support/keel-instances";
+import {
+  killKeelInstance,
+  startKeelInstance,
+  waitUntilHealthy,
+  type KeelInstance,
+} from "@/test/support/keel-instances";
 import { createOwnedDatabase } from "@/test/support/owned-database";
 import { stepStatus, waitForStatus } from "@/test/support/step-workers";
 import { callerAs, createTestUser } from "@/test/support/users";
@@ -26,10 +31,22 @@ const waitOn = {
   summary: "One automated step acting on the allowlist the run names.",
   risk: "low",
   inputs: [{ name: "allowlist", label: "Allowlist", type: "ref", target: "allowlist" }],
-  steps: [{ id: "wait", kind: "action", title: "Wait", action: "keel.wait", input: { seconds: 1, reason: "settle {{inputs.allowlist}}" } }],
+  steps: [
+    {
+      id: "wait",
+      kind: "action",
+      title: "Wait",
+      action: "keel.wait",
+      input: { seconds: 1, reason: "settle {{inputs.allowlist}}" },
+    },
+  ],
 };
 
-const allowlist = (name: string, workerGroup?: string) => ({ name, sinks: [{ type: "file", path: `/tmp/keel-${name}.conf` }], ...(workerGroup ? { workerGroup } : {}) });
+const allowlist = (name: string, workerGroup?: string) => ({
+  name,
+  sinks: [{ type: "file", path: `/tmp/keel-${name}.conf` }],
+  ...(workerGroup ? { workerGroup } : {}),
+});
 
 /** How long a job must sit untaken to show no instance takes it: instances poll every 0.5 s. */
 const UNTAKEN_MS = 4000;
@@ -43,9 +60,20 @@ describe.skipIf(!baseUrl)("worker groups across real instances (PostgreSQL)", ()
     const runbooks = path.join(dir, "runbooks");
     mkdirSync(runbooks);
     writeFileSync(path.join(runbooks, "wait-on-allowlist.yaml"), JSON.stringify(waitOn));
-    writeFileSync(path.join(dir, "targets.yaml"), JSON.stringify({ allowlist: [allowlist("edge", "edge-nginx"), allowlist("plain")] }));
+    writeFileSync(
+      path.join(dir, "targets.yaml"),
+      JSON.stringify({ allowlist: [allowlist("edge", "edge-nginx"), allowlist("plain")] }),
+    );
     const start = (name: string, env: Record<string, string>): KeelInstance => {
-      const instance = startKeelInstance({ DATABASE_URL: database.url, KEEL_DATA_DIR: path.join(dir, name), KEEL_DEMO: "off", KEEL_RUNBOOK_DIRS: runbooks, KEEL_TARGETS_FILE: path.join(dir, "targets.yaml"), KEEL_SELF_BACKUP_HOURS: "0", ...env });
+      const instance = startKeelInstance({
+        DATABASE_URL: database.url,
+        KEEL_DATA_DIR: path.join(dir, name),
+        KEEL_DEMO: "off",
+        KEEL_RUNBOOK_DIRS: runbooks,
+        KEEL_TARGETS_FILE: path.join(dir, "targets.yaml"),
+        KEEL_SELF_BACKUP_HOURS: "0",
+        ...env,
+      });
       cleanups.push(() => killKeelInstance(instance));
       return instance;
     };
@@ -62,7 +90,14 @@ describe.skipIf(!baseUrl)("worker groups across real instances (PostgreSQL)", ()
     });
     const deps: EngineDeps = { ...(await createTestEngine(handle.db)), queue: sender };
     const caller = await callerAs(handle.db, (await createTestUser(handle.db, { role: "responder" })).user, deps);
-    const run = async (target: string) => (await caller.runs.start({ runbookId: "wait-on-allowlist", inputs: { allowlist: target }, requestKey: randomUUID() })).runId;
+    const run = async (target: string) =>
+      (
+        await caller.runs.start({
+          runbookId: "wait-on-allowlist",
+          inputs: { allowlist: target },
+          requestKey: randomUUID(),
+        })
+      ).runId;
 
     const grouped = await run("edge");
     const plain = await run("plain");
@@ -103,10 +138,20 @@ function pause(ms: number): Promise<void> {
 }
 
 async function jobQueues(handle: DatabaseHandle, runId: string): Promise<string[]> {
-  return (await queryRows<{ name: string }>(handle.db, sql`select name from pgboss.job where data->>'runId' = ${runId} order by created_on`)).map((row) => row.name);
+  return (
+    await queryRows<{ name: string }>(
+      handle.db,
+      sql`select name from pgboss.job where data->>'runId' = ${runId} order by created_on`,
+    )
+  ).map((row) => row.name);
 }
 
 /** The states of a run's jobs of one phase in edge-nginx's queue ("created": nobody took it). */
 async function jobStates(handle: DatabaseHandle, runId: string, phase: string): Promise<string[]> {
-  return (await queryRows<{ state: string }>(handle.db, sql`select state::text from pgboss.job where data->>'runId' = ${runId} and data->>'phase' = ${phase} and name = 'keel-steps.edge-nginx' order by created_on`)).map((row) => row.state);
+  return (
+    await queryRows<{ state: string }>(
+      handle.db,
+      sql`select state::text from pgboss.job where data->>'runId' = ${runId} and data->>'phase' = ${phase} and name = 'keel-steps.edge-nginx' order by created_on`,
+    )
+  ).map((row) => row.state);
 }

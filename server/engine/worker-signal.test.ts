@@ -25,7 +25,15 @@ const heldRunbook = {
   summary: "One action held mid-way.",
   risk: "low",
   inputs: [],
-  steps: [{ id: "apply", kind: "action", title: "Apply", action: "test.record-effect", input: { label: "held", gate: "held" } }],
+  steps: [
+    {
+      id: "apply",
+      kind: "action",
+      title: "Apply",
+      action: "test.record-effect",
+      input: { label: "held", gate: "held" },
+    },
+  ],
 };
 
 beforeAll(async () => {
@@ -63,7 +71,9 @@ describe(`the engine-wide stop signal and step jobs (${process.env.TEST_DATABASE
     await caller.runs.execute({ runId, stepId: "apply" });
     const job = engine.queue.jobs.shift()!;
     const stopping = new AbortController();
-    const reached = new Promise<void>((resolve) => gates.set("held", { reached: resolve, release: new Promise(() => undefined) }));
+    const reached = new Promise<void>((resolve) =>
+      gates.set("held", { reached: resolve, release: new Promise(() => undefined) }),
+    );
     const running = runStepJob(engine, job, stopping.signal);
     await reached;
     expect(getEventListeners(stopping.signal, "abort")).toHaveLength(1);

@@ -31,7 +31,11 @@ export function planHashOf(plan: Plan): string {
  * commits first; if it cannot, nothing runs (fail closed). Results come back through dispatch,
  * which refuses stale ones.
  */
-export async function runStepJob(deps: EngineDeps, job: StepJob, signal: AbortSignal = new AbortController().signal): Promise<void> {
+export async function runStepJob(
+  deps: EngineDeps,
+  job: StepJob,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<void> {
   const log = getLogger().child({ runId: job.runId, stepId: job.stepId, attempt: job.attempt, phase: job.phase });
   try {
     if (job.phase === "plan") await planStep(deps, job);
@@ -52,7 +56,8 @@ function stepDefinitionOf(stored: StoredRun, stepId: string): StepDefinition {
 }
 
 function describeError(error: unknown, redact: (text: string) => string): string {
-  if (error instanceof ZodError) return `Invalid action input: ${error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`;
+  if (error instanceof ZodError)
+    return `Invalid action input: ${error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`;
   return redact(error instanceof Error ? error.message : String(error));
 }
 
@@ -70,10 +75,17 @@ async function planStep(deps: EngineDeps, job: StepJob): Promise<void> {
   try {
     if (!action) throw new Error(`No action named ${definition.action} is registered.`);
     const input = action.input.parse(renderTemplates(definition.input, scope));
-    outcome = { plan: redactPlan(await action.plan(input, contextFor(deps, job, sink, new AbortController().signal, false)), sink) };
+    outcome = {
+      plan: redactPlan(
+        await action.plan(input, contextFor(deps, job, sink, new AbortController().signal, false)),
+        sink,
+      ),
+    };
   } catch (error) {
     const deferred = Boolean(job.forApproval) && error instanceof TemplateError && error.reference.startsWith("steps.");
-    const message = deferred ? `Its plan depends on "${(error as TemplateError).reference}", known once earlier steps have run; it is shown before it runs.` : describeError(error, (t) => sink.redact(t));
+    const message = deferred
+      ? `Its plan depends on "${(error as TemplateError).reference}", known once earlier steps have run; it is shown before it runs.`
+      : describeError(error, (t) => sink.redact(t));
     outcome = { error: message, deferred };
   } finally {
     await sink.close();
@@ -82,17 +94,34 @@ async function planStep(deps: EngineDeps, job: StepJob): Promise<void> {
     const { plan } = outcome;
     await dispatch(deps, {
       runId: job.runId,
-      command: { type: "plan_ready", stepId: job.stepId, attempt: job.attempt, planHash: planHashOf(plan), ...forApproval },
+      command: {
+        type: "plan_ready",
+        stepId: job.stepId,
+        attempt: job.attempt,
+        planHash: planHashOf(plan),
+        ...forApproval,
+      },
       actor: WORKER,
-      details: job.forApproval ? { coveredPlan: { approvalId: job.forApproval, stepId: job.stepId, plan } } : { patch: { plan, error: null } },
+      details: job.forApproval
+        ? { coveredPlan: { approvalId: job.forApproval, stepId: job.stepId, plan } }
+        : { patch: { plan, error: null } },
     });
     return;
   }
   await dispatch(deps, {
     runId: job.runId,
-    command: { type: "plan_failed", stepId: job.stepId, attempt: job.attempt, error: outcome.error, deferred: outcome.deferred, ...forApproval },
+    command: {
+      type: "plan_failed",
+      stepId: job.stepId,
+      attempt: job.attempt,
+      error: outcome.error,
+      deferred: outcome.deferred,
+      ...forApproval,
+    },
     actor: WORKER,
-    details: job.forApproval ? { coveredPlan: { approvalId: job.forApproval, stepId: job.stepId, note: outcome.error } } : { patch: { error: outcome.error } },
+    details: job.forApproval
+      ? { coveredPlan: { approvalId: job.forApproval, stepId: job.stepId, note: outcome.error } }
+      : { patch: { error: outcome.error } },
   });
 }
 
@@ -127,7 +156,10 @@ async function executeStep(deps: EngineDeps, job: StepJob, signal: AbortSignal):
     command: { type: "job_started", stepId: job.stepId, attempt: job.attempt, phase },
     actor: WORKER,
     // No heartbeat: the lease says this worker lives (a heartbeat marks a worker of an older version, see sweep.ts).
-    details: phase === "compensate" ? {} : { patch: { startedAt, heartbeatAt: null, progress: 0, progressMessage: null, error: null } },
+    details:
+      phase === "compensate"
+        ? {}
+        : { patch: { startedAt, heartbeatAt: null, progress: 0, progressMessage: null, error: null } },
     alsoInTransaction: (tx) => recordExecutionStart(tx, key, job),
   });
 
@@ -155,7 +187,12 @@ async function executeStep(deps: EngineDeps, job: StepJob, signal: AbortSignal):
       error = result.passed ? undefined : result.summary;
       sink.write(result.summary, "info");
     } else {
-      const call = phase === "compensate" ? definition.compensation : definition.kind === "action" ? { action: definition.action, input: definition.input } : undefined;
+      const call =
+        phase === "compensate"
+          ? definition.compensation
+          : definition.kind === "action"
+            ? { action: definition.action, input: definition.input }
+            : undefined;
       if (!call) throw new Error("This step has nothing to execute.");
       const action = deps.registry.action(call.action);
       if (!action) throw new Error(`No action named ${call.action} is registered.`);
@@ -179,7 +216,10 @@ async function executeStep(deps: EngineDeps, job: StepJob, signal: AbortSignal):
     runId: job.runId,
     command: { type: "job_finished", stepId: job.stepId, attempt: job.attempt, phase, ok, output: safeOutput, error },
     actor: WORKER,
-    details: phase === "compensate" ? { patch: { error: error ?? null } } : { patch: { endedAt, error: error ?? null, progress: ok ? 1 : null, ...(evidence ? { evidence } : {}) } },
+    details:
+      phase === "compensate"
+        ? { patch: { error: error ?? null } }
+        : { patch: { endedAt, error: error ?? null, progress: ok ? 1 : null, ...(evidence ? { evidence } : {}) } },
     alsoInTransaction: (tx) => recordExecutionEnd(tx, key, ok, safeOutput, error),
   });
   return "ended";
@@ -200,7 +240,13 @@ async function executeAction(action: AnyAction, rawInput: unknown, context: Step
   return result;
 }
 
-function contextFor(deps: EngineDeps, job: StepJob, sink: OutputSink, signal: AbortSignal, resumed: boolean): StepContext {
+function contextFor(
+  deps: EngineDeps,
+  job: StepJob,
+  sink: OutputSink,
+  signal: AbortSignal,
+  resumed: boolean,
+): StepContext {
   let lastProgressAt = 0;
   return {
     db: deps.db,
@@ -228,7 +274,11 @@ async function reportProgress(deps: EngineDeps, job: StepJob, progress: number, 
         .update(runSteps)
         .set({ progress, progressMessage: message })
         .where(and(eq(runSteps.runId, job.runId), eq(runSteps.stepId, job.stepId), eq(runSteps.attempt, job.attempt)));
-      const [run] = await tx.update(runs).set({ version: sqlIncrement() }).where(eq(runs.id, job.runId)).returning({ version: runs.version });
+      const [run] = await tx
+        .update(runs)
+        .set({ version: sqlIncrement() })
+        .where(eq(runs.id, job.runId))
+        .returning({ version: runs.version });
       if (run) await notifyRunChanged(tx, job.runId, run.version);
     });
   } catch (error) {
@@ -248,9 +298,19 @@ async function recordExecutionStart(tx: Transaction, key: string, job: StepJob) 
     .onConflictDoUpdate({ target: actionExecutions.key, set: { status: "started", resumed: true, endedAt: null } });
 }
 
-async function recordExecutionEnd(tx: Transaction, key: string, ok: boolean, output: Record<string, unknown> | undefined, error: string | undefined) {
+async function recordExecutionEnd(
+  tx: Transaction,
+  key: string,
+  ok: boolean,
+  output: Record<string, unknown> | undefined,
+  error: string | undefined,
+) {
   await tx
     .update(actionExecutions)
-    .set({ status: ok ? "succeeded" : "failed", result: ok ? (output ?? {}) : { error: error ?? "failed" }, endedAt: new Date() })
+    .set({
+      status: ok ? "succeeded" : "failed",
+      result: ok ? (output ?? {}) : { error: error ?? "failed" },
+      endedAt: new Date(),
+    })
     .where(eq(actionExecutions.key, key));
 }

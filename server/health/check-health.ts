@@ -62,7 +62,11 @@ async function timed(name: HealthPartName, timeoutMs: number, probe: () => Promi
     return { ok: true, ms: elapsed(started), detail };
   } catch (error) {
     if (!(error instanceof HealthFailure)) getLogger().warn({ err: error, part: name }, "health check part failed");
-    return { ok: false, ms: elapsed(started), detail: error instanceof HealthFailure ? error.message : "failed (see the server log)" };
+    return {
+      ok: false,
+      ms: elapsed(started),
+      detail: error instanceof HealthFailure ? error.message : "failed (see the server log)",
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -17,12 +17,21 @@ afterAll(async () => {
 
 describe(`readiness and liveness (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
   it("readiness follows the health check until the process drains, then answers 503; liveness stays 200 throughout", async () => {
-    expect(await readinessAnswer({ handle: async () => handle, queue: answeringQueue })).toMatchObject({ status: 200, body: { status: "ready", failed: [] } });
-    expect(await readinessAnswer({ handle: async () => handle, queue: null })).toMatchObject({ status: 503, body: { status: "failing", failed: ["jobQueue"] } });
+    expect(await readinessAnswer({ handle: async () => handle, queue: answeringQueue })).toMatchObject({
+      status: 200,
+      body: { status: "ready", failed: [] },
+    });
+    expect(await readinessAnswer({ handle: async () => handle, queue: null })).toMatchObject({
+      status: 503,
+      body: { status: "failing", failed: ["jobQueue"] },
+    });
     expect(livenessAnswer()).toMatchObject({ status: 200, body: { status: "alive" } });
 
     markDraining();
-    expect(await readinessAnswer({ handle: async () => handle, queue: answeringQueue })).toMatchObject({ status: 503, body: { status: "draining" } });
+    expect(await readinessAnswer({ handle: async () => handle, queue: answeringQueue })).toMatchObject({
+      status: 503,
+      body: { status: "draining" },
+    });
     expect(livenessAnswer()).toMatchObject({ status: 200, body: { status: "draining" } });
   });
 

@@ -13,8 +13,14 @@ export function livenessAnswer(): ProbeAnswer {
  * Readiness: send this instance traffic. 503 as soon as it drains (SIGTERM), so a load balancer
  * stops sending before it goes; otherwise the health check's verdict.
  */
-export async function readinessAnswer(deps: { handle: () => Promise<DatabaseHandle>; queue: { depth(): Promise<number> } | null }): Promise<ProbeAnswer> {
+export async function readinessAnswer(deps: {
+  handle: () => Promise<DatabaseHandle>;
+  queue: { depth(): Promise<number> } | null;
+}): Promise<ProbeAnswer> {
   if (isDraining()) return { status: 503, body: { status: "draining", checkedAt: new Date().toISOString() } };
   const report = await checkHealth(deps);
-  return { status: report.ok ? 200 : 503, body: { status: report.ok ? "ready" : "failing", failed: report.failed, checkedAt: new Date().toISOString() } };
+  return {
+    status: report.ok ? 200 : 503,
+    body: { status: report.ok ? "ready" : "failing", failed: report.failed, checkedAt: new Date().toISOString() },
+  };
 }

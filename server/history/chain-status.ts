@@ -2,8 +2,24 @@ import type { Queryable } from "@/db/client";
 import { verifyAuditChainFrom, type ChainPoint } from "../audit/verify";
 
 export type ChainStatus =
-  | { ok: true; count: number; pending: number; signedFromSeq: number | null; checkedAt: Date; fullCheckAt: Date; mode: "full" | "incremental" }
-  | { ok: false; count: number; brokenSeq: number; problem: string; checkedAt: Date; fullCheckAt: Date; mode: "full" | "incremental" };
+  | {
+      ok: true;
+      count: number;
+      pending: number;
+      signedFromSeq: number | null;
+      checkedAt: Date;
+      fullCheckAt: Date;
+      mode: "full" | "incremental";
+    }
+  | {
+      ok: false;
+      count: number;
+      brokenSeq: number;
+      problem: string;
+      checkedAt: Date;
+      fullCheckAt: Date;
+      mode: "full" | "incremental";
+    };
 
 type State = {
   /** The newest chain entry verified so far. */
@@ -30,7 +46,10 @@ export const CHAIN_STATUS_OPTIONS = {
  * (or at once, awaited, with `forceFull`: a reviewer's "re-check now").
  * Concurrent callers share one pass. Per process and database.
  */
-export async function chainStatus(db: Queryable, options: Partial<typeof CHAIN_STATUS_OPTIONS> & { now?: () => number; forceFull?: boolean } = {}): Promise<ChainStatus> {
+export async function chainStatus(
+  db: Queryable,
+  options: Partial<typeof CHAIN_STATUS_OPTIONS> & { now?: () => number; forceFull?: boolean } = {},
+): Promise<ChainStatus> {
   const { maxAgeMs, fullEveryMs } = { ...CHAIN_STATUS_OPTIONS, ...options };
   const now = options.now ?? Date.now;
   let state = states.get(db);
@@ -60,8 +79,24 @@ async function refresh(db: Queryable, s: State, fullDue: boolean, now: () => num
   const fullCheckAt = s.fullCheckAt ?? checkedAt;
   const mode = full ? "full" : "incremental";
   const result: ChainStatus = verified.ok
-    ? { ok: true, count: verified.count, pending: verified.pending, signedFromSeq: verified.signedFromSeq, checkedAt, fullCheckAt, mode }
-    : { ok: false, count: verified.count, brokenSeq: verified.brokenSeq, problem: verified.problem, checkedAt, fullCheckAt, mode };
+    ? {
+        ok: true,
+        count: verified.count,
+        pending: verified.pending,
+        signedFromSeq: verified.signedFromSeq,
+        checkedAt,
+        fullCheckAt,
+        mode,
+      }
+    : {
+        ok: false,
+        count: verified.count,
+        brokenSeq: verified.brokenSeq,
+        problem: verified.problem,
+        checkedAt,
+        fullCheckAt,
+        mode,
+      };
   s.checkpoint = verified.ok ? (verified.tip ?? s.checkpoint) : null;
   s.result = result;
   return result;

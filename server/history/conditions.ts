@@ -21,7 +21,11 @@ export function canSeeOthersSignIns(role: Role): boolean {
 export function visibilityCondition(viewer: HistoryViewer): SQL | undefined {
   if (canSeeOthersSignIns(viewer.role)) return undefined;
   const isSignIn = or(...SIGN_IN_EVENT_PREFIXES.map((prefix) => like(auditEvents.eventType, `${prefix}%`)))!;
-  return or(sql`not (${isSignIn})`, eq(auditEvents.actorUserId, viewer.id), and(eq(auditEvents.entityType, "user"), eq(auditEvents.entityId, viewer.id)))!;
+  return or(
+    sql`not (${isSignIn})`,
+    eq(auditEvents.actorUserId, viewer.id),
+    and(eq(auditEvents.entityType, "user"), eq(auditEvents.entityId, viewer.id)),
+  )!;
 }
 
 /**
@@ -43,16 +47,26 @@ export function toPrefixTsQuery(text: string): string {
 
 export function filterConditions(filters: HistoryFilters): SQL[] {
   const conditions: SQL[] = [];
-  if (filters.actor) conditions.push(eq(auditEvents.actorLabel, filters.actor.toLowerCase() === "system" ? "system" : filters.actor.toLowerCase()));
+  if (filters.actor)
+    conditions.push(
+      eq(auditEvents.actorLabel, filters.actor.toLowerCase() === "system" ? "system" : filters.actor.toLowerCase()),
+    );
   if (filters.eventType) {
-    conditions.push(filters.eventType.endsWith("*") ? like(auditEvents.eventType, `${filters.eventType.slice(0, -1).replace(/_/g, "\\_")}%`) : eq(auditEvents.eventType, filters.eventType));
+    conditions.push(
+      filters.eventType.endsWith("*")
+        ? like(auditEvents.eventType, `${filters.eventType.slice(0, -1).replace(/_/g, "\\_")}%`)
+        : eq(auditEvents.eventType, filters.eventType),
+    );
   }
   if (filters.entityType) conditions.push(eq(auditEvents.entityType, filters.entityType));
   if (filters.entityId) conditions.push(eq(auditEvents.entityId, filters.entityId));
   if (filters.outcome) conditions.push(eq(auditEvents.outcome, filters.outcome));
   if (filters.from) conditions.push(gte(auditEvents.createdAt, new Date(filters.from)));
   if (filters.to) conditions.push(lt(auditEvents.createdAt, new Date(filters.to)));
-  if (filters.q) conditions.push(sql`${auditEvents.searchDocument} @@ to_tsquery('simple'::regconfig, ${toPrefixTsQuery(filters.q)})`);
+  if (filters.q)
+    conditions.push(
+      sql`${auditEvents.searchDocument} @@ to_tsquery('simple'::regconfig, ${toPrefixTsQuery(filters.q)})`,
+    );
   return conditions;
 }
 

@@ -9,7 +9,8 @@ import { AppError } from "../errors";
  * key is derived from AUTH_SECRET; a changed cursor, or one taken from another view, is refused
  * naming the `cursor` field.
  */
-const INVALID = "This page link is not valid: it was changed, or it belongs to another search. Start again from the newest events.";
+const INVALID =
+  "This page link is not valid: it was changed, or it belongs to another search. Start again from the newest events.";
 
 type CursorPayload = { v: 1; s: number; f: string };
 
@@ -27,7 +28,9 @@ export function viewDigest(view: unknown): string {
 }
 
 export function encodeCursor(lastSeq: number, view: unknown, secret: string = getEnv().AUTH_SECRET): string {
-  const payload = Buffer.from(JSON.stringify({ v: 1, s: lastSeq, f: viewDigest(view) } satisfies CursorPayload)).toString("base64url");
+  const payload = Buffer.from(
+    JSON.stringify({ v: 1, s: lastSeq, f: viewDigest(view) } satisfies CursorPayload),
+  ).toString("base64url");
   return `${payload}.${mac(payload, secret)}`;
 }
 
@@ -44,7 +47,13 @@ export function decodeCursor(cursor: string, view: unknown, secret: string = get
   } catch {
     throw AppError.field("cursor", INVALID);
   }
-  if (parsed.v !== 1 || typeof parsed.s !== "number" || !Number.isSafeInteger(parsed.s) || parsed.s < 1 || parsed.f !== viewDigest(view)) {
+  if (
+    parsed.v !== 1 ||
+    typeof parsed.s !== "number" ||
+    !Number.isSafeInteger(parsed.s) ||
+    parsed.s < 1 ||
+    parsed.f !== viewDigest(view)
+  ) {
     throw AppError.field("cursor", INVALID);
   }
   return parsed.s;

@@ -27,7 +27,8 @@ export async function auditExportResponse(request: Request, dependencies: Export
   try {
     const session = await dependencies.session();
     if (!session) throw new AppError("UNAUTHORIZED", "Sign in to continue.");
-    if (session.user.mustChangePassword) throw new AppError("FORBIDDEN", "Choose a new password before doing anything else.");
+    if (session.user.mustChangePassword)
+      throw new AppError("FORBIDDEN", "Choose a new password before doing anything else.");
     const actor = actorOf(session, info);
     const limits = dependencies.rateLimits ? await dependencies.rateLimits() : null;
     if (limits) await limitProcedureCall(limits, { type: "query", userId: session.user.id, ip: info.ip, actor });
@@ -51,7 +52,8 @@ export async function auditExportResponse(request: Request, dependencies: Export
       },
     });
   } catch (error) {
-    if (!(error instanceof AppError)) getLogger().error({ requestId: info.requestId, err: error }, "starting an audit export failed");
+    if (!(error instanceof AppError))
+      getLogger().error({ requestId: info.requestId, err: error }, "starting an audit export failed");
     const retryAfter = retryAfterOf([error]);
     return errorResponse(error, info.requestId, retryAfter ? { "retry-after": String(retryAfter) } : undefined);
   }

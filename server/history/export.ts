@@ -12,10 +12,21 @@ import { viewConditions, type HistoryViewer } from "./conditions";
 export const EXPORT_BATCH_SIZE = 1000;
 
 /** One exported row: every field the signature (or, before signing began, the hash) covers, then prev_hash, hash, key_id and signature. */
-export type ExportedRow = ReturnType<typeof toChainedRecord> & { prevHash: string | null; hash: string | null; keyId: string | null; signature: string | null };
+export type ExportedRow = ReturnType<typeof toChainedRecord> & {
+  prevHash: string | null;
+  hash: string | null;
+  keyId: string | null;
+  signature: string | null;
+};
 
 export function toExportedRow(row: AuditEvent): ExportedRow {
-  return { ...toChainedRecord(row), prevHash: row.prevHash, hash: row.hash, keyId: row.keyId, signature: row.signature };
+  return {
+    ...toChainedRecord(row),
+    prevHash: row.prevHash,
+    hash: row.hash,
+    keyId: row.keyId,
+    signature: row.signature,
+  };
 }
 
 export const CSV_COLUMNS = [
@@ -74,10 +85,21 @@ export function toNdjsonLine(row: ExportedRow): string {
 }
 
 /** Reads a filtered view in keyset batches below `below`, newest first. */
-export async function* exportBatches(db: Database, viewer: HistoryViewer, filters: HistoryFilters, below: number, batchSize = EXPORT_BATCH_SIZE): AsyncGenerator<AuditEvent[]> {
+export async function* exportBatches(
+  db: Database,
+  viewer: HistoryViewer,
+  filters: HistoryFilters,
+  below: number,
+  batchSize = EXPORT_BATCH_SIZE,
+): AsyncGenerator<AuditEvent[]> {
   let cursor = below;
   for (;;) {
-    const rows = await db.select(auditRowColumns).from(auditEvents).where(viewConditions(viewer, filters, cursor)).orderBy(desc(auditEvents.seq)).limit(batchSize);
+    const rows = await db
+      .select(auditRowColumns)
+      .from(auditEvents)
+      .where(viewConditions(viewer, filters, cursor))
+      .orderBy(desc(auditEvents.seq))
+      .limit(batchSize);
     if (rows.length === 0) return;
     yield rows;
     if (rows.length < batchSize) return;
@@ -92,9 +114,22 @@ export async function* exportBatches(db: Database, viewer: HistoryViewer, filter
  * ends, `audit.export_completed` records how many rows went out (or `failure` when the client
  * went away or reading failed).
  */
-export async function startAuditExport(db: Database, actor: Actor, viewer: HistoryViewer, filters: HistoryFilters, format: ExportFormat, batchSize = EXPORT_BATCH_SIZE): Promise<ReadableStream<Uint8Array>> {
+export async function startAuditExport(
+  db: Database,
+  actor: Actor,
+  viewer: HistoryViewer,
+  filters: HistoryFilters,
+  format: ExportFormat,
+  batchSize = EXPORT_BATCH_SIZE,
+): Promise<ReadableStream<Uint8Array>> {
   const exportId = randomUUID();
-  const started = await appendAuditEvent(db, actor, { eventType: "audit.exported", outcome: "success", entityType: "audit_export", entityId: exportId, meta: { filters, format } });
+  const started = await appendAuditEvent(db, actor, {
+    eventType: "audit.exported",
+    outcome: "success",
+    entityType: "audit_export",
+    entityId: exportId,
+    meta: { filters, format },
+  });
   const batches = exportBatches(db, viewer, filters, started.seq, batchSize);
   const encoder = new TextEncoder();
   const line = format === "csv" ? toCsvLine : toNdjsonLine;

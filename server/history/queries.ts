@@ -28,7 +28,13 @@ export type HistoryPage = {
   nextCursor: string | null;
 };
 
-async function selectPage(db: Queryable, viewer: HistoryViewer, filters: HistoryFilters, below: number | null, limit: number) {
+async function selectPage(
+  db: Queryable,
+  viewer: HistoryViewer,
+  filters: HistoryFilters,
+  below: number | null,
+  limit: number,
+) {
   return db
     .select(shownColumns)
     .from(auditEvents)
@@ -42,22 +48,34 @@ async function selectPage(db: Queryable, viewer: HistoryViewer, filters: History
  * events appended while someone reads never shift, skip or repeat rows on later pages, and a
  * deep page costs what the first one does.
  */
-export async function listHistory(db: Queryable, viewer: HistoryViewer, input: { filters: HistoryFilters; cursor?: string | null; limit: number }): Promise<HistoryPage> {
+export async function listHistory(
+  db: Queryable,
+  viewer: HistoryViewer,
+  input: { filters: HistoryFilters; cursor?: string | null; limit: number },
+): Promise<HistoryPage> {
   const view = { kind: "history", filters: input.filters };
   const below = input.cursor ? decodeCursor(input.cursor, view) : null;
   const rows = await selectPage(db, viewer, input.filters, below, input.limit);
-  const events = rows.slice(0, input.limit).map(({ requestMeta, ...row }) => ({ ...row, seq: Number(row.seq), ip: requestMeta.ip ?? null }));
+  const events = rows
+    .slice(0, input.limit)
+    .map(({ requestMeta, ...row }) => ({ ...row, seq: Number(row.seq), ip: requestMeta.ip ?? null }));
   const last = events.at(-1);
   return { events, nextCursor: rows.length > input.limit && last ? encodeCursor(last.seq, view) : null };
 }
 
 /** Everything recorded about one entity (a run, a user, a secret by name…), newest first. */
-export async function entityTimeline(db: Queryable, viewer: HistoryViewer, input: { entityType: string; entityId: string; cursor?: string | null; limit: number }): Promise<HistoryPage> {
+export async function entityTimeline(
+  db: Queryable,
+  viewer: HistoryViewer,
+  input: { entityType: string; entityId: string; cursor?: string | null; limit: number },
+): Promise<HistoryPage> {
   const filters: HistoryFilters = { entityType: input.entityType, entityId: input.entityId };
   const view = { kind: "entity", filters };
   const below = input.cursor ? decodeCursor(input.cursor, view) : null;
   const rows = await selectPage(db, viewer, filters, below, input.limit);
-  const events = rows.slice(0, input.limit).map(({ requestMeta, ...row }) => ({ ...row, seq: Number(row.seq), ip: requestMeta.ip ?? null }));
+  const events = rows
+    .slice(0, input.limit)
+    .map(({ requestMeta, ...row }) => ({ ...row, seq: Number(row.seq), ip: requestMeta.ip ?? null }));
   const last = events.at(-1);
   return { events, nextCursor: rows.length > input.limit && last ? encodeCursor(last.seq, view) : null };
 }
@@ -67,13 +85,16 @@ export async function entityTimeline(db: Queryable, viewer: HistoryViewer, input
  * (event_type, seq) index: one index probe per distinct type instead of reading every row.
  */
 export async function recordedEventTypes(db: Queryable): Promise<string[]> {
-  const rows = await queryRows<{ event_type: string }>(db, sql`
+  const rows = await queryRows<{ event_type: string }>(
+    db,
+    sql`
     with recursive types(event_type) as (
       (select event_type from audit_events order by event_type limit 1)
       union all
       select (select a.event_type from audit_events a where a.event_type > types.event_type order by a.event_type limit 1)
       from types where types.event_type is not null
     )
-    select event_type from types where event_type is not null limit 500`);
+    select event_type from types where event_type is not null limit 500`,
+  );
   return rows.map((r) => r.event_type);
 }

@@ -27,11 +27,25 @@ const book = {
 };
 
 /** A run by `user` stopped at step `at` with `status`. */
-async function runAt(user: User, at: number, status: StepStatus, runStatus: "waiting_operator" | "waiting_approval" | "failed" | "interrupted" | "succeeded", error: string | null = null) {
+async function runAt(
+  user: User,
+  at: number,
+  status: StepStatus,
+  runStatus: "waiting_operator" | "waiting_approval" | "failed" | "interrupted" | "succeeded",
+  error: string | null = null,
+) {
   const [version] = await handle.db.select().from(runbookVersions).where(eq(runbookVersions.runbookId, book.id));
   const [run] = await handle.db
     .insert(runs)
-    .values({ runbookId: book.id, runbookVersionId: version!.id, status: runStatus, inputs: {}, inputsHash: "x", startedBy: user.id, requestKey: randomUUID() })
+    .values({
+      runbookId: book.id,
+      runbookVersionId: version!.id,
+      status: runStatus,
+      inputs: {},
+      inputsHash: "x",
+      startedBy: user.id,
+      requestKey: randomUUID(),
+    })
     .returning();
   await handle.db.insert(runSteps).values(
     book.steps.map((step, position) => ({
@@ -48,7 +62,8 @@ async function runAt(user: User, at: number, status: StepStatus, runStatus: "wai
 
 beforeAll(async () => {
   handle = await createTestDatabase();
-  const make = async (role: "viewer" | "responder" | "lead" | "admin") => (await createTestUser(handle.db, { role })).user;
+  const make = async (role: "viewer" | "responder" | "lead" | "admin") =>
+    (await createTestUser(handle.db, { role })).user;
   alice = await make("responder");
   bob = await make("responder");
   lead = await make("lead");
@@ -70,7 +85,12 @@ describe("needs you now", () => {
 
     const forAlice = await (await callerAs(handle.db, alice)).home.needsYou();
     expect(forAlice.operator.map((r) => r.runId)).toEqual([alicesManual.id, bobsManual.id]);
-    expect(forAlice.operator[0]).toMatchObject({ mine: true, stepTitle: "Prepare the change", stepStatus: "waiting_operator", runbookTitle: "Home book" });
+    expect(forAlice.operator[0]).toMatchObject({
+      mine: true,
+      stepTitle: "Prepare the change",
+      stepStatus: "waiting_operator",
+      runbookTitle: "Home book",
+    });
     // A responder may not give a lead's approval.
     expect(forAlice.approvals).toEqual([]);
     expect(forAlice.troubled.map((r) => [r.runId, r.error])).toEqual([[failed.id, "check failed: flag was false"]]);
@@ -79,10 +99,20 @@ describe("needs you now", () => {
     // Not their own run, not an admin's step.
     expect(forLead.approvals.map((r) => r.runId)).toEqual([alicesApproval.id]);
     const forAdmin = await (await callerAs(handle.db, admin)).home.needsYou();
-    expect(forAdmin.approvals.map((r) => r.runId).sort()).toEqual([alicesApproval.id, bobsAdminApproval.id, leadsApproval.id].sort());
+    expect(forAdmin.approvals.map((r) => r.runId).sort()).toEqual(
+      [alicesApproval.id, bobsAdminApproval.id, leadsApproval.id].sort(),
+    );
 
     // Once the lead approved, it no longer waits for them.
-    await handle.db.insert(runApprovals).values({ runId: alicesApproval.id, stepId: "approve", attempt: 1, userId: lead.id, userLabel: lead.email, decision: "approved", bindingHash: "x" });
+    await handle.db.insert(runApprovals).values({
+      runId: alicesApproval.id,
+      stepId: "approve",
+      attempt: 1,
+      userId: lead.id,
+      userLabel: lead.email,
+      decision: "approved",
+      bindingHash: "x",
+    });
     expect((await (await callerAs(handle.db, lead)).home.needsYou()).approvals).toEqual([]);
 
     const forViewer = await (await callerAs(handle.db, viewer)).home.needsYou();

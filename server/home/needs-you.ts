@@ -77,5 +77,10 @@ export async function needsYou(db: Queryable, viewer: { id: string; role: Role }
     .filter((r) => r.step_status === "failed" || r.step_status === "interrupted")
     .map(toRun)
     .sort((a, b) => Number(b.mine) - Number(a.mine));
-  return { canAct, operator: operator.slice(0, limit), approvals: approvals.slice(0, limit), troubled: troubled.slice(0, limit) };
+  return {
+    canAct,
+    operator: operator.slice(0, limit),
+    approvals: approvals.slice(0, limit),
+    troubled: troubled.slice(0, limit),
+  };
 }

@@ -10,7 +10,11 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  * too, with a message that says what to do. Every client Keel serves (browsers, fetch, curl with
  * --data) sends Content-Length.
  */
-export function refuseBody(req: IncomingMessage, requestId: string, limit = MAX_BODY_BYTES): { status: number; body: ErrorEnvelope } | null {
+export function refuseBody(
+  req: IncomingMessage,
+  requestId: string,
+  limit = MAX_BODY_BYTES,
+): { status: number; body: ErrorEnvelope } | null {
   if (!BODY_METHODS.has(req.method ?? "GET")) return null;
   const declared = req.headers["content-length"];
   if (declared === undefined) {
@@ -24,7 +28,10 @@ export function refuseBody(req: IncomingMessage, requestId: string, limit = MAX_
   }
   if (length > limit) {
     const message = `The request body is ${exactBytes(length)}; the limit is ${formatBytes(limit)}.`;
-    return { status: 413, body: errorEnvelope("PAYLOAD_TOO_LARGE", message, requestId, { fields: { body: message }, limitBytes: limit }) };
+    return {
+      status: 413,
+      body: errorEnvelope("PAYLOAD_TOO_LARGE", message, requestId, { fields: { body: message }, limitBytes: limit }),
+    };
   }
   return null;
 }

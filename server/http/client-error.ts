@@ -5,20 +5,42 @@ import { errorEnvelope, type ErrorCode } from "../errors";
 type ParserError = Error & { code?: string };
 
 /** Node's parser error codes, mapped to what Keel answers (llhttp names them HPE_*). */
-function answerFor(code: string | undefined): { status: number; reason: string; code: ErrorCode; message: string } | null {
+function answerFor(
+  code: string | undefined,
+): { status: number; reason: string; code: ErrorCode; message: string } | null {
   switch (code) {
     case "HPE_HEADER_OVERFLOW":
       // No code of Keel's names 431; the nearest says what to do (send less).
-      return { status: 431, reason: "Request Header Fields Too Large", code: "PAYLOAD_TOO_LARGE", message: "The request's headers (the URL included) are too large; the limit is 16 KB." };
+      return {
+        status: 431,
+        reason: "Request Header Fields Too Large",
+        code: "PAYLOAD_TOO_LARGE",
+        message: "The request's headers (the URL included) are too large; the limit is 16 KB.",
+      };
     case "HPE_INVALID_CONTENT_LENGTH":
     case "HPE_UNEXPECTED_CONTENT_LENGTH":
-      return { status: 400, reason: "Bad Request", code: "BAD_REQUEST", message: "The Content-Length header is not a valid length." };
+      return {
+        status: 400,
+        reason: "Bad Request",
+        code: "BAD_REQUEST",
+        message: "The Content-Length header is not a valid length.",
+      };
     case "HPE_CHUNK_EXTENSIONS_OVERFLOW":
     case "HPE_INVALID_CHUNK_SIZE":
-      return { status: 400, reason: "Bad Request", code: "BAD_REQUEST", message: "The request body's chunked encoding is malformed." };
+      return {
+        status: 400,
+        reason: "Bad Request",
+        code: "BAD_REQUEST",
+        message: "The request body's chunked encoding is malformed.",
+      };
     case "ERR_HTTP_REQUEST_TIMEOUT":
     case "HPE_HEADER_TIMEOUT":
-      return { status: 408, reason: "Request Timeout", code: "TIMEOUT", message: "The request took too long to arrive." };
+      return {
+        status: 408,
+        reason: "Request Timeout",
+        code: "TIMEOUT",
+        message: "The request took too long to arrive.",
+      };
     case "ECONNRESET":
     case "EPIPE":
       return null;

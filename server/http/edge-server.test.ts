@@ -78,8 +78,13 @@ function raw(request: string): Promise<{ status: number; headers: string; body: 
   });
 }
 
-function expectEnvelope(body: string, code: string): { error: { code: string; message: string; requestId: string; details?: Record<string, unknown> } } {
-  const parsed = JSON.parse(body) as { error: { code: string; message: string; requestId: string; details?: Record<string, unknown> } };
+function expectEnvelope(
+  body: string,
+  code: string,
+): { error: { code: string; message: string; requestId: string; details?: Record<string, unknown> } } {
+  const parsed = JSON.parse(body) as {
+    error: { code: string; message: string; requestId: string; details?: Record<string, unknown> };
+  };
   expect(Object.keys(parsed)).toEqual(["error"]);
   expect(parsed.error.code).toBe(code);
   expect(parsed.error.message.length).toBeGreaterThan(0);
@@ -92,7 +97,14 @@ const url = (path: string) => `http://127.0.0.1:${port}${path}`;
 describe("the edge server", () => {
   it("refuses invalid percent-encoding and unstorable text in a path or query before the application sees it", async () => {
     const before = reached.length;
-    for (const [path, field] of [["/api/runs/%ED%A0%80/events", "path"], ["/api/incidents/%C3%28/postmortem", "path"], ["/api/%ED%A0%80", "path"], ["/api/demo/services/%00/health", "path"], ["/api/audit/export?actor=%00", "actor"], ["/api/audit/export?q=a%00b", "q"]] as const) {
+    for (const [path, field] of [
+      ["/api/runs/%ED%A0%80/events", "path"],
+      ["/api/incidents/%C3%28/postmortem", "path"],
+      ["/api/%ED%A0%80", "path"],
+      ["/api/demo/services/%00/health", "path"],
+      ["/api/audit/export?actor=%00", "actor"],
+      ["/api/audit/export?q=a%00b", "q"],
+    ] as const) {
       const response = await fetch(url(path));
       expect(response.status, path).toBe(400);
       expect(response.headers.get("content-type")).toBe("application/json");
@@ -107,14 +119,20 @@ describe("the edge server", () => {
     const response = await fetch(url("/api/healthz"), { method: "DELETE" });
     expect(response.status).toBe(405);
     const { error } = expectEnvelope(await response.text(), "METHOD_NOT_SUPPORTED");
-    expect(error).toMatchObject({ message: "/api/healthz does not accept DELETE.", details: { allowed: ["GET", "HEAD"] }, requestId: response.headers.get("x-request-id") });
+    expect(error).toMatchObject({
+      message: "/api/healthz does not accept DELETE.",
+      details: { allowed: ["GET", "HEAD"] },
+      requestId: response.headers.get("x-request-id"),
+    });
   });
 
   it("replaces plain-text error answers and a throw with the envelope, and leaves JSON, successes and pages alone", async () => {
     const plain = await fetch(url("/api/plain-500"));
     expect(plain.status).toBe(500);
     expect(plain.headers.get("content-type")).toBe("application/json");
-    expect(expectEnvelope(await plain.text(), "INTERNAL_SERVER_ERROR").error.message).not.toContain("Internal Server Error");
+    expect(expectEnvelope(await plain.text(), "INTERNAL_SERVER_ERROR").error.message).not.toContain(
+      "Internal Server Error",
+    );
     const text = await fetch(url("/api/text-400"));
     expect(text.status).toBe(400);
     expectEnvelope(await text.text(), "BAD_REQUEST");
@@ -156,7 +174,8 @@ describe("keep-alive", () => {
     const ask = async () => {
       const before = answers.length;
       socket.write("GET /api/healthz HTTP/1.1\r\nHost: keel.test\r\n\r\n");
-      for (let i = 0; i < 100 && answers.length === before; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let i = 0; i < 100 && answers.length === before; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       return answers.at(-1) ?? "";
     };
     expect(await ask()).toMatch(/^HTTP\/1\.1 200/);

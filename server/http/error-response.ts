@@ -1,6 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { AppError, ERROR_STATUS, errorEnvelope, GENERIC_INTERNAL_MESSAGE, type ErrorCode, type ErrorEnvelope } from "../errors";
+import {
+  AppError,
+  ERROR_STATUS,
+  errorEnvelope,
+  GENERIC_INTERNAL_MESSAGE,
+  type ErrorCode,
+  type ErrorEnvelope,
+} from "../errors";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
 
 /**
@@ -14,7 +21,12 @@ export function toErrorEnvelope(error: unknown, requestId: string): { status: nu
     body: errorEnvelope(code, message, requestId, details),
   });
   if (error instanceof AppError) return envelope(error.code, error.message, error.details);
-  const zodError = error instanceof ZodError ? error : error instanceof TRPCError && error.cause instanceof ZodError ? error.cause : null;
+  const zodError =
+    error instanceof ZodError
+      ? error
+      : error instanceof TRPCError && error.cause instanceof ZodError
+        ? error.cause
+        : null;
   if (zodError) {
     const fields = fieldErrorsOf(zodError);
     return envelope("BAD_REQUEST", `Invalid input: ${Object.keys(fields).join(", ")}.`, { fields });
@@ -60,6 +72,8 @@ export function statusOfFailedCalls(errors: readonly unknown[], callCount: numbe
 
 /** The longest wait any refused call asks for, in seconds: the Retry-After of a 429. */
 export function retryAfterOf(errors: readonly unknown[]): number | null {
-  const waits = errors.map((error) => toErrorEnvelope(error, "").body.error.details?.retryAfterSeconds).filter((s): s is number => typeof s === "number");
+  const waits = errors
+    .map((error) => toErrorEnvelope(error, "").body.error.details?.retryAfterSeconds)
+    .filter((s): s is number => typeof s === "number");
   return waits.length > 0 ? Math.max(...waits) : null;
 }

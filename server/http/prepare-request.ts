@@ -14,12 +14,21 @@ const EDGE_HEADERS = ["x-keel-client-ip", "x-keel-path", "x-nonce", "content-sec
  * the socket and trusted proxies, makes a CSP nonce (Next.js reads it from the request's CSP
  * header and puts it on its scripts) and sets the security headers on the response.
  */
-export function prepareRequest(req: IncomingMessage, res: ServerResponse, options: EdgeOptions): { requestId: string; ip: string } {
+export function prepareRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: EdgeOptions,
+): { requestId: string; ip: string } {
   for (const name of EDGE_HEADERS) delete req.headers[name];
   const requestId = acceptOrCreateRequestId(req.headers["x-request-id"]);
   const ip = clientIpOf(req.socket.remoteAddress, req.headers["x-forwarded-for"], options.trustedProxies);
   const nonce = randomBytes(16).toString("base64");
-  const headers = securityHeaders({ nonce, development: options.development, production: options.production, https: options.https });
+  const headers = securityHeaders({
+    nonce,
+    development: options.development,
+    production: options.production,
+    https: options.https,
+  });
   req.headers["x-request-id"] = requestId;
   req.headers["x-keel-client-ip"] = ip;
   req.headers["x-keel-path"] = req.url ?? "/";

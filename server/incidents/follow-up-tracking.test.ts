@@ -15,7 +15,8 @@ import { toErrorEnvelope } from "../http/error-response";
 
 /** An incident follow-up becomes a readiness checklist item. */
 const driver = process.env.TEST_DATABASE_URL ? "postgres" : "pglite";
-const fields = (error: unknown): Record<string, string> => toErrorEnvelope(error, "test").body.error.details?.fields ?? {};
+const fields = (error: unknown): Record<string, string> =>
+  toErrorEnvelope(error, "test").body.error.details?.fields ?? {};
 
 let handle: TestDatabase;
 let engine: TestEngine;
@@ -32,7 +33,11 @@ const launch = addDays(todayUtc(), 30);
 beforeAll(async () => {
   handle = await createTestDatabase();
   engine = await createTestEngine(handle.db);
-  await loadChecklistTemplates(handle.db, { directories: ["runbooks"], registry: engine.registry, actor: systemActor() });
+  await loadChecklistTemplates(handle.db, {
+    directories: ["runbooks"],
+    registry: engine.registry,
+    actor: systemActor(),
+  });
   lead = (await createTestUser(handle.db, { role: "lead" })).user;
   responder = (await createTestUser(handle.db, { role: "responder" })).user;
   owner = (await createTestUser(handle.db, { role: "responder" })).user;
@@ -48,26 +53,43 @@ afterAll(async () => {
 });
 
 async function newChecklist(ownerId = lead.id, launchDate = launch) {
-  return asLead.checklists.create({ templateId: "production-readiness", name: `Launch ${Math.random().toString(36).slice(2, 6)}`, service: "checkout", serviceUrl: "", launchDate, ownerId });
+  return asLead.checklists.create({
+    templateId: "production-readiness",
+    name: `Launch ${Math.random().toString(36).slice(2, 6)}`,
+    service: "checkout",
+    serviceUrl: "",
+    launchDate,
+    ownerId,
+  });
 }
 
 /** An incident with one follow-up owned by `owner`. */
 async function incidentWithFollowUp(text = "Alert on checkout p99 latency above 800 ms") {
-  const { incidentId, number } = await asResponder.incidents.declare({ title: "Checkout is slow", severity: "SEV2", services: [], tags: [] });
+  const { incidentId, number } = await asResponder.incidents.declare({
+    title: "Checkout is slow",
+    severity: "SEV2",
+    services: [],
+    tags: [],
+  });
   const { followUpId } = await asResponder.incidents.addFollowUp({ incidentId, text, ownerId: owner.id });
   return { incidentId, number, followUpId, text };
 }
 
 async function snapshot() {
   const out: Record<string, unknown> = {};
-  for (const table of ["incidents", "incident_follow_ups", "checklists", "checklist_items"]) out[table] = await queryRows(handle.db, sql`select * from ${sql.identifier(table)} order by 1`);
+  for (const table of ["incidents", "incident_follow_ups", "checklists", "checklist_items"])
+    out[table] = await queryRows(handle.db, sql`select * from ${sql.identifier(table)} order by 1`);
   const [head] = await handle.db.select({ seq: sql<number>`coalesce(max(${auditEvents.seq}), 0)` }).from(auditEvents);
   out.auditSeq = Number(head!.seq);
   return JSON.stringify(out);
 }
 
 async function auditOf(entityType: string, entityId: string) {
-  return handle.db.select().from(auditEvents).where(sql`${auditEvents.entityType} = ${entityType} and ${auditEvents.entityId} = ${entityId}`).orderBy(asc(auditEvents.seq));
+  return handle.db
+    .select()
+    .from(auditEvents)
+    .where(sql`${auditEvents.entityType} = ${entityType} and ${auditEvents.entityId} = ${entityId}`)
+    .orderBy(asc(auditEvents.seq));
 }
 
 describe(`incident follow-ups tracked in checklists (${driver})`, () => {
@@ -100,7 +122,15 @@ describe(`incident follow-ups tracked in checklists (${driver})`, () => {
     const tracked = (await auditOf("incident", incidentId)).at(-1)!;
     const added = (await auditOf("checklist", checklist.id)).at(-1)!;
     expect(tracked).toMatchObject({ eventType: "incident.follow_up_tracked", outcome: "success" });
-    expect(tracked.eventMeta).toMatchObject({ incidentNumber: number, followUpId, checklistId: checklist.id, itemId: item!.id, priority: "high", dueDate: item!.dueDate, ownerLabel: owner.email });
+    expect(tracked.eventMeta).toMatchObject({
+      incidentNumber: number,
+      followUpId,
+      checklistId: checklist.id,
+      itemId: item!.id,
+      priority: "high",
+      dueDate: item!.dueDate,
+      ownerLabel: owner.email,
+    });
     expect(added).toMatchObject({ eventType: "checklist.item_added", outcome: "success" });
     expect(added.eventMeta).toMatchObject({
       before: null,
@@ -109,26 +139,46 @@ describe(`incident follow-ups tracked in checklists (${driver})`, () => {
       section: "Incident follow-ups",
       incidentId,
       incidentNumber: number,
-      changes: { title: { from: null, to: text }, owner: { from: null, to: owner.email }, priority: { from: null, to: "high" }, dueDate: { from: null, to: item!.dueDate } },
+      changes: {
+        title: { from: null, to: text },
+        owner: { from: null, to: owner.email },
+        priority: { from: null, to: "high" },
+        dueDate: { from: null, to: item!.dueDate },
+      },
     });
     expect(Math.abs(Number(added.seq) - Number(tracked.seq))).toBe(1);
 
     // The incident page, its timeline and its postmortem say where it is tracked.
     const view = await asViewer.incidents.get({ incidentId });
-    expect(view.followUps[0]!.tracked).toMatchObject({ checklistId: checklist.id, itemId: item!.id, status: "todo", statusLabel: "To do" });
+    expect(view.followUps[0]!.tracked).toMatchObject({
+      checklistId: checklist.id,
+      itemId: item!.id,
+      status: "todo",
+      statusLabel: "To do",
+    });
     const timeline = await asViewer.incidents.timeline({ incidentId });
     const entry = timeline.entries.find((e) => e.eventType === "incident.follow_up_tracked")!;
     expect(entry.category).toBe("follow_up");
-    expect(entry.text).toMatch(new RegExp(`^Added follow-up "${text}" to checklist \\d+ ".+" as a high item for ${owner.email.replace(/[.]/g, "\\.")}, due `));
+    expect(entry.text).toMatch(
+      new RegExp(
+        `^Added follow-up "${text}" to checklist \\d+ ".+" as a high item for ${owner.email.replace(/[.]/g, "\\.")}, due `,
+      ),
+    );
     const postmortem = await asViewer.incidents.postmortem({ incidentId });
     expect(postmortem.markdown).toContain(`- [ ] ${text} (owner: `);
     expect(postmortem.markdown).toMatch(/tracked in checklist \d+ "Launch \w+": to do, high, due /);
 
     // The checklist shows it "From incident #N", in its history and in the owner's items.
     const page = await asViewer.checklists.get({ checklistId: checklist.id });
-    expect(page.items.find((i) => i.id === item!.id)!.fromIncident).toEqual({ id: incidentId, number, title: "Checkout is slow" });
+    expect(page.items.find((i) => i.id === item!.id)!.fromIncident).toEqual({
+      id: incidentId,
+      number,
+      title: "Checkout is slow",
+    });
     expect(page.sections.at(-1)).toEqual({ section: "Incident follow-ups", closed: 0, total: 1 });
-    expect((await asViewer.checklists.history({ checklistId: checklist.id }))[0]).toMatchObject({ eventType: "checklist.item_added" });
+    expect((await asViewer.checklists.history({ checklistId: checklist.id }))[0]).toMatchObject({
+      eventType: "checklist.item_added",
+    });
     const mine = await (await callerAs(handle.db, owner, engine)).checklists.myItems();
     expect(mine.items.map((i) => i.id)).toContain(item!.id);
   });
@@ -137,20 +187,32 @@ describe(`incident follow-ups tracked in checklists (${driver})`, () => {
     const checklist = await newChecklist();
     const { followUpId } = await incidentWithFollowUp("Add a circuit breaker in front of payments");
     const gateBefore = (await asLead.checklists.get({ checklistId: checklist.id })).gate;
-    const { itemId, dueDate } = await asLead.incidents.trackFollowUp({ followUpId, checklistId: checklist.id, priority: "critical" });
+    const { itemId, dueDate } = await asLead.incidents.trackFollowUp({
+      followUpId,
+      checklistId: checklist.id,
+      priority: "critical",
+    });
     expect(dueDate).toBe(addDays(launch, -7));
 
     const after = await asLead.checklists.get({ checklistId: checklist.id });
     expect(after.gate.openCritical.length).toBe(gateBefore.openCritical.length + 1);
     expect(after.gate.openCritical.map((i) => i.id)).toContain(itemId);
-    expect(after.progress.total).toBe((await handle.db.select().from(checklistItems).where(eq(checklistItems.checklistId, checklist.id))).length);
+    expect(after.progress.total).toBe(
+      (await handle.db.select().from(checklistItems).where(eq(checklistItems.checklistId, checklist.id))).length,
+    );
 
     const filtered = await asLead.checklists.get({ checklistId: checklist.id, section: "Incident follow-ups" });
     expect(filtered.items.map((i) => i.id)).toEqual([itemId]);
-    expect((await asLead.checklists.get({ checklistId: checklist.id, owner: owner.id })).items.map((i) => i.id)).toEqual([itemId]);
+    expect(
+      (await asLead.checklists.get({ checklistId: checklist.id, owner: owner.id })).items.map((i) => i.id),
+    ).toEqual([itemId]);
 
     await asLead.checklists.assign({ checklistId: checklist.id, itemIds: [itemId], ownerId: responder.id });
-    await asResponder.checklists.updateItem({ itemId, status: "done", evidence: { kind: "note", note: "Breaker deployed" } });
+    await asResponder.checklists.updateItem({
+      itemId,
+      status: "done",
+      evidence: { kind: "note", note: "Breaker deployed" },
+    });
     const closed = await asLead.checklists.get({ checklistId: checklist.id });
     expect(closed.gate.openCritical.map((i) => i.id)).not.toContain(itemId);
 
@@ -166,7 +228,11 @@ describe(`incident follow-ups tracked in checklists (${driver})`, () => {
     const past = addDays(todayUtc(), -5);
     await handle.db.update(checklists).set({ launchDate: past }).where(eq(checklists.id, checklist.id));
     const { followUpId } = await incidentWithFollowUp("Document the checkout failover");
-    const { itemId } = await asLead.incidents.trackFollowUp({ followUpId, checklistId: checklist.id, priority: "medium" });
+    const { itemId } = await asLead.incidents.trackFollowUp({
+      followUpId,
+      checklistId: checklist.id,
+      priority: "medium",
+    });
     const [item] = await handle.db.select().from(checklistItems).where(eq(checklistItems.id, itemId));
     expect(item).toMatchObject({ dueDate: addDays(todayUtc(), 7), dueOffsetDays: 12, priority: "medium" });
   });
@@ -201,9 +267,18 @@ describe(`incident follow-ups tracked in checklists (${driver})`, () => {
     expect(viewer.code).toBe("FORBIDDEN");
     expect(await snapshot()).toBe(before);
 
-    const { itemId } = await asResponder.incidents.trackFollowUp({ followUpId, checklistId: theirs.id, priority: "low" });
+    const { itemId } = await asResponder.incidents.trackFollowUp({
+      followUpId,
+      checklistId: theirs.id,
+      priority: "low",
+    });
     const [item] = await handle.db.select().from(checklistItems).where(eq(checklistItems.id, itemId));
-    expect(item).toMatchObject({ checklistId: theirs.id, ownerId: owner.id, priority: "low", dueDate: addDays(launch, 30) });
+    expect(item).toMatchObject({
+      checklistId: theirs.id,
+      ownerId: owner.id,
+      priority: "low",
+      dueDate: addDays(launch, 30),
+    });
   });
 
   it("refuses an unknown checklist or follow-up, a bad priority, and a disabled owner, changing nothing", async () => {
@@ -215,11 +290,15 @@ describe(`incident follow-ups tracked in checklists (${driver})`, () => {
     expect(unknownChecklist.code).toBe("NOT_FOUND");
     expect(fields(unknownChecklist).checklistId).toMatch(/no checklist with this id/);
 
-    const unknownFollowUp = await errorOf(asLead.incidents.trackFollowUp({ followUpId: randomUUID(), checklistId: checklist.id }));
+    const unknownFollowUp = await errorOf(
+      asLead.incidents.trackFollowUp({ followUpId: randomUUID(), checklistId: checklist.id }),
+    );
     expect(unknownFollowUp.code).toBe("NOT_FOUND");
     expect(fields(unknownFollowUp).followUpId).toMatch(/no follow-up/);
 
-    const badPriority = await errorOf(asLead.incidents.trackFollowUp({ followUpId, checklistId: checklist.id, priority: "urgent" as "high" }));
+    const badPriority = await errorOf(
+      asLead.incidents.trackFollowUp({ followUpId, checklistId: checklist.id, priority: "urgent" as "high" }),
+    );
     expect(badPriority.code).toBe("BAD_REQUEST");
     expect(fields(badPriority).priority).toMatch(/critical, high, medium or low/);
 
@@ -228,7 +307,11 @@ describe(`incident follow-ups tracked in checklists (${driver})`, () => {
     expect(await snapshot()).toBe(before);
 
     const gone = (await createTestUser(handle.db, { role: "responder" })).user;
-    const { followUpId: orphan } = await asResponder.incidents.addFollowUp({ incidentId, text: "Write the runbook for a checkout failover", ownerId: gone.id });
+    const { followUpId: orphan } = await asResponder.incidents.addFollowUp({
+      incidentId,
+      text: "Write the runbook for a checkout failover",
+      ownerId: gone.id,
+    });
     await handle.db.execute(sql`update users set disabled_at = now() where id = ${gone.id}`);
     const beforeDisabled = await snapshot();
     const disabled = await errorOf(asLead.incidents.trackFollowUp({ followUpId: orphan, checklistId: checklist.id }));

@@ -44,14 +44,22 @@ afterAll(async () => {
 });
 
 function sessionOf(user: User): ResolvedSession {
-  return { sessionId: randomUUID(), createdAt: new Date(), user: { id: user.id, email: user.email, name: user.name, role: user.role, mustChangePassword: false } };
+  return {
+    sessionId: randomUUID(),
+    createdAt: new Date(),
+    user: { id: user.id, email: user.email, name: user.name, role: user.role, mustChangePassword: false },
+  };
 }
 
 function deps(session: ResolvedSession | null) {
   return { session: async () => session, hub: async () => hub, db: async () => handle.db };
 }
 
-const request = (path: string, signal?: AbortSignal) => new Request(`http://localhost:3000${path}`, { headers: { "x-request-id": "req-incident-test", "x-keel-client-ip": "203.0.113.9" }, signal });
+const request = (path: string, signal?: AbortSignal) =>
+  new Request(`http://localhost:3000${path}`, {
+    headers: { "x-request-id": "req-incident-test", "x-keel-client-ip": "203.0.113.9" },
+    signal,
+  });
 
 async function nextChange(reader: SseReader): Promise<string> {
   const block = await reader.nextEvent(5_000);
@@ -72,8 +80,14 @@ describe(`incident routes (${driver})`, () => {
     const { user } = await createTestUser(handle.db, { role: "viewer" });
     const bad = await postmortemResponse(request("/api/incidents/x/postmortem"), { id: "nope" }, deps(sessionOf(user)));
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { details: { fields: Record<string, string> } } }).error.details.fields.id).toMatch(/UUID/);
-    const missing = await postmortemResponse(request("/api/incidents/x/postmortem"), { id: randomUUID() }, deps(sessionOf(user)));
+    expect(
+      ((await bad.json()) as { error: { details: { fields: Record<string, string> } } }).error.details.fields.id,
+    ).toMatch(/UUID/);
+    const missing = await postmortemResponse(
+      request("/api/incidents/x/postmortem"),
+      { id: randomUUID() },
+      deps(sessionOf(user)),
+    );
     expect(missing.status).toBe(404);
   });
 
@@ -81,10 +95,19 @@ describe(`incident routes (${driver})`, () => {
     const { user: responder } = await createTestUser(handle.db, { role: "responder" });
     const { user: viewer } = await createTestUser(handle.db, { role: "viewer" });
     const call = await callerAs(handle.db, responder, engine);
-    const { incidentId } = await call.incidents.declare({ title: "Checkout is slow", severity: "SEV3", services: ["checkout"], tags: [] });
+    const { incidentId } = await call.incidents.declare({
+      title: "Checkout is slow",
+      severity: "SEV3",
+      services: ["checkout"],
+      tags: [],
+    });
 
     const abort = new AbortController();
-    const response = await incidentEventsResponse(request(`/api/incidents/${incidentId}/events`, abort.signal), { id: incidentId }, deps(sessionOf(viewer)));
+    const response = await incidentEventsResponse(
+      request(`/api/incidents/${incidentId}/events`, abort.signal),
+      { id: incidentId },
+      deps(sessionOf(viewer)),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
     const reader = new SseReader(response.body!);
@@ -103,7 +126,11 @@ describe(`incident routes (${driver})`, () => {
     // A page opened now follows the run itself: confirming a step and the check running change
     // nothing on the incident row, so these events can only come from the run's notifications.
     const again = new AbortController();
-    const reopened = await incidentEventsResponse(request(`/api/incidents/${incidentId}/events`, again.signal), { id: incidentId }, deps(sessionOf(viewer)));
+    const reopened = await incidentEventsResponse(
+      request(`/api/incidents/${incidentId}/events`, again.signal),
+      { id: incidentId },
+      deps(sessionOf(viewer)),
+    );
     const follower = new SseReader(reopened.body!);
     expect(await follower.next()).toBe("retry: 2000");
     await nextChange(follower);
@@ -113,7 +140,9 @@ describe(`incident routes (${driver})`, () => {
     await nextChange(follower);
 
     const { entries } = await call.incidents.timeline({ incidentId });
-    expect(entries.map((e) => e.eventType)).toEqual(expect.arrayContaining(["step.confirmed", "step.succeeded", "run.succeeded"]));
+    expect(entries.map((e) => e.eventType)).toEqual(
+      expect.arrayContaining(["step.confirmed", "step.succeeded", "run.succeeded"]),
+    );
     again.abort();
     expect(await follower.ended()).toBe(true);
   });
@@ -122,10 +151,19 @@ describe(`incident routes (${driver})`, () => {
     const { user: responder } = await createTestUser(handle.db, { role: "responder" });
     const { user: viewer } = await createTestUser(handle.db, { role: "viewer" });
     const call = await callerAs(handle.db, responder, engine);
-    const { incidentId, number } = await call.incidents.declare({ title: "Search is down", severity: "SEV1", services: [], tags: [] });
+    const { incidentId, number } = await call.incidents.declare({
+      title: "Search is down",
+      severity: "SEV1",
+      services: [],
+      tags: [],
+    });
     await call.incidents.changeStatus({ incidentId, status: "resolved", summary: "The index was rebuilt." });
 
-    const response = await postmortemResponse(request(`/api/incidents/${incidentId}/postmortem`), { id: incidentId }, deps(sessionOf(viewer)));
+    const response = await postmortemResponse(
+      request(`/api/incidents/${incidentId}/postmortem`),
+      { id: incidentId },
+      deps(sessionOf(viewer)),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/markdown; charset=utf-8");
     expect(response.headers.get("content-disposition")).toBe(`attachment; filename="incident-${number}-postmortem.md"`);
@@ -133,11 +171,29 @@ describe(`incident routes (${driver})`, () => {
     expect(text).toContain(`# Postmortem draft: Incident ${number}, Search is down`);
     expect(text).toMatch(/## Summary\n\nThe index was rebuilt\.\n/);
 
-    const exports = await handle.db.select().from(auditEvents).where(eq(auditEvents.eventType, "incident.postmortem_exported")).orderBy(asc(auditEvents.seq));
-    expect(exports.at(-1)).toMatchObject({ actorUserId: viewer.id, entityType: "incident", entityId: incidentId, outcome: "success" });
-    expect(exports.at(-1)!.eventMeta).toMatchObject({ incidentNumber: number, format: "markdown", bytes: Buffer.byteLength(text), fileName: `incident-${number}-postmortem.md` });
+    const exports = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.eventType, "incident.postmortem_exported"))
+      .orderBy(asc(auditEvents.seq));
+    expect(exports.at(-1)).toMatchObject({
+      actorUserId: viewer.id,
+      entityType: "incident",
+      entityId: incidentId,
+      outcome: "success",
+    });
+    expect(exports.at(-1)!.eventMeta).toMatchObject({
+      incidentNumber: number,
+      format: "markdown",
+      bytes: Buffer.byteLength(text),
+      fileName: `incident-${number}-postmortem.md`,
+    });
     expect(exports.at(-1)!.requestMeta).toMatchObject({ ip: "203.0.113.9", requestId: "req-incident-test" });
     // The export is in the audit trail, not in the incident's timeline.
-    expect((await call.incidents.timeline({ incidentId })).entries.some((e) => e.eventType === "incident.postmortem_exported")).toBe(false);
+    expect(
+      (await call.incidents.timeline({ incidentId })).entries.some(
+        (e) => e.eventType === "incident.postmortem_exported",
+      ),
+    ).toBe(false);
   });
 });

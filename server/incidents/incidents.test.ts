@@ -12,7 +12,8 @@ import { verifyAuditChain } from "../audit/verify";
 import { toErrorEnvelope } from "../http/error-response";
 
 /** The fields an error names, as the client receives them. */
-const fields = (error: unknown): Record<string, string> => toErrorEnvelope(error, "test").body.error.details?.fields ?? {};
+const fields = (error: unknown): Record<string, string> =>
+  toErrorEnvelope(error, "test").body.error.details?.fields ?? {};
 
 const driver = process.env.TEST_DATABASE_URL ? "postgres" : "pglite";
 
@@ -36,8 +37,20 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   engine = await createTestEngine(handle.db);
   await installRunbook(handle.db, fixRunbook);
-  await installRunbook(handle.db, { ...fixRunbook, id: "payments-restart", title: "Restart payments", services: ["payments"], tags: ["restart"] });
-  await installRunbook(handle.db, { ...fixRunbook, id: "latency-triage", title: "Triage latency", services: [], tags: ["latency"] });
+  await installRunbook(handle.db, {
+    ...fixRunbook,
+    id: "payments-restart",
+    title: "Restart payments",
+    services: ["payments"],
+    tags: ["restart"],
+  });
+  await installRunbook(handle.db, {
+    ...fixRunbook,
+    id: "latency-triage",
+    title: "Triage latency",
+    services: [],
+    tags: ["latency"],
+  });
 });
 
 afterAll(async () => {
@@ -53,7 +66,13 @@ async function person(role: "viewer" | "responder" | "lead" | "admin") {
 type Caller = Awaited<ReturnType<typeof person>>["call"];
 
 async function declare(call: Caller, extra: Partial<Parameters<Caller["incidents"]["declare"]>[0]> = {}) {
-  return call.incidents.declare({ title: "Checkout is slow", severity: "SEV2", services: ["checkout"], tags: ["latency"], ...extra });
+  return call.incidents.declare({
+    title: "Checkout is slow",
+    severity: "SEV2",
+    services: ["checkout"],
+    tags: ["latency"],
+    ...extra,
+  });
 }
 
 /** Everything an incident command may write, to assert that a refused one wrote nothing. */
@@ -74,7 +93,11 @@ async function incidentRow(id: string) {
 }
 
 async function auditOf(id: string) {
-  return handle.db.select().from(auditEvents).where(sql`${auditEvents.entityType} = 'incident' and ${auditEvents.entityId} = ${id}`).orderBy(asc(auditEvents.seq));
+  return handle.db
+    .select()
+    .from(auditEvents)
+    .where(sql`${auditEvents.entityType} = 'incident' and ${auditEvents.entityId} = ${id}`)
+    .orderBy(asc(auditEvents.seq));
 }
 
 describe(`incidents (${driver})`, () => {
@@ -82,10 +105,24 @@ describe(`incidents (${driver})`, () => {
     const { user, call } = await person("responder");
     const { incidentId, number } = await declare(call, { tags: ["Latency", "latency", "customers"] });
     const row = await incidentRow(incidentId);
-    expect(row).toMatchObject({ number, status: "investigating", severity: "SEV2", commanderId: user.id, declaredBy: user.id, services: ["checkout"], tags: ["customers", "latency"] });
+    expect(row).toMatchObject({
+      number,
+      status: "investigating",
+      severity: "SEV2",
+      commanderId: user.id,
+      declaredBy: user.id,
+      services: ["checkout"],
+      tags: ["customers", "latency"],
+    });
     const [event] = await auditOf(incidentId);
     expect(event).toMatchObject({ eventType: "incident.declared", actorUserId: user.id, outcome: "success" });
-    expect(event!.eventMeta).toMatchObject({ incidentNumber: number, title: "Checkout is slow", severity: "SEV2", commanderId: user.id, commanderLabel: user.email });
+    expect(event!.eventMeta).toMatchObject({
+      incidentNumber: number,
+      title: "Checkout is slow",
+      severity: "SEV2",
+      commanderId: user.id,
+      commanderLabel: user.email,
+    });
   });
 
   it("names another commander when asked, and refuses an unknown one, a viewer or an unknown service, changing nothing", async () => {
@@ -134,19 +171,41 @@ describe(`incidents (${driver})`, () => {
     }
     expect(await snapshot()).toEqual(beforeWrites);
     const view = await viewer.call.incidents.get({ incidentId });
-    expect(view.can).toMatchObject({ changeStatus: false, addNote: false, startRun: false, assignRoles: false, addFollowUp: false, nextStatuses: [] });
-    expect((await viewer.call.incidents.timeline({ incidentId })).entries.map((e) => e.eventType)).toEqual(["incident.declared", "incident.note_added"]);
+    expect(view.can).toMatchObject({
+      changeStatus: false,
+      addNote: false,
+      startRun: false,
+      assignRoles: false,
+      addFollowUp: false,
+      nextStatuses: [],
+    });
+    expect((await viewer.call.incidents.timeline({ incidentId })).entries.map((e) => e.eventType)).toEqual([
+      "incident.declared",
+      "incident.note_added",
+    ]);
   });
 
   it("moves investigating → identified → monitoring → back to investigating → resolved with a summary, each move audited", async () => {
     const { call } = await person("responder");
     const { incidentId } = await declare(call);
-    for (const status of ["identified", "monitoring", "investigating"] as const) await call.incidents.changeStatus({ incidentId, status });
-    await call.incidents.changeStatus({ incidentId, status: "resolved", summary: "A bad release slowed checkout; rolled back.", impact: "Checkout took 8 s for 20 minutes." });
+    for (const status of ["identified", "monitoring", "investigating"] as const)
+      await call.incidents.changeStatus({ incidentId, status });
+    await call.incidents.changeStatus({
+      incidentId,
+      status: "resolved",
+      summary: "A bad release slowed checkout; rolled back.",
+      impact: "Checkout took 8 s for 20 minutes.",
+    });
     const row = await incidentRow(incidentId);
-    expect(row).toMatchObject({ status: "resolved", summary: "A bad release slowed checkout; rolled back.", impact: "Checkout took 8 s for 20 minutes." });
+    expect(row).toMatchObject({
+      status: "resolved",
+      summary: "A bad release slowed checkout; rolled back.",
+      impact: "Checkout took 8 s for 20 minutes.",
+    });
     expect(row.resolvedAt).not.toBeNull();
-    const moves = (await auditOf(incidentId)).filter((e) => e.eventType === "incident.status_changed").map((e) => [e.eventMeta.from, e.eventMeta.to]);
+    const moves = (await auditOf(incidentId))
+      .filter((e) => e.eventType === "incident.status_changed")
+      .map((e) => [e.eventMeta.from, e.eventMeta.to]);
     expect(moves).toEqual([
       ["investigating", "identified"],
       ["identified", "monitoring"],
@@ -168,19 +227,28 @@ describe(`incidents (${driver})`, () => {
     expect(blank.message).toMatch(/summary/);
     expect(await snapshot()).toEqual(before);
 
-    await call.incidents.changeStatus({ incidentId, status: "resolved", summary: "It fixed itself after the cache warmed." });
+    await call.incidents.changeStatus({
+      incidentId,
+      status: "resolved",
+      summary: "It fixed itself after the cache warmed.",
+    });
     before = await snapshot();
     const fromResolved = await errorOf(call.incidents.changeStatus({ incidentId, status: "monitoring" }));
     expect(fromResolved.code).toBe("CONFLICT");
     expect(fields(fromResolved).status).toMatch(/reopen/);
     const note = await errorOf(call.incidents.addNote({ incidentId, body: "One more thing" }));
     expect(fields(note).incidentId).toMatch(/resolved: reopen it/);
-    const run = await errorOf(call.runs.start({ runbookId: "checkout-fix", inputs: {}, requestKey: randomUUID(), incidentId }));
+    const run = await errorOf(
+      call.runs.start({ runbookId: "checkout-fix", inputs: {}, requestKey: randomUUID(), incidentId }),
+    );
     expect(fields(run).incidentId).toMatch(/resolved/);
     const after = await snapshot();
     expect({ ...after, auditSeq: 0 }).toEqual({ ...before, auditSeq: 0 });
     // The refused start is itself recorded (as every refused start is), and nothing else.
-    const refusals = await handle.db.select().from(auditEvents).where(sql`${auditEvents.seq} > ${before.auditSeq}`);
+    const refusals = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(sql`${auditEvents.seq} > ${before.auditSeq}`);
     expect(refusals.map((e) => e.eventType)).toEqual(["run.start_refused"]);
 
     // Reopening is the way back; then notes are welcome again.
@@ -196,7 +264,9 @@ describe(`incidents (${driver})`, () => {
   it("refuses a run attached to an incident that does not exist", async () => {
     const { call } = await person("responder");
     const before = await snapshot();
-    const error = await errorOf(call.runs.start({ runbookId: "checkout-fix", inputs: {}, requestKey: randomUUID(), incidentId: randomUUID() }));
+    const error = await errorOf(
+      call.runs.start({ runbookId: "checkout-fix", inputs: {}, requestKey: randomUUID(), incidentId: randomUUID() }),
+    );
     expect(error.code).toBe("NOT_FOUND");
     expect(fields(error).incidentId).toMatch(/no incident/);
     expect(await snapshot()).toEqual(before);
@@ -211,9 +281,15 @@ describe(`incidents (${driver})`, () => {
     const { incidentId } = await declare(commander.call);
 
     let before = await snapshot();
-    expect((await errorOf(other.call.incidents.assignRole({ incidentId, role: "commander", userId: other.user.id }))).code).toBe("FORBIDDEN");
-    expect((await errorOf(viewer.call.incidents.assignRole({ incidentId, role: "scribe", userId: viewer.user.id }))).code).toBe("FORBIDDEN");
-    const unknown = await errorOf(commander.call.incidents.assignRole({ incidentId, role: "commander", userId: randomUUID() }));
+    expect(
+      (await errorOf(other.call.incidents.assignRole({ incidentId, role: "commander", userId: other.user.id }))).code,
+    ).toBe("FORBIDDEN");
+    expect(
+      (await errorOf(viewer.call.incidents.assignRole({ incidentId, role: "scribe", userId: viewer.user.id }))).code,
+    ).toBe("FORBIDDEN");
+    const unknown = await errorOf(
+      commander.call.incidents.assignRole({ incidentId, role: "commander", userId: randomUUID() }),
+    );
     expect(fields(unknown).userId).toMatch(/no Keel user/);
     const empty = await errorOf(commander.call.incidents.assignRole({ incidentId, role: "commander", userId: null }));
     expect(fields(empty).userId).toMatch(/always has a commander/);
@@ -223,13 +299,18 @@ describe(`incidents (${driver})`, () => {
     await commander.call.incidents.assignRole({ incidentId, role: "commander", userId: other.user.id });
     // The old commander is not the commander any more.
     before = await snapshot();
-    expect((await errorOf(commander.call.incidents.assignRole({ incidentId, role: "commander", userId: commander.user.id }))).code).toBe("FORBIDDEN");
+    expect(
+      (await errorOf(commander.call.incidents.assignRole({ incidentId, role: "commander", userId: commander.user.id })))
+        .code,
+    ).toBe("FORBIDDEN");
     expect(await snapshot()).toEqual(before);
     await lead.call.incidents.assignRole({ incidentId, role: "commander", userId: lead.user.id });
     await admin.call.incidents.assignRole({ incidentId, role: "scribe", userId: null });
 
     expect(await incidentRow(incidentId)).toMatchObject({ commanderId: lead.user.id, scribeId: null });
-    const roles = (await auditOf(incidentId)).filter((e) => e.eventType === "incident.role_assigned").map((e) => [e.actorLabel, e.eventMeta.role, e.eventMeta.fromLabel, e.eventMeta.toLabel]);
+    const roles = (await auditOf(incidentId))
+      .filter((e) => e.eventType === "incident.role_assigned")
+      .map((e) => [e.actorLabel, e.eventMeta.role, e.eventMeta.fromLabel, e.eventMeta.toLabel]);
     expect(roles).toEqual([
       [commander.user.email, "scribe", null, other.user.email],
       [commander.user.email, "commander", commander.user.email, other.user.email],
@@ -249,7 +330,11 @@ describe(`incidents (${driver})`, () => {
     await call.incidents.pinNote({ noteId: first, pinned: true });
     const { noteId: second } = await other.call.incidents.editNote({ noteId: first, body: "Error rate at 15%" });
 
-    const notes = await handle.db.select().from(incidentNotes).where(eq(incidentNotes.incidentId, incidentId)).orderBy(asc(incidentNotes.createdAt));
+    const notes = await handle.db
+      .select()
+      .from(incidentNotes)
+      .where(eq(incidentNotes.incidentId, incidentId))
+      .orderBy(asc(incidentNotes.createdAt));
     expect(notes.map((n) => [n.id, n.body, n.supersedesId, n.authorId, n.pinned])).toEqual([
       [first, "Error rate at 5%", null, user.id, true],
       [second, "Error rate at 15%", first, other.user.id, true],
@@ -259,7 +344,9 @@ describe(`incidents (${driver})`, () => {
     const before = await snapshot();
     const stale = await errorOf(call.incidents.editNote({ noteId: first, body: "Error rate at 25%" }));
     expect(fields(stale).noteId).toMatch(/already edited/);
-    expect((await errorOf(call.incidents.editNote({ noteId: second, body: "Error rate at 15%" }))).message).toMatch(/exactly this/);
+    expect((await errorOf(call.incidents.editNote({ noteId: second, body: "Error rate at 15%" }))).message).toMatch(
+      /exactly this/,
+    );
     expect((await errorOf(call.incidents.pinNote({ noteId: first, pinned: false }))).message).toMatch(/edited since/);
     expect((await errorOf(call.incidents.pinNote({ noteId: second, pinned: true }))).message).toMatch(/already pinned/);
     expect((await errorOf(call.incidents.editNote({ noteId: randomUUID(), body: "x" }))).code).toBe("NOT_FOUND");
@@ -271,7 +358,10 @@ describe(`incidents (${driver})`, () => {
       ["incident.note_added", "Error rate at 5%", second],
       ["incident.note_edited", "Error rate at 15%", null],
     ]);
-    expect(entries.find((e) => e.eventType === "incident.note_pinned")).toMatchObject({ text: "Pinned a note", category: "note" });
+    expect(entries.find((e) => e.eventType === "incident.note_pinned")).toMatchObject({
+      text: "Pinned a note",
+      category: "note",
+    });
     const view = await call.incidents.get({ incidentId });
     expect(view.pinnedNotes.map((n) => n.body)).toEqual(["Error rate at 15%"]);
     const edited = (await auditOf(incidentId)).find((e) => e.eventType === "incident.note_edited");
@@ -310,14 +400,27 @@ describe(`incidents (${driver})`, () => {
     // Times never go backwards either.
     const times = entries.map((e) => new Date(e.at).getTime());
     expect(times).toEqual([...times].sort((a, b) => a - b));
-    expect(entries.find((e) => e.eventType === "step.confirmed")).toMatchObject({ category: "step", stepId: "look", run: { number: run.number, runbookId: "checkout-fix" } });
-    expect(entries.find((e) => e.eventType === "incident.status_changed")).toMatchObject({ category: "status", text: "Moved from investigating to identified" });
+    expect(entries.find((e) => e.eventType === "step.confirmed")).toMatchObject({
+      category: "step",
+      stepId: "look",
+      run: { number: run.number, runbookId: "checkout-fix" },
+    });
+    expect(entries.find((e) => e.eventType === "incident.status_changed")).toMatchObject({
+      category: "status",
+      text: "Moved from investigating to identified",
+    });
 
-    const started = await handle.db.select().from(auditEvents).where(sql`${auditEvents.eventType} = 'run.started' and ${auditEvents.entityId} = ${run.runId}`);
+    const started = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(sql`${auditEvents.eventType} = 'run.started' and ${auditEvents.entityId} = ${run.runId}`);
     expect(started[0]!.eventMeta).toMatchObject({ incidentId });
     const view = await call.incidents.get({ incidentId });
     expect(view.runs.map((r) => [r.id, r.status])).toEqual([[run.runId, "succeeded"]]);
-    expect((await call.runs.get({ runId: run.runId })).incident).toMatchObject({ id: incidentId, title: "Checkout is slow" });
+    expect((await call.runs.get({ runId: run.runId })).incident).toMatchObject({
+      id: incidentId,
+      title: "Checkout is slow",
+    });
   });
 
   it("suggests the runbooks sharing a service or tag with the incident, service matches first", async () => {
@@ -344,14 +447,29 @@ describe(`incidents (${driver})`, () => {
       tags: ["deploy"],
       inputs: [{ name: "service", label: "Service", type: "ref", target: "service" }],
     });
-    await saveTarget(handle.db, systemActor(), {
-      kind: "service",
-      name: "shop-web",
-      config: { environment: "production", deployRepository: "/srv/deploy/shop-web.git", branch: "main", rollback: { strategy: "git" }, health: { url: "http://127.0.0.1:9/healthz", consecutiveSuccesses: 1, intervalSeconds: 1, timeoutSeconds: 5 }, allowedHosts: ["127.0.0.1"], allowPrivateNetwork: true },
-    }, "admin");
+    await saveTarget(
+      handle.db,
+      systemActor(),
+      {
+        kind: "service",
+        name: "shop-web",
+        config: {
+          environment: "production",
+          deployRepository: "/srv/deploy/shop-web.git",
+          branch: "main",
+          rollback: { strategy: "git" },
+          health: { url: "http://127.0.0.1:9/healthz", consecutiveSuccesses: 1, intervalSeconds: 1, timeoutSeconds: 5 },
+          allowedHosts: ["127.0.0.1"],
+          allowPrivateNetwork: true,
+        },
+      },
+      "admin",
+    );
     const { incidentId } = await declare(call, { services: ["shop-web"], tags: [] });
     const suggested = await call.incidents.suggestions({ incidentId });
-    expect(suggested.map((r) => [r.id, r.matchedServices, r.matchedInputs])).toEqual([["any-rollback", [], [{ input: "service", label: "Service", service: "shop-web" }]]]);
+    expect(suggested.map((r) => [r.id, r.matchedServices, r.matchedInputs])).toEqual([
+      ["any-rollback", [], [{ input: "service", label: "Service", service: "shop-web" }]],
+    ]);
     // payments is named by a runbook but is no service target: the input cannot take it, so no suggestion from it.
     const { incidentId: payments } = await declare(call, { services: ["payments"], tags: [] });
     expect((await call.incidents.suggestions({ incidentId: payments })).map((r) => r.id)).toEqual(["payments-restart"]);
@@ -366,8 +484,17 @@ describe(`incidents (${driver})`, () => {
     await engine.drain();
     const { noteId } = await call.incidents.addNote({ incidentId, body: "Rolled back to 1.4.2", pinned: true });
     await call.incidents.editNote({ noteId, body: "Rolled back to 1.4.1" });
-    await call.incidents.changeStatus({ incidentId, status: "resolved", summary: "Release 1.4.3 broke checkout; rolled back.", impact: "No orders for 12 minutes." });
-    await call.incidents.addFollowUp({ incidentId, text: "Add a checkout smoke test to the deploy pipeline", ownerId: owner.user.id });
+    await call.incidents.changeStatus({
+      incidentId,
+      status: "resolved",
+      summary: "Release 1.4.3 broke checkout; rolled back.",
+      impact: "No orders for 12 minutes.",
+    });
+    await call.incidents.addFollowUp({
+      incidentId,
+      text: "Add a checkout smoke test to the deploy pipeline",
+      ownerId: owner.user.id,
+    });
 
     const { markdown, fileName } = await call.incidents.postmortem({ incidentId });
     expect(fileName).toBe(`incident-${number}-postmortem.md`);
@@ -384,7 +511,9 @@ describe(`incidents (${driver})`, () => {
     expect(markdown).toMatch(/: Succeeded at /);
     expect(markdown).toContain("  - Look at the checkout dashboards: Done");
     expect(markdown).toContain("  - Checkout is healthy: Done");
-    expect(markdown).toContain(`- [ ] Add a checkout smoke test to the deploy pipeline (owner: Test lead (${owner.user.email}))`);
+    expect(markdown).toContain(
+      `- [ ] Add a checkout smoke test to the deploy pipeline (owner: Test lead (${owner.user.email}))`,
+    );
     const sections = [...markdown.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
     expect(sections).toEqual(["Summary", "Impact", "Timeline", "Actions taken", "Follow-ups"]);
     // Reading the draft is not an export; follow-ups are welcome after resolution.
@@ -392,7 +521,9 @@ describe(`incidents (${driver})`, () => {
     expect((await auditOf(incidentId)).at(-1)).toMatchObject({ eventType: "incident.follow_up_added" });
 
     const before = await snapshot();
-    const badOwner = await errorOf(call.incidents.addFollowUp({ incidentId, text: "Someone should do this", ownerId: randomUUID() }));
+    const badOwner = await errorOf(
+      call.incidents.addFollowUp({ incidentId, text: "Someone should do this", ownerId: randomUUID() }),
+    );
     expect(fields(badOwner).ownerId).toMatch(/no Keel user/);
     expect(await snapshot()).toEqual(before);
   });
@@ -402,7 +533,11 @@ describe(`incidents (${driver})`, () => {
     const sev3 = await declare(call, { title: "Minor thing", severity: "SEV3" });
     const sev1 = await declare(call, { title: "Everything is down", severity: "SEV1" });
     const done = await declare(call, { title: "Old problem", severity: "SEV1" });
-    await call.incidents.changeStatus({ incidentId: done.incidentId, status: "resolved", summary: "It was fixed a while ago." });
+    await call.incidents.changeStatus({
+      incidentId: done.incidentId,
+      status: "resolved",
+      summary: "It was fixed a while ago.",
+    });
     const all = (await call.incidents.list({ status: "all" })).map((i) => i.id);
     expect(all.indexOf(sev1.incidentId)).toBeLessThan(all.indexOf(sev3.incidentId));
     expect(all.indexOf(sev3.incidentId)).toBeLessThan(all.indexOf(done.incidentId));

@@ -15,13 +15,16 @@ export async function requireParticipant(db: Queryable, userId: string, field: s
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   if (!user) throw AppError.field(field, `There is no Keel user with this id: choose the ${what} from the list.`);
   if (user.disabledAt) throw AppError.field(field, `${user.email} is disabled and cannot be the ${what}.`);
-  if (!hasRole(user.role, "responder")) throw AppError.field(field, `${user.email} is a viewer: the ${what} needs at least the responder role.`);
+  if (!hasRole(user.role, "responder"))
+    throw AppError.field(field, `${user.email} is a viewer: the ${what} needs at least the responder role.`);
   return { id: user.id, name: user.name, email: user.email };
 }
 
 /** Everyone who can hold an incident role or own a follow-up, by name. */
 export async function listParticipants(db: Queryable): Promise<Person[]> {
-  const rows = await db.select({ id: users.id, name: users.name, email: users.email, role: users.role, disabledAt: users.disabledAt }).from(users);
+  const rows = await db
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role, disabledAt: users.disabledAt })
+    .from(users);
   return rows
     .filter((u) => !u.disabledAt && hasRole(u.role, "responder"))
     .map(({ id, name, email }) => ({ id, name, email }))
@@ -31,7 +34,10 @@ export async function listParticipants(db: Queryable): Promise<Person[]> {
 export async function peopleById(db: Queryable, ids: (string | null)[]): Promise<Map<string, Person>> {
   const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
   if (wanted.length === 0) return new Map();
-  const rows = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, wanted));
+  const rows = await db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(inArray(users.id, wanted));
   return new Map(rows.map((row) => [row.id, row]));
 }
 
@@ -52,7 +58,10 @@ export async function requireKnownServices(db: Queryable, services: string[]): P
   const known = new Set(await knownServices(db));
   const unknown = unique.filter((s) => !known.has(s));
   if (unknown.length > 0) {
-    throw AppError.field("services", `Keel knows no service named ${unknown.map((s) => `"${s}"`).join(", ")}. Choose from the services list (service targets and the services runbooks name).`);
+    throw AppError.field(
+      "services",
+      `Keel knows no service named ${unknown.map((s) => `"${s}"`).join(", ")}. Choose from the services list (service targets and the services runbooks name).`,
+    );
   }
   return unique.sort();
 }

@@ -1,6 +1,15 @@
 import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { checklistItems, checklists, incidentFollowUps, incidentNotes, incidents, runbooks, runs, type Incident } from "@/db/schema";
+import {
+  checklistItems,
+  checklists,
+  incidentFollowUps,
+  incidentNotes,
+  incidents,
+  runbooks,
+  runs,
+  type Incident,
+} from "@/db/schema";
 import { STATUS_LABELS as ITEM_STATUS_LABELS, type ItemStatus } from "@/lib/checklists/readiness";
 import { hasRole } from "@/lib/roles";
 import type { ListIncidentsInput } from "@/lib/schemas/incidents";
@@ -13,16 +22,30 @@ import { peopleById, type Person } from "./participants";
 /** Active incidents first (most severe, then newest), then resolved ones, newest first. */
 export async function listIncidents(db: Queryable, input: ListIncidentsInput) {
   const where =
-    input.status === "all" ? undefined : input.status === "active" ? ne(incidents.status, "resolved") : eq(incidents.status, input.status);
+    input.status === "all"
+      ? undefined
+      : input.status === "active"
+        ? ne(incidents.status, "resolved")
+        : eq(incidents.status, input.status);
   const severityRank = sql`array_position(array[${sql.raw(INCIDENT_SEVERITIES.map((s) => `'${s}'`).join(", "))}]::text[], ${incidents.severity})`;
   const rows = await db
     .select()
     .from(incidents)
     .where(where)
-    .orderBy(sql`case when ${incidents.status} = 'resolved' then 1 else 0 end`, sql`case when ${incidents.status} = 'resolved' then 0 else ${severityRank} end`, desc(incidents.declaredAt))
+    .orderBy(
+      sql`case when ${incidents.status} = 'resolved' then 1 else 0 end`,
+      sql`case when ${incidents.status} = 'resolved' then 0 else ${severityRank} end`,
+      desc(incidents.declaredAt),
+    )
     .limit(input.limit);
-  const people = await peopleById(db, rows.map((r) => r.commanderId));
-  const runCounts = await countRuns(db, rows.map((r) => r.id));
+  const people = await peopleById(
+    db,
+    rows.map((r) => r.commanderId),
+  );
+  const runCounts = await countRuns(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => ({
     id: row.id,
     number: row.number,
@@ -58,15 +81,35 @@ export async function findIncident(db: Queryable, incidentId: string): Promise<I
 export async function getIncident(db: Queryable, incidentId: string, viewer: SessionUser) {
   const incident = await findIncident(db, incidentId);
   const attached = await listAttachedRuns(db, incidentId);
-  const followUps = await db.select().from(incidentFollowUps).where(eq(incidentFollowUps.incidentId, incidentId)).orderBy(asc(incidentFollowUps.createdAt));
+  const followUps = await db
+    .select()
+    .from(incidentFollowUps)
+    .where(eq(incidentFollowUps.incidentId, incidentId))
+    .orderBy(asc(incidentFollowUps.createdAt));
   const pinned = await db
     .select()
     .from(incidentNotes)
-    .where(and(eq(incidentNotes.incidentId, incidentId), eq(incidentNotes.pinned, true), sql`not exists (select 1 from ${incidentNotes} newer where newer.supersedes_id = ${incidentNotes.id})`))
+    .where(
+      and(
+        eq(incidentNotes.incidentId, incidentId),
+        eq(incidentNotes.pinned, true),
+        sql`not exists (select 1 from ${incidentNotes} newer where newer.supersedes_id = ${incidentNotes.id})`,
+      ),
+    )
     .orderBy(asc(incidentNotes.createdAt));
-  const people = await peopleById(db, [incident.commanderId, incident.scribeId, incident.declaredBy, ...followUps.map((f) => f.ownerId)]);
-  const tracked = await trackedItems(db, followUps.map((f) => f.checklistItemId));
-  const choices = hasRole(viewer.role, "responder") ? await checklistChoices(db, { userId: viewer.id, role: viewer.role }) : [];
+  const people = await peopleById(db, [
+    incident.commanderId,
+    incident.scribeId,
+    incident.declaredBy,
+    ...followUps.map((f) => f.ownerId),
+  ]);
+  const tracked = await trackedItems(
+    db,
+    followUps.map((f) => f.checklistItemId),
+  );
+  const choices = hasRole(viewer.role, "responder")
+    ? await checklistChoices(db, { userId: viewer.id, role: viewer.role })
+    : [];
   const active = incident.status !== "resolved";
   const responder = hasRole(viewer.role, "responder");
   const person = (id: string | null): Person | null => (id ? (people.get(id) ?? null) : null);
@@ -87,7 +130,13 @@ export async function getIncident(db: Queryable, incidentId: string, viewer: Ses
     declaredAt: incident.declaredAt,
     resolvedAt: incident.resolvedAt,
     runs: attached,
-    followUps: followUps.map((f) => ({ id: f.id, text: f.text, owner: person(f.ownerId), createdAt: f.createdAt, tracked: f.checklistItemId ? (tracked.get(f.checklistItemId) ?? null) : null })),
+    followUps: followUps.map((f) => ({
+      id: f.id,
+      text: f.text,
+      owner: person(f.ownerId),
+      createdAt: f.createdAt,
+      tracked: f.checklistItemId ? (tracked.get(f.checklistItemId) ?? null) : null,
+    })),
     /** The checklists this viewer may add a follow-up to (the server checks again). */
     checklistChoices: choices,
     pinnedNotes: pinned.map((n) => ({ id: n.id, body: n.body, authorLabel: n.authorLabel, createdAt: n.createdAt })),
@@ -125,18 +174,38 @@ export async function listAttachedRuns(db: Queryable, incidentId: string) {
 /** The incident a run belongs to, as the run page links back to it. */
 export async function incidentLinkOf(db: Queryable, incidentId: string | null) {
   if (!incidentId) return null;
-  const [row] = await db.select({ id: incidents.id, number: incidents.number, title: incidents.title, status: incidents.status }).from(incidents).where(eq(incidents.id, incidentId));
+  const [row] = await db
+    .select({ id: incidents.id, number: incidents.number, title: incidents.title, status: incidents.status })
+    .from(incidents)
+    .where(eq(incidents.id, incidentId));
   return row ?? null;
 }
 
-export type TrackedItem = { checklistId: string; checklistNumber: number; checklistName: string; itemId: string; status: ItemStatus; statusLabel: string; priority: string; dueDate: string };
+export type TrackedItem = {
+  checklistId: string;
+  checklistNumber: number;
+  checklistName: string;
+  itemId: string;
+  status: ItemStatus;
+  statusLabel: string;
+  priority: string;
+  dueDate: string;
+};
 
 /** Where follow-ups are tracked: their checklist items, with the checklist and the item's status now. */
 export async function trackedItems(db: Queryable, itemIds: (string | null)[]): Promise<Map<string, TrackedItem>> {
   const ids = itemIds.filter((id): id is string => id !== null);
   if (ids.length === 0) return new Map();
   const rows = await db
-    .select({ itemId: checklistItems.id, status: checklistItems.status, priority: checklistItems.priority, dueDate: checklistItems.dueDate, checklistId: checklists.id, checklistNumber: checklists.number, checklistName: checklists.name })
+    .select({
+      itemId: checklistItems.id,
+      status: checklistItems.status,
+      priority: checklistItems.priority,
+      dueDate: checklistItems.dueDate,
+      checklistId: checklists.id,
+      checklistNumber: checklists.number,
+      checklistName: checklists.name,
+    })
     .from(checklistItems)
     .innerJoin(checklists, eq(checklists.id, checklistItems.checklistId))
     .where(inArray(checklistItems.id, ids));
@@ -146,7 +215,14 @@ export async function trackedItems(db: Queryable, itemIds: (string | null)[]): P
 /** Checklists a person may add follow-ups to, soonest launch first. */
 async function checklistChoices(db: Queryable, viewer: { userId: string; role: SessionUser["role"] }) {
   const rows = await db
-    .select({ id: checklists.id, number: checklists.number, name: checklists.name, service: checklists.service, launchDate: checklists.launchDate, ownerId: checklists.ownerId })
+    .select({
+      id: checklists.id,
+      number: checklists.number,
+      name: checklists.name,
+      service: checklists.service,
+      launchDate: checklists.launchDate,
+      ownerId: checklists.ownerId,
+    })
     .from(checklists)
     .orderBy(asc(checklists.launchDate), asc(checklists.number));
   return rows.filter((row) => mayTrackOn(viewer, row)).map(({ ownerId: _ownerId, ...row }) => row);

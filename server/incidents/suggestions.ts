@@ -26,9 +26,16 @@ export async function suggestRunbooks(db: Queryable, incidentId: string) {
       const matchedTags = runbook.tags.filter((t) => tags.has(t));
       // One input per runbook is enough to start it for the incident's first configured service.
       const input = serviceInputs.get(runbook.id)?.[0];
-      const matchedInputs: ServiceInputMatch[] = input && startable[0] ? [{ input: input.name, label: input.label, service: startable[0] }] : [];
+      const matchedInputs: ServiceInputMatch[] =
+        input && startable[0] ? [{ input: input.name, label: input.label, service: startable[0] }] : [];
       const inputScore = matchedInputs.length > 0 && matchedServices.length === 0 ? 2 : 0;
-      return { ...runbook, matchedServices, matchedTags, matchedInputs, score: matchedServices.length * 2 + matchedTags.length + inputScore };
+      return {
+        ...runbook,
+        matchedServices,
+        matchedTags,
+        matchedInputs,
+        score: matchedServices.length * 2 + matchedTags.length + inputScore,
+      };
     })
     .filter((r) => r.score > 0)
     .sort((a, b) => b.score - a.score || a.title.localeCompare(b.title))
@@ -37,6 +44,16 @@ export async function suggestRunbooks(db: Queryable, incidentId: string) {
 
 /** The inputs of each runbook's current version that take a service target. */
 async function serviceInputsByRunbook(db: Queryable): Promise<Map<string, { name: string; label: string }[]>> {
-  const rows = await db.select({ id: runbooks.id, definition: runbookVersions.definition }).from(runbooks).innerJoin(runbookVersions, eq(runbookVersions.id, runbooks.currentVersionId));
-  return new Map(rows.map((row) => [row.id, row.definition.inputs.filter((i) => i.type === "ref" && i.target === "service").map((i) => ({ name: i.name, label: i.label }))]));
+  const rows = await db
+    .select({ id: runbooks.id, definition: runbookVersions.definition })
+    .from(runbooks)
+    .innerJoin(runbookVersions, eq(runbookVersions.id, runbooks.currentVersionId));
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      row.definition.inputs
+        .filter((i) => i.type === "ref" && i.target === "service")
+        .map((i) => ({ name: i.name, label: i.label })),
+    ]),
+  );
 }

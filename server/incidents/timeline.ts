@@ -37,12 +37,25 @@ const TIMELINE_LIMIT = 5000;
  * notes, follow-ups) merged with every event of the runs started inside it (the run, its steps,
  * its approvals), in audit sequence order. Notes carry their current pin and edit chain.
  */
-export async function incidentTimeline(db: Queryable, incidentId: string): Promise<{ entries: TimelineEntry[]; truncated: boolean }> {
+export async function incidentTimeline(
+  db: Queryable,
+  incidentId: string,
+): Promise<{ entries: TimelineEntry[]; truncated: boolean }> {
   await findIncident(db, incidentId);
-  const attached = await db.select({ id: runs.id, number: runs.number, runbookId: runs.runbookId }).from(runs).where(eq(runs.incidentId, incidentId));
+  const attached = await db
+    .select({ id: runs.id, number: runs.number, runbookId: runs.runbookId })
+    .from(runs)
+    .where(eq(runs.incidentId, incidentId));
   const runsById = new Map(attached.map((r) => [r.id, r]));
-  const ownEvents = and(eq(auditEvents.entityType, "incident"), eq(auditEvents.entityId, incidentId), ne(auditEvents.eventType, "incident.postmortem_exported"));
-  const runEvents = attached.length > 0 ? and(eq(auditEvents.entityType, "run"), inArray(auditEvents.entityId, [...runsById.keys()])) : undefined;
+  const ownEvents = and(
+    eq(auditEvents.entityType, "incident"),
+    eq(auditEvents.entityId, incidentId),
+    ne(auditEvents.eventType, "incident.postmortem_exported"),
+  );
+  const runEvents =
+    attached.length > 0
+      ? and(eq(auditEvents.entityType, "run"), inArray(auditEvents.entityId, [...runsById.keys()]))
+      : undefined;
   const rows = await db
     .select({
       seq: auditEvents.seq,
@@ -66,7 +79,11 @@ export async function incidentTimeline(db: Queryable, incidentId: string): Promi
   const entries = rows.slice(0, TIMELINE_LIMIT).map((row): TimelineEntry => {
     const meta = row.eventMeta;
     const run = row.entityType === "run" ? (runsById.get(row.entityId ?? "") ?? null) : null;
-    const noteId = typeof meta.noteId === "string" && (row.eventType === "incident.note_added" || row.eventType === "incident.note_edited") ? meta.noteId : null;
+    const noteId =
+      typeof meta.noteId === "string" &&
+      (row.eventType === "incident.note_added" || row.eventType === "incident.note_edited")
+        ? meta.noteId
+        : null;
     const note = noteId ? notesById.get(noteId) : undefined;
     return {
       seq: row.seq,
@@ -78,7 +95,15 @@ export async function incidentTimeline(db: Queryable, incidentId: string): Promi
       text: describeAuditEvent(row),
       run,
       stepId: typeof meta.stepId === "string" ? meta.stepId : null,
-      note: note ? { id: note.id, body: note.body, pinned: note.pinned, supersedesId: note.supersedesId, supersededById: supersededBy.get(note.id) ?? null } : null,
+      note: note
+        ? {
+            id: note.id,
+            body: note.body,
+            pinned: note.pinned,
+            supersedesId: note.supersedesId,
+            supersededById: supersededBy.get(note.id) ?? null,
+          }
+        : null,
     };
   });
   return { entries, truncated: rows.length > TIMELINE_LIMIT };

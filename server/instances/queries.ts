@@ -29,6 +29,9 @@ export async function listInstances(db: Queryable) {
 /** Whether a live instance executes the steps of `group` (null: steps on targets without one). */
 export async function liveInstanceServes(db: Queryable, group: string | null): Promise<boolean> {
   const serves = group === null ? sql`${instances.ungrouped}` : sql`${group} = any(${instances.groups})`;
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(instances).where(sql`${instances.workers} > 0 and ${serves} and ${aliveSql}`);
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(instances)
+    .where(sql`${instances.workers} > 0 and ${serves} and ${aliveSql}`);
   return (row?.n ?? 0) > 0;
 }

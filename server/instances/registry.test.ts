@@ -30,21 +30,50 @@ const ago = (seconds: number) => sql`now() - make_interval(secs => ${seconds})`;
 
 describe(`the instance registry (${driver})`, () => {
   it("registers an instance with its groups and version, beats with what it executes, and removes it on stop", async () => {
-    let executing = [{ runId: "00000000-0000-4000-8000-000000000001", stepId: "touch", phase: "execute", since: new Date().toISOString() }];
-    const edge = await startInstanceHeartbeat(handle.db, { workers: 2, groups: ["edge-nginx"], ungrouped: false }, () => executing, 20);
+    let executing = [
+      {
+        runId: "00000000-0000-4000-8000-000000000001",
+        stepId: "touch",
+        phase: "execute",
+        since: new Date().toISOString(),
+      },
+    ];
+    const edge = await startInstanceHeartbeat(
+      handle.db,
+      { workers: 2, groups: ["edge-nginx"], ungrouped: false },
+      () => executing,
+      20,
+    );
     const web = await startInstanceHeartbeat(handle.db, { workers: 0, groups: [], ungrouped: true }, () => [], 20);
 
     const listed = await listInstances(handle.db);
     expect(listed).toHaveLength(2);
-    expect(listed.find((i) => i.id === edge.id)).toMatchObject({ hostname: os.hostname(), pid: process.pid, version, workers: 2, groups: ["edge-nginx"], ungrouped: false, alive: true, executing });
+    expect(listed.find((i) => i.id === edge.id)).toMatchObject({
+      hostname: os.hostname(),
+      pid: process.pid,
+      version,
+      workers: 2,
+      groups: ["edge-nginx"],
+      ungrouped: false,
+      alive: true,
+      executing,
+    });
     // A web-only instance serves nothing, whatever it was told.
-    expect(listed.find((i) => i.id === web.id)).toMatchObject({ workers: 0, groups: [], ungrouped: false, alive: true });
+    expect(listed.find((i) => i.id === web.id)).toMatchObject({
+      workers: 0,
+      groups: [],
+      ungrouped: false,
+      alive: true,
+    });
     expect(await liveInstanceServes(handle.db, "edge-nginx")).toBe(true);
     expect(await liveInstanceServes(handle.db, "office-vpn")).toBe(false);
     expect(await liveInstanceServes(handle.db, null)).toBe(false);
 
     executing = [];
-    await until(async () => (await listInstances(handle.db)).find((i) => i.id === edge.id)!.executing.length === 0, 5000);
+    await until(
+      async () => (await listInstances(handle.db)).find((i) => i.id === edge.id)!.executing.length === 0,
+      5000,
+    );
 
     await edge.stop();
     await web.stop();
@@ -52,13 +81,24 @@ describe(`the instance registry (${driver})`, () => {
   });
 
   it("an instance silent for three heartbeats is gone and serves nothing; after ten minutes another deletes its row", async () => {
-    const quiet = await startInstanceHeartbeat(handle.db, { workers: 1, groups: ["edge-nginx"], ungrouped: true }, () => [], 3_600_000);
-    await handle.db.update(instances).set({ lastSeenAt: ago(16) }).where(eq(instances.id, quiet.id));
+    const quiet = await startInstanceHeartbeat(
+      handle.db,
+      { workers: 1, groups: ["edge-nginx"], ungrouped: true },
+      () => [],
+      3_600_000,
+    );
+    await handle.db
+      .update(instances)
+      .set({ lastSeenAt: ago(16) })
+      .where(eq(instances.id, quiet.id));
     expect((await listInstances(handle.db))[0]).toMatchObject({ id: quiet.id, alive: false });
     expect(await liveInstanceServes(handle.db, "edge-nginx")).toBe(false);
     expect(await liveInstanceServes(handle.db, null)).toBe(false);
 
-    await handle.db.update(instances).set({ lastSeenAt: ago(11 * 60) }).where(eq(instances.id, quiet.id));
+    await handle.db
+      .update(instances)
+      .set({ lastSeenAt: ago(11 * 60) })
+      .where(eq(instances.id, quiet.id));
     const other = await startInstanceHeartbeat(handle.db, { workers: 1, groups: [], ungrouped: true }, () => [], 20);
     await until(async () => (await listInstances(handle.db)).every((i) => i.id !== quiet.id), 5000);
     expect((await listInstances(handle.db)).map((i) => i.id)).toEqual([other.id]);

@@ -58,7 +58,10 @@ export function createHubEventStream(options: HubEventStreamOptions): ReadableSt
 
       const logic = options.start(stream);
       const stopResyncing = hub.onReconnected(() => stream.inTurn(logic.sync));
-      const heartbeat = setInterval(() => stream.write(sseComment("ping")), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+      const heartbeat = setInterval(
+        () => stream.write(sseComment("ping")),
+        options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+      );
       const onAbort = () => close();
 
       close = () => {

@@ -49,7 +49,8 @@ function watch(source: LiveHub, runId: string) {
   return { events, unsubscribe, until };
 }
 
-const hasVersion = (version: number) => (events: LiveEvent[]) => events.some((e) => e.channel === "run_changed" && e.version === version);
+const hasVersion = (version: number) => (events: LiveEvent[]) =>
+  events.some((e) => e.channel === "run_changed" && e.version === version);
 
 async function rolledBack(work: (tx: Queryable) => Promise<void>): Promise<void> {
   await expect(
@@ -98,7 +99,9 @@ describe(`live hub (${driver})`, () => {
     await watchingB.until(hasVersion(3));
     await watchingA.until((events) => events.length === 1);
     await alsoWatchingA.until((events) => events.length === 1);
-    expect(watchingA.events).toEqual([{ channel: "run_output", runId: runA, stepId: "restore", attempt: 2, lastLineNo: 41 }]);
+    expect(watchingA.events).toEqual([
+      { channel: "run_output", runId: runA, stepId: "restore", attempt: 2, lastLineNo: 41 },
+    ]);
     expect(alsoWatchingA.events).toEqual(watchingA.events);
     expect(watchingB.events).toEqual([{ channel: "run_changed", runId: runB, version: 3 }]);
 
@@ -148,51 +151,56 @@ describe(`live hub (${driver})`, () => {
     const runId = randomUUID();
     await expect(notifyRunChanged(handle.db, "not-a-uuid", 1)).rejects.toThrow();
     await expect(notifyRunChanged(handle.db, runId, 1.5)).rejects.toThrow();
-    await expect(notifyRunOutput(handle.db, { runId, stepId: "a line of output, not an id", attempt: 1, lastLineNo: 1 })).rejects.toThrow();
+    await expect(
+      notifyRunOutput(handle.db, { runId, stepId: "a line of output, not an id", attempt: 1, lastLineNo: 1 }),
+    ).rejects.toThrow();
   });
 });
 
-describe.skipIf(driver !== "postgres")("live hub across app instances (PostgreSQL only: embedded PGlite is one process with one session)", () => {
-  async function openSecondInstance(): Promise<DatabaseHandle> {
-    return openDatabase(handle.target);
-  }
-
-  it("delivers a change made through a third connection to two hubs on separate handles within a second", async () => {
-    const [first, second] = await Promise.all([openSecondInstance(), openSecondInstance()]);
-    const hubs = [new LiveHub(first), new LiveHub(second)];
-    try {
-      await Promise.all(hubs.map((h) => h.start()));
-      const runId = randomUUID();
-      const watchers = hubs.map((h) => watch(h, runId));
-      const started = Date.now();
-      await handle.db.transaction((tx) => notifyRunChanged(tx, runId, 11));
-      await Promise.all(watchers.map((w) => w.until(hasVersion(11), 1_000)));
-      expect(Date.now() - started).toBeLessThan(1_000);
-    } finally {
-      await Promise.all(hubs.map((h) => h.stop()));
-      await Promise.all([first.close(), second.close()]);
+describe.skipIf(driver !== "postgres")(
+  "live hub across app instances (PostgreSQL only: embedded PGlite is one process with one session)",
+  () => {
+    async function openSecondInstance(): Promise<DatabaseHandle> {
+      return openDatabase(handle.target);
     }
-  });
 
-  it("reconnects and listens again after its connection is killed", async () => {
-    const runId = randomUUID();
-    const watcher = watch(hub, runId);
-    const reconnected = new Promise<void>((resolve) => {
-      const stop = hub.onReconnected(() => {
-        stop();
-        resolve();
-      });
+    it("delivers a change made through a third connection to two hubs on separate handles within a second", async () => {
+      const [first, second] = await Promise.all([openSecondInstance(), openSecondInstance()]);
+      const hubs = [new LiveHub(first), new LiveHub(second)];
+      try {
+        await Promise.all(hubs.map((h) => h.start()));
+        const runId = randomUUID();
+        const watchers = hubs.map((h) => watch(h, runId));
+        const started = Date.now();
+        await handle.db.transaction((tx) => notifyRunChanged(tx, runId, 11));
+        await Promise.all(watchers.map((w) => w.until(hasVersion(11), 1_000)));
+        expect(Date.now() - started).toBeLessThan(1_000);
+      } finally {
+        await Promise.all(hubs.map((h) => h.stop()));
+        await Promise.all([first.close(), second.close()]);
+      }
     });
-    const killed = await queryRows<{ terminated: boolean }>(
-      handle.db,
-      sql`select pg_terminate_backend(pid) as terminated from pg_stat_activity
-          where datname = current_database() and application_name = ${LISTENER_APPLICATION_NAME}`,
-    );
-    expect(killed).toEqual([{ terminated: true }]);
-    await withTimeout(reconnected, 5_000, "the hub did not reconnect");
 
-    await notifyRunChanged(handle.db, runId, 12);
-    await watcher.until(hasVersion(12));
-    watcher.unsubscribe();
-  });
-});
+    it("reconnects and listens again after its connection is killed", async () => {
+      const runId = randomUUID();
+      const watcher = watch(hub, runId);
+      const reconnected = new Promise<void>((resolve) => {
+        const stop = hub.onReconnected(() => {
+          stop();
+          resolve();
+        });
+      });
+      const killed = await queryRows<{ terminated: boolean }>(
+        handle.db,
+        sql`select pg_terminate_backend(pid) as terminated from pg_stat_activity
+          where datname = current_database() and application_name = ${LISTENER_APPLICATION_NAME}`,
+      );
+      expect(killed).toEqual([{ terminated: true }]);
+      await withTimeout(reconnected, 5_000, "the hub did not reconnect");
+
+      await notifyRunChanged(handle.db, runId, 12);
+      await watcher.until(hasVersion(12));
+      watcher.unsubscribe();
+    });
+  },
+);

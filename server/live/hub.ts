@@ -95,7 +95,10 @@ export class LiveHub {
     const event = decodeLiveEvent(channel, payload);
     if (!event) {
       // Not the payload itself: whoever sent it may have put anything in it.
-      this.log.warn({ channel, payloadBytes: payload === undefined ? 0 : Buffer.byteLength(payload) }, "ignored a malformed live notification");
+      this.log.warn(
+        { channel, payloadBytes: payload === undefined ? 0 : Buffer.byteLength(payload) },
+        "ignored a malformed live notification",
+      );
       return;
     }
     const forRun = this.subscribers.get(liveEventTopic(event));

@@ -33,7 +33,8 @@ export function createIncidentEventStream(options: IncidentEventStreamOptions): 
     failureMessage: "incident event stream failed; closing it",
     start: ({ write, inTurn, close }) => {
       const runSubscriptions = new Map<string, () => void>();
-      const sendChanged = (version: number) => write(sseEvent(INCIDENT_EVENT.changed, { version } satisfies IncidentChangedData));
+      const sendChanged = (version: number) =>
+        write(sseEvent(INCIDENT_EVENT.changed, { version } satisfies IncidentChangedData));
       let lastVersion = 0;
 
       const onRunEvent = (event: LiveEvent) => {

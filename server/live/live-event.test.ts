@@ -14,7 +14,10 @@ describe("live event payloads", () => {
   });
 
   it("uses one Postgres channel per kind, with ids and numbers only", () => {
-    expect(encodeLiveEvent({ channel: "run_changed", runId, version: 7 })).toEqual({ channel: "keel_run_changed", payload: `{"runId":"${runId}","version":7}` });
+    expect(encodeLiveEvent({ channel: "run_changed", runId, version: 7 })).toEqual({
+      channel: "keel_run_changed",
+      payload: `{"runId":"${runId}","version":7}`,
+    });
     expect(encodeLiveEvent({ channel: "run_output", runId, stepId: "restore", attempt: 1, lastLineNo: 3 })).toEqual({
       channel: "keel_run_output",
       payload: `{"runId":"${runId}","stepId":"restore","attempt":1,"lastLineNo":3}`,
@@ -27,14 +30,23 @@ describe("live event payloads", () => {
   });
 
   it("drops whatever else an event object carries", () => {
-    const withText = { channel: "run_output", runId, stepId: "restore", attempt: 1, lastLineNo: 3, text: "password=hunter2" } as LiveEvent;
+    const withText = {
+      channel: "run_output",
+      runId,
+      stepId: "restore",
+      attempt: 1,
+      lastLineNo: 3,
+      text: "password=hunter2",
+    } as LiveEvent;
     expect(encodeLiveEvent(withText).payload).not.toContain("hunter2");
   });
 
   it("refuses to encode what no listener would accept", () => {
     expect(() => encodeLiveEvent({ channel: "run_changed", runId: "run-1", version: 1 })).toThrow();
     expect(() => encodeLiveEvent({ channel: "run_changed", runId, version: Number.NaN })).toThrow();
-    expect(() => encodeLiveEvent({ channel: "run_output", runId, stepId: "x".repeat(129), attempt: 1, lastLineNo: 1 })).toThrow();
+    expect(() =>
+      encodeLiveEvent({ channel: "run_output", runId, stepId: "x".repeat(129), attempt: 1, lastLineNo: 1 }),
+    ).toThrow();
   });
 
   it.each([

@@ -44,13 +44,22 @@ export function incidentTopic(incidentId: string): string {
  */
 export function encodeLiveEvent(event: LiveEvent): { channel: string; payload: string } {
   if (event.channel === "run_changed") {
-    return { channel: LIVE_CHANNELS.run_changed, payload: JSON.stringify(runChangedPayload.parse({ runId: event.runId, version: event.version })) };
+    return {
+      channel: LIVE_CHANNELS.run_changed,
+      payload: JSON.stringify(runChangedPayload.parse({ runId: event.runId, version: event.version })),
+    };
   }
   if (event.channel === "incident_changed") {
-    return { channel: LIVE_CHANNELS.incident_changed, payload: JSON.stringify(incidentChangedPayload.parse({ incidentId: event.incidentId, version: event.version })) };
+    return {
+      channel: LIVE_CHANNELS.incident_changed,
+      payload: JSON.stringify(incidentChangedPayload.parse({ incidentId: event.incidentId, version: event.version })),
+    };
   }
   const { runId, stepId, attempt, lastLineNo } = event;
-  return { channel: LIVE_CHANNELS.run_output, payload: JSON.stringify(runOutputPayload.parse({ runId, stepId, attempt, lastLineNo })) };
+  return {
+    channel: LIVE_CHANNELS.run_output,
+    payload: JSON.stringify(runOutputPayload.parse({ runId, stepId, attempt, lastLineNo })),
+  };
 }
 
 /** The event a notification carries, or null for anything malformed or unknown. */

@@ -13,7 +13,10 @@ export async function notifyRunChanged(db: Queryable, runId: string, version: nu
 }
 
 /** Tells every app instance that a step attempt has output up to line `lastLineNo` (never the text itself). */
-export async function notifyRunOutput(db: Queryable, event: { runId: string; stepId: string; attempt: number; lastLineNo: number }): Promise<void> {
+export async function notifyRunOutput(
+  db: Queryable,
+  event: { runId: string; stepId: string; attempt: number; lastLineNo: number },
+): Promise<void> {
   await sendLiveEvent(db, { channel: "run_output", ...event });
 }
 

@@ -6,7 +6,11 @@ export type NotificationCallback = (channel: string, payload: string | undefined
  * LISTENs on the embedded database's one session. PGlite runs in this process, so every NOTIFY
  * the app sends arrives here, at commit, with nothing to reconnect. Returns the way to stop.
  */
-export async function listenOnPglite(client: PGlite, channels: readonly string[], onNotification: NotificationCallback): Promise<() => Promise<void>> {
+export async function listenOnPglite(
+  client: PGlite,
+  channels: readonly string[],
+  onNotification: NotificationCallback,
+): Promise<() => Promise<void>> {
   const unlisteners: Array<() => Promise<void>> = [];
   try {
     for (const channel of channels) {

@@ -136,7 +136,13 @@ describe(`run event stream (${driver})`, () => {
   it("ends at once on a request aborted before it started", async () => {
     const abort = new AbortController();
     abort.abort();
-    const stream = createRunEventStream({ hub, runId: randomUUID(), currentVersion: async () => 1, lastEventId: null, signal: abort.signal });
+    const stream = createRunEventStream({
+      hub,
+      runId: randomUUID(),
+      currentVersion: async () => 1,
+      lastEventId: null,
+      signal: abort.signal,
+    });
     expect(await new SseReader(stream).ended()).toBe(true);
   });
 
@@ -164,24 +170,27 @@ describe(`run event stream (${driver})`, () => {
   });
 });
 
-describe.skipIf(driver !== "postgres")("run event stream after the hub reconnects (PostgreSQL only: PGlite has no connection to lose)", () => {
-  it("sends the current version, since changes made while the hub was away were never heard", async () => {
-    const runId = await insertBareRun(handle.db);
-    const { reader, abort } = openStream(runId);
-    await reader.next();
-    expect(await reader.nextEvent()).toContain("id: 1");
-    const reconnected = new Promise<void>((resolve) => {
-      const stop = hub.onReconnected(() => {
-        stop();
-        resolve();
+describe.skipIf(driver !== "postgres")(
+  "run event stream after the hub reconnects (PostgreSQL only: PGlite has no connection to lose)",
+  () => {
+    it("sends the current version, since changes made while the hub was away were never heard", async () => {
+      const runId = await insertBareRun(handle.db);
+      const { reader, abort } = openStream(runId);
+      await reader.next();
+      expect(await reader.nextEvent()).toContain("id: 1");
+      const reconnected = new Promise<void>((resolve) => {
+        const stop = hub.onReconnected(() => {
+          stop();
+          resolve();
+        });
       });
-    });
-    await handle.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity
+      await handle.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity
       where datname = current_database() and application_name = ${LISTENER_APPLICATION_NAME}`);
-    // A change whose notification the hub never hears, as when it lands during the outage.
-    await bumpRunVersion(handle.db, runId);
-    await withTimeout(reconnected, 5_000, "the hub did not reconnect");
-    expect(await reader.nextEvent()).toBe('event: run\nid: 2\ndata: {"version":2}');
-    abort.abort();
-  });
-});
+      // A change whose notification the hub never hears, as when it lands during the outage.
+      await bumpRunVersion(handle.db, runId);
+      await withTimeout(reconnected, 5_000, "the hub did not reconnect");
+      expect(await reader.nextEvent()).toBe('event: run\nid: 2\ndata: {"version":2}');
+      abort.abort();
+    });
+  },
+);

@@ -26,7 +26,13 @@ afterAll(async () => {
 const viewer: ResolvedSession = {
   sessionId: "3f0c4a52-4a39-4d47-9b7e-2f7c1c1c2b10",
   createdAt: new Date(),
-  user: { id: "8d1b3c58-0a4f-4f7e-a3c2-6a3b7e9f0d21", email: "viewer@example.test", name: "Viewer", role: "viewer", mustChangePassword: false },
+  user: {
+    id: "8d1b3c58-0a4f-4f7e-a3c2-6a3b7e9f0d21",
+    email: "viewer@example.test",
+    name: "Viewer",
+    role: "viewer",
+    mustChangePassword: false,
+  },
 };
 
 function dependencies(session: ResolvedSession | null): RunEventsDependencies & { opened: string[] } {
@@ -40,17 +46,27 @@ function dependencies(session: ResolvedSession | null): RunEventsDependencies & 
 }
 
 function request(signal?: AbortSignal): Request {
-  return new Request("http://localhost:3000/api/runs/x/events", { headers: { "x-request-id": "req-live-test", "last-event-id": "1" }, signal });
+  return new Request("http://localhost:3000/api/runs/x/events", {
+    headers: { "x-request-id": "req-live-test", "last-event-id": "1" },
+    signal,
+  });
 }
 
 describe("run events request", () => {
   it("accepts a run id that is a UUID", () => {
-    expect(parseRunEventsParams({ runId: "0b6f2d3e-5c8a-4f1e-9d2b-7a6c5e4f3a21" })).toEqual({ runId: "0b6f2d3e-5c8a-4f1e-9d2b-7a6c5e4f3a21" });
+    expect(parseRunEventsParams({ runId: "0b6f2d3e-5c8a-4f1e-9d2b-7a6c5e4f3a21" })).toEqual({
+      runId: "0b6f2d3e-5c8a-4f1e-9d2b-7a6c5e4f3a21",
+    });
   });
 
-  it.each([["not-a-uuid"], [""], ["0b6f2d3e-5c8a-4f1e-9d2b-7a6c5e4f3a21x"], [undefined]])("refuses %j, naming the runId field", (runId) => {
-    expect(() => parseRunEventsParams({ runId })).toThrowError(expect.objectContaining({ code: "BAD_REQUEST", details: { fields: { runId: expect.any(String) } } }));
-  });
+  it.each([["not-a-uuid"], [""], ["0b6f2d3e-5c8a-4f1e-9d2b-7a6c5e4f3a21x"], [undefined]])(
+    "refuses %j, naming the runId field",
+    (runId) => {
+      expect(() => parseRunEventsParams({ runId })).toThrowError(
+        expect.objectContaining({ code: "BAD_REQUEST", details: { fields: { runId: expect.any(String) } } }),
+      );
+    },
+  );
 });
 
 describe(`run events response (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
@@ -58,12 +74,18 @@ describe(`run events response (${process.env.TEST_DATABASE_URL ? "postgres" : "p
     const deps = dependencies(null);
     const response = await runEventsResponse(request(), { runId: "not-a-uuid" }, deps);
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: { code: "UNAUTHORIZED", message: "Sign in to continue.", requestId: "req-live-test" } });
+    expect(await response.json()).toEqual({
+      error: { code: "UNAUTHORIZED", message: "Sign in to continue.", requestId: "req-live-test" },
+    });
     expect(deps.opened).toEqual([]);
   });
 
   it("answers 403 while the user must still replace a one-time password", async () => {
-    const response = await runEventsResponse(request(), { runId: "not-a-uuid" }, dependencies({ ...viewer, user: { ...viewer.user, mustChangePassword: true } }));
+    const response = await runEventsResponse(
+      request(),
+      { runId: "not-a-uuid" },
+      dependencies({ ...viewer, user: { ...viewer.user, mustChangePassword: true } }),
+    );
     expect(response.status).toBe(403);
     expect((await response.json()).error.code).toBe("FORBIDDEN");
   });
@@ -72,7 +94,11 @@ describe(`run events response (${process.env.TEST_DATABASE_URL ? "postgres" : "p
     const response = await runEventsResponse(request(), { runId: "42" }, dependencies(viewer));
     expect(response.status).toBe(400);
     const body = await response.json();
-    expect(body.error).toMatchObject({ code: "BAD_REQUEST", requestId: "req-live-test", details: { fields: { runId: expect.any(String) } } });
+    expect(body.error).toMatchObject({
+      code: "BAD_REQUEST",
+      requestId: "req-live-test",
+      details: { fields: { runId: expect.any(String) } },
+    });
   });
 
   it("streams the run's events to any signed-in user, with headers that keep proxies from buffering", async () => {

@@ -38,12 +38,17 @@ export function parseRunEventsParams(params: unknown): { runId: string } {
  * error in Keel's envelope. Whether the run exists is said on the stream (`gone`), so that a
  * page left open on a deleted run stops reconnecting.
  */
-export async function runEventsResponse(request: Request, params: unknown, dependencies: RunEventsDependencies): Promise<Response> {
+export async function runEventsResponse(
+  request: Request,
+  params: unknown,
+  dependencies: RunEventsDependencies,
+): Promise<Response> {
   const requestId = request.headers.get("x-request-id") ?? "unknown";
   try {
     const session = await dependencies.session();
     if (!session) throw new AppError("UNAUTHORIZED", "Sign in to continue.");
-    if (session.user.mustChangePassword) throw new AppError("FORBIDDEN", "Choose a new password before doing anything else.");
+    if (session.user.mustChangePassword)
+      throw new AppError("FORBIDDEN", "Choose a new password before doing anything else.");
     const { runId } = parseRunEventsParams(params);
     const [hub, db] = await Promise.all([dependencies.hub(), dependencies.db()]);
     const stream = createRunEventStream({

@@ -13,7 +13,13 @@ function safeError(error: Error, depth = 0): Error {
   const described = describeDatabaseError(error);
   const copy = new Error(described ? described.message : scrubQueryText(error.message));
   copy.name = described?.type ?? error.name;
-  copy.stack = `${copy.name}: ${copy.message}\n${described?.stack ?? (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line)).join("\n")}`;
+  copy.stack = `${copy.name}: ${copy.message}\n${
+    described?.stack ??
+    (error.stack ?? "")
+      .split("\n")
+      .filter((line) => /^\s+at /.test(line))
+      .join("\n")
+  }`;
   if (described?.code) Object.assign(copy, { code: described.code });
   if (!described && error.cause instanceof Error && depth < 5) copy.cause = safeError(error.cause, depth + 1);
   return copy;

@@ -14,7 +14,11 @@ describe("the production logger", () => {
       env: { PATH: process.env.PATH, NODE_ENV: "production", LOG_LEVEL: "info", KEEL_LOG_FILE: file, LINES: "5000" },
       maxBuffer: 64 * 1024 * 1024,
     });
-    const numbers = (text: string) => text.trim().split("\n").map((line) => (JSON.parse(line) as { i: number }).i);
+    const numbers = (text: string) =>
+      text
+        .trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as { i: number }).i);
     const expected = Array.from({ length: 5000 }, (_, i) => i);
     expect(numbers(stdout)).toEqual(expected);
     expect(numbers(readFileSync(file, "utf8"))).toEqual(expected);

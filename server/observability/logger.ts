@@ -30,7 +30,9 @@ function createLogger(): Logger {
   // what is pending when the process exits. Tests write synchronously, so a test's worker that is
   // torn down mid-write still leaves every line for the end-of-run secret scan.
   const sync = process.env.NODE_ENV === "test";
-  const streams: pino.StreamEntry[] = quiet ? [] : [{ level: streamLevel, stream: pino.destination({ dest: 1, sync }) }];
+  const streams: pino.StreamEntry[] = quiet
+    ? []
+    : [{ level: streamLevel, stream: pino.destination({ dest: 1, sync }) }];
   if (process.env.KEEL_LOG_FILE) {
     // Opened here, synchronously: a file sonic-boom opens by itself is not ready for a process that exits at once.
     mkdirSync(path.dirname(process.env.KEEL_LOG_FILE), { recursive: true });
@@ -50,7 +52,10 @@ function createLogger(): Logger {
       // The message string itself, which the formatters above do not see.
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((arg) => (typeof arg === "string" ? scrubQueryText(arg) : arg)) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((arg) => (typeof arg === "string" ? scrubQueryText(arg) : arg)) as Parameters<typeof method>,
+          );
         },
       },
     },

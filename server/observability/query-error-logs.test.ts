@@ -19,10 +19,14 @@ afterAll(async () => {
 
 function run(env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "test/fixtures/processes/failing-queries.ts"], {
-      env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "info", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.resolve("node_modules/tsx/dist/cli.mjs"), "test/fixtures/processes/failing-queries.ts"],
+      {
+        env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "info", ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -55,14 +59,26 @@ describe(`a failed query's parameters never reach a log (${driver})`, () => {
     expect(everything).not.toMatch(/Failed query: |params: |insert into "users"/);
 
     // What a reader needs instead: statement, code and request id on each logged failure.
-    const lines = file.trim().split("\n").map((line) => JSON.parse(line) as { msg: string; requestId?: string; err?: { message: string; code?: string; statement?: string } });
+    const lines = file
+      .trim()
+      .split("\n")
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            msg: string;
+            requestId?: string;
+            err?: { message: string; code?: string; statement?: string };
+          },
+      );
     const failures = lines.filter((line) => line.msg === "procedure failed");
     expect(failures.map((line) => [line.err?.statement, line.err?.code, line.requestId])).toEqual([
       ["insert users", "23505", requestId],
       ["insert users", driver === "postgres" ? "22021" : expect.stringMatching(/^[0-9A-Z]{5}$/), requestId],
       ["select api_tokens", "22P02", requestId],
     ]);
-    expect(failures[0]!.err!.message).toBe('Query failed (insert users): duplicate key value violates unique constraint "users_email_unique"');
+    expect(failures[0]!.err!.message).toBe(
+      'Query failed (insert users): duplicate key value violates unique constraint "users_email_unique"',
+    );
     expect(failures[2]!.err!.message).toBe("Query failed (select api_tokens): invalid input syntax for type uuid");
     // console.* (what Next.js prints) says the same reduced thing.
     expect(result.stderr).toContain("Query failed (insert users)");

@@ -21,22 +21,43 @@ describe("query error text", () => {
   });
 
   it("cuts a driver message before its first value", () => {
-    expect(messageWithoutValues('invalid input syntax for type uuid: "keel_pat_abc"')).toBe("invalid input syntax for type uuid");
-    expect(messageWithoutValues('invalid byte sequence for encoding "UTF8": 0x00')).toBe('invalid byte sequence for encoding "UTF8"');
-    expect(messageWithoutValues('duplicate key value violates unique constraint "users_email_unique"')).toBe('duplicate key value violates unique constraint "users_email_unique"');
+    expect(messageWithoutValues('invalid input syntax for type uuid: "keel_pat_abc"')).toBe(
+      "invalid input syntax for type uuid",
+    );
+    expect(messageWithoutValues('invalid byte sequence for encoding "UTF8": 0x00')).toBe(
+      'invalid byte sequence for encoding "UTF8"',
+    );
+    expect(messageWithoutValues('duplicate key value violates unique constraint "users_email_unique"')).toBe(
+      'duplicate key value violates unique constraint "users_email_unique"',
+    );
   });
 
   it("describes a failed query by statement and code, without its text or parameters", () => {
-    const error = queryError('insert into "users" ("password_hash") values ($1)', ["scrypt$15$8$1$SALT$HASH"], pgError('duplicate key value violates unique constraint "users_email_unique"', "23505"));
+    const error = queryError(
+      'insert into "users" ("password_hash") values ($1)',
+      ["scrypt$15$8$1$SALT$HASH"],
+      pgError('duplicate key value violates unique constraint "users_email_unique"', "23505"),
+    );
     const described = describeDatabaseError(error)!;
-    expect(described).toMatchObject({ type: "DatabaseQueryError", code: "23505", statement: "insert users", message: 'Query failed (insert users): duplicate key value violates unique constraint "users_email_unique"' });
-    expect(JSON.stringify(redactSensitive({ err: error, nested: [{ error }] }))).not.toMatch(/scrypt|values \(|Key \(email\)/);
+    expect(described).toMatchObject({
+      type: "DatabaseQueryError",
+      code: "23505",
+      statement: "insert users",
+      message: 'Query failed (insert users): duplicate key value violates unique constraint "users_email_unique"',
+    });
+    expect(JSON.stringify(redactSensitive({ err: error, nested: [{ error }] }))).not.toMatch(
+      /scrypt|values \(|Key \(email\)/,
+    );
   });
 
   it("scrubs failed-query text wherever it appears in a string", () => {
-    expect(scrubQueryText("request failed: Failed query: select $1\nparams: hunter2")).toBe("request failed: Failed query (statement and parameters withheld from logs)");
+    expect(scrubQueryText("request failed: Failed query: select $1\nparams: hunter2")).toBe(
+      "request failed: Failed query (statement and parameters withheld from logs)",
+    );
     expect(scrubQueryText("nothing to see")).toBe("nothing to see");
-    expect(redactSensitive({ msg: "x Failed query: select 1\nparams: secret" })).toEqual({ msg: "x Failed query (statement and parameters withheld from logs)" });
+    expect(redactSensitive({ msg: "x Failed query: select 1\nparams: secret" })).toEqual({
+      msg: "x Failed query (statement and parameters withheld from logs)",
+    });
   });
 
   it("leaves other errors alone", () => {

@@ -56,10 +56,21 @@ export function describeDatabaseError(error: unknown): SafeErrorDescription | nu
   if (isQueryError(error)) {
     const statement = statementLabel(error.query);
     const reason = database ? messageWithoutValues(database.message) : "no reason given";
-    return { type: "DatabaseQueryError", message: `Query failed (${statement}): ${reason}`, code: database?.code, statement, stack: framesOf(error.stack) };
+    return {
+      type: "DatabaseQueryError",
+      message: `Query failed (${statement}): ${reason}`,
+      code: database?.code,
+      statement,
+      stack: framesOf(error.stack),
+    };
   }
   if (database) {
-    return { type: "DatabaseError", message: messageWithoutValues(database.message), code: database.code, stack: framesOf((error as Error).stack) };
+    return {
+      type: "DatabaseError",
+      message: messageWithoutValues(database.message),
+      code: database.code,
+      stack: framesOf((error as Error).stack),
+    };
   }
   if (error instanceof Error && error.message.includes(FAILED_QUERY)) {
     return { type: error.name, message: scrubQueryText(error.message), stack: framesOf(error.stack) };

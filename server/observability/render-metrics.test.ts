@@ -51,7 +51,9 @@ describe(`metrics (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, (
     expect(sample(body, 'keel_step_job_duration_seconds_count{phase="execute"}')).toBeGreaterThanOrEqual(1);
     expect(sample(body, "keel_audit_append_duration_seconds_count")).toBeGreaterThan(3);
     expect(sample(body, "keel_job_queue_depth")).toBe(3);
-    expect(sample(body, 'keel_http_requests_total{route="/runs/:id",method="GET",status="200"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(body, 'keel_http_requests_total{route="/runs/:id",method="GET",status="200"}'),
+    ).toBeGreaterThanOrEqual(1);
     expect(body).toContain("keel_process_resident_memory_bytes");
   });
 });

@@ -13,7 +13,10 @@ export async function renderMetrics(sources: MetricsSources): Promise<{ contentT
   const m = metrics();
   const [runCounts, stepCounts, depth] = await Promise.all([
     sources.db.select({ status: runs.status, n: count() }).from(runs).groupBy(runs.status),
-    sources.db.select({ kind: runSteps.kind, status: runSteps.status, n: count() }).from(runSteps).groupBy(runSteps.kind, runSteps.status),
+    sources.db
+      .select({ kind: runSteps.kind, status: runSteps.status, n: count() })
+      .from(runSteps)
+      .groupBy(runSteps.kind, runSteps.status),
     sources.queue ? sources.queue.depth() : Promise.resolve(null),
   ]);
   m.runs.reset();

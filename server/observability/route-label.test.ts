@@ -17,7 +17,17 @@ describe("routeLabel", () => {
     fc.assert(
       fc.property(fc.webPath(), fc.constantFrom(200, 302, 400, 401, 403, 500), (path, status) => {
         const label = routeLabel(path, status);
-        return label.split("/").filter(Boolean).every((segment) => segment === ":id" || segment === "*" || /^[a-z][a-z0-9-]{0,30}$/.test(segment) || segment === "api" || segment === "_next");
+        return label
+          .split("/")
+          .filter(Boolean)
+          .every(
+            (segment) =>
+              segment === ":id" ||
+              segment === "*" ||
+              /^[a-z][a-z0-9-]{0,30}$/.test(segment) ||
+              segment === "api" ||
+              segment === "_next",
+          );
       }),
       { numRuns: 200 },
     );

@@ -1,5 +1,14 @@
 /** Collections whose next path segment is an id, not a route of its own. */
-const ID_COLLECTIONS = new Set(["runbooks", "runs", "users", "incidents", "checklists", "targets", "secrets", "tokens"]);
+const ID_COLLECTIONS = new Set([
+  "runbooks",
+  "runs",
+  "users",
+  "incidents",
+  "checklists",
+  "targets",
+  "secrets",
+  "tokens",
+]);
 const LITERAL = /^[a-z][a-z0-9-]{0,30}$/;
 
 /**

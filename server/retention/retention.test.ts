@@ -21,13 +21,29 @@ let handle: TestDatabase;
 let userId: string;
 let versionId: string;
 
-const policy: RetentionPolicy = { stepOutputMs: 90 * DAY, sessionsMs: 30 * DAY, rateLimitsMs: DAY, jobsMs: 7 * DAY, sessionIdleTimeoutMs: DAY / 2, batchSize: 1000 };
+const policy: RetentionPolicy = {
+  stepOutputMs: 90 * DAY,
+  sessionsMs: 30 * DAY,
+  rateLimitsMs: DAY,
+  jobsMs: 7 * DAY,
+  sessionIdleTimeoutMs: DAY / 2,
+  batchSize: 1000,
+};
 
 beforeAll(async () => {
   handle = await createTestDatabase();
   userId = (await createTestUser(handle.db, { role: "responder" })).user.id;
-  await installRunbook(handle.db, { id: "retention-test", title: "Retention", summary: "s", risk: "low", steps: [{ id: "a", kind: "manual", title: "A", instructions: "Do it." }] });
-  const [version] = await queryRows<{ id: string }>(handle.db, sql`select id from runbook_versions where runbook_id = 'retention-test'`);
+  await installRunbook(handle.db, {
+    id: "retention-test",
+    title: "Retention",
+    summary: "s",
+    risk: "low",
+    steps: [{ id: "a", kind: "manual", title: "A", instructions: "Do it." }],
+  });
+  const [version] = await queryRows<{ id: string }>(
+    handle.db,
+    sql`select id from runbook_versions where runbook_id = 'retention-test'`,
+  );
   versionId = version!.id;
   // pg-boss's own tables, as a running instance leaves them.
   const queue = new PgBossQueue(handle);
@@ -43,22 +59,49 @@ afterAll(async () => {
 async function newRun(endedAt: Date | null): Promise<string> {
   const [run] = await handle.db
     .insert(runs)
-    .values({ runbookId: "retention-test", runbookVersionId: versionId, status: endedAt ? "succeeded" : "running", inputs: {}, inputsHash: "h", startedBy: userId, requestKey: randomUUID(), endedAt })
+    .values({
+      runbookId: "retention-test",
+      runbookVersionId: versionId,
+      status: endedAt ? "succeeded" : "running",
+      inputs: {},
+      inputsHash: "h",
+      startedBy: userId,
+      requestKey: randomUUID(),
+      endedAt,
+    })
     .returning({ id: runs.id });
   return run!.id;
 }
 
 async function addOutput(runId: string, lines: number, createdAt: Date): Promise<void> {
   const existing = await handle.db.select().from(stepOutputLines).where(eq(stepOutputLines.runId, runId));
-  await handle.db.insert(stepOutputLines).values(Array.from({ length: lines }, (_, i) => ({ runId, stepId: "a", attempt: 1, lineNo: existing.length + i + 1, stream: "stdout" as const, text: `line ${i}`, createdAt })));
+  await handle.db.insert(stepOutputLines).values(
+    Array.from({ length: lines }, (_, i) => ({
+      runId,
+      stepId: "a",
+      attempt: 1,
+      lineNo: existing.length + i + 1,
+      stream: "stdout" as const,
+      text: `line ${i}`,
+      createdAt,
+    })),
+  );
 }
 
 async function outputOf(runId: string): Promise<number> {
   return (await handle.db.select().from(stepOutputLines).where(eq(stepOutputLines.runId, runId))).length;
 }
 
-async function addSession(values: { createdAt: Date; lastSeenAt: Date; expiresAt: Date; revokedAt?: Date }): Promise<string> {
-  const [row] = await handle.db.insert(sessions).values({ userId, method: "password", ip: null, userAgent: null, ...values }).returning({ id: sessions.id });
+async function addSession(values: {
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  revokedAt?: Date;
+}): Promise<string> {
+  const [row] = await handle.db
+    .insert(sessions)
+    .values({ userId, method: "password", ip: null, userAgent: null, ...values })
+    .returning({ id: sessions.id });
   return row!.id;
 }
 
@@ -72,12 +115,17 @@ async function addJob(state: "completed" | "failed" | "active" | "created", comp
 
 /** Moves a job into pg-boss's archive, as its maintenance does. */
 async function archiveJob(id: string, archivedOn: Date): Promise<void> {
-  await handle.db.execute(sql`insert into pgboss.archive select j.*, ${archivedOn.toISOString()}::timestamptz from pgboss.job j where j.id = ${id}::uuid`);
+  await handle.db.execute(
+    sql`insert into pgboss.archive select j.*, ${archivedOn.toISOString()}::timestamptz from pgboss.job j where j.id = ${id}::uuid`,
+  );
   await handle.db.execute(sql`delete from pgboss.job where id = ${id}::uuid`);
 }
 
 async function jobExists(id: string): Promise<boolean> {
-  const [row] = await queryRows<{ n: number }>(handle.db, sql`select ((select count(*) from pgboss.job where id = ${id}::uuid) + (select count(*) from pgboss.archive where id = ${id}::uuid))::int as n`);
+  const [row] = await queryRows<{ n: number }>(
+    handle.db,
+    sql`select ((select count(*) from pgboss.job where id = ${id}::uuid) + (select count(*) from pgboss.archive where id = ${id}::uuid))::int as n`,
+  );
   return row!.n > 0;
 }
 
@@ -94,10 +142,20 @@ describe(`retention of operational data (${driver})`, () => {
     const recentFinished = await newRun(ago(1));
     await addOutput(recentFinished, 4, ago(1));
 
-    const revokedLongAgo = await addSession({ createdAt: ago(60), lastSeenAt: ago(59), expiresAt: ago(-100), revokedAt: ago(45) });
+    const revokedLongAgo = await addSession({
+      createdAt: ago(60),
+      lastSeenAt: ago(59),
+      expiresAt: ago(-100),
+      revokedAt: ago(45),
+    });
     const expiredLongAgo = await addSession({ createdAt: ago(60), lastSeenAt: ago(31), expiresAt: ago(31) });
     const idleLongAgo = await addSession({ createdAt: ago(60), lastSeenAt: ago(40), expiresAt: ago(-100) });
-    const revokedRecently = await addSession({ createdAt: ago(20), lastSeenAt: ago(3), expiresAt: ago(-100), revokedAt: ago(2) });
+    const revokedRecently = await addSession({
+      createdAt: ago(20),
+      lastSeenAt: ago(3),
+      expiresAt: ago(-100),
+      revokedAt: ago(2),
+    });
     const live = await addSession({ createdAt: ago(1), lastSeenAt: now, expiresAt: ago(-6) });
 
     await handle.db.insert(rateLimits).values([
@@ -125,25 +183,49 @@ describe(`retention of operational data (${driver})`, () => {
     const left = new Set((await handle.db.select({ id: sessions.id }).from(sessions)).map((s) => s.id));
     for (const id of [revokedLongAgo, expiredLongAgo, idleLongAgo]) expect(left.has(id)).toBe(false);
     for (const id of [revokedRecently, live]) expect(left.has(id)).toBe(true);
-    expect((await handle.db.select({ key: rateLimits.key }).from(rateLimits).where(sql`${rateLimits.key} like 'retention:%'`)).map((r) => r.key).sort()).toEqual(["retention:forever", "retention:open", "retention:recent"]);
+    expect(
+      (
+        await handle.db
+          .select({ key: rateLimits.key })
+          .from(rateLimits)
+          .where(sql`${rateLimits.key} like 'retention:%'`)
+      )
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(["retention:forever", "retention:open", "retention:recent"]);
     for (const id of [oldCompleted, oldFailed, oldArchived]) expect(await jobExists(id)).toBe(false);
     for (const id of [recentCompleted, running, recentArchived]) expect(await jobExists(id)).toBe(true);
 
     // A second sweep finds nothing left to do.
-    expect(await sweepRetention(handle.db, policy, now)).toEqual({ stepOutput: 0, sessions: 0, rateLimits: 0, jobs: 0, backupPartials: 0 });
+    expect(await sweepRetention(handle.db, policy, now)).toEqual({
+      stepOutput: 0,
+      sessions: 0,
+      rateLimits: 0,
+      jobs: 0,
+      backupPartials: 0,
+    });
   });
 
   it("deletes in batches until nothing old is left, and keeps a kind whose retention is 0 (forever)", async () => {
     const now = new Date();
     const run = await newRun(new Date(now.getTime() - 200 * DAY));
     await addOutput(run, 23, new Date(now.getTime() - 200 * DAY));
-    await handle.db.insert(rateLimits).values(Array.from({ length: 7 }, (_, i) => ({ key: `batch:${i}`, points: 1, expire: now.getTime() - 3 * DAY })));
+    await handle.db
+      .insert(rateLimits)
+      .values(Array.from({ length: 7 }, (_, i) => ({ key: `batch:${i}`, points: 1, expire: now.getTime() - 3 * DAY })));
 
     const removed = await sweepRetention(handle.db, { ...policy, rateLimitsMs: null, batchSize: 5 }, now);
     expect(removed.stepOutput).toBe(23);
     expect(removed.rateLimits).toBe(0);
     expect(await outputOf(run)).toBe(0);
-    expect((await handle.db.select().from(rateLimits).where(sql`${rateLimits.key} like 'batch:%'`)).length).toBe(7);
+    expect(
+      (
+        await handle.db
+          .select()
+          .from(rateLimits)
+          .where(sql`${rateLimits.key} like 'batch:%'`)
+      ).length,
+    ).toBe(7);
     await handle.db.delete(rateLimits).where(sql`${rateLimits.key} like 'batch:%'`);
   });
 
@@ -151,23 +233,45 @@ describe(`retention of operational data (${driver})`, () => {
     const now = new Date();
     const run = await newRun(new Date(now.getTime() - 100 * DAY));
     await addOutput(run, 40, new Date(now.getTime() - 100 * DAY));
-    await handle.db.insert(rateLimits).values(Array.from({ length: 30 }, (_, i) => ({ key: `race:${i}`, points: 1, expire: now.getTime() - 3 * DAY })));
+    await handle.db
+      .insert(rateLimits)
+      .values(Array.from({ length: 30 }, (_, i) => ({ key: `race:${i}`, points: 1, expire: now.getTime() - 3 * DAY })));
 
     const results = await Promise.all([1, 2, 3].map(() => sweepRetention(handle.db, { ...policy, batchSize: 4 }, now)));
     expect(results.reduce((sum, r) => sum + r.stepOutput, 0)).toBe(40);
     expect(results.reduce((sum, r) => sum + r.rateLimits, 0)).toBe(30);
     expect(await outputOf(run)).toBe(0);
-    expect(await handle.db.select().from(rateLimits).where(sql`${rateLimits.key} like 'race:%'`)).toEqual([]);
+    expect(
+      await handle.db
+        .select()
+        .from(rateLimits)
+        .where(sql`${rateLimits.key} like 'race:%'`),
+    ).toEqual([]);
   });
 
   it("never touches the audit trail, however old its rows are", async () => {
-    await handle.db.transaction((tx) => appendAuditEvent(tx, systemActor(), { eventType: "retention.test", outcome: "success", entityType: "test", entityId: "audit-kept", meta: {} }));
+    await handle.db.transaction((tx) =>
+      appendAuditEvent(tx, systemActor(), {
+        eventType: "retention.test",
+        outcome: "success",
+        entityType: "test",
+        entityId: "audit-kept",
+        meta: {},
+      }),
+    );
     const before = await handle.db.select().from(auditEvents).orderBy(asc(auditEvents.seq));
     expect(before.length).toBeGreaterThan(0);
 
     // Ten years from now, with the shortest retention of every kind: everything old goes, except audit rows.
     const farFuture = new Date(Date.now() + 3650 * DAY);
-    const tiny: RetentionPolicy = { stepOutputMs: 1, sessionsMs: 1, rateLimitsMs: 1, jobsMs: 1, sessionIdleTimeoutMs: 1, batchSize: 1000 };
+    const tiny: RetentionPolicy = {
+      stepOutputMs: 1,
+      sessionsMs: 1,
+      rateLimitsMs: 1,
+      jobsMs: 1,
+      sessionIdleTimeoutMs: 1,
+      batchSize: 1000,
+    };
     const removed = await sweepRetention(handle.db, tiny, farFuture);
     expect(removed.sessions).toBeGreaterThan(0);
 
@@ -176,10 +280,14 @@ describe(`retention of operational data (${driver})`, () => {
   });
 
   it("runs on its own once started, counting removed rows by kind in the metrics", async () => {
-    const deleted = async () => (await metrics().retentionDeleted.get()).values.find((v) => v.labels.kind === "rateLimits")?.value ?? 0;
-    const sweeps = async () => (await metrics().retentionSweeps.get()).values.find((v) => v.labels.outcome === "succeeded")?.value ?? 0;
+    const deleted = async () =>
+      (await metrics().retentionDeleted.get()).values.find((v) => v.labels.kind === "rateLimits")?.value ?? 0;
+    const sweeps = async () =>
+      (await metrics().retentionSweeps.get()).values.find((v) => v.labels.outcome === "succeeded")?.value ?? 0;
     const [deletedBefore, sweepsBefore] = [await deleted(), await sweeps()];
-    await handle.db.insert(rateLimits).values(Array.from({ length: 3 }, (_, i) => ({ key: `started:${i}`, points: 1, expire: Date.now() - 3 * DAY })));
+    await handle.db
+      .insert(rateLimits)
+      .values(Array.from({ length: 3 }, (_, i) => ({ key: `started:${i}`, points: 1, expire: Date.now() - 3 * DAY })));
     const stop = startRetentionSweep(handle.db, 60_000, 0);
     try {
       await vi.waitFor(async () => expect(await sweeps()).toBe(sweepsBefore + 1), { timeout: 10_000 });
@@ -187,6 +295,11 @@ describe(`retention of operational data (${driver})`, () => {
       stop();
     }
     expect(await deleted()).toBe(deletedBefore + 3);
-    expect(await handle.db.select().from(rateLimits).where(sql`${rateLimits.key} like 'started:%'`)).toEqual([]);
+    expect(
+      await handle.db
+        .select()
+        .from(rateLimits)
+        .where(sql`${rateLimits.key} like 'started:%'`),
+    ).toEqual([]);
   });
 });

@@ -33,7 +33,10 @@ async function deleteInBatches(db: Queryable, batchSize: number, statement: () =
 const at = (ms: number) => sql`${new Date(ms).toISOString()}::timestamptz`;
 
 async function pgBossInstalled(db: Queryable): Promise<boolean> {
-  const [row] = await queryRows<{ job: string | null; archive: string | null }>(db, sql`select to_regclass('pgboss.job')::text as job, to_regclass('pgboss.archive')::text as archive`);
+  const [row] = await queryRows<{ job: string | null; archive: string | null }>(
+    db,
+    sql`select to_regclass('pgboss.job')::text as job, to_regclass('pgboss.archive')::text as archive`,
+  );
   return Boolean(row?.job && row.archive);
 }
 
@@ -43,42 +46,58 @@ async function pgBossInstalled(db: Queryable): Promise<boolean> {
  * left; and unfinished backup files untouched for an hour (backups/partial-files.ts). The audit trail is never touched (its trigger would refuse anyway). Safe with several
  * instances sweeping at once.
  */
-export async function sweepRetention(db: Queryable, policy: RetentionPolicy = retentionPolicyFromEnv(), now: Date = new Date()): Promise<RetentionResult> {
+export async function sweepRetention(
+  db: Queryable,
+  policy: RetentionPolicy = retentionPolicyFromEnv(),
+  now: Date = new Date(),
+): Promise<RetentionResult> {
   const n = policy.batchSize;
   const t = now.getTime();
   const removed: RetentionResult = { stepOutput: 0, sessions: 0, rateLimits: 0, jobs: 0, backupPartials: 0 };
 
   if (policy.stepOutputMs !== null) {
     const cutoff = at(t - policy.stepOutputMs);
-    removed.stepOutput = await deleteInBatches(db, n, () => sql`
+    removed.stepOutput = await deleteInBatches(
+      db,
+      n,
+      () => sql`
       with doomed as (
         select o.ctid from step_output_lines o join runs r on r.id = o.run_id
         where r.ended_at is not null and o.created_at < ${cutoff}
         limit ${n} for update of o skip locked
       ), gone as (delete from step_output_lines where ctid in (select ctid from doomed) returning 1)
-      select count(*)::int as n from gone`);
+      select count(*)::int as n from gone`,
+    );
   }
 
   if (policy.sessionsMs !== null) {
     const cutoff = at(t - policy.sessionsMs);
     const idleCutoff = at(t - policy.sessionsMs - policy.sessionIdleTimeoutMs);
-    removed.sessions = await deleteInBatches(db, n, () => sql`
+    removed.sessions = await deleteInBatches(
+      db,
+      n,
+      () => sql`
       with doomed as (
         select id from sessions
         where revoked_at < ${cutoff} or expires_at < ${cutoff} or last_seen_at < ${idleCutoff}
         limit ${n} for update skip locked
       ), gone as (delete from sessions where id in (select id from doomed) returning 1)
-      select count(*)::int as n from gone`);
+      select count(*)::int as n from gone`,
+    );
   }
 
   if (policy.rateLimitsMs !== null) {
     const cutoffEpochMs = t - policy.rateLimitsMs;
-    removed.rateLimits = await deleteInBatches(db, n, () => sql`
+    removed.rateLimits = await deleteInBatches(
+      db,
+      n,
+      () => sql`
       with doomed as (
         select key from rate_limits where expire is not null and expire < ${cutoffEpochMs}
         limit ${n} for update skip locked
       ), gone as (delete from rate_limits where key in (select key from doomed) returning 1)
-      select count(*)::int as n from gone`);
+      select count(*)::int as n from gone`,
+    );
   }
 
   // pg-boss archives a finished job after 12 hours and drops archived ones after its deleteAfter
@@ -86,20 +105,28 @@ export async function sweepRetention(db: Queryable, policy: RetentionPolicy = re
   // has not reached yet, so the retention holds even when no instance supervises the queue.
   if (policy.jobsMs !== null && (await pgBossInstalled(db))) {
     const cutoff = at(t - policy.jobsMs);
-    const finishedJobs = await deleteInBatches(db, n, () => sql`
+    const finishedJobs = await deleteInBatches(
+      db,
+      n,
+      () => sql`
       with doomed as (
         select name, id from pgboss.job
         where state::text in ('completed', 'cancelled', 'failed') and completed_on < ${cutoff}
         limit ${n} for update skip locked
       ), gone as (delete from pgboss.job where (name, id) in (select name, id from doomed) returning 1)
-      select count(*)::int as n from gone`);
-    const archivedJobs = await deleteInBatches(db, n, () => sql`
+      select count(*)::int as n from gone`,
+    );
+    const archivedJobs = await deleteInBatches(
+      db,
+      n,
+      () => sql`
       with doomed as (
         select name, id from pgboss.archive
         where coalesce(completed_on, archived_on) < ${cutoff}
         limit ${n} for update skip locked
       ), gone as (delete from pgboss.archive where (name, id) in (select name, id from doomed) returning 1)
-      select count(*)::int as n from gone`);
+      select count(*)::int as n from gone`,
+    );
     removed.jobs = finishedJobs + archivedJobs;
   }
 
@@ -118,7 +145,10 @@ export function startRetentionSweep(db: Queryable, everyMs: number, firstAfterMs
     const durationMs = Math.round(performance.now() - started);
     for (const kind of RETENTION_KINDS) metrics().retentionDeleted.inc({ kind }, removed[kind]);
     metrics().retentionSweeps.inc({ outcome: "succeeded" });
-    log.info({ removed, total: RETENTION_KINDS.reduce((sum, kind) => sum + removed[kind], 0), durationMs }, "retention sweep finished");
+    log.info(
+      { removed, total: RETENTION_KINDS.reduce((sum, kind) => sum + removed[kind], 0), durationMs },
+      "retention sweep finished",
+    );
   };
   return startPeriodic(sweep, {
     everyMs,

@@ -29,7 +29,10 @@ describe(`account router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite
     const [stored] = await handle.db.select().from(users).where(eq(users.id, user.id));
     expect(stored!.mustChangePassword).toBe(false);
     expect(await verifyPassword(newPassword, stored!.passwordHash!)).toBe(true);
-    const fresh = createCaller({ ...context, session: await resolveSession(handle.db, context.session!.sessionId, TEST_SESSION_POLICY) });
+    const fresh = createCaller({
+      ...context,
+      session: await resolveSession(handle.db, context.session!.sessionId, TEST_SESSION_POLICY),
+    });
     expect(Array.isArray(await fresh.users.list())).toBe(true);
   });
 
@@ -40,7 +43,10 @@ describe(`account router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite
     const error = await caller.account
       .changePassword({ currentPassword: `${password}-wrong`, newPassword, confirmPassword: newPassword })
       .catch((e: unknown) => e as TRPCError & { details?: { fields?: Record<string, string> } });
-    expect(error).toMatchObject({ code: "BAD_REQUEST", details: { fields: { currentPassword: "The current password is not correct." } } });
+    expect(error).toMatchObject({
+      code: "BAD_REQUEST",
+      details: { fields: { currentPassword: "The current password is not correct." } },
+    });
     const [stored] = await handle.db.select().from(users).where(eq(users.id, user.id));
     expect(await verifyPassword(password, stored!.passwordHash!)).toBe(true);
   });
@@ -65,7 +71,9 @@ describe(`account router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite
     expect(await resolveSession(handle.db, here.session!.sessionId, TEST_SESSION_POLICY)).not.toBeNull();
 
     const activity = await caller.account.activity();
-    expect(activity.map((e) => e.eventType)).toEqual(expect.arrayContaining(["user.password_changed", "session.revoked"]));
+    expect(activity.map((e) => e.eventType)).toEqual(
+      expect.arrayContaining(["user.password_changed", "session.revoked"]),
+    );
   });
 
   it("cannot end someone else's session", async () => {
@@ -73,7 +81,9 @@ describe(`account router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite
     const { user: b } = await createTestUser(handle.db, { role: "viewer" });
     const bContext = await contextFor(handle.db, b);
     const caller = createCaller(await contextFor(handle.db, a));
-    await expect(caller.account.revokeSession({ sessionId: bContext.session!.sessionId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(caller.account.revokeSession({ sessionId: bContext.session!.sessionId })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await resolveSession(handle.db, bContext.session!.sessionId, TEST_SESSION_POLICY)).not.toBeNull();
   });
 });

@@ -35,7 +35,12 @@ export const accountRouter = router({
     .meta({ access: "viewer" })
     .input(reauthenticateInput)
     .mutation(async ({ ctx, input }) => {
-      const { authenticatedAt } = await reauthenticate(ctx.db, { ...ctx.actor, userId: ctx.user.id, sessionId: ctx.session.sessionId }, input, ctx.rateLimits);
+      const { authenticatedAt } = await reauthenticate(
+        ctx.db,
+        { ...ctx.actor, userId: ctx.user.id, sessionId: ctx.session.sessionId },
+        input,
+        ctx.rateLimits,
+      );
       return { authenticatedAt: authenticatedAt.toISOString() };
     }),
 

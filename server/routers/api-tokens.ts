@@ -5,6 +5,10 @@ import { adminProcedure, router } from "../trpc";
 
 export const apiTokensRouter = router({
   list: adminProcedure.query(({ ctx }) => listApiTokens(ctx.db)),
-  create: adminProcedure.input(createApiTokenInput).mutation(({ ctx, input }) => createApiToken(ctx.db, ctx.actor, input)),
-  revoke: adminProcedure.input(revokeApiTokenInput).mutation(({ ctx, input }) => revokeApiToken(ctx.db, ctx.actor, input.tokenId)),
+  create: adminProcedure
+    .input(createApiTokenInput)
+    .mutation(({ ctx, input }) => createApiToken(ctx.db, ctx.actor, input)),
+  revoke: adminProcedure
+    .input(revokeApiTokenInput)
+    .mutation(({ ctx, input }) => revokeApiToken(ctx.db, ctx.actor, input.tokenId)),
 });

@@ -58,11 +58,17 @@ afterAll(async () => {
 
 /** Rows per table of Keel's own schema, except those a refusal may add to. */
 async function rowCounts(): Promise<Record<string, number>> {
-  const tables = await queryRows<{ name: string }>(handle.db, sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`);
+  const tables = await queryRows<{ name: string }>(
+    handle.db,
+    sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+  );
   const counts: Record<string, number> = {};
   for (const { name } of tables) {
     if (MAY_GROW.has(name)) continue;
-    const [row] = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from ${sql.identifier(name)}`);
+    const [row] = await queryRows<{ n: number }>(
+      handle.db,
+      sql`select count(*)::int as n from ${sql.identifier(name)}`,
+    );
     counts[name] = row!.n;
   }
   return counts;
@@ -88,7 +94,11 @@ describe(`every procedure refuses hostile input cleanly (${process.env.TEST_DATA
         } catch (error) {
           if (!(error instanceof TRPCError)) throw error;
           const { status, body } = toErrorEnvelope(error, "fuzz");
-          if (status >= 500) throw new Error(`${path} answered ${status} (${error.message}) for ${JSON.stringify(input)?.slice(0, 300)}`, { cause: error.cause ?? error });
+          if (status >= 500)
+            throw new Error(
+              `${path} answered ${status} (${error.message}) for ${JSON.stringify(input)?.slice(0, 300)}`,
+              { cause: error.cause ?? error },
+            );
           expect(body.error.message.length).toBeGreaterThan(0);
           expect(body.error.message).not.toMatch(/\bat .+:\d+:\d+|select |insert |update .+ set /i);
           return true;
@@ -100,25 +110,30 @@ describe(`every procedure refuses hostile input cleanly (${process.env.TEST_DATA
     if (accepted === 0) expect(await rowCounts()).toEqual(before);
   });
 
-  it.each(procedures)("%s: text that cannot be stored is refused with 400 naming the field, signed in or not, writing nothing at all", async (path) => {
-    const before = await allRowCounts();
-    await fc.assert(
-      fc.asyncProperty(unstorableAtPath, fc.boolean(), async ({ input, field, inKey }, anonymous) => {
-        const error = await (anonymous ? callAnonymously : call)(path, input).then(
-          () => null,
-          (thrown: unknown) => thrown,
-        );
-        if (!(error instanceof TRPCError)) throw new Error(`${path} accepted ${JSON.stringify(input)}`);
-        const { status, body } = toErrorEnvelope(error, "fuzz");
-        expect(status).toBe(400);
-        const named = Object.keys(body.error.details?.fields ?? {});
-        expect(named).toHaveLength(1);
-        if (inKey) expect(named[0]!.startsWith(`${field}.`)).toBe(true);
-        else expect(named[0]).toBe(field);
-        expect(body.error.message).toMatch(/contains a character that cannot be stored: U\+(0000|D[89A-F][0-9A-F]{2})\.$/);
-      }),
-      { numRuns: 8 },
-    );
-    expect(await allRowCounts()).toEqual(before);
-  });
+  it.each(procedures)(
+    "%s: text that cannot be stored is refused with 400 naming the field, signed in or not, writing nothing at all",
+    async (path) => {
+      const before = await allRowCounts();
+      await fc.assert(
+        fc.asyncProperty(unstorableAtPath, fc.boolean(), async ({ input, field, inKey }, anonymous) => {
+          const error = await (anonymous ? callAnonymously : call)(path, input).then(
+            () => null,
+            (thrown: unknown) => thrown,
+          );
+          if (!(error instanceof TRPCError)) throw new Error(`${path} accepted ${JSON.stringify(input)}`);
+          const { status, body } = toErrorEnvelope(error, "fuzz");
+          expect(status).toBe(400);
+          const named = Object.keys(body.error.details?.fields ?? {});
+          expect(named).toHaveLength(1);
+          if (inKey) expect(named[0]!.startsWith(`${field}.`)).toBe(true);
+          else expect(named[0]).toBe(field);
+          expect(body.error.message).toMatch(
+            /contains a character that cannot be stored: U\+(0000|D[89A-F][0-9A-F]{2})\.$/,
+          );
+        }),
+        { numRuns: 8 },
+      );
+      expect(await allRowCounts()).toEqual(before);
+    },
+  );
 });

@@ -34,7 +34,17 @@ const testPart: DemoPart = {
     mkdirSync(context.root, { recursive: true });
     writeFileSync(path.join(context.root, "endpoint.json"), "{}");
     writeFileSync(outsideMarker, "made by the demo");
-    await saveTarget(context.handle.db, context.actor, { kind: "test-endpoint", name: "demo-web", description: "Demo web app", config: { healthUrl: `${context.publicUrl}/api/health` } }, "demo");
+    await saveTarget(
+      context.handle.db,
+      context.actor,
+      {
+        kind: "test-endpoint",
+        name: "demo-web",
+        description: "Demo web app",
+        config: { healthUrl: `${context.publicUrl}/api/health` },
+      },
+      "demo",
+    );
   },
   async tearDown() {
     if (failTearDown) throw new Error("the demo endpoint is busy");
@@ -63,14 +73,28 @@ async function callerFor(role: "viewer" | "admin") {
   const { user } = await createTestUser(handle.db, { role });
   return createCaller({ ...(await contextFor(handle.db, user)), demoSite: site });
 }
-const demoAudit = async () => (await handle.db.select().from(auditEvents).where(eq(auditEvents.entityType, "demo")).orderBy(auditEvents.seq)).map((e) => [e.eventType, e.outcome]);
+const demoAudit = async () =>
+  (await handle.db.select().from(auditEvents).where(eq(auditEvents.entityType, "demo")).orderBy(auditEvents.seq)).map(
+    (e) => [e.eventType, e.outcome],
+  );
 
 describe(`demo environment admin (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
   it("shows the admin the demo's state, parts and targets; refuses viewers", async () => {
     const admin = await callerFor("admin");
     const status = await admin.demo.status();
-    expect(status.state).toMatchObject({ status: "present", createdAt: expect.any(String), parts: ["test-endpoint-demo"] });
-    expect(status.targets).toEqual([expect.objectContaining({ kind: "test-endpoint", name: "demo-web", source: "demo", summary: "health at http://127.0.0.1:9/api/health, 5s timeout" })]);
+    expect(status.state).toMatchObject({
+      status: "present",
+      createdAt: expect.any(String),
+      parts: ["test-endpoint-demo"],
+    });
+    expect(status.targets).toEqual([
+      expect.objectContaining({
+        kind: "test-endpoint",
+        name: "demo-web",
+        source: "demo",
+        summary: "health at http://127.0.0.1:9/api/health, 5s timeout",
+      }),
+    ]);
 
     const viewer = await callerFor("viewer");
     expect((await errorOf(viewer.demo.status())).code).toBe("FORBIDDEN");
@@ -80,7 +104,14 @@ describe(`demo environment admin (${process.env.TEST_DATABASE_URL ? "postgres" :
 
   it("does not let the admin page change a demo target", async () => {
     const admin = await callerFor("admin");
-    const refused = await errorOf(admin.targets.save({ mode: "update", kind: "test-endpoint", name: "demo-web", config: "healthUrl: http://127.0.0.1:1/" }));
+    const refused = await errorOf(
+      admin.targets.save({
+        mode: "update",
+        kind: "test-endpoint",
+        name: "demo-web",
+        config: "healthUrl: http://127.0.0.1:1/",
+      }),
+    );
     expect(refused.code).toBe("CONFLICT");
     expect(refused.message).toContain("comes from the demo environment");
   });

@@ -5,5 +5,7 @@ import { adminProcedure, router } from "../trpc";
 
 export const demoRouter = router({
   status: adminProcedure.query(({ ctx }) => demoStatus(ctx.db)),
-  remove: adminProcedure.input(removeDemoInput).mutation(async ({ ctx }) => removeDemo(ctx.demoSite ?? (await processDemoSite()), ctx.actor)),
+  remove: adminProcedure
+    .input(removeDemoInput)
+    .mutation(async ({ ctx }) => removeDemo(ctx.demoSite ?? (await processDemoSite()), ctx.actor)),
 });

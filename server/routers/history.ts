@@ -8,7 +8,9 @@ import { protectedProcedure, router } from "../trpc";
 export const historyRouter = router({
   list: protectedProcedure.input(listHistoryInput).query(({ ctx, input }) => listHistory(ctx.db, ctx.user, input)),
 
-  timeline: protectedProcedure.input(entityTimelineInput).query(({ ctx, input }) => entityTimeline(ctx.db, ctx.user, input)),
+  timeline: protectedProcedure
+    .input(entityTimelineInput)
+    .query(({ ctx, input }) => entityTimeline(ctx.db, ctx.user, input)),
 
   eventTypes: protectedProcedure.query(({ ctx }) => recordedEventTypes(ctx.db)),
 

@@ -38,21 +38,50 @@ function acting(ctx: { actor: Actor & { userId: string }; user: { role: Incident
 
 export const incidentsRouter = router({
   list: protectedProcedure.input(listIncidentsInput).query(({ ctx, input }) => listIncidents(ctx.db, input)),
-  get: protectedProcedure.input(incidentRefInput).query(({ ctx, input }) => getIncident(ctx.db, input.incidentId, ctx.user)),
-  timeline: protectedProcedure.input(incidentRefInput).query(({ ctx, input }) => incidentTimeline(ctx.db, input.incidentId)),
-  suggestions: protectedProcedure.input(incidentRefInput).query(({ ctx, input }) => suggestRunbooks(ctx.db, input.incidentId)),
-  postmortem: protectedProcedure.input(incidentRefInput).query(({ ctx, input }) => draftPostmortem(ctx.db, input.incidentId)),
+  get: protectedProcedure
+    .input(incidentRefInput)
+    .query(({ ctx, input }) => getIncident(ctx.db, input.incidentId, ctx.user)),
+  timeline: protectedProcedure
+    .input(incidentRefInput)
+    .query(({ ctx, input }) => incidentTimeline(ctx.db, input.incidentId)),
+  suggestions: protectedProcedure
+    .input(incidentRefInput)
+    .query(({ ctx, input }) => suggestRunbooks(ctx.db, input.incidentId)),
+  postmortem: protectedProcedure
+    .input(incidentRefInput)
+    .query(({ ctx, input }) => draftPostmortem(ctx.db, input.incidentId)),
   /** What the declare form and the role and follow-up pickers offer. */
-  formOptions: responderProcedure.query(async ({ ctx }) => ({ services: await knownServices(ctx.db), people: await listParticipants(ctx.db) })),
+  formOptions: responderProcedure.query(async ({ ctx }) => ({
+    services: await knownServices(ctx.db),
+    people: await listParticipants(ctx.db),
+  })),
 
-  declare: responderProcedure.input(declareIncidentInput).mutation(({ ctx, input }) => declareIncident(ctx.db, acting(ctx), input)),
-  changeStatus: responderProcedure.input(changeIncidentStatusInput).mutation(({ ctx, input }) => changeIncidentStatus(ctx.db, acting(ctx), input)),
-  reopen: responderProcedure.input(reopenIncidentInput).mutation(({ ctx, input }) => reopenIncident(ctx.db, acting(ctx), input)),
-  assignRole: responderProcedure.input(assignIncidentRoleInput).mutation(({ ctx, input }) => assignIncidentRole(ctx.db, acting(ctx), input)),
-  addNote: responderProcedure.input(addIncidentNoteInput).mutation(({ ctx, input }) => addIncidentNote(ctx.db, acting(ctx), input)),
-  editNote: responderProcedure.input(editIncidentNoteInput).mutation(({ ctx, input }) => editIncidentNote(ctx.db, acting(ctx), input)),
-  pinNote: responderProcedure.input(pinIncidentNoteInput).mutation(({ ctx, input }) => pinIncidentNote(ctx.db, acting(ctx), input)),
-  addFollowUp: responderProcedure.input(addFollowUpInput).mutation(({ ctx, input }) => addFollowUp(ctx.db, acting(ctx), input)),
+  declare: responderProcedure
+    .input(declareIncidentInput)
+    .mutation(({ ctx, input }) => declareIncident(ctx.db, acting(ctx), input)),
+  changeStatus: responderProcedure
+    .input(changeIncidentStatusInput)
+    .mutation(({ ctx, input }) => changeIncidentStatus(ctx.db, acting(ctx), input)),
+  reopen: responderProcedure
+    .input(reopenIncidentInput)
+    .mutation(({ ctx, input }) => reopenIncident(ctx.db, acting(ctx), input)),
+  assignRole: responderProcedure
+    .input(assignIncidentRoleInput)
+    .mutation(({ ctx, input }) => assignIncidentRole(ctx.db, acting(ctx), input)),
+  addNote: responderProcedure
+    .input(addIncidentNoteInput)
+    .mutation(({ ctx, input }) => addIncidentNote(ctx.db, acting(ctx), input)),
+  editNote: responderProcedure
+    .input(editIncidentNoteInput)
+    .mutation(({ ctx, input }) => editIncidentNote(ctx.db, acting(ctx), input)),
+  pinNote: responderProcedure
+    .input(pinIncidentNoteInput)
+    .mutation(({ ctx, input }) => pinIncidentNote(ctx.db, acting(ctx), input)),
+  addFollowUp: responderProcedure
+    .input(addFollowUpInput)
+    .mutation(({ ctx, input }) => addFollowUp(ctx.db, acting(ctx), input)),
   /** A follow-up becomes a readiness checklist item (a lead: any checklist; a responder: one they own). */
-  trackFollowUp: responderProcedure.input(trackFollowUpInput).mutation(({ ctx, input }) => trackFollowUp(ctx.db, acting(ctx), input)),
+  trackFollowUp: responderProcedure
+    .input(trackFollowUpInput)
+    .mutation(({ ctx, input }) => trackFollowUp(ctx.db, acting(ctx), input)),
 });

@@ -5,14 +5,19 @@ import { appRouter } from "./_app";
 const PUBLIC_PROCEDURES = new Set(["session.me"]);
 
 describe("procedure access", () => {
-  const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { access?: string } } }>);
+  const procedures = Object.entries(
+    appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { access?: string } } }>,
+  );
 
   it("finds the procedures", () => {
     expect(procedures.length).toBeGreaterThan(5);
   });
 
-  it.each(procedures.map(([path, procedure]) => [path, procedure._def.meta?.access] as const))("%s declares its minimum role (%s)", (path, access) => {
-    expect(access).toBeDefined();
-    if (access === "public") expect(PUBLIC_PROCEDURES.has(path)).toBe(true);
-  });
+  it.each(procedures.map(([path, procedure]) => [path, procedure._def.meta?.access] as const))(
+    "%s declares its minimum role (%s)",
+    (path, access) => {
+      expect(access).toBeDefined();
+      if (access === "public") expect(PUBLIC_PROCEDURES.has(path)).toBe(true);
+    },
+  );
 });

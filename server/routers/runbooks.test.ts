@@ -16,7 +16,8 @@ const CURRENT = "test/fixtures/runbooks/sample-guided-change.yaml";
 
 beforeAll(async () => {
   handle = await createTestDatabase();
-  const load = (directories: string[]) => loadRunbooks(handle.db, { directories, registry: createBuiltinRegistry(), actor: systemActor() });
+  const load = (directories: string[]) =>
+    loadRunbooks(handle.db, { directories, registry: createBuiltinRegistry(), actor: systemActor() });
   // The earlier edition first, as if the console had run before the file was edited.
   await load(["test/fixtures/runbooks-earlier"]);
   await load(["test/fixtures/runbooks", "test/fixtures/runbooks-invalid"]);
@@ -24,7 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await handle.drop();
 });
-
 
 async function as(role: "viewer" | "responder" | "lead" | "admin") {
   const { user } = await createTestUser(handle.db, { role });
@@ -36,8 +36,12 @@ describe(`runbooks router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglit
     const caller = createCaller(anonymousContext(handle.db));
     expect((await errorOf(caller.runbooks.list())).code).toBe("UNAUTHORIZED");
     expect((await errorOf(caller.runbooks.get({ runbookId: "sample-guided-change" }))).code).toBe("UNAUTHORIZED");
-    expect((await errorOf(caller.runbooks.version({ runbookId: "sample-guided-change", number: 1 }))).code).toBe("UNAUTHORIZED");
-    expect((await errorOf(caller.runbooks.diff({ runbookId: "sample-guided-change", from: 1, to: 2 }))).code).toBe("UNAUTHORIZED");
+    expect((await errorOf(caller.runbooks.version({ runbookId: "sample-guided-change", number: 1 }))).code).toBe(
+      "UNAUTHORIZED",
+    );
+    expect((await errorOf(caller.runbooks.diff({ runbookId: "sample-guided-change", from: 1, to: 2 }))).code).toBe(
+      "UNAUTHORIZED",
+    );
     expect((await errorOf(caller.runbooks.fileProblems())).code).toBe("UNAUTHORIZED");
   });
 
@@ -93,7 +97,9 @@ describe(`runbooks router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglit
     const missingVersion = await errorOf(caller.runbooks.diff({ runbookId: "sample-guided-change", from: 1, to: 7 }));
     expect(missingVersion).toBeInstanceOf(AppError);
     expect(missingVersion.code).toBe("BAD_REQUEST");
-    expect((missingVersion as AppError).details?.fields).toEqual({ to: "Runbook sample-guided-change has no version 7; it has versions 1 to 2." });
+    expect((missingVersion as AppError).details?.fields).toEqual({
+      to: "Runbook sample-guided-change has no version 7; it has versions 1 to 2.",
+    });
     const notANumber = await errorOf(caller.runbooks.diff({ runbookId: "sample-guided-change", from: 0, to: 1.5 }));
     expect(notANumber.code).toBe("BAD_REQUEST");
     expect(notANumber.cause).toMatchObject({ issues: [{ path: ["from"] }, { path: ["to"] }] });
@@ -103,7 +109,9 @@ describe(`runbooks router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglit
     const unknownGet = await errorOf(caller.runbooks.get({ runbookId: "no-such-runbook" }));
     expect(unknownGet.code).toBe("NOT_FOUND");
     const unknownVersion = await errorOf(caller.runbooks.version({ runbookId: "sample-quiet-period", number: 3 }));
-    expect((unknownVersion as AppError).details?.fields).toEqual({ number: "Runbook sample-quiet-period has no version 3; it has only version 1." });
+    expect((unknownVersion as AppError).details?.fields).toEqual({
+      number: "Runbook sample-quiet-period has no version 3; it has only version 1.",
+    });
   });
 
   it("shows file problems to admins only", async () => {
@@ -113,10 +121,14 @@ describe(`runbooks router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglit
     const problems = await (await as("admin")).runbooks.fileProblems();
     expect(problems.map((file) => file.path)).toContain("test/fixtures/runbooks-invalid/unknown-key.yaml");
     expect(problems.find((file) => file.path === "test/fixtures/runbooks-invalid/unknown-key.yaml")).toMatchObject({
-      problems: [{ line: 10, column: 5, message: "steps[0].instrutions: unknown key; check its spelling and indentation" }],
+      problems: [
+        { line: 10, column: 5, message: "steps[0].instrutions: unknown key; check its spelling and indentation" },
+      ],
       checkedAt: expect.any(Date),
     });
-    expect(problems.find((file) => file.path === "test/fixtures/runbooks-invalid/same-id-b.yaml")).toMatchObject({ runbookId: "twin" });
+    expect(problems.find((file) => file.path === "test/fixtures/runbooks-invalid/same-id-b.yaml")).toMatchObject({
+      runbookId: "twin",
+    });
     expect(problems.every((file) => file.problems.length > 0)).toBe(true);
   });
 });

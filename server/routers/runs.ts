@@ -26,10 +26,18 @@ function engineOf(ctx: Pick<Context, "engine">): EngineDeps {
   return ctx.engine;
 }
 
-type Acting = Pick<Context, "engine"> & { actor: Parameters<typeof dispatch>[1]["actor"]; user: { id: string; email: string; role: import("@/lib/roles").Role } };
+type Acting = Pick<Context, "engine"> & {
+  actor: Parameters<typeof dispatch>[1]["actor"];
+  user: { id: string; email: string; role: import("@/lib/roles").Role };
+};
 
 /** A person's command on a run; who acted is kept on the step and in the audit trail. */
-async function command(ctx: Acting, runId: string, build: (actor: { userId: string; role: Acting["user"]["role"] }) => Command, extra: Parameters<typeof dispatch>[1]["details"] = {}) {
+async function command(
+  ctx: Acting,
+  runId: string,
+  build: (actor: { userId: string; role: Acting["user"]["role"] }) => Command,
+  extra: Parameters<typeof dispatch>[1]["details"] = {},
+) {
   const result = await dispatch(engineOf(ctx), {
     runId,
     command: build({ userId: ctx.user.id, role: ctx.user.role }),
@@ -46,13 +54,29 @@ export const runsRouter = router({
 
   history: protectedProcedure.input(runRefInput).query(({ ctx, input }) => runHistory(ctx.db, input.runId)),
 
-  output: protectedProcedure.input(runOutputInput).query(({ ctx, input }) => readOutput(ctx.db, { runId: input.runId, stepId: input.stepId, attempt: input.attempt }, input.after, input.limit)),
+  output: protectedProcedure
+    .input(runOutputInput)
+    .query(({ ctx, input }) =>
+      readOutput(
+        ctx.db,
+        { runId: input.runId, stepId: input.stepId, attempt: input.attempt },
+        input.after,
+        input.limit,
+      ),
+    ),
 
-  start: responderProcedure.input(startRunInput).mutation(async ({ ctx, input }) => startRun(engineOf(ctx), ctx.actor, input, await refOptions(ctx.db))),
+  start: responderProcedure
+    .input(startRunInput)
+    .mutation(async ({ ctx, input }) => startRun(engineOf(ctx), ctx.actor, input, await refOptions(ctx.db))),
 
   confirm: responderProcedure.input(confirmStepInput).mutation(({ ctx, input }) => {
-    const evidence = input.note || input.link ? { ...(input.note ? { note: input.note } : {}), ...(input.link ? { link: input.link } : {}) } : null;
-    return command(ctx, input.runId, (actor) => ({ type: "confirm", stepId: input.stepId, actor, evidence }), { patch: { evidence } });
+    const evidence =
+      input.note || input.link
+        ? { ...(input.note ? { note: input.note } : {}), ...(input.link ? { link: input.link } : {}) }
+        : null;
+    return command(ctx, input.runId, (actor) => ({ type: "confirm", stepId: input.stepId, actor, evidence }), {
+      patch: { evidence },
+    });
   }),
 
   execute: responderProcedure.input(stepRefInput).mutation(async ({ ctx, input }) => {
@@ -61,28 +85,51 @@ export const runsRouter = router({
   }),
 
   approve: responderProcedure.input(decideApprovalInput).mutation(({ ctx, input }) =>
-    command(ctx, input.runId, (actor) => ({ type: "approve", stepId: input.stepId, actor, bindingHash: input.bindingHash }), {
-      decision: { userLabel: ctx.user.email, comment: null },
-    }),
+    command(
+      ctx,
+      input.runId,
+      (actor) => ({ type: "approve", stepId: input.stepId, actor, bindingHash: input.bindingHash }),
+      {
+        decision: { userLabel: ctx.user.email, comment: null },
+      },
+    ),
   ),
 
   refuse: responderProcedure.input(refuseApprovalInput).mutation(({ ctx, input }) =>
-    command(ctx, input.runId, (actor) => ({ type: "refuse", stepId: input.stepId, actor, bindingHash: input.bindingHash, comment: input.comment }), {
-      decision: { userLabel: ctx.user.email, comment: input.comment },
-      abortReason: `refused by ${ctx.user.email}: ${input.comment}`,
-    }),
+    command(
+      ctx,
+      input.runId,
+      (actor) => ({
+        type: "refuse",
+        stepId: input.stepId,
+        actor,
+        bindingHash: input.bindingHash,
+        comment: input.comment,
+      }),
+      {
+        decision: { userLabel: ctx.user.email, comment: input.comment },
+        abortReason: `refused by ${ctx.user.email}: ${input.comment}`,
+      },
+    ),
   ),
 
   retry: responderProcedure.input(stepRefInput).mutation(async ({ ctx, input }) => {
     await limitHighRiskStep(ctx.rateLimits, ctx.engine, input.runId, input.stepId, ctx.actor);
-    return command(ctx, input.runId, (actor) => ({ type: "retry", stepId: input.stepId, actor }), { voidReason: "the step was retried", patch: { error: null } });
+    return command(ctx, input.runId, (actor) => ({ type: "retry", stepId: input.stepId, actor }), {
+      voidReason: "the step was retried",
+      patch: { error: null },
+    });
   }),
 
   skip: leadProcedure.input(skipStepInput).mutation(({ ctx, input }) =>
-    command(ctx, input.runId, (actor) => ({ type: "skip", stepId: input.stepId, actor, reason: input.reason }), { patch: { skipReason: input.reason } }),
+    command(ctx, input.runId, (actor) => ({ type: "skip", stepId: input.stepId, actor, reason: input.reason }), {
+      patch: { skipReason: input.reason },
+    }),
   ),
 
   abort: responderProcedure.input(abortRunInput).mutation(({ ctx, input }) =>
-    command(ctx, input.runId, (actor) => ({ type: "abort", actor, reason: input.reason }), { abortReason: input.reason }),
+    command(ctx, input.runId, (actor) => ({ type: "abort", actor, reason: input.reason }), {
+      abortReason: input.reason,
+    }),
   ),
 });

@@ -4,5 +4,7 @@ import { protectedProcedure, router } from "../trpc";
 
 export const servicesRouter = router({
   list: protectedProcedure.query(({ ctx }) => listServices(ctx.db)),
-  releases: protectedProcedure.input(serviceNameInput).query(({ ctx, input }) => serviceReleases(ctx.db, input.service)),
+  releases: protectedProcedure
+    .input(serviceNameInput)
+    .query(({ ctx, input }) => serviceReleases(ctx.db, input.service)),
 });

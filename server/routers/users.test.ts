@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, sessions, users } from "@/db/schema";
 import { errorOf } from "@/test/support/errors";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
-import { anonymousContext, callerAs, contextFor, createTestUser, TEST_SESSION_POLICY, uniqueEmail } from "@/test/support/users";
+import {
+  anonymousContext,
+  callerAs,
+  contextFor,
+  createTestUser,
+  TEST_SESSION_POLICY,
+  uniqueEmail,
+} from "@/test/support/users";
 import { AppError } from "../errors";
 import { verifyPassword } from "../auth/password";
 import { resolveSession } from "../auth/sessions";
@@ -18,7 +25,6 @@ afterAll(async () => {
   expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: true });
   await handle.drop();
 });
-
 
 async function auditOf(entityId: string) {
   return handle.db.select().from(auditEvents).where(eq(auditEvents.entityId, entityId)).orderBy(auditEvents.seq);
@@ -38,7 +44,9 @@ describe(`users router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
       const caller = await callerAs(handle.db, user);
       const before = await handle.db.select().from(users);
       expect((await errorOf(caller.users.list())).code).toBe("FORBIDDEN");
-      expect((await errorOf(caller.users.create({ email: uniqueEmail(), name: "X", role: "admin" }))).code).toBe("FORBIDDEN");
+      expect((await errorOf(caller.users.create({ email: uniqueEmail(), name: "X", role: "admin" }))).code).toBe(
+        "FORBIDDEN",
+      );
       expect((await errorOf(caller.users.changeRole({ userId: user.id, role: "admin" }))).code).toBe("FORBIDDEN");
       expect(await handle.db.select().from(users)).toEqual(before);
     }
@@ -48,7 +56,11 @@ describe(`users router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     const { user: admin } = await createTestUser(handle.db, { role: "admin" });
     const caller = await callerAs(handle.db, admin);
     const email = uniqueEmail("new");
-    const { user, oneTimePassword } = await caller.users.create({ email: `  ${email.toUpperCase()} `, name: "New Person", role: "responder" });
+    const { user, oneTimePassword } = await caller.users.create({
+      email: `  ${email.toUpperCase()} `,
+      name: "New Person",
+      role: "responder",
+    });
     expect(user.email).toBe(email);
     expect(user).not.toHaveProperty("passwordHash");
     const [stored] = await handle.db.select().from(users).where(eq(users.id, user.id));
@@ -72,7 +84,9 @@ describe(`users router (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     const duplicate = await errorOf(caller.users.create({ email: existing.email, name: "Dup", role: "viewer" }));
     expect(duplicate).toBeInstanceOf(AppError);
     expect((duplicate as AppError).details?.fields).toEqual({ email: "A user with this email already exists." });
-    const unknown = await errorOf(caller.users.changeRole({ userId: "00000000-0000-4000-8000-000000000000", role: "lead" }));
+    const unknown = await errorOf(
+      caller.users.changeRole({ userId: "00000000-0000-4000-8000-000000000000", role: "lead" }),
+    );
     expect(unknown.code).toBe("NOT_FOUND");
 
     expect(await handle.db.select().from(users)).toEqual(before);

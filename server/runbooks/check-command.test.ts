@@ -8,7 +8,8 @@ const REGISTERED_ACTIONS = createBuiltinRegistry().actionNames().join(", ");
 const SHIPPED = runbookFileCount("runbooks");
 const filesOk = (n: number) => `${n} runbook file${n === 1 ? "" : "s"} OK`;
 
-const check = (directories: string[]) => checkRunbookDirectories({ root: process.cwd(), directories, registry: createBuiltinRegistry() });
+const check = (directories: string[]) =>
+  checkRunbookDirectories({ root: process.cwd(), directories, registry: createBuiltinRegistry() });
 
 describe("runbooks:check", () => {
   it("counts the files when every one is valid", async () => {
@@ -37,6 +38,9 @@ describe("runbooks:check", () => {
   });
 
   it("fails when a configured directory does not exist, even with no bad file", async () => {
-    expect(await check(["runbooks", "nowhere"])).toEqual({ ok: false, lines: ["nowhere: directory not found (set KEEL_RUNBOOK_DIRS to the runbook directories)"] });
+    expect(await check(["runbooks", "nowhere"])).toEqual({
+      ok: false,
+      lines: ["nowhere: directory not found (set KEEL_RUNBOOK_DIRS to the runbook directories)"],
+    });
   });
 });

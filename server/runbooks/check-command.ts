@@ -10,10 +10,16 @@ export type CheckReport = { ok: boolean; lines: string[] };
  * loader would (including duplicate ids), without a database. Each problem is one line
  * `path:line:column message`, so editors and CI annotations can jump to it.
  */
-export async function checkRunbookDirectories(options: { root: string; directories: string[]; registry: StepRegistry }): Promise<CheckReport> {
+export async function checkRunbookDirectories(options: {
+  root: string;
+  directories: string[];
+  registry: StepRegistry;
+}): Promise<CheckReport> {
   const { files, missingDirectories } = await readRunbookFiles(options.root, options.directories);
   const verdicts = checkRunbookFiles(files, options.registry);
-  const lines = missingDirectories.map((directory) => `${directory}: directory not found (set KEEL_RUNBOOK_DIRS to the runbook directories)`);
+  const lines = missingDirectories.map(
+    (directory) => `${directory}: directory not found (set KEEL_RUNBOOK_DIRS to the runbook directories)`,
+  );
   let invalid = 0;
   for (const verdict of verdicts) {
     if (verdict.ok) continue;

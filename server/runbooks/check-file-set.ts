@@ -14,16 +14,24 @@ export type FileVerdict =
  * still declares it, or while it is broken and might; otherwise the first file in order does.
  * The others are invalid.
  */
-export function checkRunbookFiles(files: RunbookSourceFile[], registry: StepRegistry, owners: ReadonlyMap<string, string> = new Map()): FileVerdict[] {
+export function checkRunbookFiles(
+  files: RunbookSourceFile[],
+  registry: StepRegistry,
+  owners: ReadonlyMap<string, string> = new Map(),
+): FileVerdict[] {
   const checked = files.map((file) => {
-    if (file.readError) return { file, ok: false as const, problems: [{ line: 1, column: 1, message: file.readError }], runbookId: null };
+    if (file.readError)
+      return { file, ok: false as const, problems: [{ line: 1, column: 1, message: file.readError }], runbookId: null };
     const result = checkRunbookFile(file.text, registry);
-    return result.ok ? { file, ok: true as const, definition: result.definition, positions: result.positions } : { file, ok: false as const, problems: result.problems, runbookId: null };
+    return result.ok
+      ? { file, ok: true as const, definition: result.definition, positions: result.positions }
+      : { file, ok: false as const, problems: result.problems, runbookId: null };
   });
 
   const claimants = new Map<string, string[]>();
   for (const verdict of checked) {
-    if (verdict.ok) claimants.set(verdict.definition.id, [...(claimants.get(verdict.definition.id) ?? []), verdict.file.path]);
+    if (verdict.ok)
+      claimants.set(verdict.definition.id, [...(claimants.get(verdict.definition.id) ?? []), verdict.file.path]);
   }
   const broken = new Set(checked.filter((verdict) => !verdict.ok).map((verdict) => verdict.file.path));
   const keeperOf = (id: string) => {
@@ -36,8 +44,13 @@ export function checkRunbookFiles(files: RunbookSourceFile[], registry: StepRegi
     if (!verdict.ok) return verdict;
     const keeper = keeperOf(verdict.definition.id);
     if (keeper === verdict.file.path) return { file: verdict.file, ok: true, definition: verdict.definition };
-    const owning = claimants.get(verdict.definition.id)!.includes(keeper) ? `is already declared by ${keeper}` : `belongs to ${keeper}, which has problems of its own`;
-    const problem = { ...verdict.positions.of(["id"]), message: `id: runbook id "${verdict.definition.id}" ${owning}; each runbook file needs its own id` };
+    const owning = claimants.get(verdict.definition.id)!.includes(keeper)
+      ? `is already declared by ${keeper}`
+      : `belongs to ${keeper}, which has problems of its own`;
+    const problem = {
+      ...verdict.positions.of(["id"]),
+      message: `id: runbook id "${verdict.definition.id}" ${owning}; each runbook file needs its own id`,
+    };
     return { file: verdict.file, ok: false, problems: [problem], runbookId: verdict.definition.id };
   });
 }

@@ -9,7 +9,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("runbook files beside the targets file", () => {
   it("does not read targets.yaml or targets.example.yaml as runbooks", async () => {
-    for (const name of ["rollback.yaml", "targets.yaml", "targets.yml", "targets.example.yaml", "my-targets.yaml"]) writeFileSync(path.join(root, name), "id: x\n");
+    for (const name of ["rollback.yaml", "targets.yaml", "targets.yml", "targets.example.yaml", "my-targets.yaml"])
+      writeFileSync(path.join(root, name), "id: x\n");
     const { files } = await readRunbookFiles(root, ["."]);
     expect(files.map((file) => file.path)).toEqual(["my-targets.yaml", "rollback.yaml"]);
   });

@@ -59,7 +59,12 @@ async function readOne(absolute: string, relative: string): Promise<RunbookSourc
     return { path: relative, hash: sha256(bytes), text: bytes.toString("utf8") };
   } catch (error) {
     const reason = error instanceof Error && "code" in error ? String(error.code) : String(error);
-    return { path: relative, hash: sha256(Buffer.alloc(0)), text: "", readError: `the file cannot be read (${reason})` };
+    return {
+      path: relative,
+      hash: sha256(Buffer.alloc(0)),
+      text: "",
+      readError: `the file cannot be read (${reason})`,
+    };
   }
 }
 

@@ -28,7 +28,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const load = (directories = ["runbooks"]) => loadRunbooks(handle.db, { directories, registry, actor: systemActor(), root });
+const load = (directories = ["runbooks"]) =>
+  loadRunbooks(handle.db, { directories, registry, actor: systemActor(), root });
 
 function write(relativePath: string, text: string): string {
   writeFileSync(path.join(root, relativePath), text);
@@ -39,7 +40,10 @@ function remove(relativePath: string): void {
   rmSync(path.join(root, relativePath));
 }
 
-function runbookText(id: string, { seconds = 5, title = `Runbook ${id}` }: { seconds?: number; title?: string } = {}): string {
+function runbookText(
+  id: string,
+  { seconds = 5, title = `Runbook ${id}` }: { seconds?: number; title?: string } = {},
+): string {
   return [
     `id: ${id}`,
     `title: ${title}`,
@@ -67,7 +71,11 @@ async function auditOf(entityType: string, entityId: string) {
 }
 
 async function versionsOf(runbookId: string) {
-  return handle.db.select().from(runbookVersions).where(eq(runbookVersions.runbookId, runbookId)).orderBy(runbookVersions.number);
+  return handle.db
+    .select()
+    .from(runbookVersions)
+    .where(eq(runbookVersions.runbookId, runbookId))
+    .orderBy(runbookVersions.number);
 }
 
 async function runbookRow(runbookId: string) {
@@ -88,7 +96,10 @@ describe(`loadRunbooks (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
 
     const [version] = await versionsOf("first");
     expect(version).toMatchObject({ number: 1, hash: sha256(text), content: text });
-    expect(version!.definition).toMatchObject({ id: "first", steps: [{ id: "pause", kind: "action", input: { seconds: 5 } }] });
+    expect(version!.definition).toMatchObject({
+      id: "first",
+      steps: [{ id: "pause", kind: "action", input: { seconds: 5 } }],
+    });
     expect(await runbookRow("first")).toMatchObject({
       title: "First runbook",
       summary: "Waits, for the loader tests.",
@@ -98,7 +109,12 @@ describe(`loadRunbooks (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
       filePath: "runbooks/first.yaml",
       currentVersionId: version!.id,
     });
-    expect(await fileRow("runbooks/first.yaml")).toMatchObject({ status: "valid", problems: [], hash: sha256(text), runbookId: "first" });
+    expect(await fileRow("runbooks/first.yaml")).toMatchObject({
+      status: "valid",
+      problems: [],
+      hash: sha256(text),
+      runbookId: "first",
+    });
     const events = await auditOf("runbook", "first");
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
@@ -127,7 +143,15 @@ describe(`loadRunbooks (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     const { user } = await createTestUser(handle.db, { role: "responder" });
     const [run] = await handle.db
       .insert(runs)
-      .values({ runbookId: "edited", runbookVersionId: v1!.id, status: "running", inputs: {}, inputsHash: "h", startedBy: user.id, requestKey: "k-1" })
+      .values({
+        runbookId: "edited",
+        runbookVersionId: v1!.id,
+        status: "running",
+        inputs: {},
+        inputsHash: "h",
+        startedBy: user.id,
+        requestKey: "k-1",
+      })
       .returning();
 
     const edited = write("runbooks/edited.yaml", runbookText("edited", { seconds: 9, title: "Edited runbook" }));
@@ -137,7 +161,12 @@ describe(`loadRunbooks (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     const [first, second] = await versionsOf("edited");
     expect(first).toEqual(v1);
     expect(first!.content).toBe(original);
-    expect(second).toMatchObject({ number: 2, hash: sha256(edited), content: edited, definition: { steps: [{ input: { seconds: 9 } }] } });
+    expect(second).toMatchObject({
+      number: 2,
+      hash: sha256(edited),
+      content: edited,
+      definition: { steps: [{ input: { seconds: 9 } }] },
+    });
     expect(await runbookRow("edited")).toMatchObject({ title: "Edited runbook", currentVersionId: second!.id });
     const [pinned] = await handle.db.select().from(runs).where(eq(runs.id, run!.id));
     expect(pinned!.runbookVersionId).toBe(v1!.id);
@@ -154,14 +183,26 @@ describe(`loadRunbooks (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     await load();
     const [, v2] = await versionsOf("fragile");
 
-    const broken = write("runbooks/fragile.yaml", runbookText("fragile", { seconds: 6 }).replace("kind: action", "kind: acton"));
+    const broken = write(
+      "runbooks/fragile.yaml",
+      runbookText("fragile", { seconds: 6 }).replace("kind: action", "kind: acton"),
+    );
     const summary = await load();
-    const problems = [{ line: 9, column: 11, message: "steps[0].kind: expected one of manual, check, action, approval" }];
+    const problems = [
+      { line: 9, column: 11, message: "steps[0].kind: expected one of manual, check, action, approval" },
+    ];
     expect(summary.invalid).toContainEqual({ path: "runbooks/fragile.yaml", problems });
-    expect(invalidFileLines(summary)).toContain("runbooks/fragile.yaml:9:11 steps[0].kind: expected one of manual, check, action, approval");
+    expect(invalidFileLines(summary)).toContain(
+      "runbooks/fragile.yaml:9:11 steps[0].kind: expected one of manual, check, action, approval",
+    );
     expect(await versionsOf("fragile")).toHaveLength(2);
     expect((await runbookRow("fragile")).currentVersionId).toBe(v2!.id);
-    expect(await fileRow("runbooks/fragile.yaml")).toMatchObject({ status: "invalid", problems, hash: sha256(broken), runbookId: "fragile" });
+    expect(await fileRow("runbooks/fragile.yaml")).toMatchObject({
+      status: "invalid",
+      problems,
+      hash: sha256(broken),
+      runbookId: "fragile",
+    });
 
     await load();
     const failures = await auditOf("runbook_file", "runbooks/fragile.yaml");
@@ -202,7 +243,12 @@ describe(`loadRunbooks (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     const [v1] = await versionsOf("reverted");
     expect(await versionsOf("reverted")).toHaveLength(2);
     expect((await runbookRow("reverted")).currentVersionId).toBe(v1!.id);
-    expect((await auditOf("runbook", "reverted")).at(-1)!.eventMeta).toEqual({ version: 1, hash: sha256(original), file: "runbooks/reverted.yaml", previousVersion: 2 });
+    expect((await auditOf("runbook", "reverted")).at(-1)!.eventMeta).toEqual({
+      version: 1,
+      hash: sha256(original),
+      file: "runbooks/reverted.yaml",
+      previousVersion: 2,
+    });
   });
 
   it("creates one version when two instances load the same new file at once", async () => {
@@ -220,14 +266,23 @@ describe(`loadRunbooks (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     expect(summary.loaded).toContain("runbooks/twin-b.yaml");
     expect(summary.invalid).toContainEqual({
       path: "runbooks/twin-c.yaml",
-      problems: [{ line: 1, column: 5, message: 'id: runbook id "twin" is already declared by runbooks/twin-b.yaml; each runbook file needs its own id' }],
+      problems: [
+        {
+          line: 1,
+          column: 5,
+          message:
+            'id: runbook id "twin" is already declared by runbooks/twin-b.yaml; each runbook file needs its own id',
+        },
+      ],
     });
     expect(await runbookRow("twin")).toMatchObject({ title: "Twin B", filePath: "runbooks/twin-b.yaml" });
 
     // A newcomer that sorts first does not take the id from the file that already owns it.
     write("runbooks/twin-a.yaml", runbookText("twin", { title: "Twin A" }));
     const again = await load();
-    expect(again.invalid.map((file) => file.path)).toEqual(expect.arrayContaining(["runbooks/twin-a.yaml", "runbooks/twin-c.yaml"]));
+    expect(again.invalid.map((file) => file.path)).toEqual(
+      expect.arrayContaining(["runbooks/twin-a.yaml", "runbooks/twin-c.yaml"]),
+    );
     expect(await runbookRow("twin")).toMatchObject({ title: "Twin B", filePath: "runbooks/twin-b.yaml" });
     expect(await versionsOf("twin")).toHaveLength(1);
 
@@ -253,7 +308,11 @@ describe(`loadRunbooks (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     write("more/other.yml", runbookText("other-dir"));
     const summary = await load(["runbooks", "more", "nowhere"]);
     expect(summary.loaded).toContain("more/other.yml");
-    expect([...summary.loaded, ...summary.unchanged, ...summary.invalid.map((file) => file.path)].filter((p) => p.startsWith("more/"))).toEqual(["more/other.yml"]);
+    expect(
+      [...summary.loaded, ...summary.unchanged, ...summary.invalid.map((file) => file.path)].filter((p) =>
+        p.startsWith("more/"),
+      ),
+    ).toEqual(["more/other.yml"]);
     expect(summary.missingDirectories).toEqual(["nowhere"]);
   });
 
@@ -272,7 +331,13 @@ describe(`loadRunbooks (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"}
     const summary = await load();
     expect(summary.invalid).toContainEqual({
       path: "runbooks/unknown-action.yaml",
-      problems: [{ line: 11, column: 13, message: `steps[0].action: no action "keel.teleport" is registered (registered actions: ${registry.actionNames().join(", ")})` }],
+      problems: [
+        {
+          line: 11,
+          column: 13,
+          message: `steps[0].action: no action "keel.teleport" is registered (registered actions: ${registry.actionNames().join(", ")})`,
+        },
+      ],
     });
     expect(await versionsOf("unknown-action")).toEqual([]);
     expect(describeLoadSummary(summary)).toMatch(/^runbooks: \d+ loaded, \d+ unchanged, \d+ invalid$/);

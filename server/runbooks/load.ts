@@ -41,7 +41,12 @@ const AUDITED_PROBLEMS = 20;
 export async function loadRunbooks(db: Database, options: LoadOptions): Promise<LoadSummary> {
   const root = options.root ?? process.cwd();
   const { files, missingDirectories } = await readRunbookFiles(root, options.directories);
-  const owners = new Map((await db.select({ id: runbooks.id, filePath: runbooks.filePath }).from(runbooks)).map((row) => [row.id, row.filePath]));
+  const owners = new Map(
+    (await db.select({ id: runbooks.id, filePath: runbooks.filePath }).from(runbooks)).map((row) => [
+      row.id,
+      row.filePath,
+    ]),
+  );
   const summary: LoadSummary = { loaded: [], unchanged: [], invalid: [], missingDirectories };
 
   for (const verdict of checkRunbookFiles(files, options.registry, owners)) {
@@ -49,7 +54,9 @@ export async function loadRunbooks(db: Database, options: LoadOptions): Promise<
       const outcome = await db.transaction((tx) => loadValidFile(tx, options.actor, verdict.file, verdict.definition));
       summary[outcome].push(verdict.file.path);
     } else {
-      await db.transaction((tx) => recordInvalidFile(tx, options.actor, verdict.file, verdict.problems, verdict.runbookId));
+      await db.transaction((tx) =>
+        recordInvalidFile(tx, options.actor, verdict.file, verdict.problems, verdict.runbookId),
+      );
       summary.invalid.push({ path: verdict.file.path, problems: verdict.problems });
     }
   }
@@ -60,7 +67,12 @@ export async function loadRunbooks(db: Database, options: LoadOptions): Promise<
   return summary;
 }
 
-async function loadValidFile(tx: Transaction, actor: Actor, file: RunbookSourceFile, definition: RunbookDefinition): Promise<"loaded" | "unchanged"> {
+async function loadValidFile(
+  tx: Transaction,
+  actor: Actor,
+  file: RunbookSourceFile,
+  definition: RunbookDefinition,
+): Promise<"loaded" | "unchanged"> {
   await tx.execute(sql`select pg_advisory_xact_lock(${LOAD_LOCK_KEY})`);
   const catalogFields = {
     title: definition.title,
@@ -78,10 +90,19 @@ async function loadValidFile(tx: Transaction, actor: Actor, file: RunbookSourceF
     .from(runbookVersions)
     .where(and(eq(runbookVersions.runbookId, definition.id), eq(runbookVersions.hash, file.hash)));
   if (!version) {
-    const [latest] = await tx.select({ number: max(runbookVersions.number) }).from(runbookVersions).where(eq(runbookVersions.runbookId, definition.id));
+    const [latest] = await tx
+      .select({ number: max(runbookVersions.number) })
+      .from(runbookVersions)
+      .where(eq(runbookVersions.runbookId, definition.id));
     [version] = await tx
       .insert(runbookVersions)
-      .values({ runbookId: definition.id, number: (latest?.number ?? 0) + 1, hash: file.hash, content: file.text, definition })
+      .values({
+        runbookId: definition.id,
+        number: (latest?.number ?? 0) + 1,
+        hash: file.hash,
+        content: file.text,
+        definition,
+      })
       .returning();
   }
 
@@ -97,14 +118,25 @@ async function loadValidFile(tx: Transaction, actor: Actor, file: RunbookSourceF
       outcome: "success",
       entityType: "runbook",
       entityId: definition.id,
-      meta: { version: version!.number, hash: file.hash, file: file.path, ...(previous !== null ? { previousVersion: previous } : {}) },
+      meta: {
+        version: version!.number,
+        hash: file.hash,
+        file: file.path,
+        ...(previous !== null ? { previousVersion: previous } : {}),
+      },
     });
   }
   await recordFile(tx, { path: file.path, runbookId: definition.id, status: "valid", problems: [], hash: file.hash });
   return changed ? "loaded" : "unchanged";
 }
 
-async function recordInvalidFile(tx: Transaction, actor: Actor, file: RunbookSourceFile, problems: RunbookFileProblem[], runbookId: string | null): Promise<void> {
+async function recordInvalidFile(
+  tx: Transaction,
+  actor: Actor,
+  file: RunbookSourceFile,
+  problems: RunbookFileProblem[],
+  runbookId: string | null,
+): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${LOAD_LOCK_KEY})`);
   const [previous] = await tx.select().from(runbookFiles).where(eq(runbookFiles.path, file.path));
   const id = runbookId ?? previous?.runbookId ?? null;
@@ -132,21 +164,33 @@ async function recordFile(tx: Transaction, row: typeof runbookFiles.$inferInsert
   await tx
     .insert(runbookFiles)
     .values({ ...row, checkedAt })
-    .onConflictDoUpdate({ target: runbookFiles.path, set: { runbookId: row.runbookId, status: row.status, problems: row.problems, hash: row.hash, checkedAt } });
+    .onConflictDoUpdate({
+      target: runbookFiles.path,
+      set: { runbookId: row.runbookId, status: row.status, problems: row.problems, hash: row.hash, checkedAt },
+    });
 }
 
 async function versionNumber(tx: Transaction, versionId: string): Promise<number | null> {
-  const [row] = await tx.select({ number: runbookVersions.number }).from(runbookVersions).where(eq(runbookVersions.id, versionId));
+  const [row] = await tx
+    .select({ number: runbookVersions.number })
+    .from(runbookVersions)
+    .where(eq(runbookVersions.id, versionId));
   return row?.number ?? null;
 }
 
 /** One line for the log and the terminal: "runbooks: 2 loaded, 5 unchanged, 1 invalid". */
 export function describeLoadSummary(summary: LoadSummary): string {
-  const parts = [`${summary.loaded.length} loaded`, `${summary.unchanged.length} unchanged`, `${summary.invalid.length} invalid`];
+  const parts = [
+    `${summary.loaded.length} loaded`,
+    `${summary.unchanged.length} unchanged`,
+    `${summary.invalid.length} invalid`,
+  ];
   return `runbooks: ${parts.join(", ")}`;
 }
 
 /** `path:line:column message` for every problem of every invalid file. */
 export function invalidFileLines(summary: LoadSummary): string[] {
-  return summary.invalid.flatMap(({ path, problems }) => problems.map((problem) => formatRunbookProblem(path, problem)));
+  return summary.invalid.flatMap(({ path, problems }) =>
+    problems.map((problem) => formatRunbookProblem(path, problem)),
+  );
 }

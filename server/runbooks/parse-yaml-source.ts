@@ -4,7 +4,8 @@ import { formatFieldPath, sortProblems, type RunbookFileProblem } from "@/lib/ru
 import { schemaProblems } from "./schema-problems";
 import { sourcePositions, type SourcePositions } from "./source-positions";
 
-export type ParsedYamlSource<T> = { ok: true; value: T; data: unknown; positions: SourcePositions } | { ok: false; problems: RunbookFileProblem[] };
+export type ParsedYamlSource<T> =
+  { ok: true; value: T; data: unknown; positions: SourcePositions } | { ok: false; problems: RunbookFileProblem[] };
 
 /**
  * Parses a YAML file Keel reads (runbooks, checklist templates) against its schema: YAML errors,
@@ -22,7 +23,12 @@ export function parseYamlSource<T>(text: string, schema: z.ZodType<T>, notAMappi
     const where = positions.atOffset(error.pos[0]);
     if (error.code === "DUPLICATE_KEY") {
       const path = positions.keyPathAt(error.pos[0]);
-      return { ...where, message: path ? `${formatFieldPath(path)}: duplicate key; each key may appear once` : "duplicate key; each key may appear once" };
+      return {
+        ...where,
+        message: path
+          ? `${formatFieldPath(path)}: duplicate key; each key may appear once`
+          : "duplicate key; each key may appear once",
+      };
     }
     return { ...where, message: `YAML: ${error.message}` };
   });
@@ -33,12 +39,16 @@ export function parseYamlSource<T>(text: string, schema: z.ZodType<T>, notAMappi
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     // An alias to an anchor that does not exist, or an alias bomb.
-    return { ok: false, problems: [{ line: 1, column: 1, message: `YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+    return {
+      ok: false,
+      problems: [{ line: 1, column: 1, message: `YAML: ${error instanceof Error ? error.message : String(error)}` }],
+    };
   }
   if (notAMapping && (data === null || typeof data !== "object" || Array.isArray(data))) {
     return { ok: false, problems: [{ line: 1, column: 1, message: notAMapping }] };
   }
   const result = schema.safeParse(data);
-  if (!result.success) return { ok: false, problems: sortProblems(schemaProblems(result.error.issues, data, positions)) };
+  if (!result.success)
+    return { ok: false, problems: sortProblems(schemaProblems(result.error.issues, data, positions)) };
   return { ok: true, value: result.data, data, positions };
 }

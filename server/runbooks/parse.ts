@@ -6,7 +6,9 @@ import type { SourcePositions } from "./source-positions";
 export type ParseResult = { ok: true; definition: RunbookDefinition } | { ok: false; problems: RunbookFileProblem[] };
 
 /** A parsed file that also knows where each of its nodes is, for the checks that follow. */
-export type ParsedRunbookSource = { ok: true; definition: RunbookDefinition; positions: SourcePositions } | { ok: false; problems: RunbookFileProblem[] };
+export type ParsedRunbookSource =
+  | { ok: true; definition: RunbookDefinition; positions: SourcePositions }
+  | { ok: false; problems: RunbookFileProblem[] };
 
 /** Parses a runbook file against the schema; every problem names its field and its line and column (1-based). */
 export function parseRunbookFile(text: string): ParseResult {

@@ -53,7 +53,14 @@ export async function getRunbookVersion(db: Queryable, { runbookId, number }: Ge
     .from(runbookVersions)
     .where(and(eq(runbookVersions.runbookId, runbookId), eq(runbookVersions.number, number)));
   if (!version) throw AppError.field("number", await noSuchVersion(db, runbookId, number), "NOT_FOUND");
-  return { runbookId, number, hash: version.hash, loadedAt: version.loadedAt, content: version.content, definition: version.definition };
+  return {
+    runbookId,
+    number,
+    hash: version.hash,
+    loadedAt: version.loadedAt,
+    content: version.content,
+    definition: version.definition,
+  };
 }
 
 /** What changed in the file between two versions, as unified diff lines. */
@@ -72,7 +79,12 @@ export async function diffRunbookVersions(db: Queryable, { runbookId, from, to }
 /** Runbook files that did not load, with their problems: for admins, who can fix them. */
 export async function listRunbookFileProblems(db: Queryable) {
   return db
-    .select({ path: runbookFiles.path, runbookId: runbookFiles.runbookId, problems: runbookFiles.problems, checkedAt: runbookFiles.checkedAt })
+    .select({
+      path: runbookFiles.path,
+      runbookId: runbookFiles.runbookId,
+      problems: runbookFiles.problems,
+      checkedAt: runbookFiles.checkedAt,
+    })
     .from(runbookFiles)
     .where(eq(runbookFiles.status, "invalid"))
     .orderBy(asc(runbookFiles.path));

@@ -11,33 +11,55 @@ type Path = PropertyKey[];
  * column of the offending node. `data` is the whole file's data; `prefix` places the issues of a
  * nested schema (an action's input) inside it.
  */
-export function schemaProblems(issues: readonly Issue[], data: unknown, positions: SourcePositions, prefix: Path = []): RunbookFileProblem[] {
+export function schemaProblems(
+  issues: readonly Issue[],
+  data: unknown,
+  positions: SourcePositions,
+  prefix: Path = [],
+): RunbookFileProblem[] {
   const problems: RunbookFileProblem[] = [];
   for (const issue of issues) collect(issue, prefix, data, positions, problems);
   return problems;
 }
 
-function collect(issue: Issue, prefix: Path, data: unknown, positions: SourcePositions, out: RunbookFileProblem[]): void {
+function collect(
+  issue: Issue,
+  prefix: Path,
+  data: unknown,
+  positions: SourcePositions,
+  out: RunbookFileProblem[],
+): void {
   const path = [...prefix, ...issue.path];
-  const at = (message: string, where = positions.of(path)) => out.push({ ...where, message: `${label(path)}: ${message}` });
+  const at = (message: string, where = positions.of(path)) =>
+    out.push({ ...where, message: `${label(path)}: ${message}` });
 
   switch (issue.code) {
     case "unrecognized_keys":
       for (const key of issue.keys) {
-        out.push({ ...positions.ofKey(path, key), message: `${label([...path, key])}: unknown key; check its spelling and indentation` });
+        out.push({
+          ...positions.ofKey(path, key),
+          message: `${label([...path, key])}: unknown key; check its spelling and indentation`,
+        });
       }
       return;
     case "invalid_type": {
       const actual = valueAt(data, path);
       if (path.length === 0) {
-        out.push({ ...positions.of(path), message: "a runbook file must be a YAML mapping with id, title, summary, risk and steps" });
+        out.push({
+          ...positions.of(path),
+          message: "a runbook file must be a YAML mapping with id, title, summary, risk and steps",
+        });
         return;
       }
       at(actual === undefined ? "required" : `expected ${noun(issue.expected)}, got ${describeValue(actual)}`);
       return;
     }
     case "invalid_value":
-      at(issue.values.length === 1 ? `expected ${String(issue.values[0])}` : `expected one of ${issue.values.map(String).join(", ")}`);
+      at(
+        issue.values.length === 1
+          ? `expected ${String(issue.values[0])}`
+          : `expected one of ${issue.values.map(String).join(", ")}`,
+      );
       return;
     case "invalid_union": {
       // A discriminated union (step kind, input type) names its options.
@@ -71,7 +93,13 @@ function collect(issue: Issue, prefix: Path, data: unknown, positions: SourcePos
  */
 function closestBranch(branches: Issue[][], value: unknown): Issue[] | null {
   const fitting = branches.filter((issues) =>
-    issues.every((inner) => !(inner.path.length === 0 && (inner.code === "invalid_type" || inner.code === "unrecognized_keys" || inner.code === "invalid_union"))),
+    issues.every(
+      (inner) =>
+        !(
+          inner.path.length === 0 &&
+          (inner.code === "invalid_type" || inner.code === "unrecognized_keys" || inner.code === "invalid_union")
+        ),
+    ),
   );
   if (fitting.length === 0 || value === undefined) return null;
   return fitting.reduce((best, issues) => (issues.length < best.length ? issues : best));
@@ -110,7 +138,15 @@ function label(path: Path): string {
 }
 
 function noun(expected: string): string {
-  const nouns: Record<string, string> = { string: "text", number: "a number", boolean: "true or false", array: "a list", object: "a mapping", record: "a mapping", int: "a whole number" };
+  const nouns: Record<string, string> = {
+    string: "text",
+    number: "a number",
+    boolean: "true or false",
+    array: "a list",
+    object: "a mapping",
+    record: "a mapping",
+    int: "a whole number",
+  };
   return nouns[expected] ?? expected;
 }
 

@@ -88,5 +88,9 @@ export function sourcePositions(doc: Document, lineCounter: LineCounter): Source
 }
 
 function isEmptyScalar(node: unknown): boolean {
-  return node === null || node === undefined || (isScalar(node) && node.value === null && node.source === "" && node.range?.[0] === node.range?.[1]);
+  return (
+    node === null ||
+    node === undefined ||
+    (isScalar(node) && node.value === null && node.source === "" && node.range?.[0] === node.range?.[1])
+  );
 }

@@ -30,7 +30,12 @@ describe("findTemplateReferences", () => {
       flag: true,
       nothing: null,
     };
-    expect(findTemplateReferences(value)).toEqual(["inputs.database", "steps.assess.output.overBroad", "run.number", "run.startedBy"]);
+    expect(findTemplateReferences(value)).toEqual([
+      "inputs.database",
+      "steps.assess.output.overBroad",
+      "run.number",
+      "run.startedBy",
+    ]);
   });
 
   it("ignores text that only looks similar", () => {
@@ -63,20 +68,29 @@ describe("renderTemplates", () => {
 
   it("names the reference when something is missing", () => {
     expect(errorOf(() => renderTemplates("{{inputs.missing}}", scope)).message).toContain("{{inputs.missing}}");
-    expect(errorOf(() => renderTemplates({ a: ["x {{steps.confirm.output.value}}"] }, scope)).reference).toBe("steps.confirm.output.value");
+    expect(errorOf(() => renderTemplates({ a: ["x {{steps.confirm.output.value}}"] }, scope)).reference).toBe(
+      "steps.confirm.output.value",
+    );
     expect(errorOf(() => renderTemplates("{{steps.nope.status}}", scope)).reference).toBe("steps.nope.status");
     expect(errorOf(() => renderTemplates("{{inputs..ip}}", scope)).message).toContain("not a valid reference");
     expect(errorOf(() => renderTemplates("{{}}", scope)).reference).toBe("");
   });
 
   it("never walks into inherited properties", () => {
-    for (const reference of ["inputs.__proto__", "inputs.constructor", "run.toString", "steps.assess.output.hasOwnProperty"]) {
+    for (const reference of [
+      "inputs.__proto__",
+      "inputs.constructor",
+      "run.toString",
+      "steps.assess.output.hasOwnProperty",
+    ]) {
       expect(errorOf(() => renderTemplates(`{{${reference}}}`, scope)).reference).toBe(reference);
     }
   });
 
   it("refuses to write an object into a longer string", () => {
-    expect(errorOf(() => renderTemplates("rule {{steps.assess.output.rule}}", scope)).message).toContain("is an object");
+    expect(errorOf(() => renderTemplates("rule {{steps.assess.output.rule}}", scope)).message).toContain(
+      "is an object",
+    );
   });
 
   it("leaves strings without {{ unchanged (property)", () => {
@@ -98,7 +112,14 @@ describe("renderTemplates", () => {
   });
 
   it("is deterministic and finds what it renders (property)", () => {
-    const references = fc.constantFrom("inputs.ip", "inputs.seconds", "steps.assess.status", "steps.assess.output.overBroad", "run.id", "run.number");
+    const references = fc.constantFrom(
+      "inputs.ip",
+      "inputs.seconds",
+      "steps.assess.status",
+      "steps.assess.output.overBroad",
+      "run.id",
+      "run.number",
+    );
     const piece = fc.oneof(
       fc.string().filter((text) => !text.includes("{") && !text.includes("}")),
       references.map((reference) => `{{ ${reference} }}`),
@@ -118,7 +139,9 @@ describe("renderTemplates", () => {
     const text = fc.string().filter((t) => !t.includes("{") && !t.includes("}"));
     fc.assert(
       fc.property(text, text, (before, after) => {
-        expect(renderTemplates(`${before}{{inputs.ip}}${after}`, scope)).toBe(before === "" && after === "" ? "203.0.113.7" : `${before}203.0.113.7${after}`);
+        expect(renderTemplates(`${before}{{inputs.ip}}${after}`, scope)).toBe(
+          before === "" && after === "" ? "203.0.113.7" : `${before}203.0.113.7${after}`,
+        );
       }),
     );
   });

@@ -49,7 +49,8 @@ export function renderTemplates(value: unknown, scope: TemplateScope): unknown {
   if (typeof value === "string") return renderString(value, scope);
   if (Array.isArray(value)) return value.map((item) => renderTemplates(item, scope));
   // fromEntries defines own properties, so even a key named "__proto__" stays plain data.
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderTemplates(item, scope)]));
+  if (isPlainObject(value))
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderTemplates(item, scope)]));
   return value;
 }
 
@@ -61,7 +62,10 @@ function renderString(text: string, scope: TemplateScope): unknown {
     const resolved = resolveReference(reference, scope);
     if (resolved !== null && typeof resolved === "object" && !Array.isArray(resolved)) {
       // String() would write "[object Object]" into a command or message; refuse instead.
-      throw new TemplateError(reference, `{{${reference}}} is an object; use it as the whole value or reference one of its fields`);
+      throw new TemplateError(
+        reference,
+        `{{${reference}}} is an object; use it as the whole value or reference one of its fields`,
+      );
     }
     // An optional input left empty is null: inside a longer string it reads as nothing, not "null".
     return resolved === null ? "" : String(resolved);
@@ -71,7 +75,8 @@ function renderString(text: string, scope: TemplateScope): unknown {
 /** Walks the dotted path through own properties only, so `__proto__` or `constructor` never resolve. */
 function resolveReference(reference: string, scope: TemplateScope): unknown {
   const segments = reference.split(".");
-  if (segments.some((segment) => segment === "")) throw new TemplateError(reference, `{{${reference}}} is not a valid reference`);
+  if (segments.some((segment) => segment === ""))
+    throw new TemplateError(reference, `{{${reference}}} is not a valid reference`);
   let current: unknown = scope;
   for (const segment of segments) {
     if (current === null || typeof current !== "object" || !Object.hasOwn(current, segment)) {
@@ -79,7 +84,8 @@ function resolveReference(reference: string, scope: TemplateScope): unknown {
     }
     current = (current as Record<string, unknown>)[segment];
   }
-  if (current === undefined) throw new TemplateError(reference, `{{${reference}}} refers to something this run does not have`);
+  if (current === undefined)
+    throw new TemplateError(reference, `{{${reference}}} refers to something this run does not have`);
   return current;
 }
 

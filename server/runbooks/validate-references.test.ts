@@ -48,8 +48,20 @@ function problemsOf(text: string) {
   return result.ok ? [] : result.problems;
 }
 
-const manual = (id: string, extra: string[] = []) => [`  - id: ${id}`, "    kind: manual", `    title: Step ${id}`, "    instructions: Do it.", ...extra];
-const check = (id: string, extra: string[] = []) => [`  - id: ${id}`, "    kind: check", `    title: Check ${id}`, "    check: keel.audit-chain", ...extra];
+const manual = (id: string, extra: string[] = []) => [
+  `  - id: ${id}`,
+  "    kind: manual",
+  `    title: Step ${id}`,
+  "    instructions: Do it.",
+  ...extra,
+];
+const check = (id: string, extra: string[] = []) => [
+  `  - id: ${id}`,
+  "    kind: check",
+  `    title: Check ${id}`,
+  "    check: keel.audit-chain",
+  ...extra,
+];
 const wait = (id: string, input: string[] = ["      seconds: 5"], extra: string[] = []) => [
   `  - id: ${id}`,
   "    kind: action",
@@ -63,12 +75,26 @@ const wait = (id: string, input: string[] = ["      seconds: 5"], extra: string[
 describe("validateReferences", () => {
   it("accepts a runbook whose references all resolve", () => {
     const text = runbook({
-      inputs: ["  - name: ip", "    type: ip", "    label: Address", "  - name: pause", "    type: number", "    label: Pause", "    default: 5"],
+      inputs: [
+        "  - name: ip",
+        "    type: ip",
+        "    label: Address",
+        "  - name: pause",
+        "    type: number",
+        "    label: Pause",
+        "    default: 5",
+      ],
       locks: ['  - key: "allowlist:{{inputs.ip}}"'],
       steps: [
         ...check("verify"),
-        ...wait("first", ['      seconds: "{{inputs.pause}}"', '      reason: "after {{steps.verify.status}} in run {{run.number}} by {{run.startedBy}}"']),
-        ...manual("note", ["    instructions: Waited {{steps.first.output.waitedSeconds}}s for {{inputs.ip}}.", "    when: { step: first, output: waitedSeconds, greaterThan: 1 }"]),
+        ...wait("first", [
+          '      seconds: "{{inputs.pause}}"',
+          '      reason: "after {{steps.verify.status}} in run {{run.number}} by {{run.startedBy}}"',
+        ]),
+        ...manual("note", [
+          "    instructions: Waited {{steps.first.output.waitedSeconds}}s for {{inputs.ip}}.",
+          "    when: { step: first, output: waitedSeconds, greaterThan: 1 }",
+        ]),
       ].filter((line) => line !== "    instructions: Do it."),
     });
     expect(problemsOf(text)).toEqual([]);
@@ -76,29 +102,59 @@ describe("validateReferences", () => {
 
   it("refuses duplicate input names and step ids at the second occurrence", () => {
     const text = runbook({
-      inputs: ["  - name: host", "    type: string", "    label: Host", "  - name: host", "    type: string", "    label: Host again"],
+      inputs: [
+        "  - name: host",
+        "    type: string",
+        "    label: Host",
+        "  - name: host",
+        "    type: string",
+        "    label: Host again",
+      ],
       steps: [...manual("same"), ...manual("same")],
     });
     expect(problemsOf(text)).toEqual([
-      { ...at(text, "host", 2), message: 'inputs[1].name: "host" is already the name of inputs[0]; input names must be unique' },
-      { ...at(text, "- id: same", 2, "- id: ".length), message: 'steps[1].id: "same" is already the id of steps[0]; step ids must be unique' },
+      {
+        ...at(text, "host", 2),
+        message: 'inputs[1].name: "host" is already the name of inputs[0]; input names must be unique',
+      },
+      {
+        ...at(text, "- id: same", 2, "- id: ".length),
+        message: 'steps[1].id: "same" is already the id of steps[0]; step ids must be unique',
+      },
     ]);
   });
 
   it("refuses references to undeclared inputs, unknown steps and unknown roots", () => {
     const text = runbook({
       inputs: ["  - name: host", "    type: string", "    label: Host"],
-      steps: manual("one", ["    title: For {{inputs.hots}}", "    when: { input: hots, exists: true }"]).filter((line) => line !== "    title: Step one"),
+      steps: manual("one", ["    title: For {{inputs.hots}}", "    when: { input: hots, exists: true }"]).filter(
+        (line) => line !== "    title: Step one",
+      ),
     });
-    const text2 = runbook({ steps: wait("one", ['      reason: "{{steps.nope.status}} {{run.name}} {{env.HOME}} {{inputs.x.y}}"', "      seconds: 5"]) });
+    const text2 = runbook({
+      steps: wait("one", [
+        '      reason: "{{steps.nope.status}} {{run.name}} {{env.HOME}} {{inputs.x.y}}"',
+        "      seconds: 5",
+      ]),
+    });
     expect(problemsOf(text)).toEqual([
-      { ...at(text, "For {{"), message: "steps[0].title: {{inputs.hots}} refers to no declared input (inputs are host)" },
+      {
+        ...at(text, "For {{"),
+        message: "steps[0].title: {{inputs.hots}} refers to no declared input (inputs are host)",
+      },
       { ...at(text, "hots,"), message: 'steps[0].when.input: "hots" is not a declared input (inputs are host)' },
     ]);
     const reason = at(text2, '"{{steps');
     expect(problemsOf(text2)).toEqual([
-      { ...reason, message: "steps[0].input.reason: {{env.HOME}} is not something a template can use; use inputs.<name>, steps.<id>.output.<field>, steps.<id>.status or run.id, run.number, run.startedBy" },
-      { ...reason, message: "steps[0].input.reason: {{inputs.x.y}} refers to no declared input (this runbook declares no inputs)" },
+      {
+        ...reason,
+        message:
+          "steps[0].input.reason: {{env.HOME}} is not something a template can use; use inputs.<name>, steps.<id>.output.<field>, steps.<id>.status or run.id, run.number, run.startedBy",
+      },
+      {
+        ...reason,
+        message: "steps[0].input.reason: {{inputs.x.y}} refers to no declared input (this runbook declares no inputs)",
+      },
       { ...reason, message: "steps[0].input.reason: {{run.name}}: a run has only id, number and startedBy" },
       { ...reason, message: "steps[0].input.reason: {{steps.nope.status}} refers to no step; step ids are one" },
     ]);
@@ -107,18 +163,36 @@ describe("validateReferences", () => {
   it("lets a step use only the steps before it, and output only of actions and checks", () => {
     const text = runbook({
       steps: [
-        ...manual("first", ["    title: After {{steps.later.status}}"]).filter((line) => line !== "    title: Step first"),
-        ...wait("self", ['      seconds: "{{steps.self.output.waitedSeconds}}"']),
-        ...manual("later", ["    instructions: First said {{steps.first.output.note}}; self said {{steps.self.output.waitedSeconds}}; {{steps.self.outputs}}"]).filter(
-          (line) => line !== "    instructions: Do it.",
+        ...manual("first", ["    title: After {{steps.later.status}}"]).filter(
+          (line) => line !== "    title: Step first",
         ),
+        ...wait("self", ['      seconds: "{{steps.self.output.waitedSeconds}}"']),
+        ...manual("later", [
+          "    instructions: First said {{steps.first.output.note}}; self said {{steps.self.output.waitedSeconds}}; {{steps.self.outputs}}",
+        ]).filter((line) => line !== "    instructions: Do it."),
       ],
     });
     expect(problemsOf(text)).toEqual([
-      { ...at(text, "After"), message: 'steps[0].title: {{steps.later.status}} uses step "later", which comes later; a step can only use the steps before it' },
-      { ...at(text, '"{{steps.self'), message: "steps[1].input.seconds: {{steps.self.output.waitedSeconds}} uses this step's own result, which does not exist while it runs" },
-      { ...at(text, "First said"), message: 'steps[2].instructions: {{steps.first.output.note}}: step "first" is a manual step and has no output; only action and check steps do' },
-      { ...at(text, "First said"), message: "steps[2].instructions: {{steps.self.outputs}}: a step offers only status and output (steps.self.status, steps.self.output.<field>)" },
+      {
+        ...at(text, "After"),
+        message:
+          'steps[0].title: {{steps.later.status}} uses step "later", which comes later; a step can only use the steps before it',
+      },
+      {
+        ...at(text, '"{{steps.self'),
+        message:
+          "steps[1].input.seconds: {{steps.self.output.waitedSeconds}} uses this step's own result, which does not exist while it runs",
+      },
+      {
+        ...at(text, "First said"),
+        message:
+          'steps[2].instructions: {{steps.first.output.note}}: step "first" is a manual step and has no output; only action and check steps do',
+      },
+      {
+        ...at(text, "First said"),
+        message:
+          "steps[2].instructions: {{steps.self.outputs}}: a step offers only status and output (steps.self.status, steps.self.output.<field>)",
+      },
     ]);
   });
 
@@ -140,16 +214,36 @@ describe("validateReferences", () => {
 
   it("lets lock keys use declared, non-secret inputs only", () => {
     const text = runbook({
-      inputs: ["  - name: db", "    type: string", "    label: Database", "  - name: token", "    type: secret", "    label: Token"],
-      locks: ['  - key: "db:{{inputs.db}}"', '  - key: "run:{{run.id}}"', '  - key: "x:{{inputs.nope}}"', '  - key: "t:{{inputs.token}}"'],
+      inputs: [
+        "  - name: db",
+        "    type: string",
+        "    label: Database",
+        "  - name: token",
+        "    type: secret",
+        "    label: Token",
+      ],
+      locks: [
+        '  - key: "db:{{inputs.db}}"',
+        '  - key: "run:{{run.id}}"',
+        '  - key: "x:{{inputs.nope}}"',
+        '  - key: "t:{{inputs.token}}"',
+      ],
       steps: manual("one"),
     });
     expect(problemsOf(text)).toEqual([
-      { ...at(text, '"run:'), message: "locks[1].key: {{run.id}}: a lock key may only use inputs, because the lock is taken before the run starts" },
-      { ...at(text, '"x:'), message: "locks[2].key: {{inputs.nope}} refers to no declared input (inputs are db, token)" },
+      {
+        ...at(text, '"run:'),
+        message:
+          "locks[1].key: {{run.id}}: a lock key may only use inputs, because the lock is taken before the run starts",
+      },
+      {
+        ...at(text, '"x:'),
+        message: "locks[2].key: {{inputs.nope}} refers to no declared input (inputs are db, token)",
+      },
       {
         ...at(text, '"t:'),
-        message: 'locks[3].key: {{inputs.token}} would show the secret input "token" in plain text; pass it only in an action\'s or check\'s input',
+        message:
+          "locks[3].key: {{inputs.token}} would show the secret input \"token\" in plain text; pass it only in an action's or check's input",
       },
     ]);
   });
@@ -158,12 +252,18 @@ describe("validateReferences", () => {
     const text = runbook({
       inputs: ["  - name: token", "    type: secret", "    label: Token"],
       steps: [
-        ...manual("show", ["    instructions: Paste {{inputs.token}} into the console."]).filter((line) => line !== "    instructions: Do it."),
+        ...manual("show", ["    instructions: Paste {{inputs.token}} into the console."]).filter(
+          (line) => line !== "    instructions: Do it.",
+        ),
         ...wait("use", ["      seconds: 5", '      reason: "{{inputs.token}}"']),
       ],
     });
     expect(problemsOf(text)).toEqual([
-      { ...at(text, "Paste"), message: 'steps[0].instructions: {{inputs.token}} would show the secret input "token" in plain text; pass it only in an action\'s or check\'s input' },
+      {
+        ...at(text, "Paste"),
+        message:
+          "steps[0].instructions: {{inputs.token}} would show the secret input \"token\" in plain text; pass it only in an action's or check's input",
+      },
     ]);
   });
 
@@ -171,7 +271,9 @@ describe("validateReferences", () => {
     const text = runbook({
       header: ['tags: ["ops-{{run.id}}"]'],
       inputs: ["  - name: host", "    type: string", "    label: Host for {{run.number}}"],
-      steps: manual("one", ["    instructions: Check {{inputs.host}"]).filter((line) => line !== "    instructions: Do it."),
+      steps: manual("one", ["    instructions: Check {{inputs.host}"]).filter(
+        (line) => line !== "    instructions: Do it.",
+      ),
     });
     expect(problemsOf(text)).toEqual([
       { ...at(text, '"ops-'), message: "tags[0]: templates are filled in only inside steps and lock keys" },
@@ -185,17 +287,40 @@ describe("validateReferences", () => {
       inputs: ["  - name: env", "    type: enum", "    label: Environment", "    options: [staging, production]"],
       steps: [
         ...manual("first", ["    when: { step: later, status: succeeded }"]),
-        ...check("second", ["    when: { all: [{ step: first, output: value, exists: true }, { not: { step: first, status: done } }] }"]),
-        ...manual("later", ["    when: { any: [{ input: env, equals: prod }, { input: env, in: [staging, qa] }, { step: later, status: succeeded }] }"]),
+        ...check("second", [
+          "    when: { all: [{ step: first, output: value, exists: true }, { not: { step: first, status: done } }] }",
+        ]),
+        ...manual("later", [
+          "    when: { any: [{ input: env, equals: prod }, { input: env, in: [staging, qa] }, { step: later, status: succeeded }] }",
+        ]),
       ],
     });
     expect(problemsOf(text)).toEqual([
-      { ...at(text, "later, status"), message: 'steps[0].when.step: step "later" comes later; a condition can only look at the steps before it' },
-      { ...at(text, "value,"), message: 'steps[1].when.all[0].output: step "first" is a manual step and has no output; only action and check steps do' },
-      { ...at(text, "done"), message: "steps[1].when.all[1].not.status: expected one of succeeded, failed, skipped, not_applicable" },
-      { ...at(text, "prod }"), message: 'steps[2].when.any[0].equals: "prod" is not an option of input "env" (staging, production)' },
-      { ...at(text, "qa"), message: 'steps[2].when.any[1].in[1]: "qa" is not an option of input "env" (staging, production)' },
-      { ...at(text, "later, status", 2), message: "steps[2].when.any[2].step: a step's condition cannot depend on the step itself" },
+      {
+        ...at(text, "later, status"),
+        message: 'steps[0].when.step: step "later" comes later; a condition can only look at the steps before it',
+      },
+      {
+        ...at(text, "value,"),
+        message:
+          'steps[1].when.all[0].output: step "first" is a manual step and has no output; only action and check steps do',
+      },
+      {
+        ...at(text, "done"),
+        message: "steps[1].when.all[1].not.status: expected one of succeeded, failed, skipped, not_applicable",
+      },
+      {
+        ...at(text, "prod }"),
+        message: 'steps[2].when.any[0].equals: "prod" is not an option of input "env" (staging, production)',
+      },
+      {
+        ...at(text, "qa"),
+        message: 'steps[2].when.any[1].in[1]: "qa" is not an option of input "env" (staging, production)',
+      },
+      {
+        ...at(text, "later, status", 2),
+        message: "steps[2].when.any[2].step: a step's condition cannot depend on the step itself",
+      },
     ]);
   });
 
@@ -215,11 +340,20 @@ describe("validateReferences", () => {
       ],
     });
     expect(problemsOf(text)).toEqual([
-      { ...at(text, "keel.teleport"), message: `steps[0].action: no action "keel.teleport" is registered (registered actions: ${ACTIONS})` },
-      { ...at(text, "keel.crystal-ball"), message: `steps[1].check: no check "keel.crystal-ball" is registered (registered checks: ${CHECKS})` },
+      {
+        ...at(text, "keel.teleport"),
+        message: `steps[0].action: no action "keel.teleport" is registered (registered actions: ${ACTIONS})`,
+      },
+      {
+        ...at(text, "keel.crystal-ball"),
+        message: `steps[1].check: no check "keel.crystal-ball" is registered (registered checks: ${CHECKS})`,
+      },
       { ...at(text, "0\n"), message: "steps[2].input.seconds: must be at least 1" },
       { ...at(text, "colour"), message: "steps[2].input.colour: unknown key; check its spelling and indentation" },
-      { ...at(text, "keel.rewind"), message: `steps[2].compensation.action: no action "keel.rewind" is registered (registered actions: ${ACTIONS})` },
+      {
+        ...at(text, "keel.rewind"),
+        message: `steps[2].compensation.action: no action "keel.rewind" is registered (registered actions: ${ACTIONS})`,
+      },
     ]);
   });
 
@@ -260,23 +394,37 @@ describe("validateReferences", () => {
     });
     expect(problemsOf(text)).toEqual([
       { ...at(text, "staging", 2), message: 'inputs[0].options[2]: "staging" is listed twice' },
-      { ...at(text, "prod\n"), message: 'inputs[0].default: "prod" is not one of the options (staging, production, staging)' },
+      {
+        ...at(text, "prod\n"),
+        message: 'inputs[0].default: "prod" is not one of the options (staging, production, staging)',
+      },
       { ...at(text, "10\n"), message: "inputs[1].min: 10 is greater than max (5)" },
       { ...at(text, "2.5"), message: "inputs[1].default: 2.5 is below min (10)" },
       { ...at(text, "2.5"), message: "inputs[1].default: 2.5 is not a whole number, but the input is an integer" },
       { ...at(text, "2h"), message: "inputs[2].default: 2h is longer than max (1h)" },
-      { ...at(text, "'[a-z'"), message: expect.stringMatching(/^inputs\[3\]\.pattern: is not a valid regular expression/) },
+      {
+        ...at(text, "'[a-z'"),
+        message: expect.stringMatching(/^inputs\[3\]\.pattern: is not a valid regular expression/),
+      },
       { ...at(text, "abcd"), message: "inputs[3].default: is longer than maxLength (3)" },
       { ...at(text, "10.0.0.0/8"), message: 'inputs[4].default: "10.0.0.0/8" is not an IP address' },
     ]);
   });
 
   it("requires an action after every approval", () => {
-    const lonely = runbook({ steps: [...wait("before"), "  - id: approve", "    kind: approval", "    title: Approve", ...manual("after")] });
+    const lonely = runbook({
+      steps: [...wait("before"), "  - id: approve", "    kind: approval", "    title: Approve", ...manual("after")],
+    });
     expect(problemsOf(lonely)).toEqual([
-      { ...at(lonely, "approval"), message: "steps[1].kind: an approval must be followed by at least one action step; otherwise there is nothing to approve" },
+      {
+        ...at(lonely, "approval"),
+        message:
+          "steps[1].kind: an approval must be followed by at least one action step; otherwise there is nothing to approve",
+      },
     ]);
-    const covered = runbook({ steps: ["  - id: approve", "    kind: approval", "    title: Approve", ...manual("between"), ...wait("after")] });
+    const covered = runbook({
+      steps: ["  - id: approve", "    kind: approval", "    title: Approve", ...manual("between"), ...wait("after")],
+    });
     expect(problemsOf(covered)).toEqual([]);
   });
 });

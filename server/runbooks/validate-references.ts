@@ -10,14 +10,24 @@ import { approvalsPrecedeActions } from "./rules/step-order";
 import { templateReferences } from "./rules/template-references";
 import { uniqueNames } from "./rules/unique-names";
 
-const RULES: Rule[] = [uniqueNames, inputDefaults, templateReferences, conditionReferences, registeredSteps, approvalsPrecedeActions];
+const RULES: Rule[] = [
+  uniqueNames,
+  inputDefaults,
+  templateReferences,
+  conditionReferences,
+  registeredSteps,
+  approvalsPrecedeActions,
+];
 
 /**
  * The checks the schema cannot express, run once it passes: names are unique, every reference
  * resolves at the point the run reaches it, defaults fit their bounds, actions and checks exist.
  * Problems come sorted by line, each naming its field.
  */
-export function validateReferences(definition: RunbookDefinition, options: { registry: StepRegistry; positions: SourcePositions }): RunbookFileProblem[] {
+export function validateReferences(
+  definition: RunbookDefinition,
+  options: { registry: StepRegistry; positions: SourcePositions },
+): RunbookFileProblem[] {
   const context = { definition, ...options };
   return sortProblems(RULES.flatMap((rule) => rule(context)));
 }

@@ -14,7 +14,12 @@ export function unifiedDiffLines(oldText: string, newText: string, context = 3):
   const patch = structuredPatch("older", "newer", oldText, newText, undefined, undefined, { context });
   const lines: DiffLine[] = [];
   for (const hunk of patch.hunks) {
-    lines.push({ kind: "hunk", text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, oldLine: null, newLine: null });
+    lines.push({
+      kind: "hunk",
+      text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`,
+      oldLine: null,
+      newLine: null,
+    });
     let oldLine = hunk.oldStart;
     let newLine = hunk.newStart;
     for (const line of hunk.lines) {

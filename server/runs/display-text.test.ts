@@ -21,14 +21,19 @@ const definition = {
 
 describe("displayText", () => {
   it("fills what the run knows and names, in words, what it does not know yet", () => {
-    expect(displayText("Let {{ inputs.service }} settle (run {{run.number}})", scope)).toBe("Let checkout settle (run 7)");
+    expect(displayText("Let {{ inputs.service }} settle (run {{run.number}})", scope)).toBe(
+      "Let checkout settle (run 7)",
+    );
     expect(displayText("Allow {{steps.assess.output.range}}", scope)).toBe("Allow 10.0.0.0/16");
-    expect(displayText("Restore {{steps.later.output.file}}", scope, definition)).toBe("Restore what “Take a backup of checkout” reports");
+    expect(displayText("Restore {{steps.later.output.file}}", scope, definition)).toBe(
+      "Restore what “Take a backup of checkout” reports",
+    );
     expect(displayText("Ticket: {{inputs.ticket}}", scope, definition)).toBe("Ticket: no ticket (left empty)");
     expect(displayText("Send {{inputs.token}}", scope, definition)).toBe("Send the API token (secret, never shown)");
   });
 
   it("never leaves a raw template, even without the runbook's labels", () => {
-    for (const text of ["{{steps.later.output.file}}", "{{inputs.nothing}}", "{{run.whatever}}", "{{ odd }}"]) expect(displayText(text, scope)).not.toContain("{{");
+    for (const text of ["{{steps.later.output.file}}", "{{inputs.nothing}}", "{{run.whatever}}", "{{ odd }}"])
+      expect(displayText(text, scope)).not.toContain("{{");
   });
 });

@@ -20,7 +20,11 @@ export async function instanceWaitOf(db: Queryable, stored: StoredRun): Promise<
       // A step whose targets conflict was refused when queued; the view never fails over it.
       const group = await workerGroupOfJob(db, run, job).catch(() => null);
       if (group === null || (await liveInstanceServes(db, group))) continue;
-      return { stepId: step.stepId, group, message: `Waiting for an instance of worker group ${group}: none is running. Start one with KEEL_WORKER_GROUPS=${group}.` };
+      return {
+        stepId: step.stepId,
+        group,
+        message: `Waiting for an instance of worker group ${group}: none is running. Start one with KEEL_WORKER_GROUPS=${group}.`,
+      };
     }
   }
   return null;

@@ -19,7 +19,13 @@ export type RestartValues = {
  */
 export async function restartValuesOf(db: Queryable, runId: string, runbookId: string): Promise<RestartValues | null> {
   const [row] = await db
-    .select({ number: runs.number, runbookId: runs.runbookId, status: runs.status, inputs: runs.inputs, incidentId: runs.incidentId })
+    .select({
+      number: runs.number,
+      runbookId: runs.runbookId,
+      status: runs.status,
+      inputs: runs.inputs,
+      incidentId: runs.incidentId,
+    })
     .from(runs)
     .where(eq(runs.id, runId));
   if (!row || row.runbookId !== runbookId) return null;

@@ -16,7 +16,12 @@ export async function getStartableRunbook(db: Queryable, runbookId: string) {
     versionNumber: version!.number,
     inputs: definition.inputs,
     locks: definition.locks,
-    steps: definition.steps.map((step) => ({ id: step.id, kind: step.kind, title: step.title, conditional: Boolean(step.when) })),
+    steps: definition.steps.map((step) => ({
+      id: step.id,
+      kind: step.kind,
+      title: step.title,
+      conditional: Boolean(step.when),
+    })),
   };
 }
 

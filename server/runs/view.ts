@@ -19,8 +19,14 @@ const ENDED: RunStatus[] = [...TERMINAL_RUN_STATUSES];
 export async function getRunView(db: Queryable, runId: string, viewer: SessionUser, now = Date.now()) {
   const stored = await loadRun(db, runId);
   const machine = toMachineRun(stored);
-  const [starter] = await db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, stored.row.startedBy));
-  const [runbook] = await db.select({ title: runbooks.title, risk: runbooks.risk }).from(runbooks).where(eq(runbooks.id, stored.row.runbookId));
+  const [starter] = await db
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(users)
+    .where(eq(users.id, stored.row.startedBy));
+  const [runbook] = await db
+    .select({ title: runbooks.title, risk: runbooks.risk })
+    .from(runbooks)
+    .where(eq(runbooks.id, stored.row.runbookId));
   const currentIndex = currentStepIndex(machine);
   const ended = ENDED.includes(stored.row.status);
   const aborting = stored.row.abortReason !== null;
@@ -38,16 +44,25 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
     const machineStep = machine.steps[index]!;
     const approvalsNow = definition.kind === "approval" ? validApprovals(machineStep, now).length : 0;
     // The actions this approval covers, still to run: it cannot be skipped, and the page says why.
-    const neededBy = stepsNeedingApproval({ definition: stored.definition }, machine, index).map((d) => displayText(d.title, displayScope, stored.definition));
+    const neededBy = stepsNeedingApproval({ definition: stored.definition }, machine, index).map((d) =>
+      displayText(d.title, displayScope, stored.definition),
+    );
     const decidedByViewer = stored.approvals.some(
-      (a) => a.stepId === row.stepId && a.attempt === row.attempt && a.userId === viewer.id && !a.voidedAt && !(a.expiresAt && a.expiresAt.getTime() <= now),
+      (a) =>
+        a.stepId === row.stepId &&
+        a.attempt === row.attempt &&
+        a.userId === viewer.id &&
+        !a.voidedAt &&
+        !(a.expiresAt && a.expiresAt.getTime() <= now),
     );
     return {
       id: row.stepId,
       position: index,
       kind: row.kind,
       title: displayText(definition.title, displayScope, stored.definition),
-      instructions: definition.instructions ? displayText(definition.instructions, displayScope, stored.definition) : null,
+      instructions: definition.instructions
+        ? displayText(definition.instructions, displayScope, stored.definition)
+        : null,
       status: row.status,
       attempt: row.attempt,
       isCurrent,
@@ -71,11 +86,25 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
       ...describeDefinition(definition),
       approvals: stored.approvals
         .filter((a) => a.stepId === row.stepId)
-        .map((a) => ({ userLabel: a.userLabel, decision: a.decision, comment: a.comment, attempt: a.attempt, createdAt: a.createdAt, voided: a.voidedAt !== null, voidReason: a.voidReason, expiresAt: a.expiresAt })),
+        .map((a) => ({
+          userLabel: a.userLabel,
+          decision: a.decision,
+          comment: a.comment,
+          attempt: a.attempt,
+          createdAt: a.createdAt,
+          voided: a.voidedAt !== null,
+          voidReason: a.voidReason,
+          expiresAt: a.expiresAt,
+        })),
       approvalsNow,
       can: {
-        confirm: isCurrent && (row.kind === "manual" || row.kind === "check") && row.status === "waiting_operator" && hasRole(viewer.role, "responder"),
-        execute: isCurrent && row.kind === "action" && row.status === "waiting_operator" && hasRole(viewer.role, "responder"),
+        confirm:
+          isCurrent &&
+          (row.kind === "manual" || row.kind === "check") &&
+          row.status === "waiting_operator" &&
+          hasRole(viewer.role, "responder"),
+        execute:
+          isCurrent && row.kind === "action" && row.status === "waiting_operator" && hasRole(viewer.role, "responder"),
         decide:
           isCurrent &&
           definition.kind === "approval" &&
@@ -85,11 +114,17 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
           !decidedByViewer,
         retry:
           hasRole(viewer.role, "responder") &&
-          ((isCurrent && (row.status === "failed" || row.status === "interrupted")) || (aborting && (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob !== null)))),
+          ((isCurrent && (row.status === "failed" || row.status === "interrupted")) ||
+            (aborting &&
+              (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob !== null)))),
         skip:
           hasRole(viewer.role, "lead") &&
-          ((isCurrent && SKIPPABLE.has(row.status) && !(row.kind === "approval" && (isStarter || neededBy.length > 0))) ||
-            (aborting && (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob !== null && row.activeJob.phase !== "compensate")))),
+          ((isCurrent &&
+            SKIPPABLE.has(row.status) &&
+            !(row.kind === "approval" && (isStarter || neededBy.length > 0))) ||
+            (aborting &&
+              (row.status === "compensation_failed" ||
+                (row.status === "interrupted" && row.activeJob !== null && row.activeJob.phase !== "compensate")))),
       },
     };
   });
@@ -99,7 +134,12 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
     number: stored.row.number,
     status: stored.row.status,
     version: stored.row.version,
-    runbook: { id: stored.row.runbookId, title: runbook?.title ?? stored.definition.title, risk: runbook?.risk ?? stored.definition.risk, versionNumber: stored.versionNumber },
+    runbook: {
+      id: stored.row.runbookId,
+      title: runbook?.title ?? stored.definition.title,
+      risk: runbook?.risk ?? stored.definition.risk,
+      versionNumber: stored.versionNumber,
+    },
     startedBy: starter ?? null,
     createdAt: stored.row.createdAt,
     endedAt: stored.row.endedAt,
@@ -118,7 +158,11 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
         .map((row, i) => ({ row, definition: stored.definition.steps[i]! }))
         .filter(({ row, definition }) => row.status === "succeeded" && definition.compensation)
         .reverse()
-        .map(({ row, definition }) => ({ stepId: row.stepId, title: displayText(definition.title, displayScope, stored.definition), action: definition.compensation!.action })),
+        .map(({ row, definition }) => ({
+          stepId: row.stepId,
+          title: displayText(definition.title, displayScope, stored.definition),
+          action: definition.compensation!.action,
+        })),
     },
   };
 }
@@ -132,7 +176,8 @@ function describeDefinition(definition: StepDefinition) {
     check: definition.kind === "check" ? definition.check : null,
     expect: definition.kind === "check" ? definition.expect : null,
     // A check confirmed by hand always needs evidence of what the person checked.
-    evidenceMode: definition.kind === "manual" ? definition.evidence : definition.kind === "check" ? ("required" as const) : null,
+    evidenceMode:
+      definition.kind === "manual" ? definition.evidence : definition.kind === "check" ? ("required" as const) : null,
     approvalsRequired: definition.kind === "approval" ? definition.approvals : null,
     approvalRole: definition.kind === "approval" ? definition.role : null,
     approvalExpiresIn: definition.kind === "approval" ? (definition.expiresIn ?? null) : null,
@@ -156,7 +201,11 @@ function describeInputs(stored: StoredRun) {
 }
 
 /** Runs for the runs list. "needs-me": waiting for an action this viewer can take. */
-export async function listRuns(db: Queryable, viewer: SessionUser, options: { filter: "active" | "needs-me" | "ended" | "all"; runbookId?: string; limit: number }) {
+export async function listRuns(
+  db: Queryable,
+  viewer: SessionUser,
+  options: { filter: "active" | "needs-me" | "ended" | "all"; runbookId?: string; limit: number },
+) {
   const conditions = [];
   if (options.runbookId) conditions.push(eq(runs.runbookId, options.runbookId));
   if (options.filter === "active") conditions.push(notInArray(runs.status, ENDED));
@@ -165,7 +214,9 @@ export async function listRuns(db: Queryable, viewer: SessionUser, options: { fi
     conditions.push(
       or(
         and(eq(runs.startedBy, viewer.id), inArray(runs.status, ["waiting_operator", "failed", "interrupted"])),
-        hasRole(viewer.role, "lead") ? and(eq(runs.status, "waiting_approval"), sql`${runs.startedBy} <> ${viewer.id}`) : sql`false`,
+        hasRole(viewer.role, "lead")
+          ? and(eq(runs.status, "waiting_approval"), sql`${runs.startedBy} <> ${viewer.id}`)
+          : sql`false`,
       ),
     );
   }

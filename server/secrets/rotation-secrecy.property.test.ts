@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, runs, runSteps, SECRET_ALPHABETS, stepOutputLines } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { installRunbook, type TestEngine } from "@/test/support/engine";
-import { CrashPlan, createRotationEngine, KeyService, rotateSecretRunbook, scratchDir } from "@/test/support/secret-rotation";
+import {
+  CrashPlan,
+  createRotationEngine,
+  KeyService,
+  rotateSecretRunbook,
+  scratchDir,
+} from "@/test/support/secret-rotation";
 import { SseReader } from "@/test/support/sse-reader";
 import { callerAs, createTestUser } from "@/test/support/users";
 import { systemActor } from "../audit/actor";
@@ -49,7 +55,15 @@ afterAll(async () => {
 /** Everything the SSE stream of a run sends, collected until `stop` is aborted. */
 function followRun(runId: string) {
   const stop = new AbortController();
-  const reader = new SseReader(createRunEventStream({ hub, runId, currentVersion: () => currentRunVersion(handle.db, runId), lastEventId: null, signal: stop.signal }));
+  const reader = new SseReader(
+    createRunEventStream({
+      hub,
+      runId,
+      currentVersion: () => currentRunVersion(handle.db, runId),
+      lastEventId: null,
+      signal: stop.signal,
+    }),
+  );
   const blocks: string[] = [];
   const done = (async () => {
     for (;;) {
@@ -89,12 +103,27 @@ describe(`no secret value leaks from a rotation (${driver})`, () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ({ alphabet, length, initial, deliverIn, ending, graceHours }) => {
         const name = `leak-${++counter}-${randomUUID().slice(0, 6)}`;
-        await createSecret(handle.db, actor, { name, description: "", policy: { length, alphabet }, gracePeriodHours: 24, value: initial });
+        await createSecret(handle.db, actor, {
+          name,
+          description: "",
+          policy: { length, alphabet },
+          gracePeriodHours: 24,
+          value: initial,
+        });
         const first = (await readSecretValue(handle.db, name))!.value;
         const envFile = path.join(dir, name, ".env");
         mkdirSync(path.dirname(envFile), { recursive: true });
         writeFileSync(envFile, `OTHER=1\nKEY='${first}'\n`);
-        await saveTarget(handle.db, actor, { kind: "secret-consumer", name: `${name}-env`, config: { secret: name, sink: { type: "env-file", path: envFile, variable: "KEY" } } }, "admin");
+        await saveTarget(
+          handle.db,
+          actor,
+          {
+            kind: "secret-consumer",
+            name: `${name}-env`,
+            config: { secret: name, sink: { type: "env-file", path: envFile, variable: "KEY" } },
+          },
+          "admin",
+        );
         await saveTarget(
           handle.db,
           actor,
@@ -103,7 +132,13 @@ describe(`no secret value leaks from a rotation (${driver})`, () => {
             name: `${name}-http`,
             config: {
               secret: name,
-              sink: { type: "http", url: `${baseUrl}/keys`, method: "PUT", deliver: deliverIn === "header" ? { in: "header", name: "X-Api-Key" } : { in: "body", field: "key" }, allowPrivateNetwork: true },
+              sink: {
+                type: "http",
+                url: `${baseUrl}/keys`,
+                method: "PUT",
+                deliver: deliverIn === "header" ? { in: "header", name: "X-Api-Key" } : { in: "body", field: "key" },
+                allowPrivateNetwork: true,
+              },
               ...(deliverIn === "header" ? { probe: { url: `${baseUrl}/probe`, allowPrivateNetwork: true } } : {}),
             },
           },
@@ -111,7 +146,11 @@ describe(`no secret value leaks from a rotation (${driver})`, () => {
         );
         const logBefore = existsSync(logFile) ? readFileSync(logFile, "utf8").length : 0;
 
-        const { runId } = await responder.runs.start({ runbookId: "rotate-secret", inputs: { secret: name, ...(graceHours === null ? {} : { graceHours }) }, requestKey: randomUUID() });
+        const { runId } = await responder.runs.start({
+          runbookId: "rotate-secret",
+          inputs: { secret: name, ...(graceHours === null ? {} : { graceHours }) },
+          requestKey: randomUUID(),
+        });
         const live = followRun(runId);
         const execute = async (stepId: string) => {
           await engine.drain();
@@ -130,7 +169,11 @@ describe(`no secret value leaks from a rotation (${driver})`, () => {
           // The env-file consumer has no acceptance probe: its check waits for a person to confirm it by hand.
           const check = (await responder.runs.get({ runId })).steps.find((s) => s.id === "consumers-accept")!;
           expect(check.confirmByHand).toBeTruthy();
-          await responder.runs.confirm({ runId, stepId: "consumers-accept", note: "Restarted the service; it reads the new key" });
+          await responder.runs.confirm({
+            runId,
+            stepId: "consumers-accept",
+            note: "Restarted the service; it reads the new key",
+          });
           await engine.drain();
           const approval = (await lead.runs.get({ runId })).steps.find((s) => s.id === "approve-promotion")!;
           await lead.runs.approve({ runId, stepId: "approve-promotion", bindingHash: approval.bindingHash! });
@@ -146,7 +189,16 @@ describe(`no secret value leaks from a rotation (${driver})`, () => {
           log: readFileSync(logFile, "utf8").slice(logBefore),
           output: JSON.stringify([
             await handle.db.select().from(stepOutputLines).where(eq(stepOutputLines.runId, runId)),
-            await handle.db.select({ plan: runSteps.plan, output: runSteps.output, error: runSteps.error, covered: runSteps.coveredPlans, evidence: runSteps.evidence }).from(runSteps).where(eq(runSteps.runId, runId)),
+            await handle.db
+              .select({
+                plan: runSteps.plan,
+                output: runSteps.output,
+                error: runSteps.error,
+                covered: runSteps.coveredPlans,
+                evidence: runSteps.evidence,
+              })
+              .from(runSteps)
+              .where(eq(runSteps.runId, runId)),
             await responder.runs.get({ runId }),
           ]),
           sse: await live.text(),
@@ -154,7 +206,8 @@ describe(`no secret value leaks from a rotation (${driver})`, () => {
         expect(places.sse).toContain("event: run");
         for (const value of [first, generated]) {
           for (const form of secretForms(value)) {
-            for (const [where, text] of Object.entries(places)) expect(text.includes(form), `${where} contains a form of a secret value`).toBe(false);
+            for (const [where, text] of Object.entries(places))
+              expect(text.includes(form), `${where} contains a form of a secret value`).toBe(false);
           }
         }
       }),

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, managedSecrets, runSteps, secretVersions, stepOutputLines } from "@/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/support/database";
 import { installRunbook, type TestEngine } from "@/test/support/engine";
-import { CrashPlan, createRotationEngine, KeyService, rotateSecretRunbook, scratchDir } from "@/test/support/secret-rotation";
+import {
+  CrashPlan,
+  createRotationEngine,
+  KeyService,
+  rotateSecretRunbook,
+  scratchDir,
+} from "@/test/support/secret-rotation";
 import { callerAs, createTestUser } from "@/test/support/users";
 import { systemActor } from "../audit/actor";
 import { fingerprintSecret } from "../audit/fingerprint";
@@ -57,13 +63,27 @@ async function secretWithConsumers(name: string) {
   const service = new KeyService();
   services.push(service);
   const baseUrl = await service.start();
-  await createSecret(handle.db, actor, { name, description: "", policy: { length: 40, alphabet: "base64url" }, gracePeriodHours: 24 });
+  await createSecret(handle.db, actor, {
+    name,
+    description: "",
+    policy: { length: 40, alphabet: "base64url" },
+    gracePeriodHours: 24,
+  });
   const first = (await readSecretValue(handle.db, name))!;
   const envFile = path.join(dir, name, ".env");
   mkdirSync(path.dirname(envFile), { recursive: true });
   writeFileSync(envFile, `# ${name} service\nPORT=8080\nAPI_KEY=${first.value}\nLOG_LEVEL=info\n`);
   service.received.push(first.value);
-  await saveTarget(handle.db, actor, { kind: "secret-consumer", name: `${name}-env`, config: { secret: name, sink: { type: "env-file", path: envFile, variable: "API_KEY" } } }, "admin");
+  await saveTarget(
+    handle.db,
+    actor,
+    {
+      kind: "secret-consumer",
+      name: `${name}-env`,
+      config: { secret: name, sink: { type: "env-file", path: envFile, variable: "API_KEY" } },
+    },
+    "admin",
+  );
   await saveTarget(
     handle.db,
     actor,
@@ -72,7 +92,13 @@ async function secretWithConsumers(name: string) {
       name: `${name}-http`,
       config: {
         secret: name,
-        sink: { type: "http", url: `${baseUrl}/keys`, method: "PUT", deliver: { in: "header", name: "X-Api-Key" }, allowPrivateNetwork: true },
+        sink: {
+          type: "http",
+          url: `${baseUrl}/keys`,
+          method: "PUT",
+          deliver: { in: "header", name: "X-Api-Key" },
+          allowPrivateNetwork: true,
+        },
         probe: { url: `${baseUrl}/probe`, allowPrivateNetwork: true },
       },
     },
@@ -92,14 +118,21 @@ async function labels(name: string): Promise<string[]> {
 }
 
 async function claimOf(name: string) {
-  const [row] = await handle.db.select({ rotationRunId: managedSecrets.rotationRunId, lastRotatedAt: managedSecrets.lastRotatedAt }).from(managedSecrets).where(eq(managedSecrets.name, name));
+  const [row] = await handle.db
+    .select({ rotationRunId: managedSecrets.rotationRunId, lastRotatedAt: managedSecrets.lastRotatedAt })
+    .from(managedSecrets)
+    .where(eq(managedSecrets.name, name));
   return row!;
 }
 
 const envValue = (file: string) => envValueOf(readFileSync(file, "utf8"), "API_KEY");
 
 async function start(caller: Caller, name: string, extra: Record<string, unknown> = {}, runbookId = "rotate-secret") {
-  const { runId } = await caller.runs.start({ runbookId, inputs: { secret: name, ...extra }, requestKey: randomUUID() });
+  const { runId } = await caller.runs.start({
+    runbookId,
+    inputs: { secret: name, ...extra },
+    requestKey: randomUUID(),
+  });
   await engine.drain();
   return runId;
 }
@@ -121,8 +154,14 @@ async function approve(lead: Caller, runId: string) {
 async function confirmUnprobed(responder: Caller, runId: string) {
   const check = await stepOf(responder, runId, "consumers-accept");
   expect(check.status).toBe("waiting_operator");
-  expect(check.confirmByHand).toMatch(/^The consumer \S+-env of \S+ has no acceptance probe, so nobody has verified that it accepts pending v\d+/);
-  await responder.runs.confirm({ runId, stepId: "consumers-accept", note: "Restarted the service; its logs show the new key in use" });
+  expect(check.confirmByHand).toMatch(
+    /^The consumer \S+-env of \S+ has no acceptance probe, so nobody has verified that it accepts pending v\d+/,
+  );
+  await responder.runs.confirm({
+    runId,
+    stepId: "consumers-accept",
+    note: "Restarted the service; its logs show the new key in use",
+  });
   await engine.drain();
 }
 
@@ -144,8 +183,19 @@ async function rotate(responder: Caller, lead: Caller, name: string, extra: Reco
 
 /** Everything a run stored or recorded, as text: no secret value may appear in it. */
 async function recordedText(runId: string) {
-  const steps = await handle.db.select({ plan: runSteps.plan, output: runSteps.output, error: runSteps.error, coveredPlans: runSteps.coveredPlans }).from(runSteps).where(eq(runSteps.runId, runId));
-  const output = await handle.db.select({ text: stepOutputLines.text }).from(stepOutputLines).where(eq(stepOutputLines.runId, runId));
+  const steps = await handle.db
+    .select({
+      plan: runSteps.plan,
+      output: runSteps.output,
+      error: runSteps.error,
+      coveredPlans: runSteps.coveredPlans,
+    })
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId));
+  const output = await handle.db
+    .select({ text: stepOutputLines.text })
+    .from(stepOutputLines)
+    .where(eq(stepOutputLines.runId, runId));
   const audit = await handle.db.select().from(auditEvents);
   return JSON.stringify([steps, output, audit]);
 }
@@ -184,12 +234,20 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     const pending = (await readSecretValue(handle.db, "api-key", "pending"))!;
     expect(pending.value).not.toBe(first.value);
     expect(pending.value).toMatch(/^[A-Za-z0-9_-]{40}$/);
-    expect((await stepOf(responder, runId, "create-pending")).output).toMatchObject({ version: 2, fingerprint: fingerprintSecret(pending.value), created: true });
+    expect((await stepOf(responder, runId, "create-pending")).output).toMatchObject({
+      version: 2,
+      fingerprint: fingerprintSecret(pending.value),
+      created: true,
+    });
 
     // The distribution plan names each consumer and what it holds, by fingerprint only.
     step = await stepOf(responder, runId, "distribute");
     expect(step.plan!.changes).toEqual([
-      expect.objectContaining({ target: "consumer api-key-env", before: `current v1 (${first.fingerprint})`, after: `pending v2 (${pending.fingerprint})` }),
+      expect.objectContaining({
+        target: "consumer api-key-env",
+        before: `current v1 (${first.fingerprint})`,
+        after: `pending v2 (${pending.fingerprint})`,
+      }),
       expect.objectContaining({ target: "consumer api-key-http", after: `pending v2 (${pending.fingerprint})` }),
     ]);
     await execute(responder, runId, "distribute");
@@ -202,9 +260,15 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     // consumer has no probe, so it does not turn green until someone checked it by hand.
     step = await stepOf(responder, runId, "consumers-accept");
     expect(step.status).toBe("waiting_operator");
-    expect(step.output).toMatchObject({ passed: true, summary: `1 consumer accepted pending v2 (${pending.fingerprint}); 1 without a probe (api-key-env).` });
+    expect(step.output).toMatchObject({
+      passed: true,
+      summary: `1 consumer accepted pending v2 (${pending.fingerprint}); 1 without a probe (api-key-env).`,
+    });
     expect(service.probes.at(-1)).toEqual({ authorization: `Bearer ${pending.value}`, status: 200 });
-    await expect(responder.runs.confirm({ runId, stepId: "consumers-accept" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("Say what you checked by hand") });
+    await expect(responder.runs.confirm({ runId, stepId: "consumers-accept" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("Say what you checked by hand"),
+    });
     await confirmUnprobed(responder, runId);
     expect((await stepOf(responder, runId, "consumers-accept")).status).toBe("succeeded");
     expect(await labels("api-key")).toEqual(["v1:current", "v2:pending"]);
@@ -219,13 +283,18 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     expect((await readSecretValue(handle.db, "api-key", "previous"))!.value).toBe(first.value);
     const promotedAt = (await claimOf("api-key")).lastRotatedAt!;
     expect(Date.now() - promotedAt.getTime()).toBeLessThan(60_000);
-    const [old] = await handle.db.select().from(secretVersions).where(eq(secretVersions.fingerprint, first.fingerprint));
+    const [old] = await handle.db
+      .select()
+      .from(secretVersions)
+      .where(eq(secretVersions.fingerprint, first.fingerprint));
     expect(old!.retireAfter!.getTime() - promotedAt.getTime()).toBe(24 * HOUR);
 
     await execute(responder, runId, "retire-previous");
     const view = await responder.runs.get({ runId });
     expect(view.status).toBe("succeeded");
-    expect(view.steps.find((s) => s.id === "retire-previous")!.output!.summary).toContain(`v1 (${first.fingerprint}) stays accepted until ${old!.retireAfter!.toISOString()}`);
+    expect(view.steps.find((s) => s.id === "retire-previous")!.output!.summary).toContain(
+      `v1 (${first.fingerprint}) stays accepted until ${old!.retireAfter!.toISOString()}`,
+    );
     expect((await claimOf("api-key")).rotationRunId).toBeNull();
     expect(await labels("api-key")).toEqual(["v1:previous", "v2:current"]);
 
@@ -235,8 +304,17 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     expect(await labels("api-key")).toEqual(["v1:retired", "v2:current"]);
     expect(await readSecretValue(handle.db, "api-key", "previous")).toBeNull();
 
-    const events = (await handle.db.select().from(auditEvents).where(eq(auditEvents.entityId, "api-key")).orderBy(auditEvents.seq)).map((e) => e.eventType);
-    expect(events).toEqual(["secret.created", "secret.pending_created", "secret.distributed", "secret.promoted", "secret.rotation_completed", "secret.retired"]);
+    const events = (
+      await handle.db.select().from(auditEvents).where(eq(auditEvents.entityId, "api-key")).orderBy(auditEvents.seq)
+    ).map((e) => e.eventType);
+    expect(events).toEqual([
+      "secret.created",
+      "secret.pending_created",
+      "secret.distributed",
+      "secret.promoted",
+      "secret.rotation_completed",
+      "secret.retired",
+    ]);
     const text = await recordedText(runId);
     for (const value of [first.value, pending.value]) expect(text).not.toContain(value);
     expect(text).toContain(pending.fingerprint);
@@ -311,8 +389,14 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     expect(step.error).toContain(`already being rotated by run ${holderNumber}`);
     expect(await labels("busy-key")).toEqual(["v1:current", "v2:pending"]);
     expect((await claimOf("busy-key")).rotationRunId).toBe(holder);
-    const [refusal] = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.eventType, "secret.rotation_refused"), eq(auditEvents.entityId, "busy-key")));
-    expect(refusal).toMatchObject({ outcome: "refused", eventMeta: expect.objectContaining({ heldBy: holder, heldByRunNumber: holderNumber }) });
+    const [refusal] = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.eventType, "secret.rotation_refused"), eq(auditEvents.entityId, "busy-key")));
+    expect(refusal).toMatchObject({
+      outcome: "refused",
+      eventMeta: expect.objectContaining({ heldBy: holder, heldByRunNumber: holderNumber }),
+    });
 
     // Retrying re-plans: the plan itself now refuses, naming the holder.
     await responder.runs.retry({ runId: late, stepId: "create-pending" });
@@ -323,12 +407,22 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
 
     // The runbook's lock refuses a second run of it outright.
     const lateNumber = (await responder.runs.get({ runId: late })).number;
-    const refused = await responder.runs.start({ runbookId: "rotate-secret", inputs: { secret: "busy-key" }, requestKey: randomUUID() }).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ code: "CONFLICT", message: expect.stringContaining(`secret:busy-key is in use by run ${lateNumber}`) });
+    const refused = await responder.runs
+      .start({ runbookId: "rotate-secret", inputs: { secret: "busy-key" }, requestKey: randomUUID() })
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining(`secret:busy-key is in use by run ${lateNumber}`),
+    });
 
     // The store refuses by itself too, naming the field.
-    const direct = await createPendingVersion(handle.db, actor, { name: "busy-key", runId: randomUUID() }).catch((e: unknown) => e);
-    expect(direct).toMatchObject({ code: "CONFLICT", details: { fields: { secret: expect.stringContaining(`run ${holderNumber}`) } } });
+    const direct = await createPendingVersion(handle.db, actor, { name: "busy-key", runId: randomUUID() }).catch(
+      (e: unknown) => e,
+    );
+    expect(direct).toMatchObject({
+      code: "CONFLICT",
+      details: { fields: { secret: expect.stringContaining(`run ${holderNumber}`) } },
+    });
     expect(await labels("busy-key")).toEqual(["v1:current", "v2:pending"]);
   });
 
@@ -339,7 +433,10 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     await execute(responder, runId, "create-pending");
     await execute(responder, runId, "distribute");
     expect(envValue(envFile)).not.toBe(first.value);
-    expect((await responder.runs.get({ runId })).can.compensations.map((c) => c.stepId)).toEqual(["distribute", "create-pending"]);
+    expect((await responder.runs.get({ runId })).can.compensations.map((c) => c.stepId)).toEqual([
+      "distribute",
+      "create-pending",
+    ]);
 
     await responder.runs.abort({ runId, reason: "The service owners asked to wait" });
     await engine.drain();
@@ -349,7 +446,9 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     expect(service.current).toBe(first.value);
     expect(await labels("abort-key")).toEqual(["v1:current"]);
     expect((await claimOf("abort-key")).rotationRunId).toBeNull();
-    const events = (await handle.db.select().from(auditEvents).where(eq(auditEvents.entityId, "abort-key"))).map((e) => e.eventType);
+    const events = (await handle.db.select().from(auditEvents).where(eq(auditEvents.entityId, "abort-key"))).map(
+      (e) => e.eventType,
+    );
     expect(events).toEqual(expect.arrayContaining(["secret.consumers_restored", "secret.rotation_abandoned"]));
 
     // The secret can be rotated again straight away.
@@ -372,7 +471,10 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     expect(step.error).toContain("1 of 1 consumers already written were set back to the current value");
     expect(envValue(envFile)).toBe(first.value);
     expect(service.current).toBe(first.value);
-    const [failure] = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.eventType, "secret.distribution_failed"), eq(auditEvents.entityId, "refused-key")));
+    const [failure] = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.eventType, "secret.distribution_failed"), eq(auditEvents.entityId, "refused-key")));
     expect(failure).toMatchObject({ outcome: "failure" });
 
     // The service is fixed and the retry goes through; but its probe cannot be reached: the check fails, naming it.
@@ -385,7 +487,13 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
         name: "refused-key-http",
         config: {
           secret: "refused-key",
-          sink: { type: "http", url: `${baseUrl}/keys`, method: "PUT", deliver: { in: "header", name: "X-Api-Key" }, allowPrivateNetwork: true },
+          sink: {
+            type: "http",
+            url: `${baseUrl}/keys`,
+            method: "PUT",
+            deliver: { in: "header", name: "X-Api-Key" },
+            allowPrivateNetwork: true,
+          },
           probe: { url: "http://127.0.0.1:9/probe", allowPrivateNetwork: true, timeoutMs: 500 },
         },
       },
@@ -405,16 +513,54 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
 
   it("hands the value to a command in its environment (never its arguments) and runs an env file's reload command", async () => {
     const { responder } = await people();
-    await createSecret(handle.db, actor, { name: "cmd-key", description: "", policy: { length: 24, alphabet: "alphanumeric" }, gracePeriodHours: 24 });
+    await createSecret(handle.db, actor, {
+      name: "cmd-key",
+      description: "",
+      policy: { length: 24, alphabet: "alphanumeric" },
+      gracePeriodHours: 24,
+    });
     const installed = path.join(dir, "cmd-key.installed");
     const reloads = path.join(dir, "cmd-key.reloads");
     const envFile = path.join(dir, "cmd-key.env");
     const node = (script: string, file: string) => ({ executable: process.execPath, args: ["-e", script, file] });
-    await saveTarget(handle.db, actor, { kind: "secret-consumer", name: "cmd-key-installer", config: { secret: "cmd-key", sink: { type: "command", command: node("require('node:fs').writeFileSync(process.argv[1], process.env.KEEL_SECRET_VALUE); console.log('installed ' + process.env.KEEL_SECRET_VALUE)", installed) } } }, "admin");
     await saveTarget(
       handle.db,
       actor,
-      { kind: "secret-consumer", name: "cmd-key-env", config: { secret: "cmd-key", sink: { type: "env-file", path: envFile, variable: "API_KEY", reload: node("require('node:fs').appendFileSync(process.argv[1], 'reloaded\\n'); console.log('reload ok')", reloads) } } },
+      {
+        kind: "secret-consumer",
+        name: "cmd-key-installer",
+        config: {
+          secret: "cmd-key",
+          sink: {
+            type: "command",
+            command: node(
+              "require('node:fs').writeFileSync(process.argv[1], process.env.KEEL_SECRET_VALUE); console.log('installed ' + process.env.KEEL_SECRET_VALUE)",
+              installed,
+            ),
+          },
+        },
+      },
+      "admin",
+    );
+    await saveTarget(
+      handle.db,
+      actor,
+      {
+        kind: "secret-consumer",
+        name: "cmd-key-env",
+        config: {
+          secret: "cmd-key",
+          sink: {
+            type: "env-file",
+            path: envFile,
+            variable: "API_KEY",
+            reload: node(
+              "require('node:fs').appendFileSync(process.argv[1], 'reloaded\\n'); console.log('reload ok')",
+              reloads,
+            ),
+          },
+        },
+      },
       "admin",
     );
     const runId = await start(responder, "cmd-key");
@@ -424,18 +570,38 @@ describe(`rotating a secret (${driver})`, { timeout: 120_000 }, () => {
     expect(readFileSync(installed, "utf8")).toBe(pending.value);
     expect(envValue(envFile)).toBe(pending.value);
     expect(readFileSync(reloads, "utf8")).toBe("reloaded\n");
-    const lines = (await handle.db.select({ text: stepOutputLines.text }).from(stepOutputLines).where(and(eq(stepOutputLines.runId, runId), eq(stepOutputLines.stepId, "distribute")))).map((l) => l.text);
+    const lines = (
+      await handle.db
+        .select({ text: stepOutputLines.text })
+        .from(stepOutputLines)
+        .where(and(eq(stepOutputLines.runId, runId), eq(stepOutputLines.stepId, "distribute")))
+    ).map((l) => l.text);
     expect(lines).toEqual(expect.arrayContaining(["cmd-key-env: reload ok", "cmd-key-installer: installed [secret]"]));
     expect(await recordedText(runId)).not.toContain(pending.value);
   });
 
   it("refuses an unknown secret at the start, naming the field, and records the refusal", async () => {
     const { responder } = await people();
-    const error = await responder.runs.start({ runbookId: "rotate-secret", inputs: { secret: "no-such-secret" }, requestKey: randomUUID() }).catch((e: unknown) => e);
+    const error = await responder.runs
+      .start({ runbookId: "rotate-secret", inputs: { secret: "no-such-secret" }, requestKey: randomUUID() })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "BAD_REQUEST", details: { fields: { "inputs.secret": expect.any(String) } } });
-    const refusals = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.eventType, "run.inputs_refused"), sql`${auditEvents.eventMeta}::text like ${"%inputs.secret%"}`));
+    const refusals = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.eventType, "run.inputs_refused"),
+          sql`${auditEvents.eventMeta}::text like ${"%inputs.secret%"}`,
+        ),
+      );
     expect(refusals.length).toBeGreaterThan(0);
-    await expect(createPendingVersion(handle.db, actor, { name: "no-such-secret", runId: randomUUID() })).rejects.toMatchObject({ code: "NOT_FOUND", details: { fields: { secret: 'No managed secret is named "no-such-secret".' } } });
+    await expect(
+      createPendingVersion(handle.db, actor, { name: "no-such-secret", runId: randomUUID() }),
+    ).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      details: { fields: { secret: 'No managed secret is named "no-such-secret".' } },
+    });
   });
 
   it("with no grace period retires the old value at the end of the run; a later rotation retires a previous still in grace", async () => {

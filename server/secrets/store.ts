@@ -26,16 +26,35 @@ export async function requireSecret(db: Queryable, name: string, field = "secret
 }
 
 /** Creates a managed secret with its first (current) value: the one given, or a generated one. */
-export async function createSecret(db: Queryable, actor: Actor, input: CreateSecretInput, options: { createdBy?: string | null } = {}) {
+export async function createSecret(
+  db: Queryable,
+  actor: Actor,
+  input: CreateSecretInput,
+  options: { createdBy?: string | null } = {},
+) {
   const value = input.value && input.value.length > 0 ? input.value : generateSecretValue(input.policy);
   return db.transaction(async (tx) => {
-    if (await findSecret(tx, input.name)) throw AppError.field("name", "A managed secret with this name already exists.", "CONFLICT");
+    if (await findSecret(tx, input.name))
+      throw AppError.field("name", "A managed secret with this name already exists.", "CONFLICT");
     const [secret] = await tx
       .insert(managedSecrets)
-      .values({ name: input.name, description: input.description, policy: input.policy, gracePeriodSeconds: input.gracePeriodHours * 3600, createdBy: options.createdBy ?? actor.userId })
+      .values({
+        name: input.name,
+        description: input.description,
+        policy: input.policy,
+        gracePeriodSeconds: input.gracePeriodHours * 3600,
+        createdBy: options.createdBy ?? actor.userId,
+      })
       .returning();
     const fingerprint = fingerprintSecret(value);
-    await tx.insert(secretVersions).values({ secretId: secret!.id, version: 1, label: "current", ciphertext: encryptSecret(value, secretAad(secret!.id, 1)), fingerprint, promotedAt: new Date() });
+    await tx.insert(secretVersions).values({
+      secretId: secret!.id,
+      version: 1,
+      label: "current",
+      ciphertext: encryptSecret(value, secretAad(secret!.id, 1)),
+      fingerprint,
+      promotedAt: new Date(),
+    });
     await appendAuditEvent(tx, actor, {
       eventType: "secret.created",
       outcome: "success",
@@ -48,7 +67,11 @@ export async function createSecret(db: Queryable, actor: Actor, input: CreateSec
 }
 
 /** The decrypted value with a label (current by default), for connectors only; never logged or returned to a browser. */
-export async function readSecretValue(db: Queryable, name: string, label: SecretLabel = "current"): Promise<{ value: string; version: number; fingerprint: string } | null> {
+export async function readSecretValue(
+  db: Queryable,
+  name: string,
+  label: SecretLabel = "current",
+): Promise<{ value: string; version: number; fingerprint: string } | null> {
   const secret = await findSecret(db, name);
   if (!secret) return null;
   const [version] = await db
@@ -61,7 +84,11 @@ export async function readSecretValue(db: Queryable, name: string, label: Secret
   // A previous value stops being accepted the moment its grace period ends, even if the
   // retirement sweep has not relabelled it yet.
   if (label === "previous" && version.retireAfter && version.retireAfter <= new Date()) return null;
-  return { value: decryptSecret(version.ciphertext, secretAad(secret.id, version.version)), version: version.version, fingerprint: version.fingerprint };
+  return {
+    value: decryptSecret(version.ciphertext, secretAad(secret.id, version.version)),
+    version: version.version,
+    fingerprint: version.fingerprint,
+  };
 }
 
 /** Metadata only: names, labels, fingerprints and dates. */
@@ -94,9 +121,18 @@ export async function listSecrets(db: Queryable) {
 /** Removes a managed secret and every version of it, with an audit row; false when there was none. */
 export async function removeSecret(db: Queryable, actor: Actor, name: string): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const removed = await tx.delete(managedSecrets).where(eq(managedSecrets.name, name)).returning({ name: managedSecrets.name });
+    const removed = await tx
+      .delete(managedSecrets)
+      .where(eq(managedSecrets.name, name))
+      .returning({ name: managedSecrets.name });
     if (removed.length === 0) return false;
-    await appendAuditEvent(tx, actor, { eventType: "secret.removed", outcome: "success", entityType: "secret", entityId: name, meta: { name } });
+    await appendAuditEvent(tx, actor, {
+      eventType: "secret.removed",
+      outcome: "success",
+      entityType: "secret",
+      entityId: name,
+      meta: { name },
+    });
     return true;
   });
 }

@@ -17,12 +17,18 @@ export function encryptSecret(plaintext: string, aad: string, encryptionKey: Buf
   const cipher = createCipheriv("aes-256-gcm", encryptionKey, nonce);
   cipher.setAAD(Buffer.from(aad, "utf8"));
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return [VERSION, nonce.toString("base64"), cipher.getAuthTag().toString("base64"), ciphertext.toString("base64")].join(".");
+  return [
+    VERSION,
+    nonce.toString("base64"),
+    cipher.getAuthTag().toString("base64"),
+    ciphertext.toString("base64"),
+  ].join(".");
 }
 
 export function decryptSecret(sealed: string, aad: string, encryptionKey: Buffer = key()): string {
   const [version, nonce, tag, ciphertext] = sealed.split(".");
-  if (version !== VERSION || !nonce || !tag || ciphertext === undefined) throw new Error("unrecognised ciphertext format");
+  if (version !== VERSION || !nonce || !tag || ciphertext === undefined)
+    throw new Error("unrecognised ciphertext format");
   const decipher = createDecipheriv("aes-256-gcm", encryptionKey, Buffer.from(nonce, "base64"));
   decipher.setAAD(Buffer.from(aad, "utf8"));
   decipher.setAuthTag(Buffer.from(tag, "base64"));

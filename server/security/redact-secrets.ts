@@ -1,7 +1,12 @@
 /** The forms a secret value takes when it leaks: as is, base64, base64url and URL-encoded. */
 export function secretForms(secret: string): string[] {
   if (secret.length < 4) return [];
-  const forms = [secret, Buffer.from(secret).toString("base64"), Buffer.from(secret).toString("base64url"), encodeURIComponent(secret)];
+  const forms = [
+    secret,
+    Buffer.from(secret).toString("base64"),
+    Buffer.from(secret).toString("base64url"),
+    encodeURIComponent(secret),
+  ];
   return [...new Set(forms)].sort((a, b) => b.length - a.length);
 }
 

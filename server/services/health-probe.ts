@@ -15,7 +15,10 @@ export type HealthProbeResult = {
  * Probes the health URL every intervalSeconds until it answered 2xx consecutiveSuccesses times
  * in a row (healthy), or timeoutSeconds passed (not healthy). One failure starts the count again.
  */
-export async function probeUntilHealthy(config: ServiceConfig, options: { log: (line: string) => void; signal: AbortSignal; progress?: (fraction: number, message: string) => void }): Promise<HealthProbeResult> {
+export async function probeUntilHealthy(
+  config: ServiceConfig,
+  options: { log: (line: string) => void; signal: AbortSignal; progress?: (fraction: number, message: string) => void },
+): Promise<HealthProbeResult> {
   const { url, consecutiveSuccesses, intervalSeconds, timeoutSeconds } = config.health;
   // A URL the policy refuses fails at once, naming the field, instead of failing every probe.
   checkServiceUrl(config, "health.url", url);
@@ -38,8 +41,10 @@ export async function probeUntilHealthy(config: ServiceConfig, options: { log: (
     options.log(`GET ${url} → ${status} (${inARow} of ${consecutiveSuccesses} healthy in a row)`);
     options.progress?.(inARow / consecutiveSuccesses, `${inARow} of ${consecutiveSuccesses} healthy probes in a row`);
     const elapsedSeconds = Math.round((Date.now() - started) / 1000);
-    if (inARow >= consecutiveSuccesses) return { healthy: true, statuses, consecutiveSuccesses: inARow, elapsedSeconds };
-    if (Date.now() + intervalSeconds * 1000 > deadline) return { healthy: false, statuses, consecutiveSuccesses: inARow, elapsedSeconds };
+    if (inARow >= consecutiveSuccesses)
+      return { healthy: true, statuses, consecutiveSuccesses: inARow, elapsedSeconds };
+    if (Date.now() + intervalSeconds * 1000 > deadline)
+      return { healthy: false, statuses, consecutiveSuccesses: inARow, elapsedSeconds };
     await sleep(intervalSeconds * 1000, undefined, { signal: options.signal });
   }
 }

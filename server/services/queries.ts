@@ -3,7 +3,12 @@ import { listTargets } from "../targets/catalog";
 import { readServiceHistory } from "./service-history";
 
 export async function listServices(db: Queryable) {
-  return (await listTargets(db, "service")).map((t) => ({ name: t.name, description: t.description, summary: t.summary, source: t.source }));
+  return (await listTargets(db, "service")).map((t) => ({
+    name: t.name,
+    description: t.description,
+    summary: t.summary,
+    source: t.source,
+  }));
 }
 
 /** The release history as the service page shows it; a repository that cannot be read is said so, not hidden. */
@@ -16,6 +21,10 @@ export async function serviceReleases(db: Queryable, name: string) {
     deployRepository: history.config.deployRepository ?? null,
     branch: history.config.branch,
     healthUrl: history.config.health.url,
-    releases: history.releases.map((r, index) => ({ ...r, deployedAt: r.deployedAt.toISOString(), current: index === 0 })),
+    releases: history.releases.map((r, index) => ({
+      ...r,
+      deployedAt: r.deployedAt.toISOString(),
+      current: index === 0,
+    })),
   };
 }

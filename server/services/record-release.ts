@@ -27,7 +27,10 @@ export async function recordRelease(
 ): Promise<{ deployment: Deployment; created: boolean }> {
   return db.transaction(async (tx) => {
     if (release.idempotencyKey) {
-      const [existing] = await tx.select().from(deployments).where(eq(deployments.idempotencyKey, release.idempotencyKey));
+      const [existing] = await tx
+        .select()
+        .from(deployments)
+        .where(eq(deployments.idempotencyKey, release.idempotencyKey));
       if (existing) return { deployment: existing, created: false };
     }
     const [row] = await tx
@@ -48,7 +51,14 @@ export async function recordRelease(
       outcome: "success",
       entityType: "service",
       entityId: release.service,
-      meta: { deploymentId: row!.id, service: release.service, version: release.version, commit: release.commit ?? null, source: release.source, ...extraAudit },
+      meta: {
+        deploymentId: row!.id,
+        service: release.service,
+        version: release.version,
+        commit: release.commit ?? null,
+        source: release.source,
+        ...extraAudit,
+      },
     });
     if (alsoInTransaction) await alsoInTransaction(tx);
     return { deployment: row!, created: true };

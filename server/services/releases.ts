@@ -21,8 +21,20 @@ export const RELEASE_TRAILER = "Release-Version";
 export const ROLLED_BACK_FROM_TRAILER = "Keel-Rolled-Back-From";
 
 export async function recordedReleases(db: Queryable, service: string): Promise<Release[]> {
-  const rows = await db.select().from(deployments).where(eq(deployments.service, service)).orderBy(desc(deployments.deployedAt), desc(deployments.createdAt)).limit(200);
-  return rows.map((r) => ({ version: r.version, commit: r.commit, description: r.description, deployedAt: r.deployedAt, source: r.source, rolledBackFrom: null }));
+  const rows = await db
+    .select()
+    .from(deployments)
+    .where(eq(deployments.service, service))
+    .orderBy(desc(deployments.deployedAt), desc(deployments.createdAt))
+    .limit(200);
+  return rows.map((r) => ({
+    version: r.version,
+    commit: r.commit,
+    description: r.description,
+    deployedAt: r.deployedAt,
+    source: r.source,
+    rolledBackFrom: null,
+  }));
 }
 
 /** A deploy-repository commit as a release: its Release-Version trailer, or its short sha. */
@@ -66,7 +78,12 @@ export function mergeReleases(recorded: Release[], commits: GitCommit[] | null):
  */
 export function resolveRelease(service: string, releases: Release[], wanted: string | null | undefined): Release {
   const current = releases[0];
-  if (!current) throw AppError.field("release", `${service} has no releases yet: record one through the API or push to its deploy repository.`, "NOT_FOUND");
+  if (!current)
+    throw AppError.field(
+      "release",
+      `${service} has no releases yet: record one through the API or push to its deploy repository.`,
+      "NOT_FOUND",
+    );
   const name = (wanted ?? "").trim();
   if (name === "" || name === "previous") {
     const avoid = new Set([current.version, ...(current.rolledBackFrom ? [current.rolledBackFrom] : [])]);
@@ -78,7 +95,12 @@ export function resolveRelease(service: string, releases: Release[], wanted: str
       }
       if (release.rolledBackFrom) avoid.add(release.rolledBackFrom);
     }
-    if (!previous) throw AppError.field("release", `${service} has no release before ${current.version} to roll back to.`, "NOT_FOUND");
+    if (!previous)
+      throw AppError.field(
+        "release",
+        `${service} has no release before ${current.version} to roll back to.`,
+        "NOT_FOUND",
+      );
     return previous;
   }
   const byVersion = releases.find((r) => r.version === name);
@@ -87,6 +109,9 @@ export function resolveRelease(service: string, releases: Release[], wanted: str
     const byCommit = releases.find((r) => sameCommit(r.commit, name.toLowerCase()));
     if (byCommit) return byCommit;
   }
-  const known = releases.slice(0, 8).map((r) => r.version).join(", ");
+  const known = releases
+    .slice(0, 8)
+    .map((r) => r.version)
+    .join(", ");
   throw AppError.field("release", `${service} has no release "${name}". Recent releases: ${known}.`, "NOT_FOUND");
 }

@@ -1,6 +1,17 @@
 import type { Queryable } from "@/db/client";
 import type { Plan } from "@/db/schema";
-import { commitStaged, findCommitWithTrailer, isAncestor, pushHead, readCommits, revertCommits, treeOf, withWorkTree, type GitCall, type GitCommit } from "../connectors/git";
+import {
+  commitStaged,
+  findCommitWithTrailer,
+  isAncestor,
+  pushHead,
+  readCommits,
+  revertCommits,
+  treeOf,
+  withWorkTree,
+  type GitCall,
+  type GitCommit,
+} from "../connectors/git";
 import { httpRequest } from "../connectors/http";
 import { AppError } from "../errors";
 import { readSecretValue } from "../secrets/store";
@@ -12,8 +23,19 @@ import type { ServiceConfig } from "./service-kind";
 export type RollbackRequest = { service: string; release?: string | null; reason: string };
 
 type Common = { service: string; environment: ServiceConfig["environment"]; from: Release | null; to: Release };
-export type GitRollbackPlan = Common & { strategy: "git"; repository: string; branch: string; revert: GitCommit[]; alreadyAtTarget: boolean };
-export type HttpRollbackPlan = Common & { strategy: "http"; method: string; url: string; secretHeader: { name: string; secret: string } | null };
+export type GitRollbackPlan = Common & {
+  strategy: "git";
+  repository: string;
+  branch: string;
+  revert: GitCommit[];
+  alreadyAtTarget: boolean;
+};
+export type HttpRollbackPlan = Common & {
+  strategy: "http";
+  method: string;
+  url: string;
+  secretHeader: { name: string; secret: string } | null;
+};
 export type RollbackPlan = GitRollbackPlan | HttpRollbackPlan;
 
 export type RollbackOutcome = {
@@ -35,18 +57,50 @@ const FROM_TRAILER = "Keel-Rolled-Back-From";
 const REVERTED_TRAILER = "Keel-Reverted";
 
 /** Which commits to revert so that the branch deploys `wanted` again, read from a clone of the deploy repository. */
-async function gitPlanIn(gitDir: string, ref: string, name: string, config: ServiceConfig, recorded: Release[], commits: GitCommit[], wanted: string | null | undefined, call: GitCall): Promise<GitRollbackPlan> {
+async function gitPlanIn(
+  gitDir: string,
+  ref: string,
+  name: string,
+  config: ServiceConfig,
+  recorded: Release[],
+  commits: GitCommit[],
+  wanted: string | null | undefined,
+  call: GitCall,
+): Promise<GitRollbackPlan> {
   const releases = mergeReleases(recorded, commits);
   const to = resolveRelease(name, releases, wanted);
-  if (!to.commit) throw AppError.field("release", `Release ${to.version} of ${name} has no commit; the git strategy reverts commits, so it needs one.`);
+  if (!to.commit)
+    throw AppError.field(
+      "release",
+      `Release ${to.version} of ${name} has no commit; the git strategy reverts commits, so it needs one.`,
+    );
   if (!(await isAncestor(gitDir, to.commit, ref, call))) {
-    throw AppError.field("release", `Release ${to.version} (${to.commit.slice(0, 12)}) is not on ${config.branch} of the deploy repository, so it cannot be reached by reverting.`);
+    throw AppError.field(
+      "release",
+      `Release ${to.version} (${to.commit.slice(0, 12)}) is not on ${config.branch} of the deploy repository, so it cannot be reached by reverting.`,
+    );
   }
   const alreadyAtTarget = (await treeOf(gitDir, ref, call)) === (await treeOf(gitDir, to.commit, call));
-  const revert = alreadyAtTarget ? [] : await readCommits(gitDir, ref, { ...call, range: `${to.commit}..${ref}`, maxCount: 100 });
+  const revert = alreadyAtTarget
+    ? []
+    : await readCommits(gitDir, ref, { ...call, range: `${to.commit}..${ref}`, maxCount: 100 });
   const merge = revert.find((c) => c.parents.length > 1);
-  if (merge) throw AppError.field("release", `Commit ${merge.sha.slice(0, 12)} ("${merge.subject}") between ${to.version} and now is a merge; revert it by hand.`);
-  return { strategy: "git", service: name, environment: config.environment, repository: config.deployRepository!, branch: config.branch, from: releases[0] ?? null, to, revert, alreadyAtTarget };
+  if (merge)
+    throw AppError.field(
+      "release",
+      `Commit ${merge.sha.slice(0, 12)} ("${merge.subject}") between ${to.version} and now is a merge; revert it by hand.`,
+    );
+  return {
+    strategy: "git",
+    service: name,
+    environment: config.environment,
+    repository: config.deployRepository!,
+    branch: config.branch,
+    from: releases[0] ?? null,
+    to,
+    revert,
+    alreadyAtTarget,
+  };
 }
 
 /** Works out the rollback without changing anything: from which release to which, and how. */
@@ -55,13 +109,26 @@ export async function planRollback(db: Queryable, request: RollbackRequest, call
   const recorded = await recordedReleases(db, name);
   checkServiceUrl(config, "health.url", config.health.url);
   if (config.rollback.strategy === "git") {
-    return withDeployCommits(config, call, (gitDir, commits) => gitPlanIn(gitDir, config.branch, name, config, recorded, commits, request.release, call));
+    return withDeployCommits(config, call, (gitDir, commits) =>
+      gitPlanIn(gitDir, config.branch, name, config, recorded, commits, request.release, call),
+    );
   }
   checkServiceUrl(config, "rollback.url", config.rollback.url);
-  const releases = config.deployRepository ? await withDeployCommits(config, call, async (_dir, commits) => mergeReleases(recorded, commits)) : recorded;
+  const releases = config.deployRepository
+    ? await withDeployCommits(config, call, async (_dir, commits) => mergeReleases(recorded, commits))
+    : recorded;
   const to = resolveRelease(name, releases, request.release);
   const { url, method, secretHeader } = config.rollback;
-  return { strategy: "http", service: name, environment: config.environment, from: releases[0] ?? null, to, method, url, secretHeader: secretHeader ? { name: secretHeader.name, secret: secretHeader.secret } : null };
+  return {
+    strategy: "http",
+    service: name,
+    environment: config.environment,
+    from: releases[0] ?? null,
+    to,
+    method,
+    url,
+    secretHeader: secretHeader ? { name: secretHeader.name, secret: secretHeader.secret } : null,
+  };
 }
 
 const short = (sha: string | null) => (sha ? sha.slice(0, 12) : "no commit");
@@ -72,15 +139,26 @@ export function describeRollbackPlan(plan: RollbackPlan): Plan {
   const to = `${plan.to.version} (${short(plan.to.commit)})`;
   if (plan.strategy === "git") {
     if (plan.alreadyAtTarget) {
-      return { summary: `${plan.branch} of ${plan.service}'s deploy repository already deploys ${to}. Nothing will be reverted.`, changes: [] };
+      return {
+        summary: `${plan.branch} of ${plan.service}'s deploy repository already deploys ${to}. Nothing will be reverted.`,
+        changes: [],
+      };
     }
     return {
       summary: `Roll ${plan.service} back from ${from} to ${to}: revert ${plan.revert.length} commit${plan.revert.length === 1 ? "" : "s"} on ${plan.branch} of ${plan.repository} in one new commit, and push it.`,
       changes: [
-        ...plan.revert.map((c) => ({ target: `${plan.repository}#${plan.branch}`, description: `revert ${c.sha.slice(0, 12)} "${c.subject}"`, before: c.sha.slice(0, 12), after: "reverted" })),
+        ...plan.revert.map((c) => ({
+          target: `${plan.repository}#${plan.branch}`,
+          description: `revert ${c.sha.slice(0, 12)} "${c.subject}"`,
+          before: c.sha.slice(0, 12),
+          after: "reverted",
+        })),
         { target: `${plan.service} release`, description: "the deployed release", before: from, after: to },
       ],
-      warnings: plan.environment === "production" ? [`${plan.service} is a production service; its deploy system picks up the pushed commit.`] : undefined,
+      warnings:
+        plan.environment === "production"
+          ? [`${plan.service} is a production service; its deploy system picks up the pushed commit.`]
+          : undefined,
     };
   }
   return {
@@ -95,7 +173,13 @@ export function describeRollbackPlan(plan: RollbackPlan): Plan {
   };
 }
 
-export type RollbackEffects = { runId: string; idempotencyKey: string; log: (line: string) => void; registerSecret: (value: string) => void; signal: AbortSignal };
+export type RollbackEffects = {
+  runId: string;
+  idempotencyKey: string;
+  log: (line: string) => void;
+  registerSecret: (value: string) => void;
+  signal: AbortSignal;
+};
 
 /** What an earlier attempt's revert commit says it did. */
 async function outcomeOfExistingRevert(tree: string, sha: string, call: GitCall): Promise<RollbackOutcome> {
@@ -119,7 +203,11 @@ async function outcomeOfExistingRevert(tree: string, sha: string, call: GitCall)
  * commits are reverted in one commit and pushed. http: the call carries the idempotency key as
  * the Idempotency-Key header, so a deploy system that honours it rolls back once.
  */
-export async function executeRollback(db: Queryable, request: RollbackRequest, effects: RollbackEffects): Promise<RollbackOutcome> {
+export async function executeRollback(
+  db: Queryable,
+  request: RollbackRequest,
+  effects: RollbackEffects,
+): Promise<RollbackOutcome> {
   const { name, config } = await getService(db, request.service);
   const call: GitCall = { onLine: effects.log, signal: effects.signal };
   if (config.rollback.strategy === "git") {
@@ -131,18 +219,28 @@ export async function executeRollback(db: Queryable, request: RollbackRequest, e
         cloned = true;
         const existing = await findCommitWithTrailer(tree, "HEAD", IDEMPOTENCY_TRAILER, effects.idempotencyKey, call);
         if (existing) {
-          effects.log(`${existing.slice(0, 12)} on ${config.branch} already carries this step's idempotency key: not reverting again.`);
+          effects.log(
+            `${existing.slice(0, 12)} on ${config.branch} already carries this step's idempotency key: not reverting again.`,
+          );
           return outcomeOfExistingRevert(tree, existing, call);
         }
         const commits = await readCommits(tree, "HEAD", call);
         const plan = await gitPlanIn(tree, "HEAD", name, config, recorded, commits, request.release, call);
-        const base = { strategy: "git" as const, fromVersion: plan.from?.version ?? null, toVersion: plan.to.version, toCommit: plan.to.commit, toDescription: plan.to.description };
+        const base = {
+          strategy: "git" as const,
+          fromVersion: plan.from?.version ?? null,
+          toVersion: plan.to.version,
+          toCommit: plan.to.commit,
+          toDescription: plan.to.description,
+        };
         if (plan.alreadyAtTarget) {
           effects.log(`${config.branch} already deploys ${plan.to.version}; nothing to revert.`);
           return { ...base, revertCommit: null, revertedCommits: [], alreadyDone: true };
         }
         const shas = plan.revert.map((c) => c.sha);
-        effects.log(`Reverting ${shas.length} commit(s) on ${config.branch}: ${plan.revert.map((c) => `${c.sha.slice(0, 12)} ${c.subject}`).join("; ")}`);
+        effects.log(
+          `Reverting ${shas.length} commit(s) on ${config.branch}: ${plan.revert.map((c) => `${c.sha.slice(0, 12)} ${c.subject}`).join("; ")}`,
+        );
         await revertCommits(tree, shas, call);
         const sha = await commitStaged(
           tree,
@@ -151,7 +249,13 @@ export async function executeRollback(db: Queryable, request: RollbackRequest, e
             `Reverts ${plan.revert.map((c) => `${c.sha.slice(0, 12)} "${c.subject}"`).join(", ")}.`,
             `Reason: ${request.reason}`,
           ],
-          { [RELEASE_TRAILER]: plan.to.version, [FROM_TRAILER]: plan.from?.version ?? "unknown", [REVERTED_TRAILER]: shas.join(" "), "Keel-Run": effects.runId, [IDEMPOTENCY_TRAILER]: effects.idempotencyKey },
+          {
+            [RELEASE_TRAILER]: plan.to.version,
+            [FROM_TRAILER]: plan.from?.version ?? "unknown",
+            [REVERTED_TRAILER]: shas.join(" "),
+            "Keel-Run": effects.runId,
+            [IDEMPOTENCY_TRAILER]: effects.idempotencyKey,
+          },
           { ...call, identity },
         );
         effects.log(`Committed ${sha.slice(0, 12)}; pushing to ${config.branch}…`);
@@ -170,7 +274,8 @@ export async function executeRollback(db: Queryable, request: RollbackRequest, e
   if (config.rollback.strategy === "http" && config.rollback.secretHeader) {
     const { name: header, secret, prefix } = config.rollback.secretHeader;
     const value = await readSecretValue(db, secret);
-    if (!value) throw AppError.field("rollback.secretHeader.secret", `The managed secret "${secret}" has no current value.`);
+    if (!value)
+      throw AppError.field("rollback.secretHeader.secret", `The managed secret "${secret}" has no current value.`);
     effects.registerSecret(value.value);
     secretHeaders[header] = `${prefix}${value.value}`;
   }
@@ -179,7 +284,13 @@ export async function executeRollback(db: Queryable, request: RollbackRequest, e
     url: plan.url,
     headers: { "idempotency-key": effects.idempotencyKey },
     secretHeaders,
-    body: JSON.stringify({ service: name, version: plan.to.version, commit: plan.to.commit, reason: request.reason, idempotencyKey: effects.idempotencyKey }),
+    body: JSON.stringify({
+      service: name,
+      version: plan.to.version,
+      commit: plan.to.commit,
+      reason: request.reason,
+      idempotencyKey: effects.idempotencyKey,
+    }),
     signal: effects.signal,
     log: effects.log,
   }).catch((error: unknown) => {
@@ -187,7 +298,9 @@ export async function executeRollback(db: Queryable, request: RollbackRequest, e
     throw unreachable("rollback.url", plan.url, error);
   });
   if (response.status < 200 || response.status >= 300) {
-    throw new Error(`The deploy system answered ${response.status} to ${plan.method} ${plan.url}: ${response.body.slice(0, 200)}`);
+    throw new Error(
+      `The deploy system answered ${response.status} to ${plan.method} ${plan.url}: ${response.body.slice(0, 200)}`,
+    );
   }
   return {
     strategy: "http",

@@ -36,7 +36,11 @@ export const serviceConfig = z
         if (problem) ctx.addIssue({ code: "custom", message: problem });
       })
       .optional(),
-    branch: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/, "use a branch name").refine((b) => !b.startsWith("-") && !b.includes(".."), "use a branch name").default("main"),
+    branch: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]{1,200}$/, "use a branch name")
+      .refine((b) => !b.startsWith("-") && !b.includes(".."), "use a branch name")
+      .default("main"),
     // A missing rollback block is reported as a missing strategy: that is the field to fill in.
     rollback: z.preprocess(
       (value) => value ?? {},
@@ -60,7 +64,11 @@ export const serviceConfig = z
   })
   .superRefine((config, ctx) => {
     if (config.rollback.strategy === "git" && !config.deployRepository) {
-      ctx.addIssue({ code: "custom", path: ["deployRepository"], message: "the git rollback strategy needs the deploy repository" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["deployRepository"],
+        message: "the git rollback strategy needs the deploy repository",
+      });
     }
   });
 
@@ -71,7 +79,10 @@ export const serviceKind = defineTargetKind<ServiceConfig>({
   label: "Service",
   schema: serviceConfig,
   describe(config) {
-    const how = config.rollback.strategy === "git" ? `git rollback on ${config.branch} of ${config.deployRepository}` : `rollback through ${new URL(config.rollback.url).origin}`;
+    const how =
+      config.rollback.strategy === "git"
+        ? `git rollback on ${config.branch} of ${config.deployRepository}`
+        : `rollback through ${new URL(config.rollback.url).origin}`;
     return `${config.environment}, ${how}, health at ${config.health.url}`;
   },
 });

@@ -18,5 +18,9 @@ export function checkServiceUrl(config: ServiceConfig, field: "health.url" | "ro
 
 /** A call that got no answer at all, as an error naming the field whose URL could not be reached. */
 export function unreachable(field: "health.url" | "rollback.url", url: string, error: unknown): AppError {
-  return AppError.field(field, `${field}: could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`, "BAD_GATEWAY");
+  return AppError.field(
+    field,
+    `${field}: could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`,
+    "BAD_GATEWAY",
+  );
 }

@@ -26,7 +26,11 @@ describe.skipIf(!baseUrl)("SIGTERM drains the instance (PostgreSQL, a real proce
     expect(await stepStatus(started.handle.db, runId, "wait")).toBe("running");
 
     // A run started during the drain: its plan job waits for another instance.
-    const caller = await callerAs(started.handle.db, (await createTestUser(started.handle.db, { role: "responder" })).user, started.deps);
+    const caller = await callerAs(
+      started.handle.db,
+      (await createTestUser(started.handle.db, { role: "responder" })).user,
+      started.deps,
+    );
     const late = await caller.runs.start({ runbookId: "short-wait", inputs: {}, requestKey: randomUUID() });
 
     expect(await started.instance.exited).toBe("exit code 0");

@@ -22,7 +22,14 @@ export type StopOptions = {
  * steps in flight finish within the grace period, then hands back the rest as interrupted; then
  * the server and the database close. Resolves the exit code.
  */
-export async function stopGracefully({ signal, engine, server, graceMs, closeDatabase, log }: StopOptions): Promise<number> {
+export async function stopGracefully({
+  signal,
+  engine,
+  server,
+  graceMs,
+  closeDatabase,
+  log,
+}: StopOptions): Promise<number> {
   markDraining();
   log.info({ signal, graceMs }, "draining: no new jobs; steps in flight may finish within the grace period");
   const force = setTimeout(() => {
@@ -32,7 +39,10 @@ export async function stopGracefully({ signal, engine, server, graceMs, closeDat
   force.unref();
   try {
     const { finishedInGrace } = await engine.stop({ graceMs });
-    log.info({ finishedInGrace }, finishedInGrace ? "every step in flight finished" : "steps still running were handed back as interrupted");
+    log.info(
+      { finishedInGrace },
+      finishedInGrace ? "every step in flight finished" : "steps still running were handed back as interrupted",
+    );
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

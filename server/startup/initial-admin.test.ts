@@ -28,7 +28,11 @@ describe(`first start (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})
   });
 
   it("creates the admin once when instances start together", async () => {
-    const outcomes = await Promise.all([1, 2, 3].map(() => ensureInitialAdmin(handle.db, { email: "admin@keel.local", password: "a-configured-password" })));
+    const outcomes = await Promise.all(
+      [1, 2, 3].map(() =>
+        ensureInitialAdmin(handle.db, { email: "admin@keel.local", password: "a-configured-password" }),
+      ),
+    );
     expect(outcomes.filter((o) => o.created)).toHaveLength(1);
     expect(await handle.db.select().from(users)).toHaveLength(1);
   });

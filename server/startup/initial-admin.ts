@@ -9,15 +9,17 @@ import { countUsers } from "../users/queries";
 const INITIAL_ADMIN_LOCK_KEY = 4_127_002;
 
 export type InitialAdminOutcome =
-  | { created: false }
-  | { created: true; email: string; generatedPassword: string | null };
+  { created: false } | { created: true; email: string; generatedPassword: string | null };
 
 /**
  * When there are no users, creates the first admin, who must change the password at first
  * sign-in. The password is KEEL_INITIAL_ADMIN_PASSWORD when set, otherwise generated and
  * returned so that start-up can print it once.
  */
-export async function ensureInitialAdmin(db: Database, options: { email: string; password?: string }): Promise<InitialAdminOutcome> {
+export async function ensureInitialAdmin(
+  db: Database,
+  options: { email: string; password?: string },
+): Promise<InitialAdminOutcome> {
   const generatedPassword = options.password ? null : generateOneTimePassword();
   const passwordHash = await hashPassword(options.password ?? generatedPassword!);
   return db.transaction(async (tx) => {

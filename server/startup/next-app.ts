@@ -15,7 +15,8 @@ export async function createNextApp({ development, hostname, port }: NextOptions
   if (development) return next({ dev: true, dir: process.cwd(), hostname, port });
   const dir = compiledTreeDirectory();
   const requiredFiles = path.join(dir, ".next", "required-server-files.json");
-  if (!existsSync(requiredFiles)) throw new Error(`${requiredFiles} is missing: the build is incomplete (run npm run build)`);
+  if (!existsSync(requiredFiles))
+    throw new Error(`${requiredFiles} is missing: the build is incomplete (run npm run build)`);
   const { config } = JSON.parse(readFileSync(requiredFiles, "utf8")) as { config: Record<string, unknown> };
   process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
   return next({ dev: false, dir, hostname, port });
@@ -25,7 +26,9 @@ function compiledTreeDirectory(): string {
   // Empty when the TypeScript sources run under tsx: production serves only the compiled build.
   const url = import.meta.url as string | undefined;
   if (!url || !url.endsWith("/keel-server.mjs")) {
-    throw new Error("production mode runs the compiled build: `npm run build`, then `npm start` (or `node keel-server.mjs` in .next/standalone)");
+    throw new Error(
+      "production mode runs the compiled build: `npm run build`, then `npm start` (or `node keel-server.mjs` in .next/standalone)",
+    );
   }
   return path.dirname(fileURLToPath(url));
 }

@@ -16,7 +16,9 @@ export function prepareEnvironment(mode: "production" | "development", say: (lin
     const dataDir = path.resolve(process.env.KEEL_DATA_DIR ?? ".data");
     const local = loadOrCreateLocalSecrets(dataDir);
     for (const name of missing) process.env[name] = local[name];
-    say(`Using locally generated keys for ${missing.join(", ")} (kept in ${path.join(dataDir, "local-secrets.json")}).`);
+    say(
+      `Using locally generated keys for ${missing.join(", ")} (kept in ${path.join(dataDir, "local-secrets.json")}).`,
+    );
     say("This is for a local install only: set them in the environment before running with NODE_ENV=production.");
   }
   if (!userAskedForProduction) process.env.KEEL_DEMO ??= "on";

@@ -27,24 +27,45 @@ export async function startInstance(env: Env, say: (line: string) => void): Prom
   const handle = await getDatabaseHandle();
   log.info({ database: handle.description }, "database ready; migrations applied");
 
-  const admin = await ensureInitialAdmin(handle.db, { email: env.KEEL_INITIAL_ADMIN_EMAIL, password: env.KEEL_INITIAL_ADMIN_PASSWORD });
+  const admin = await ensureInitialAdmin(handle.db, {
+    email: env.KEEL_INITIAL_ADMIN_EMAIL,
+    password: env.KEEL_INITIAL_ADMIN_PASSWORD,
+  });
   if (admin.created) {
     log.info({ email: admin.email }, "initial admin created");
     if (admin.generatedPassword) say(initialAdminBanner(admin.email, admin.generatedPassword, env.publicUrl));
     else say(`Created the first administrator ${admin.email} with the password from KEEL_INITIAL_ADMIN_PASSWORD.`);
   }
 
-  if ((await ensureSigningKey(handle.db)) === "created") log.info("created the API token signing key (managed secret keel-api-token-signing-key)");
+  if ((await ensureSigningKey(handle.db)) === "created")
+    log.info("created the API token signing key (managed secret keel-api-token-signing-key)");
 
   const engine = await startEngine(handle, { workers: env.KEEL_WORKERS, groups: env.KEEL_WORKER_GROUPS });
-  log.info({ actions: engine.deps.registry.actionNames(), checks: engine.deps.registry.checkNames(), workers: env.KEEL_WORKERS, workerGroups: env.KEEL_WORKER_GROUPS }, "run engine started");
+  log.info(
+    {
+      actions: engine.deps.registry.actionNames(),
+      checks: engine.deps.registry.checkNames(),
+      workers: env.KEEL_WORKERS,
+      workerGroups: env.KEEL_WORKER_GROUPS,
+    },
+    "run engine started",
+  );
 
   await loadBundledContent(handle, engine, env);
 
   if (env.KEEL_DEMO === "on") {
     try {
-      const demo = await ensureDemoEnvironment({ handle, actor: systemActor(), root: demoRoot(env.KEEL_DATA_DIR), publicUrl: env.publicUrl, log });
-      if (demo === "created") say(`Created the demo environment under ${demoRoot(env.KEEL_DATA_DIR)}: try any runbook against it (an admin can remove it).`);
+      const demo = await ensureDemoEnvironment({
+        handle,
+        actor: systemActor(),
+        root: demoRoot(env.KEEL_DATA_DIR),
+        publicUrl: env.publicUrl,
+        log,
+      });
+      if (demo === "created")
+        say(
+          `Created the demo environment under ${demoRoot(env.KEEL_DATA_DIR)}: try any runbook against it (an admin can remove it).`,
+        );
     } catch (error) {
       log.error({ err: error }, "the demo environment could not be created");
     }
@@ -56,13 +77,27 @@ export async function startInstance(env: Env, say: (line: string) => void): Prom
 async function loadBundledContent(handle: DatabaseHandle, engine: RunningEngine, env: Env): Promise<void> {
   const log = getLogger();
   try {
-    const runbooks = await loadRunbooks(handle.db, { directories: env.runbookDirectories, registry: engine.deps.registry, actor: systemActor() });
-    const counts = { loaded: runbooks.loaded.length, unchanged: runbooks.unchanged.length, invalid: runbooks.invalid.length };
-    log.info({ ...counts, directories: env.runbookDirectories, missingDirectories: runbooks.missingDirectories }, describeLoadSummary(runbooks));
-    for (const directory of runbooks.missingDirectories) log.warn({ directory }, "runbook directory not found (KEEL_RUNBOOK_DIRS)");
+    const runbooks = await loadRunbooks(handle.db, {
+      directories: env.runbookDirectories,
+      registry: engine.deps.registry,
+      actor: systemActor(),
+    });
+    const counts = {
+      loaded: runbooks.loaded.length,
+      unchanged: runbooks.unchanged.length,
+      invalid: runbooks.invalid.length,
+    };
+    log.info(
+      { ...counts, directories: env.runbookDirectories, missingDirectories: runbooks.missingDirectories },
+      describeLoadSummary(runbooks),
+    );
+    for (const directory of runbooks.missingDirectories)
+      log.warn({ directory }, "runbook directory not found (KEEL_RUNBOOK_DIRS)");
     const problems = invalidFileLines(runbooks);
     if (problems.length > 0) {
-      process.stderr.write(`\nThese runbook files did not load (new runs start from each runbook's last valid version until they are fixed):\n${problems.map((line) => `  ${line}`).join("\n")}\n\n`);
+      process.stderr.write(
+        `\nThese runbook files did not load (new runs start from each runbook's last valid version until they are fixed):\n${problems.map((line) => `  ${line}`).join("\n")}\n\n`,
+      );
     }
   } catch (error) {
     log.error({ err: error }, "loading the runbook files failed; the catalog keeps what it had");
@@ -70,10 +105,22 @@ async function loadBundledContent(handle: DatabaseHandle, engine: RunningEngine,
 
   // Checklist templates (checklists/ in each runbook directory) load the same way: a broken one keeps its last valid version.
   try {
-    const templates = await loadChecklistTemplates(handle.db, { directories: env.runbookDirectories, registry: engine.deps.registry, actor: systemActor() });
-    log.info({ loaded: templates.loaded.length, unchanged: templates.unchanged.length, invalid: templates.invalid.length }, describeTemplateLoad(templates));
-    const problems = templates.invalid.flatMap(({ path, problems }) => problems.map((p) => `${path}:${p.line}:${p.column} ${p.message}`));
-    if (problems.length > 0) process.stderr.write(`\nThese checklist templates did not load (new checklists use each template's last valid version):\n${problems.map((line) => `  ${line}`).join("\n")}\n\n`);
+    const templates = await loadChecklistTemplates(handle.db, {
+      directories: env.runbookDirectories,
+      registry: engine.deps.registry,
+      actor: systemActor(),
+    });
+    log.info(
+      { loaded: templates.loaded.length, unchanged: templates.unchanged.length, invalid: templates.invalid.length },
+      describeTemplateLoad(templates),
+    );
+    const problems = templates.invalid.flatMap(({ path, problems }) =>
+      problems.map((p) => `${path}:${p.line}:${p.column} ${p.message}`),
+    );
+    if (problems.length > 0)
+      process.stderr.write(
+        `\nThese checklist templates did not load (new checklists use each template's last valid version):\n${problems.map((line) => `  ${line}`).join("\n")}\n\n`,
+      );
   } catch (error) {
     log.error({ err: error }, "loading the checklist templates failed; the templates stay as they were");
   }
@@ -81,14 +128,26 @@ async function loadBundledContent(handle: DatabaseHandle, engine: RunningEngine,
   // Like runbook files: a targets file with problems is reported and changes nothing; the console still starts.
   try {
     // One instance at a time: two syncs at once would both create the file's new targets.
-    const targetsFile = await withAdvisoryLock(handle, "keel-targets-file", () => loadTargetsFile(handle.db, systemActor(), env.KEEL_TARGETS_FILE));
+    const targetsFile = await withAdvisoryLock(handle, "keel-targets-file", () =>
+      loadTargetsFile(handle.db, systemActor(), env.KEEL_TARGETS_FILE),
+    );
     const sync = targetsFile.sync;
     log.info(
-      { path: targetsFile.path, found: targetsFile.found, applied: targetsFile.applied, created: sync?.created.length, updated: sync?.updated.length, removed: sync?.removed.length, problems: targetsFile.problems.length },
+      {
+        path: targetsFile.path,
+        found: targetsFile.found,
+        applied: targetsFile.applied,
+        created: sync?.created.length,
+        updated: sync?.updated.length,
+        removed: sync?.removed.length,
+        problems: targetsFile.problems.length,
+      },
       targetsFile.found ? "targets file read" : "no targets file (KEEL_TARGETS_FILE); no file targets",
     );
     if (targetsFile.problems.length > 0) {
-      const consequence = targetsFile.applied ? "These targets were skipped" : "The targets file did not load (the targets it declared before stay as they were until it is fixed)";
+      const consequence = targetsFile.applied
+        ? "These targets were skipped"
+        : "The targets file did not load (the targets it declared before stay as they were until it is fixed)";
       process.stderr.write(`\n${consequence}:\n${targetsFile.problems.map((line) => `  ${line}`).join("\n")}\n\n`);
     }
   } catch (error) {

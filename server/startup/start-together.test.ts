@@ -3,7 +3,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
-import { killKeelInstance, startKeelInstance, waitUntilHealthy, type KeelInstance } from "@/test/support/keel-instances";
+import {
+  killKeelInstance,
+  startKeelInstance,
+  waitUntilHealthy,
+  type KeelInstance,
+} from "@/test/support/keel-instances";
 import { createOwnedDatabase, type OwnedDatabase } from "@/test/support/owned-database";
 import { SIGNING_KEY_SECRET } from "../api-tokens/signing-key";
 import { verifyAuditChain } from "../audit/verify";
@@ -23,7 +28,10 @@ async function startTogether(database: OwnedDatabase): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "keel-together-"));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const instances: KeelInstance[] = [];
-  for (let i = 0; i < INSTANCES; i++) instances.push(startKeelInstance({ DATABASE_URL: database.url, KEEL_DATA_DIR: dataDir, KEEL_DEMO: "on", KEEL_WORKERS: "1" }));
+  for (let i = 0; i < INSTANCES; i++)
+    instances.push(
+      startKeelInstance({ DATABASE_URL: database.url, KEEL_DATA_DIR: dataDir, KEEL_DEMO: "on", KEEL_WORKERS: "1" }),
+    );
   cleanups.push(() => Promise.all(instances.map(killKeelInstance)).then(() => undefined));
   await Promise.all(instances.map((instance) => waitUntilHealthy(instance, 150_000)));
 }
@@ -37,8 +45,14 @@ async function count(database: OwnedDatabase, text: string, values: unknown[] = 
 async function expectEverythingOnce(database: OwnedDatabase): Promise<void> {
   expect(await count(database, "users")).toBe(1);
   expect(await count(database, "managed_secrets where name = $1", [SIGNING_KEY_SECRET])).toBe(1);
-  expect(await count(database, "secret_versions v join managed_secrets s on s.id = v.secret_id where s.name = $1", [SIGNING_KEY_SECRET])).toBe(1);
-  expect(await count(database, "audit_events where event_type = 'secret.created' and entity_id = $1", [SIGNING_KEY_SECRET])).toBe(1);
+  expect(
+    await count(database, "secret_versions v join managed_secrets s on s.id = v.secret_id where s.name = $1", [
+      SIGNING_KEY_SECRET,
+    ]),
+  ).toBe(1);
+  expect(
+    await count(database, "audit_events where event_type = 'secret.created' and entity_id = $1", [SIGNING_KEY_SECRET]),
+  ).toBe(1);
 
   expect(await count(database, "audit_events where event_type = 'demo.created'")).toBe(1);
   expect(await count(database, "managed_secrets where name = $1", [DEMO_SHOP_SECRET])).toBe(1);
@@ -64,14 +78,17 @@ async function expectEverythingOnce(database: OwnedDatabase): Promise<void> {
   }
 }
 
-describe.skipIf(!baseUrl)("instances started together on one fresh PostgreSQL database (PostgreSQL only: PGlite is one process)", () => {
-  it(`${INSTANCES} processes come up healthy and set everything up once, ${ROUNDS} rounds`, async () => {
-    for (let round = 0; round < ROUNDS; round++) {
-      const database = await createOwnedDatabase(baseUrl!);
-      cleanups.push(() => database.drop());
-      await startTogether(database);
-      await expectEverythingOnce(database);
-      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    }
-  }, 1_200_000);
-});
+describe.skipIf(!baseUrl)(
+  "instances started together on one fresh PostgreSQL database (PostgreSQL only: PGlite is one process)",
+  () => {
+    it(`${INSTANCES} processes come up healthy and set everything up once, ${ROUNDS} rounds`, async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const database = await createOwnedDatabase(baseUrl!);
+        cleanups.push(() => database.drop());
+        await startTogether(database);
+        await expectEverythingOnce(database);
+        for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+      }
+    }, 1_200_000);
+  },
+);

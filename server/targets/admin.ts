@@ -16,7 +16,8 @@ const WORKER_GROUP_HINT: ConfigKeyHint = {
   key: "workerGroup",
   type: "string",
   required: false,
-  description: "Only instances serving this worker group (KEEL_WORKER_GROUPS) execute the steps acting on this target; unset, any instance with workers does.",
+  description:
+    "Only instances serving this worker group (KEEL_WORKER_GROUPS) execute the steps acting on this target; unset, any instance with workers does.",
 };
 
 /** What any signed-in user may see of the targets: no config, only each kind's one-line summary (which never holds a secret). */
@@ -37,7 +38,11 @@ export async function listTargetViews(db: Queryable) {
 }
 
 export function listTargetKinds() {
-  return TARGET_KINDS.map((kind) => ({ kind: kind.kind, label: kind.label, keys: [...configKeyHints(kind.schema), WORKER_GROUP_HINT] }));
+  return TARGET_KINDS.map((kind) => ({
+    kind: kind.kind,
+    label: kind.label,
+    keys: [...configKeyHints(kind.schema), WORKER_GROUP_HINT],
+  }));
 }
 
 /**
@@ -47,17 +52,38 @@ export function listTargetKinds() {
 export async function getTargetForEditing(db: Queryable, ref: TargetRefInput) {
   const row = await findTarget(db, ref);
   if (!row) throw AppError.field("name", `No ${labelOf(ref.kind)} named "${ref.name}" is configured.`, "NOT_FOUND");
-  return { kind: row.kind, name: row.name, description: row.description, source: row.source, configYaml: Object.keys(row.config).length > 0 ? stringify(row.config) : "" };
+  return {
+    kind: row.kind,
+    name: row.name,
+    description: row.description,
+    source: row.source,
+    configYaml: Object.keys(row.config).length > 0 ? stringify(row.config) : "",
+  };
 }
 
 /** Adds (create) or changes (update) a target made on the admin page; file and demo targets are changed where they come from. */
-export async function saveAdminTarget(db: Queryable, actor: Actor, input: SaveTargetInput): Promise<{ outcome: SaveOutcome }> {
+export async function saveAdminTarget(
+  db: Queryable,
+  actor: Actor,
+  input: SaveTargetInput,
+): Promise<{ outcome: SaveOutcome }> {
   return db.transaction(async (tx) => {
     const existing = await findTarget(tx, input);
     if (existing && existing.source !== "admin") throw notEditableHere(existing.kind, existing.name, existing.source);
-    if (input.mode === "create" && existing) throw AppError.field("name", `A ${labelOf(input.kind)} named "${input.name}" already exists; edit it instead, or choose another name.`, "CONFLICT");
-    if (input.mode === "update" && !existing) throw AppError.field("name", `No ${labelOf(input.kind)} named "${input.name}" is configured.`, "NOT_FOUND");
-    const outcome = await saveTarget(tx, actor, { kind: input.kind, name: input.name, description: input.description, config: input.config }, "admin");
+    if (input.mode === "create" && existing)
+      throw AppError.field(
+        "name",
+        `A ${labelOf(input.kind)} named "${input.name}" already exists; edit it instead, or choose another name.`,
+        "CONFLICT",
+      );
+    if (input.mode === "update" && !existing)
+      throw AppError.field("name", `No ${labelOf(input.kind)} named "${input.name}" is configured.`, "NOT_FOUND");
+    const outcome = await saveTarget(
+      tx,
+      actor,
+      { kind: input.kind, name: input.name, description: input.description, config: input.config },
+      "admin",
+    );
     return { outcome };
   });
 }
@@ -65,7 +91,8 @@ export async function saveAdminTarget(db: Queryable, actor: Actor, input: SaveTa
 export async function removeAdminTarget(db: Queryable, actor: Actor, ref: TargetRefInput): Promise<{ removed: true }> {
   return db.transaction(async (tx) => {
     const existing = await findTarget(tx, ref);
-    if (!existing) throw AppError.field("name", `No ${labelOf(ref.kind)} named "${ref.name}" is configured.`, "NOT_FOUND");
+    if (!existing)
+      throw AppError.field("name", `No ${labelOf(ref.kind)} named "${ref.name}" is configured.`, "NOT_FOUND");
     if (existing.source !== "admin") throw notEditableHere(existing.kind, existing.name, existing.source);
     await removeTarget(tx, actor, ref.kind, ref.name, "admin");
     return { removed: true as const };
@@ -73,7 +100,10 @@ export async function removeAdminTarget(db: Queryable, actor: Actor, ref: Target
 }
 
 async function findTarget(db: Queryable, ref: TargetRefInput) {
-  const [row] = await db.select().from(targets).where(and(eq(targets.kind, ref.kind), eq(targets.name, ref.name)));
+  const [row] = await db
+    .select()
+    .from(targets)
+    .where(and(eq(targets.kind, ref.kind), eq(targets.name, ref.name)));
   return row ?? null;
 }
 
@@ -92,5 +122,9 @@ function notEditableHere(kind: string, name: string, source: TargetSource): AppE
       : source === "builtin"
         ? "Keel registers it at start from KEEL_SELF_BACKUP_HOURS and KEEL_SELF_BACKUP_DIR."
         : "Removing the demo environment removes it.";
-  return AppError.field("name", `The ${labelOf(kind)} "${name}" comes from ${describeSource(source)} and cannot be changed on this page. ${where}`, "CONFLICT");
+  return AppError.field(
+    "name",
+    `The ${labelOf(kind)} "${name}" comes from ${describeSource(source)} and cannot be changed on this page. ${where}`,
+    "CONFLICT",
+  );
 }

@@ -1,8 +1,22 @@
 import { z } from "zod";
 
-export type ConfigKeyHint = { key: string; type: string; required: boolean; defaultValue?: string; description?: string; when?: string };
+export type ConfigKeyHint = {
+  key: string;
+  type: string;
+  required: boolean;
+  defaultValue?: string;
+  description?: string;
+  when?: string;
+};
 
-type JsonSchema = { properties?: Record<string, JsonSchema>; required?: string[]; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; const?: unknown; [key: string]: unknown };
+type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  const?: unknown;
+  [key: string]: unknown;
+};
 
 /**
  * The top-level keys a kind's config takes, read from its zod schema, so that the admin form can
@@ -31,7 +45,8 @@ export function configKeyHints(schema: z.ZodType): ConfigKeyHint[] {
     }
   }
   const discriminator = shared.find((hint) => hint.type.startsWith("exactly "));
-  if (discriminator) discriminator.type = `one of ${perShape.map(({ hints }) => hints.find((h) => h.key === discriminator.key)?.type.replace(/^exactly /, "")).join(", ")}`;
+  if (discriminator)
+    discriminator.type = `one of ${perShape.map(({ hints }) => hints.find((h) => h.key === discriminator.key)?.type.replace(/^exactly /, "")).join(", ")}`;
   return [...shared, ...own];
 }
 
@@ -56,6 +71,7 @@ function typeOf(property: JsonSchema): string {
   if (property.const !== undefined) return `exactly ${JSON.stringify(property.const)}`;
   if (Array.isArray(property.enum)) return `one of ${property.enum.map((v) => JSON.stringify(v)).join(", ")}`;
   if (property.format === "uri") return "URL";
-  if (typeof property.type === "string") return property.type === "array" ? "list" : property.type === "object" ? "mapping" : property.type;
+  if (typeof property.type === "string")
+    return property.type === "array" ? "list" : property.type === "object" ? "mapping" : property.type;
   return "value";
 }

@@ -39,7 +39,14 @@ export async function loadTargetsFile(db: Queryable, actor: Actor, path: string)
     sync = await syncFileTargets(db, actor, entries);
     problems.push(...sync.conflicts.map((conflict) => `${path}: ${conflict}`));
   }
-  const status: TargetsFileStatus = { path, found, problems, applied: fileProblems.length === 0, checkedAt: new Date().toISOString(), hash };
+  const status: TargetsFileStatus = {
+    path,
+    found,
+    problems,
+    applied: fileProblems.length === 0,
+    checkedAt: new Date().toISOString(),
+    hash,
+  };
   await db.transaction(async (tx) => {
     await writeSetting(tx, SETTING, status);
     const alreadyRecorded = previous?.hash === hash && previous.problems.length > 0;

@@ -19,7 +19,8 @@ export function readTargetsFile(path: string): { entries: TargetEntry[]; problem
   } catch (error) {
     return { entries: [], problems: [`${path}: ${error instanceof Error ? error.message : String(error)}`] };
   }
-  if (typeof document !== "object" || document === null || Array.isArray(document)) return { entries: [], problems: [`${path}: expected kinds as top-level keys`] };
+  if (typeof document !== "object" || document === null || Array.isArray(document))
+    return { entries: [], problems: [`${path}: expected kinds as top-level keys`] };
   const entries: TargetEntry[] = [];
   const problems: string[] = [];
   for (const [kind, list] of Object.entries(document)) {
@@ -29,10 +30,17 @@ export function readTargetsFile(path: string): { entries: TargetEntry[]; problem
     }
     list.forEach((item: unknown, index) => {
       const { name, description, ...config } = (item ?? {}) as Record<string, unknown>;
-      const entry: TargetEntry = { kind, name: String(name ?? ""), description: typeof description === "string" ? description : undefined, config };
+      const entry: TargetEntry = {
+        kind,
+        name: String(name ?? ""),
+        description: typeof description === "string" ? description : undefined,
+        config,
+      };
       const checked = validateTarget(entry);
       if (checked.ok) entries.push({ ...entry, config: checked.config });
-      else for (const [field, message] of Object.entries(checked.fields)) problems.push(`${path}: ${kind}[${index}].${field.replace(/^config\./, "")}: ${message}`);
+      else
+        for (const [field, message] of Object.entries(checked.fields))
+          problems.push(`${path}: ${kind}[${index}].${field.replace(/^config\./, "")}: ${message}`);
     });
   }
   return { entries, problems };

@@ -141,10 +141,25 @@ export async function failureBuckets(db: Queryable, runbookId: string | null, da
   }));
 }
 
-export type TrendDay = { day: string; runs: number; succeeded: number; failing: number; cancelled: number; refused: number; active: number; p50Seconds: number | null; p95Seconds: number | null };
+export type TrendDay = {
+  day: string;
+  runs: number;
+  succeeded: number;
+  failing: number;
+  cancelled: number;
+  refused: number;
+  active: number;
+  p50Seconds: number | null;
+  p95Seconds: number | null;
+};
 
 /** One entry per UTC day of the range, days without runs included. */
-export async function runTrend(db: Queryable, runbookId: string | null, days: number, now = new Date()): Promise<TrendDay[]> {
+export async function runTrend(
+  db: Queryable,
+  runbookId: string | null,
+  days: number,
+  now = new Date(),
+): Promise<TrendDay[]> {
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`
@@ -169,7 +184,17 @@ export async function runTrend(db: Queryable, runbookId: string | null, days: nu
     const failing = num(r?.failing);
     const cancelled = num(r?.cancelled);
     const refused = num(r?.refused);
-    out.push({ day, runs, succeeded, failing, cancelled, refused, active: runs - succeeded - failing - cancelled - refused, p50Seconds: numOrNull(r?.p50), p95Seconds: numOrNull(r?.p95) });
+    out.push({
+      day,
+      runs,
+      succeeded,
+      failing,
+      cancelled,
+      refused,
+      active: runs - succeeded - failing - cancelled - refused,
+      p50Seconds: numOrNull(r?.p50),
+      p95Seconds: numOrNull(r?.p95),
+    });
   }
   return out;
 }
@@ -179,12 +204,19 @@ function startOfUtcDay(now: Date): Date {
 }
 
 export async function telemetryOverview(db: Queryable, days: number, now = new Date()) {
-  const [runbooks, trend, failures] = await Promise.all([runbookSummaries(db, days, now), runTrend(db, null, days, now), failureBuckets(db, null, days, now)]);
+  const [runbooks, trend, failures] = await Promise.all([
+    runbookSummaries(db, days, now),
+    runTrend(db, null, days, now),
+    failureBuckets(db, null, days, now),
+  ]);
   return { days, runbooks, trend, failures };
 }
 
 export async function runbookTelemetry(db: Queryable, runbookId: string, days: number, now = new Date()) {
-  const [runbook] = await queryRows<{ id: string; title: string }>(db, sql`select id, title from runbooks where id = ${runbookId}`);
+  const [runbook] = await queryRows<{ id: string; title: string }>(
+    db,
+    sql`select id, title from runbooks where id = ${runbookId}`,
+  );
   if (!runbook) throw AppError.field("runbookId", "No runbook has this id.", "NOT_FOUND");
   const [summary, steps, trend, failures] = await Promise.all([
     runbookSummaries(db, days, now).then((all) => all.find((r) => r.runbookId === runbookId) ?? null),

@@ -25,13 +25,30 @@ const book = {
 };
 
 /** A run `daysAgo` days before NOW with its two steps; durations in seconds. */
-async function run(daysAgo: number, status: "succeeded" | "failed" | "cancelled" | "running", runSeconds: number, stepSeconds: [number, number], error: string | null = null) {
+async function run(
+  daysAgo: number,
+  status: "succeeded" | "failed" | "cancelled" | "running",
+  runSeconds: number,
+  stepSeconds: [number, number],
+  error: string | null = null,
+) {
   const [version] = await handle.db.select().from(runbookVersions).where(eq(runbookVersions.runbookId, book.id));
   const created = new Date(NOW.getTime() - daysAgo * 24 * hour);
-  const ended = status === "succeeded" || status === "cancelled" ? new Date(created.getTime() + runSeconds * 1000) : null;
+  const ended =
+    status === "succeeded" || status === "cancelled" ? new Date(created.getTime() + runSeconds * 1000) : null;
   const [row] = await handle.db
     .insert(runs)
-    .values({ runbookId: book.id, runbookVersionId: version!.id, status, inputs: {}, inputsHash: "x", startedBy: user.id, requestKey: randomUUID(), createdAt: created, endedAt: ended })
+    .values({
+      runbookId: book.id,
+      runbookVersionId: version!.id,
+      status,
+      inputs: {},
+      inputsHash: "x",
+      startedBy: user.id,
+      requestKey: randomUUID(),
+      createdAt: created,
+      endedAt: ended,
+    })
     .returning();
   const firstEnd = new Date(created.getTime() + stepSeconds[0] * 1000);
   await handle.db.insert(runSteps).values([
@@ -107,7 +124,12 @@ describe("telemetry", () => {
 
   it("refuses an unknown runbook and an unsupported range, naming the field", async () => {
     const caller = await callerAs(handle.db, user);
-    expect(toErrorEnvelope(await errorOf(caller.telemetry.runbook({ runbookId: "nope", days: 30 })), "t").body.error.details?.fields).toEqual({ runbookId: "No runbook has this id." });
-    expect(toErrorEnvelope(await errorOf(caller.telemetry.overview({ days: 12 })), "t").body.error.details?.fields).toEqual({ days: "Choose a range of 7, 30 or 90 days" });
+    expect(
+      toErrorEnvelope(await errorOf(caller.telemetry.runbook({ runbookId: "nope", days: 30 })), "t").body.error.details
+        ?.fields,
+    ).toEqual({ runbookId: "No runbook has this id." });
+    expect(
+      toErrorEnvelope(await errorOf(caller.telemetry.overview({ days: 12 })), "t").body.error.details?.fields,
+    ).toEqual({ days: "Choose a range of 7, 30 or 90 days" });
   });
 });

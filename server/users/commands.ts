@@ -40,7 +40,8 @@ export async function createUser(db: Database, actor: Actor, input: CreateUserIn
 export async function changeUserRole(db: Database, actor: Actor, input: { userId: string; role: Role }) {
   return db.transaction(async (tx) => {
     const user = await getUser(tx, input.userId);
-    if (user.id === actor.userId) throw AppError.field("role", "You cannot change your own role; ask another admin.", "FORBIDDEN");
+    if (user.id === actor.userId)
+      throw AppError.field("role", "You cannot change your own role; ask another admin.", "FORBIDDEN");
     if (user.role === input.role) return { changed: false };
     if (user.role === "admin") await assertAnotherActiveAdmin(tx, user.id);
     await tx.update(users).set({ role: input.role, updatedAt: new Date() }).where(eq(users.id, user.id));

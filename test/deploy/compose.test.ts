@@ -2,7 +2,16 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
-type Service = { image?: string; build?: string; read_only?: boolean; tmpfs?: string[]; volumes?: string[]; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>; healthcheck?: unknown };
+type Service = {
+  image?: string;
+  build?: string;
+  read_only?: boolean;
+  tmpfs?: string[];
+  volumes?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: unknown;
+};
 
 /** compose.yaml cannot be started here (no Docker daemon); this holds it to what the README promises. */
 describe("compose.yaml", () => {

@@ -7,7 +7,17 @@ import { validate, ValidationSeverity } from "dockerfile-utils";
  * itself is neither in Debian nor on the npm registry without a download at install time.
  */
 export function lintDockerfile(text: string): string[] {
-  const strict = { deprecatedMaintainer: ValidationSeverity.ERROR, instructionCasing: ValidationSeverity.ERROR, instructionCmdMultiple: ValidationSeverity.ERROR, instructionEntrypointMultiple: ValidationSeverity.ERROR, instructionHealthcheckMultiple: ValidationSeverity.ERROR, instructionJSONInSingleQuotes: ValidationSeverity.ERROR, instructionWorkdirRelative: ValidationSeverity.ERROR, emptyContinuationLine: ValidationSeverity.ERROR, directiveCasing: ValidationSeverity.ERROR };
+  const strict = {
+    deprecatedMaintainer: ValidationSeverity.ERROR,
+    instructionCasing: ValidationSeverity.ERROR,
+    instructionCmdMultiple: ValidationSeverity.ERROR,
+    instructionEntrypointMultiple: ValidationSeverity.ERROR,
+    instructionHealthcheckMultiple: ValidationSeverity.ERROR,
+    instructionJSONInSingleQuotes: ValidationSeverity.ERROR,
+    instructionWorkdirRelative: ValidationSeverity.ERROR,
+    emptyContinuationLine: ValidationSeverity.ERROR,
+    directiveCasing: ValidationSeverity.ERROR,
+  };
   const problems = validate(text, strict).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
   return [...problems, ...ruleProblems(instructions(text))];
 }
@@ -45,7 +55,8 @@ function ruleProblems(all: Instruction[]): string[] {
     if (at.keyword === "FROM") {
       const [image = "", as, name] = at.args.split(/\s+/);
       if (!stageNames.has(image)) {
-        if (!/:[^/]+$/.test(image) && !image.includes("@")) say(at, "DL3006", `always tag the image explicitly (${image})`);
+        if (!/:[^/]+$/.test(image) && !image.includes("@"))
+          say(at, "DL3006", `always tag the image explicitly (${image})`);
         if (image.endsWith(":latest")) say(at, "DL3007", `do not use the latest tag (${image})`);
       }
       if (as?.toUpperCase() === "AS" && name) stageNames.add(name);
@@ -55,18 +66,26 @@ function ruleProblems(all: Instruction[]): string[] {
     if (at.keyword === "ADD") say(at, "DL3020", "use COPY instead of ADD for files and folders");
     if (at.keyword === "RUN") {
       if (/\bapt-get\s+install\b/.test(at.args)) {
-        if (!/--no-install-recommends/.test(at.args)) say(at, "DL3015", "avoid additional packages: apt-get install --no-install-recommends");
+        if (!/--no-install-recommends/.test(at.args))
+          say(at, "DL3015", "avoid additional packages: apt-get install --no-install-recommends");
         if (!/\s-y\b|--yes\b|--assume-yes\b/.test(at.args)) say(at, "DL3014", "use the -y switch with apt-get install");
-        if (!/rm -rf \/var\/lib\/apt\/lists/.test(at.args)) say(at, "DL3009", "delete the apt-get lists after installing something");
+        if (!/rm -rf \/var\/lib\/apt\/lists/.test(at.args))
+          say(at, "DL3009", "delete the apt-get lists after installing something");
       }
       if (/\bnpm\s+(install|i)\b/.test(at.args)) say(at, "DL3016", "install from the lock with npm ci");
       if (/\bsudo\b/.test(at.args)) say(at, "DL3004", "do not use sudo");
     }
-    if ((at.keyword === "CMD" || at.keyword === "ENTRYPOINT") && !at.args.startsWith("[")) say(at, "DL3025", `use the JSON form for ${at.keyword}`);
+    if ((at.keyword === "CMD" || at.keyword === "ENTRYPOINT") && !at.args.startsWith("["))
+      say(at, "DL3025", `use the JSON form for ${at.keyword}`);
   }
   const users = finalStage.filter((at) => at.keyword === "USER");
   const lastUser = users.at(-1)?.args.split(":")[0];
-  if (!lastUser || lastUser === "root" || lastUser === "0") say(users.at(-1) ?? finalStage[0] ?? { line: 1, keyword: "", args: "" }, "DL3002", "the final stage must switch to a non-root USER");
+  if (!lastUser || lastUser === "root" || lastUser === "0")
+    say(
+      users.at(-1) ?? finalStage[0] ?? { line: 1, keyword: "", args: "" },
+      "DL3002",
+      "the final stage must switch to a non-root USER",
+    );
   if (!finalStage.some((at) => at.keyword === "HEALTHCHECK")) problems.push("the final stage has no HEALTHCHECK");
   return problems;
 }

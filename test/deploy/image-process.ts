@@ -12,13 +12,22 @@ export function runningAsRoot(): boolean {
 
 /** The runtime stage's `CMD ["node", ...]`, read from the Dockerfile. */
 export function imageCommand(dockerfile: string): string[] {
-  const line = readFileSync(dockerfile, "utf8").split("\n").filter((l) => /^CMD\s/.test(l)).at(-1);
+  const line = readFileSync(dockerfile, "utf8")
+    .split("\n")
+    .filter((l) => /^CMD\s/.test(l))
+    .at(-1);
   const command = line ? (JSON.parse(line.slice(3).trim()) as string[]) : [];
-  if (command[0] !== "node" || command.length < 2) throw new Error(`${dockerfile}: expected CMD ["node", "<entry>"], found ${line}`);
+  if (command[0] !== "node" || command.length < 2)
+    throw new Error(`${dockerfile}: expected CMD ["node", "<entry>"], found ${line}`);
   return command.slice(1);
 }
 
-export type ImageProcess = { child: ChildProcess; ready: Promise<void>; exited: Promise<number | string>; output(): string };
+export type ImageProcess = {
+  child: ChildProcess;
+  ready: Promise<void>;
+  exited: Promise<number | string>;
+  output(): string;
+};
 
 /**
  * Starts the image's command in `appDir` with nothing of this process's environment but what is
@@ -35,7 +44,9 @@ export function startImageProcess(dockerfile: string, appDir: string, env: Recor
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code ?? "unknown")));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on("exit", (code, signal) => resolve(signal ?? code ?? "unknown")),
+  );
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", () => {
       if (output.includes("Keel is ready at")) resolve();
@@ -47,7 +58,11 @@ export function startImageProcess(dockerfile: string, appDir: string, env: Recor
 }
 
 /** Runs `node <script>` in `appDir` as startImageProcess does, to its end. */
-export function runImageCommand(appDir: string, script: string, env: Record<string, string>): { status: number | null; output: string } {
+export function runImageCommand(
+  appDir: string,
+  script: string,
+  env: Record<string, string>,
+): { status: number | null; output: string } {
   const result = spawnSync(process.execPath, [script], {
     cwd: appDir,
     env: { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, ...env } as unknown as NodeJS.ProcessEnv,
@@ -68,6 +83,8 @@ export async function freePort(): Promise<number> {
 
 /** The process's real uid, from /proc. */
 export function uidOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("Uid:"));
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("Uid:"));
   return Number(line?.split(/\s+/)[1]);
 }

@@ -12,7 +12,10 @@ export type ImageCopy = { source: string; destination: string };
 export function runtimeCopies(dockerfile: string): { copies: ImageCopy[]; buildDir: string; workdir: string } {
   const lines = readFileSync(dockerfile, "utf8").split("\n");
   const stages = lines.flatMap((line, index) => (/^FROM\s/i.test(line) ? [index] : []));
-  const build = lines.slice(0, stages.at(-1)).filter((line) => /^WORKDIR\s/i.test(line)).at(-1);
+  const build = lines
+    .slice(0, stages.at(-1))
+    .filter((line) => /^WORKDIR\s/i.test(line))
+    .at(-1);
   const runtime = lines.slice(stages.at(-1));
   const workdir = runtime.filter((line) => /^WORKDIR\s/i.test(line)).at(-1);
   if (!build || !workdir) throw new Error(`${dockerfile}: expected a WORKDIR in the build and runtime stages`);
@@ -32,7 +35,8 @@ export function runtimeCopies(dockerfile: string): { copies: ImageCopy[]; buildD
 export function layOutImageTree(dockerfile: string, projectDir: string, root: string): string {
   const { copies, buildDir, workdir } = runtimeCopies(dockerfile);
   for (const { source, destination } of copies) {
-    if (!source.startsWith(`${buildDir}/`)) throw new Error(`COPY --from=build ${source}: not under the build stage's ${buildDir}`);
+    if (!source.startsWith(`${buildDir}/`))
+      throw new Error(`COPY --from=build ${source}: not under the build stage's ${buildDir}`);
     const target = path.join(root, path.resolve(workdir, destination));
     mkdirSync(path.dirname(target), { recursive: true });
     cpSync(path.join(projectDir, path.relative(buildDir, source)), target, { recursive: true });

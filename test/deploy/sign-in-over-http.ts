@@ -1,5 +1,9 @@
 /** Signs in through next-auth's credentials endpoint as a browser would, with fetch and a cookie jar. */
-export async function signInOverHttp(baseUrl: string, email: string, password: string): Promise<{ status: number; cookie: string }> {
+export async function signInOverHttp(
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<{ status: number; cookie: string }> {
   const jar = new Map<string, string>();
   const keep = (response: Response) => {
     for (const line of response.headers.getSetCookie()) {

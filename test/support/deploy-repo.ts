@@ -11,7 +11,10 @@ export type TestRelease = { version: string; healthy?: boolean };
  * A real bare deploy repository in a temp dir, whose `main` has one commit per release, each
  * writing release.json and carrying a Release-Version trailer.
  */
-export async function createDeployRepository(releases: TestRelease[], root = mkdtempSync(path.join(os.tmpdir(), "keel-deploy-"))): Promise<{ root: string; bare: string; remove(): void }> {
+export async function createDeployRepository(
+  releases: TestRelease[],
+  root = mkdtempSync(path.join(os.tmpdir(), "keel-deploy-")),
+): Promise<{ root: string; bare: string; remove(): void }> {
   mkdirSync(root, { recursive: true });
   const bare = path.join(root, "deploy.git");
   await git(["init", "--quiet", "--bare", "--initial-branch=main", bare], { cwd: root });
@@ -25,9 +28,15 @@ export async function createDeployRepository(releases: TestRelease[], root = mkd
 }
 
 async function commitRelease(tree: string, release: TestRelease): Promise<void> {
-  writeFileSync(path.join(tree, "release.json"), `${JSON.stringify({ version: release.version, healthy: release.healthy ?? true }, null, 2)}\n`);
+  writeFileSync(
+    path.join(tree, "release.json"),
+    `${JSON.stringify({ version: release.version, healthy: release.healthy ?? true }, null, 2)}\n`,
+  );
   await git(["add", "release.json"], { cwd: tree });
-  await git(["commit", "--quiet", "-m", `Release ${release.version}`, "--trailer", `Release-Version: ${release.version}`], { cwd: tree, identity: IDENTITY });
+  await git(
+    ["commit", "--quiet", "-m", `Release ${release.version}`, "--trailer", `Release-Version: ${release.version}`],
+    { cwd: tree, identity: IDENTITY },
+  );
 }
 
 /** Pushes one more release on top of main (someone deploying meanwhile). */

@@ -23,12 +23,21 @@ export class ManualQueue implements JobQueue {
   wake(): void {}
 }
 
-export type TestEngine = EngineDeps & { queue: ManualQueue; clock: { now: number }; drain(signal?: AbortSignal): Promise<number> };
+export type TestEngine = EngineDeps & {
+  queue: ManualQueue;
+  clock: { now: number };
+  drain(signal?: AbortSignal): Promise<number>;
+};
 
 /** Gates that let a test hold an action mid-execution (to crash it, or to race it). */
 export const gates = new Map<string, { reached: () => void; release: Promise<void> }>();
 
-const effectInput = z.strictObject({ label: z.string(), fail: z.boolean().default(false), gate: z.string().nullish(), secret: z.string().nullish() });
+const effectInput = z.strictObject({
+  label: z.string(),
+  fail: z.boolean().default(false),
+  gate: z.string().nullish(),
+  secret: z.string().nullish(),
+});
 
 /** Records its effect once per idempotency key in test_effects, and every call in test_effect_calls. */
 export const recordEffectAction: ActionDefinition<z.infer<typeof effectInput>> = {
@@ -37,16 +46,28 @@ export const recordEffectAction: ActionDefinition<z.infer<typeof effectInput>> =
   description: "Test action with an observable, idempotent effect.",
   input: effectInput,
   async plan({ label }) {
-    return { summary: `Record effect ${label}`, changes: [{ target: "test_effects", description: `one row labelled ${label}` }] };
+    return {
+      summary: `Record effect ${label}`,
+      changes: [{ target: "test_effects", description: `one row labelled ${label}` }],
+    };
   },
   async execute({ label, fail, gate, secret }, context) {
-    await context.db.execute(sql`insert into test_effect_calls (key, label) values (${context.idempotencyKey}, ${label})`);
-    await context.db.execute(sql`insert into test_effects (key, label) values (${context.idempotencyKey}, ${label}) on conflict (key) do nothing`);
+    await context.db.execute(
+      sql`insert into test_effect_calls (key, label) values (${context.idempotencyKey}, ${label})`,
+    );
+    await context.db.execute(
+      sql`insert into test_effects (key, label) values (${context.idempotencyKey}, ${label}) on conflict (key) do nothing`,
+    );
     context.log(`recorded ${label}${secret ? ` with ${secret}` : ""}`);
     if (gate) {
       const g = gates.get(gate);
       g?.reached();
-      await Promise.race([g?.release, new Promise((_, reject) => context.signal.addEventListener("abort", () => reject(new Error("stopped")), { once: true }))]);
+      await Promise.race([
+        g?.release,
+        new Promise((_, reject) =>
+          context.signal.addEventListener("abort", () => reject(new Error("stopped")), { once: true }),
+        ),
+      ]);
     }
     if (fail) throw new Error(`failed on purpose${secret ? ` (${secret})` : ""}`);
     return { summary: `Recorded ${label}`, output: { label } };
@@ -82,7 +103,9 @@ export const undoEffectAction: ActionDefinition<z.infer<typeof undoInput>> = {
     return { summary: `Undo ${label}`, changes: [] };
   },
   async execute({ label }, context) {
-    await context.db.execute(sql`insert into test_undone (key, label) values (${context.idempotencyKey}, ${label}) on conflict (key) do nothing`);
+    await context.db.execute(
+      sql`insert into test_undone (key, label) values (${context.idempotencyKey}, ${label}) on conflict (key) do nothing`,
+    );
     return { summary: `Undid ${label}` };
   },
 };
@@ -100,9 +123,15 @@ export const flagCheck: CheckDefinition<{ pass: boolean }> = {
 /** `leases`: the step leases of this engine's process; by default its own, in memory (a fresh engine is a restarted process). */
 export async function createTestEngine(db: Database, leases: StepLeases = new LocalStepLeases()): Promise<TestEngine> {
   await db.execute(sql`create table if not exists test_effects (key text primary key, label text not null)`);
-  await db.execute(sql`create table if not exists test_effect_calls (id serial primary key, key text not null, label text not null)`);
+  await db.execute(
+    sql`create table if not exists test_effect_calls (id serial primary key, key text not null, label text not null)`,
+  );
   await db.execute(sql`create table if not exists test_undone (key text primary key, label text not null)`);
-  const registry = createBuiltinRegistry().registerAction(recordEffectAction).registerAction(undoEffectAction).registerAction(blockEventLoopAction).registerCheck(flagCheck);
+  const registry = createBuiltinRegistry()
+    .registerAction(recordEffectAction)
+    .registerAction(undoEffectAction)
+    .registerAction(blockEventLoopAction)
+    .registerCheck(flagCheck);
   const queue = new ManualQueue();
   const clock = { now: Date.now() };
   const engine: TestEngine = {
@@ -130,20 +159,46 @@ export async function installRunbook(db: Database, source: unknown): Promise<Run
   const definition = runbookDefinition.parse(source);
   await db
     .insert(runbooks)
-    .values({ id: definition.id, title: definition.title, summary: definition.summary, risk: definition.risk, services: definition.services, tags: definition.tags, filePath: `test/${definition.id}.yaml` })
+    .values({
+      id: definition.id,
+      title: definition.title,
+      summary: definition.summary,
+      risk: definition.risk,
+      services: definition.services,
+      tags: definition.tags,
+      filePath: `test/${definition.id}.yaml`,
+    })
     .onConflictDoNothing();
-  const existing = await db.select().from(runbookVersions).where(sql`${runbookVersions.runbookId} = ${definition.id}`);
+  const existing = await db
+    .select()
+    .from(runbookVersions)
+    .where(sql`${runbookVersions.runbookId} = ${definition.id}`);
   const [version] = await db
     .insert(runbookVersions)
-    .values({ runbookId: definition.id, number: existing.length + 1, hash: `test-${existing.length + 1}-${Math.random()}`, content: JSON.stringify(source), definition })
+    .values({
+      runbookId: definition.id,
+      number: existing.length + 1,
+      hash: `test-${existing.length + 1}-${Math.random()}`,
+      content: JSON.stringify(source),
+      definition,
+    })
     .returning();
-  await db.update(runbooks).set({ currentVersionId: version!.id }).where(sql`${runbooks.id} = ${definition.id}`);
+  await db
+    .update(runbooks)
+    .set({ currentVersionId: version!.id })
+    .where(sql`${runbooks.id} = ${definition.id}`);
   return definition;
 }
 
-export async function countRows(db: Database, table: "test_effects" | "test_effect_calls" | "test_undone", label?: string): Promise<number> {
+export async function countRows(
+  db: Database,
+  table: "test_effects" | "test_effect_calls" | "test_undone",
+  label?: string,
+): Promise<number> {
   const result = (await db.execute(
-    label === undefined ? sql`select count(*)::int as n from ${sql.raw(table)}` : sql`select count(*)::int as n from ${sql.raw(table)} where label = ${label}`,
+    label === undefined
+      ? sql`select count(*)::int as n from ${sql.raw(table)}`
+      : sql`select count(*)::int as n from ${sql.raw(table)} where label = ${label}`,
   )) as unknown as { rows: { n: number }[] };
   return result.rows[0]!.n;
 }

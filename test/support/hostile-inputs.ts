@@ -4,7 +4,21 @@ import fc from "fast-check";
 export const UNSTORABLE_CHARACTERS = ["\u0000", "\ud800", "\udbff", "\udc00", "\udfff"];
 
 /** Marks that render invisibly or reorder text: they are storable and must be accepted or refused by schema, never crash. */
-export const INVISIBLE_MARKS = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u200f", "\u202a", "\u202e", "\u2066", "\u2069", "\u061c", "\u00ad"];
+export const INVISIBLE_MARKS = [
+  "\u200b",
+  "\u200c",
+  "\u200d",
+  "\u2060",
+  "\ufeff",
+  "\u200e",
+  "\u200f",
+  "\u202a",
+  "\u202e",
+  "\u2066",
+  "\u2069",
+  "\u061c",
+  "\u00ad",
+];
 
 /** Percent-encodings that are not UTF-8 (an encoded surrogate, a truncated sequence, a lone continuation byte). */
 export const INVALID_PERCENT_ENCODINGS = ["%ED%A0%80", "%C3%28", "%E0%A4%A", "%FF", "%80", "%C0%AF", "%", "%zz"];
@@ -14,7 +28,7 @@ export const HOSTILE_STRINGS = [
   "",
   " ",
   "'; drop table users; --",
-  "\" or 1=1 --",
+  '" or 1=1 --',
   "<script>alert(1)</script>",
   "<img src=x onerror=alert(1)>",
   "{{inputs.x}}{{steps.a.output.b}}",
@@ -61,7 +75,19 @@ const hostileString = fc.oneof(
   markedString,
 );
 
-const hostileNumber = fc.oneof(fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, Number.MAX_SAFE_INTEGER + 2, -1, 1e308), fc.double(), fc.integer());
+const hostileNumber = fc.oneof(
+  fc.constantFrom(
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    -0,
+    Number.MAX_SAFE_INTEGER + 2,
+    -1,
+    1e308,
+  ),
+  fc.double(),
+  fc.integer(),
+);
 
 function deep(levels: number): unknown {
   let value: unknown = "leaf";
@@ -77,7 +103,25 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     { depthSize: "small", withCrossShrink: true },
     hostileScalar,
     fc.array(tie("value"), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(hostileString, fc.constantFrom("__proto__", "constructor", "prototype", "id", "name", "runId", "stepId", "email", "role", "inputs")), tie("value"), { maxKeys: 4 }),
+    fc.dictionary(
+      fc.oneof(
+        hostileString,
+        fc.constantFrom(
+          "__proto__",
+          "constructor",
+          "prototype",
+          "id",
+          "name",
+          "runId",
+          "stepId",
+          "email",
+          "role",
+          "inputs",
+        ),
+      ),
+      tie("value"),
+      { maxKeys: 4 },
+    ),
     fc.constant(deep(40)),
     fc.constant(Array.from({ length: 150 }, (_, i) => i)),
   ),
@@ -85,7 +129,9 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 
 /** A value marked secret: a test collects these (SECRET_MARK) and proves no log holds them. */
 export const SECRET_MARK = "hostile-secret-";
-export const secretValue = fc.uint8Array({ minLength: 12, maxLength: 12 }).map((bytes) => `${SECRET_MARK}${Buffer.from(bytes).toString("base64url")}`);
+export const secretValue = fc
+  .uint8Array({ minLength: 12, maxLength: 12 })
+  .map((bytes) => `${SECRET_MARK}${Buffer.from(bytes).toString("base64url")}`);
 
 /** Every string in `value` marked secret, at any depth. */
 export function secretsIn(value: unknown, found: string[] = []): string[] {
@@ -99,12 +145,75 @@ export function secretsIn(value: unknown, found: string[] = []): string[] {
  * Keel's real fields so that validation goes past the first key, and sometimes a bare value.
  */
 export const hostileInput: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 4, arbitrary: fc.dictionary(fc.constantFrom("id", "name", "email", "role", "runId", "stepId", "runbookId", "inputs", "requestKey", "note", "reason", "bindingHash", "after", "limit", "kind", "value", "policy", "config", "versionA", "versionB", "userId", "password", "newPassword"), hostileValue, { maxKeys: 6 }) },
+  {
+    weight: 4,
+    arbitrary: fc.dictionary(
+      fc.constantFrom(
+        "id",
+        "name",
+        "email",
+        "role",
+        "runId",
+        "stepId",
+        "runbookId",
+        "inputs",
+        "requestKey",
+        "note",
+        "reason",
+        "bindingHash",
+        "after",
+        "limit",
+        "kind",
+        "value",
+        "policy",
+        "config",
+        "versionA",
+        "versionB",
+        "userId",
+        "password",
+        "newPassword",
+      ),
+      hostileValue,
+      { maxKeys: 6 },
+    ),
+  },
   { weight: 1, arbitrary: hostileValue },
-  { weight: 1, arbitrary: fc.record({ email: hostileString, password: secretValue, newPassword: secretValue, currentPassword: secretValue, token: secretValue, value: secretValue, name: hostileString }, { requiredKeys: [] }) },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      {
+        email: hostileString,
+        password: secretValue,
+        newPassword: secretValue,
+        currentPassword: secretValue,
+        token: secretValue,
+        value: secretValue,
+        name: hostileString,
+      },
+      { requiredKeys: [] },
+    ),
+  },
 );
 
-const FIELD_NAMES = ["id", "name", "title", "email", "runId", "stepId", "runbookId", "reason", "note", "description", "kind", "actor", "q", "inputs", "steps", "notes", "followUps"];
+const FIELD_NAMES = [
+  "id",
+  "name",
+  "title",
+  "email",
+  "runId",
+  "stepId",
+  "runbookId",
+  "reason",
+  "note",
+  "description",
+  "kind",
+  "actor",
+  "q",
+  "inputs",
+  "steps",
+  "notes",
+  "followUps",
+];
 
 /**
  * A plausible input holding one string that cannot be stored at some depth, as a value or as a

@@ -15,13 +15,17 @@ export function startKeelInstance(env: Record<string, string>): KeelInstance {
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<string>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? `exit code ${code}`)));
+  const exited = new Promise<string>((resolve) =>
+    child.on("exit", (code, signal) => resolve(signal ?? `exit code ${code}`)),
+  );
   const port = new Promise<number>((resolve, reject) => {
     child.stdout!.on("data", () => {
       const match = /LISTENING (\d+)/.exec(output);
       if (match) resolve(Number(match[1]));
     });
-    void exited.then((how) => reject(new Error(`the instance exited (${how}) before listening:\n${output.slice(-4000)}`)));
+    void exited.then((how) =>
+      reject(new Error(`the instance exited (${how}) before listening:\n${output.slice(-4000)}`)),
+    );
   });
   port.catch(() => undefined);
   return { child, port, exited, output: () => output };
@@ -30,10 +34,16 @@ export function startKeelInstance(env: Record<string, string>): KeelInstance {
 /** Polls the instance's /api/healthz until it answers 200; fails when the process exits or `timeoutMs` passes. */
 export async function waitUntilHealthy(instance: KeelInstance, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const port = await Promise.race([instance.port, sleepUntil(deadline).then(() => Promise.reject(new Error(`no LISTENING within ${timeoutMs} ms:\n${instance.output().slice(-4000)}`)))]);
+  const port = await Promise.race([
+    instance.port,
+    sleepUntil(deadline).then(() =>
+      Promise.reject(new Error(`no LISTENING within ${timeoutMs} ms:\n${instance.output().slice(-4000)}`)),
+    ),
+  ]);
   let last = "";
   while (Date.now() < deadline) {
-    if (instance.child.exitCode !== null || instance.child.signalCode !== null) throw new Error(`the instance exited after listening:\n${instance.output().slice(-4000)}`);
+    if (instance.child.exitCode !== null || instance.child.signalCode !== null)
+      throw new Error(`the instance exited after listening:\n${instance.output().slice(-4000)}`);
     const answer = await fetch(`http://127.0.0.1:${port}/api/healthz`).then(
       async (res) => ({ status: res.status, body: await res.text() }),
       (error: unknown) => ({ status: 0, body: String(error) }),

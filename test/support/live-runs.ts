@@ -19,14 +19,28 @@ export async function insertBareRun(db: Database): Promise<string> {
     risk: "low",
     steps: [{ id: "confirm", kind: "manual", title: "Confirm", instructions: "Confirm it." }],
   });
-  await db.insert(runbooks).values({ id: runbookId, title: definition.title, summary: definition.summary, risk: "low", filePath: `${runbookId}.yaml` });
+  await db.insert(runbooks).values({
+    id: runbookId,
+    title: definition.title,
+    summary: definition.summary,
+    risk: "low",
+    filePath: `${runbookId}.yaml`,
+  });
   const [version] = await db
     .insert(runbookVersions)
     .values({ runbookId, number: 1, hash: randomBytes(32).toString("hex"), content: "", definition })
     .returning({ id: runbookVersions.id });
   const [run] = await db
     .insert(runs)
-    .values({ runbookId, runbookVersionId: version!.id, status: "running", inputs: {}, inputsHash: "none", startedBy: user.id, requestKey: randomBytes(8).toString("hex") })
+    .values({
+      runbookId,
+      runbookVersionId: version!.id,
+      status: "running",
+      inputs: {},
+      inputsHash: "none",
+      startedBy: user.id,
+      requestKey: randomBytes(8).toString("hex"),
+    })
     .returning({ id: runs.id });
   return run!.id;
 }

@@ -26,9 +26,12 @@ export async function createOwnedDatabase(baseUrl: string): Promise<OwnedDatabas
   const admin = new pg.Client({ connectionString: urlForDatabase(baseUrl, name) });
   await admin.connect();
   const createdDatabases = async () =>
-    (await admin.query<{ datname: string }>("select datname from pg_database where datdba = (select oid from pg_roles where rolname = $1) and datname <> $1 order by datname", [name])).rows.map(
-      (r) => r.datname,
-    );
+    (
+      await admin.query<{ datname: string }>(
+        "select datname from pg_database where datdba = (select oid from pg_roles where rolname = $1) and datname <> $1 order by datname",
+        [name],
+      )
+    ).rows.map((r) => r.datname);
   return {
     url: url.toString(),
     role: name,
@@ -39,7 +42,8 @@ export async function createOwnedDatabase(baseUrl: string): Promise<OwnedDatabas
     async drop() {
       const others = await createdDatabases();
       await admin.end();
-      for (const other of [...others, name]) await runAdminStatement(baseUrl, `drop database if exists ${quoteIdent(other)} with (force)`);
+      for (const other of [...others, name])
+        await runAdminStatement(baseUrl, `drop database if exists ${quoteIdent(other)} with (force)`);
       await runAdminStatement(baseUrl, `drop role if exists ${quoteIdent(name)}`);
     },
   };

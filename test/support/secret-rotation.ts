@@ -87,7 +87,9 @@ export class CrashPlan {
         if (crashed) {
           this.armed.delete(action.name);
           crashed();
-          await new Promise((_, reject) => context.signal.addEventListener("abort", () => reject(new Error("killed")), { once: true }));
+          await new Promise((_, reject) =>
+            context.signal.addEventListener("abort", () => reject(new Error("killed")), { once: true }),
+          );
         }
         return result;
       },
@@ -97,7 +99,10 @@ export class CrashPlan {
 
 /** An engine whose rotation actions can be made to crash after their effect (see CrashPlan). */
 export function createRotationEngine(db: Database, crashes: CrashPlan): TestEngine {
-  const registry = registerSecretRotation(new StepRegistry().registerCheck(auditChainCheck).registerAction(waitAction), SECRET_ROTATION_ACTIONS.map((a) => crashes.wrap(a)));
+  const registry = registerSecretRotation(
+    new StepRegistry().registerCheck(auditChainCheck).registerAction(waitAction),
+    SECRET_ROTATION_ACTIONS.map((a) => crashes.wrap(a)),
+  );
   const queue = new ManualQueue();
   const clock = { now: Date.now() };
   const engine: TestEngine = {

@@ -2,7 +2,16 @@
 export function encodingsOf(secret: string): string[] {
   const bytes = Buffer.from(secret);
   const hex = bytes.toString("hex");
-  return [...new Set([secret, bytes.toString("base64"), bytes.toString("base64url"), encodeURIComponent(secret), hex, hex.toUpperCase()])];
+  return [
+    ...new Set([
+      secret,
+      bytes.toString("base64"),
+      bytes.toString("base64url"),
+      encodeURIComponent(secret),
+      hex,
+      hex.toUpperCase(),
+    ]),
+  ];
 }
 
 /** Secrets (by index) found in `text` in any of their forms. */

@@ -19,16 +19,26 @@ export type StepWorker = {
 export function startStepWorker(target: DatabaseTarget, job: StepJob): StepWorker {
   // Node with tsx's loader, not the tsx CLI: the CLI runs the script in a child of its own, which SIGKILL would leave running.
   const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/processes/step-worker.ts"], {
-    env: { ...process.env, CRASH_TARGET: JSON.stringify(target), CRASH_JOB: JSON.stringify(job), KEEL_LOG_FILE: "", LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      CRASH_TARGET: JSON.stringify(target),
+      CRASH_JOB: JSON.stringify(job),
+      KEEL_LOG_FILE: "",
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  const exited = new Promise<string>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? `exit code ${code}`)));
+  const exited = new Promise<string>((resolve) =>
+    child.on("exit", (code, signal) => resolve(signal ?? `exit code ${code}`)),
+  );
   const said = (word: string) =>
     new Promise<void>((resolve, reject) => {
       const listen = () => output.includes(word) && resolve();
       child.stdout!.on("data", listen);
-      void exited.then((how) => reject(new Error(`the worker exited (${how}) before saying ${word}:\n${output.slice(-4000)}`)));
+      void exited.then((how) =>
+        reject(new Error(`the worker exited (${how}) before saying ${word}:\n${output.slice(-4000)}`)),
+      );
     });
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -46,12 +56,21 @@ export async function killStepWorker(worker: StepWorker): Promise<void> {
 }
 
 export async function stepStatus(db: Database, runId: string, stepId: string): Promise<string | undefined> {
-  const [step] = await db.select({ status: runSteps.status }).from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.stepId, stepId)));
+  const [step] = await db
+    .select({ status: runSteps.status })
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, runId), eq(runSteps.stepId, stepId)));
   return step?.status;
 }
 
 /** Polls until the step leaves `status`; returns the new status, or throws after `timeoutMs`. */
-export async function waitWhileStatus(db: Database, runId: string, stepId: string, status: string, timeoutMs: number): Promise<string> {
+export async function waitWhileStatus(
+  db: Database,
+  runId: string,
+  stepId: string,
+  status: string,
+  timeoutMs: number,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const now = await stepStatus(db, runId, stepId);
@@ -62,11 +81,18 @@ export async function waitWhileStatus(db: Database, runId: string, stepId: strin
 }
 
 /** Polls until the step is in `status`; throws after `timeoutMs` naming the last status seen. */
-export async function waitForStatus(db: Database, runId: string, stepId: string, status: string, timeoutMs: number): Promise<void> {
+export async function waitForStatus(
+  db: Database,
+  runId: string,
+  stepId: string,
+  status: string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let now: string | undefined;
   while ((now = await stepStatus(db, runId, stepId)) !== status) {
-    if (Date.now() > deadline) throw new Error(`the step was ${now ?? "missing"}, not ${status}, after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`the step was ${now ?? "missing"}, not ${status}, after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

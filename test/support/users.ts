@@ -50,7 +50,13 @@ export function anonymousContext(db: Database): Context {
 
 /** A tRPC context for `user`, backed by a real session row. */
 export async function contextFor(db: Database, user: User, engine: Context["engine"] = null): Promise<Context> {
-  const sessionId = await createSession(db, { userId: user.id, method: "password", ip: "203.0.113.7", userAgent: "vitest", policy: TEST_SESSION_POLICY });
+  const sessionId = await createSession(db, {
+    userId: user.id,
+    method: "password",
+    ip: "203.0.113.7",
+    userAgent: "vitest",
+    policy: TEST_SESSION_POLICY,
+  });
   const session = await resolveSession(db, sessionId, TEST_SESSION_POLICY);
   if (!session) throw new Error("session did not resolve");
   return { db, session, request: requestInfo(), engine, rateLimits: null };

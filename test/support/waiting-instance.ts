@@ -19,7 +19,9 @@ const waitRunbook = (id: string, seconds: number) => ({
   title: `Wait ${seconds} s`,
   summary: "One automated step that takes a while.",
   risk: "low",
-  steps: [{ id: "wait", kind: "action", title: "Wait", action: "keel.wait", input: { seconds, reason: "a long step" } }],
+  steps: [
+    { id: "wait", kind: "action", title: "Wait", action: "keel.wait", input: { seconds, reason: "a long step" } },
+  ],
 });
 
 export type Started = { instance: KeelInstance; port: number; handle: DatabaseHandle; deps: EngineDeps };
@@ -29,7 +31,11 @@ export type Started = { instance: KeelInstance; port: number; handle: DatabaseHa
  * whose runbooks are one automated `keel.wait` step (short-wait: 6 s, long-wait: 600 s), and the
  * test's own view of that database: it starts runs and queues jobs, never runs them.
  */
-export async function startWaitingInstance(baseUrl: string, cleanups: (() => Promise<void> | void)[], env: Record<string, string>): Promise<Started> {
+export async function startWaitingInstance(
+  baseUrl: string,
+  cleanups: (() => Promise<void> | void)[],
+  env: Record<string, string>,
+): Promise<Started> {
   const database = await createOwnedDatabase(baseUrl);
   cleanups.push(() => database.drop());
   const dir = mkdtempSync(path.join(os.tmpdir(), "keel-drain-"));
@@ -38,7 +44,14 @@ export async function startWaitingInstance(baseUrl: string, cleanups: (() => Pro
   mkdirSync(runbooks);
   writeFileSync(path.join(runbooks, "short-wait.yaml"), JSON.stringify(waitRunbook("short-wait", 6)));
   writeFileSync(path.join(runbooks, "long-wait.yaml"), JSON.stringify(waitRunbook("long-wait", 600)));
-  const instance = startKeelInstance({ DATABASE_URL: database.url, KEEL_DATA_DIR: path.join(dir, "data"), KEEL_DEMO: "off", KEEL_WORKERS: "2", KEEL_RUNBOOK_DIRS: runbooks, ...env });
+  const instance = startKeelInstance({
+    DATABASE_URL: database.url,
+    KEEL_DATA_DIR: path.join(dir, "data"),
+    KEEL_DEMO: "off",
+    KEEL_WORKERS: "2",
+    KEEL_RUNBOOK_DIRS: runbooks,
+    ...env,
+  });
   cleanups.push(() => killKeelInstance(instance));
   await waitUntilHealthy(instance, 120_000);
   const handle = await openDatabase({ driver: "pg", url: database.url });
@@ -50,7 +63,12 @@ export async function startWaitingInstance(baseUrl: string, cleanups: (() => Pro
     await leases.close();
     await handle.close();
   });
-  return { instance, port: await instance.port, handle, deps: { db: handle.db, registry: createBuiltinRegistry(), queue, leases, now: Date.now } };
+  return {
+    instance,
+    port: await instance.port,
+    handle,
+    deps: { db: handle.db, registry: createBuiltinRegistry(), queue, leases, now: Date.now },
+  };
 }
 
 export async function probe(port: number, name: "readyz" | "livez"): Promise<number> {
@@ -58,12 +76,21 @@ export async function probe(port: number, name: "readyz" | "livez"): Promise<num
 }
 
 export async function interruptions(handle: DatabaseHandle, runId: string): Promise<number> {
-  return (await handle.db.select({ id: auditEvents.id }).from(auditEvents).where(and(eq(auditEvents.entityId, runId), eq(auditEvents.eventType, "step.interrupted")))).length;
+  return (
+    await handle.db
+      .select({ id: auditEvents.id })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityId, runId), eq(auditEvents.eventType, "step.interrupted")))
+  ).length;
 }
 
 /** Starts a run, has the instance plan its step, executes it, and waits until the instance runs it. */
 export async function runningStep(started: Started, runbookId: string): Promise<string> {
-  const caller = await callerAs(started.handle.db, (await createTestUser(started.handle.db, { role: "responder" })).user, started.deps);
+  const caller = await callerAs(
+    started.handle.db,
+    (await createTestUser(started.handle.db, { role: "responder" })).user,
+    started.deps,
+  );
   const { runId } = await caller.runs.start({ runbookId, inputs: {}, requestKey: randomUUID() });
   await waitForStatus(started.handle.db, runId, "wait", "waiting_operator", 30_000);
   await caller.runs.execute({ runId, stepId: "wait" });

@@ -15,7 +15,8 @@ export default async function ChangePasswordPage() {
     <div className="card stack">
       <h1>Choose a new password</h1>
       <p className="muted">
-        You signed in as <strong>{session.user.email}</strong> with a one-time password. Replace it with a password only you know.
+        You signed in as <strong>{session.user.email}</strong> with a one-time password. Replace it with a password only
+        you know.
       </p>
       <TRPCReactProvider>
         <FirstPasswordForm />

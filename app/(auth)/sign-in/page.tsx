@@ -16,7 +16,11 @@ const ERROR_MESSAGES: Record<string, string> = {
   SessionRequired: "Sign in to continue.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const callbackUrl = safeRedirectPath(params.callbackUrl);
   if (await getCurrentSession()) redirect(callbackUrl);

@@ -62,7 +62,11 @@ export function SignInForm({ callbackUrl, initialError, oidc }: Props) {
       {oidc ? (
         <>
           <div className="divider">or</div>
-          <button className="button secondary block" type="button" onClick={() => void signIn(oidc.id, { callbackUrl })}>
+          <button
+            className="button secondary block"
+            type="button"
+            onClick={() => void signIn(oidc.id, { callbackUrl })}
+          >
             Continue with {oidc.name}
           </button>
         </>

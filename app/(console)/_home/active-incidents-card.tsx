@@ -11,7 +11,10 @@ import { useTRPC } from "@/lib/trpc/client";
 /** Incidents still open, most severe first, refreshed every 15 seconds. */
 export function ActiveIncidentsCard() {
   const trpc = useTRPC();
-  const active = useQuery({ ...trpc.incidents.list.queryOptions({ status: "active", limit: 5 }), refetchInterval: 15_000 });
+  const active = useQuery({
+    ...trpc.incidents.list.queryOptions({ status: "active", limit: 5 }),
+    refetchInterval: 15_000,
+  });
   return (
     <section className="card home-incidents" aria-labelledby="active-incidents-title">
       <div className="card-title-row">
@@ -21,7 +24,11 @@ export function ActiveIncidentsCard() {
         </Link>
       </div>
       {active.isError ? <FormError error={readClientError(active.error)} /> : null}
-      {active.data && active.data.length === 0 ? <p className="muted">No incident is open. If something is wrong in production, declare one from the Incidents page.</p> : null}
+      {active.data && active.data.length === 0 ? (
+        <p className="muted">
+          No incident is open. If something is wrong in production, declare one from the Incidents page.
+        </p>
+      ) : null}
       {active.data && active.data.length > 0 ? (
         <ul className="list" aria-label="Active incidents">
           {active.data.map((incident) => (

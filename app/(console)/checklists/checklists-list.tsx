@@ -35,11 +35,22 @@ export function ChecklistsList({ canCreate, viewerId }: { canCreate: boolean; vi
         </div>
       </div>
       <div className="stack">
-        {creating ? <CreateChecklistForm viewerId={viewerId} onCreated={(id) => router.push(`/checklists/${id}`)} onCancel={() => setCreating(false)} /> : null}
+        {creating ? (
+          <CreateChecklistForm
+            viewerId={viewerId}
+            onCreated={(id) => router.push(`/checklists/${id}`)}
+            onCancel={() => setCreating(false)}
+          />
+        ) : null}
         <section className="card">
           {list.isError ? <FormError error={readClientError(list.error)} /> : null}
           {list.data && list.data.length === 0 ? (
-            <p className="empty">No checklists yet. {canCreate ? "Create one from a template with “New checklist”." : "A lead creates them from the templates."}</p>
+            <p className="empty">
+              No checklists yet.{" "}
+              {canCreate
+                ? "Create one from a template with “New checklist”."
+                : "A lead creates them from the templates."}
+            </p>
           ) : null}
           {list.data && list.data.length > 0 ? (
             <div className="table-wrap">
@@ -66,11 +77,17 @@ export function ChecklistsList({ canCreate, viewerId }: { canCreate: boolean; vi
                       <td data-label="Service">{c.service}</td>
                       <td data-label="Launch">
                         {formatCalendarDate(c.launchDate)}
-                        <div className="small muted">{c.daysToLaunch >= 0 ? `in ${c.daysToLaunch} days` : `${-c.daysToLaunch} days ago`}</div>
+                        <div className="small muted">
+                          {c.daysToLaunch >= 0 ? `in ${c.daysToLaunch} days` : `${-c.daysToLaunch} days ago`}
+                        </div>
                       </td>
                       <td data-label="Owner">{c.owner}</td>
                       <td data-label="Progress">
-                        <ProgressBar closed={c.progress.closed} total={c.progress.total} label={`Progress of ${c.name}`} />
+                        <ProgressBar
+                          closed={c.progress.closed}
+                          total={c.progress.total}
+                          label={`Progress of ${c.name}`}
+                        />
                         {c.overdueCount > 0 ? <div className="small text-danger">{c.overdueCount} overdue</div> : null}
                       </td>
                       <td data-label="Gate">

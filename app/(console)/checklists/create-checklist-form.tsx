@@ -10,7 +10,15 @@ import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
 
 /** A lead makes a checklist from a template: every item, due by its priority from the launch date. */
-export function CreateChecklistForm({ viewerId, onCreated, onCancel }: { viewerId: string; onCreated: (id: string) => void; onCancel: () => void }) {
+export function CreateChecklistForm({
+  viewerId,
+  onCreated,
+  onCancel,
+}: {
+  viewerId: string;
+  onCreated: (id: string) => void;
+  onCancel: () => void;
+}) {
   const trpc = useTRPC();
   const templates = useQuery(trpc.checklists.templates.queryOptions());
   const people = useQuery(trpc.checklists.people.queryOptions());
@@ -30,7 +38,11 @@ export function CreateChecklistForm({ viewerId, onCreated, onCancel }: { viewerI
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const parsed = createChecklistInput.safeParse(Object.fromEntries(["templateId", "name", "service", "serviceUrl", "launchDate", "ownerId"].map((k) => [k, form.get(k) ?? ""])));
+    const parsed = createChecklistInput.safeParse(
+      Object.fromEntries(
+        ["templateId", "name", "service", "serviceUrl", "launchDate", "ownerId"].map((k) => [k, form.get(k) ?? ""]),
+      ),
+    );
     setError(null);
     if (!parsed.success) {
       setFields(fieldErrorsOf(parsed.error));
@@ -45,7 +57,12 @@ export function CreateChecklistForm({ viewerId, onCreated, onCancel }: { viewerI
       <h2 id="new-checklist-title">New checklist</h2>
       <form className="form" onSubmit={onSubmit} noValidate>
         <FormError error={error} />
-        <Field id="templateId" label="Template" error={fields.templateId} hint="Each item keeps the template version it came from.">
+        <Field
+          id="templateId"
+          label="Template"
+          error={fields.templateId}
+          hint="Each item keeps the template version it came from."
+        >
           <select {...fieldAria("templateId", fields.templateId)} defaultValue="">
             <option value="" disabled>
               Choose a template
@@ -61,13 +78,33 @@ export function CreateChecklistForm({ viewerId, onCreated, onCancel }: { viewerI
           <Field id="name" label="Name" error={fields.name} hint="The launch, e.g. “Checkout v2 launch”.">
             <input {...fieldAria("name", fields.name)} type="text" />
           </Field>
-          <Field id="service" label="Service" error={fields.service} hint="Probes use it as {{service}} (e.g. the database target whose backups count).">
+          <Field
+            id="service"
+            label="Service"
+            error={fields.service}
+            hint="Probes use it as {{service}} (e.g. the database target whose backups count)."
+          >
             <input {...fieldAria("service", fields.service)} type="text" autoCapitalize="none" />
           </Field>
-          <Field id="serviceUrl" label="Service URL" error={fields.serviceUrl} hint="Optional: where the service answers; probes use it as {{serviceUrl}}.">
-            <input {...fieldAria("serviceUrl", fields.serviceUrl)} type="url" autoCapitalize="none" spellCheck={false} />
+          <Field
+            id="serviceUrl"
+            label="Service URL"
+            error={fields.serviceUrl}
+            hint="Optional: where the service answers; probes use it as {{serviceUrl}}."
+          >
+            <input
+              {...fieldAria("serviceUrl", fields.serviceUrl)}
+              type="url"
+              autoCapitalize="none"
+              spellCheck={false}
+            />
           </Field>
-          <Field id="launchDate" label="Launch date" error={fields.launchDate} hint="Due dates follow it: critical 7 days before, high 3 days before, medium 7 days after.">
+          <Field
+            id="launchDate"
+            label="Launch date"
+            error={fields.launchDate}
+            hint="Due dates follow it: critical 7 days before, high 3 days before, medium 7 days after."
+          >
             <input {...fieldAria("launchDate", fields.launchDate)} type="date" />
           </Field>
         </div>

@@ -9,7 +9,12 @@ export const metadata: Metadata = { title: "Checklists" };
 export default async function ChecklistsPage() {
   const session = await requireSession();
   const lead = hasRole(session.user.role, "lead");
-  await Promise.all([prefetch(trpc.checklists.list.queryOptions()), ...(lead ? [prefetch(trpc.checklists.templates.queryOptions()), prefetch(trpc.checklists.people.queryOptions())] : [])]);
+  await Promise.all([
+    prefetch(trpc.checklists.list.queryOptions()),
+    ...(lead
+      ? [prefetch(trpc.checklists.templates.queryOptions()), prefetch(trpc.checklists.people.queryOptions())]
+      : []),
+  ]);
   return (
     <HydrateClient>
       <ChecklistsList canCreate={lead} viewerId={session.user.id} />

@@ -26,7 +26,15 @@ export function timelineHref(entityType: string, entityId: string): string {
 }
 
 /** Audit events as a table: when, what, who, about what, outcome, and the recorded details. */
-export function AuditEventTable({ events, label, showEntity = true }: { events: ShownEvent[]; label: string; showEntity?: boolean }) {
+export function AuditEventTable({
+  events,
+  label,
+  showEntity = true,
+}: {
+  events: ShownEvent[];
+  label: string;
+  showEntity?: boolean;
+}) {
   return (
     <div className="table-wrap">
       <table className="table history-table" aria-label={label}>
@@ -53,12 +61,18 @@ export function AuditEventTable({ events, label, showEntity = true }: { events: 
                   </summary>
                   <pre className="event-meta">{JSON.stringify(event.eventMeta, null, 2)}</pre>
                   <div className="muted small mono">
-                    {event.ip ? `from ${event.ip} · ` : ""}{event.signature ? `signed ${event.signature.slice(0, 16)}…` : `hash ${(event.hash ?? "").slice(0, 16)}…`}
+                    {event.ip ? `from ${event.ip} · ` : ""}
+                    {event.signature
+                      ? `signed ${event.signature.slice(0, 16)}…`
+                      : `hash ${(event.hash ?? "").slice(0, 16)}…`}
                   </div>
                 </details>
               </td>
               <td className="small">
-                <Link href={`/history?actor=${encodeURIComponent(event.actorLabel)}`} title={`Everything ${event.actorLabel} did`}>
+                <Link
+                  href={`/history?actor=${encodeURIComponent(event.actorLabel)}`}
+                  title={`Everything ${event.actorLabel} did`}
+                >
                   {event.actorLabel}
                 </Link>
               </td>
@@ -66,7 +80,8 @@ export function AuditEventTable({ events, label, showEntity = true }: { events: 
                 <td className="small">
                   {event.entityType && event.entityId ? (
                     <Link href={timelineHref(event.entityType, event.entityId)} title="This entity's timeline">
-                      <span className="badge muted">{event.entityType}</span> <span className="mono">{shortId(event.entityId)}</span>
+                      <span className="badge muted">{event.entityType}</span>{" "}
+                      <span className="mono">{shortId(event.entityId)}</span>
                     </Link>
                   ) : (
                     <span className="muted">—</span>

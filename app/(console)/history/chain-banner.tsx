@@ -14,7 +14,10 @@ export function ChainBanner() {
   const recheck = async () => {
     setRechecking(true);
     try {
-      const fresh = await queryClient.fetchQuery({ ...trpc.history.chainStatus.queryOptions({ full: true }), staleTime: 0 });
+      const fresh = await queryClient.fetchQuery({
+        ...trpc.history.chainStatus.queryOptions({ full: true }),
+        staleTime: 0,
+      });
       queryClient.setQueryData(trpc.history.chainStatus.queryKey({ full: false }), fresh);
     } finally {
       setRechecking(false);
@@ -51,9 +54,13 @@ export function ChainBanner() {
       <>
         <div className="alert ok chain-banner" role="status" data-testid="chain-banner">
           <p>
-            <strong>The audit chain verifies.</strong> All {s.count.toLocaleString("en")} events are signed by Keel and linked in its chain: none edited, deleted,
-            inserted or reordered.{s.signedFromSeq !== null && s.signedFromSeq > 1 ? ` Events before sequence ${s.signedFromSeq} predate signing and are linked by their SHA-256 hashes.` : ""}{s.pending > 0 ? ` The newest ${s.pending.toLocaleString("en")} are being linked.` : ""} Checked {formatDateTime(s.checkedAt)}; whole chain
-            re-walked {formatDateTime(s.fullCheckAt)}.
+            <strong>The audit chain verifies.</strong> All {s.count.toLocaleString("en")} events are signed by Keel and
+            linked in its chain: none edited, deleted, inserted or reordered.
+            {s.signedFromSeq !== null && s.signedFromSeq > 1
+              ? ` Events before sequence ${s.signedFromSeq} predate signing and are linked by their SHA-256 hashes.`
+              : ""}
+            {s.pending > 0 ? ` The newest ${s.pending.toLocaleString("en")} are being linked.` : ""} Checked{" "}
+            {formatDateTime(s.checkedAt)}; whole chain re-walked {formatDateTime(s.fullCheckAt)}.
           </p>
           {recheckButton}
         </div>
@@ -65,8 +72,9 @@ export function ChainBanner() {
     <>
       <div className="alert error chain-banner" role="alert" data-testid="chain-banner">
         <p>
-          <strong>The audit chain does not verify at sequence {s.brokenSeq}.</strong> {s.problem.charAt(0).toUpperCase() + s.problem.slice(1)}. The record may have
-          been tampered with: tell an admin, who can confirm it with <code>npm run audit:verify</code>.
+          <strong>The audit chain does not verify at sequence {s.brokenSeq}.</strong>{" "}
+          {s.problem.charAt(0).toUpperCase() + s.problem.slice(1)}. The record may have been tampered with: tell an
+          admin, who can confirm it with <code>npm run audit:verify</code>.
         </p>
         {recheckButton}
       </div>

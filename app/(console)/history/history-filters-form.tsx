@@ -8,20 +8,48 @@ import { AUDIT_OUTCOMES } from "@/db/schema/audit";
 import { toDateTimeLocal } from "@/lib/schemas/history";
 import { useTRPC } from "@/lib/trpc/client";
 
-export const ENTITY_TYPES = ["run", "user", "secret", "incident", "checklist", "runbook", "service", "target", "allowlist", "api_token", "audit_export"];
+export const ENTITY_TYPES = [
+  "run",
+  "user",
+  "secret",
+  "incident",
+  "checklist",
+  "runbook",
+  "service",
+  "target",
+  "allowlist",
+  "api_token",
+  "audit_export",
+];
 
 /** The History filters, as a GET form: the address always says what is shown. */
-export function HistoryFiltersForm({ values, errors }: { values: Record<string, string>; errors: Record<string, string> }) {
+export function HistoryFiltersForm({
+  values,
+  errors,
+}: {
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}) {
   const trpc = useTRPC();
   const eventTypes = useQuery(trpc.history.eventTypes.queryOptions());
   const error = (key: string) => errors[key];
-  const aria = (key: string) => ({ id: `filter-${key}`, name: key, "aria-invalid": error(key) ? true : undefined, "aria-describedby": error(key) ? `filter-${key}-error` : undefined });
+  const aria = (key: string) => ({
+    id: `filter-${key}`,
+    name: key,
+    "aria-invalid": error(key) ? true : undefined,
+    "aria-describedby": error(key) ? `filter-${key}-error` : undefined,
+  });
   const filtered = Object.keys(values).length > 0;
   return (
     <section className="card history-filters" aria-label="Filters">
       <Form action="/history" key={JSON.stringify(values)} className="history-filter-grid">
         <div className="history-search">
-          <Field id="filter-q" label="Search details" hint="Words in the event, its actor, entity and details; each word matches the start of a word." error={error("q")}>
+          <Field
+            id="filter-q"
+            label="Search details"
+            hint="Words in the event, its actor, entity and details; each word matches the start of a word."
+            error={error("q")}
+          >
             <input type="search" {...aria("q")} defaultValue={values.q ?? ""} placeholder="e.g. rollback checkout" />
           </Field>
         </div>
@@ -29,7 +57,13 @@ export function HistoryFiltersForm({ values, errors }: { values: Record<string, 
           <input type="text" {...aria("actor")} defaultValue={values.actor ?? ""} autoComplete="off" />
         </Field>
         <Field id="filter-eventType" label="Event type" hint="e.g. run.started, or step.*" error={error("eventType")}>
-          <input type="text" {...aria("eventType")} defaultValue={values.eventType ?? ""} list="history-event-types" autoComplete="off" />
+          <input
+            type="text"
+            {...aria("eventType")}
+            defaultValue={values.eventType ?? ""}
+            list="history-event-types"
+            autoComplete="off"
+          />
         </Field>
         <datalist id="history-event-types">
           {(eventTypes.data ?? []).map((type) => (
@@ -44,11 +78,19 @@ export function HistoryFiltersForm({ values, errors }: { values: Record<string, 
                 {outcome}
               </option>
             ))}
-            {values.outcome && !(AUDIT_OUTCOMES as readonly string[]).includes(values.outcome) ? <option value={values.outcome}>{values.outcome}</option> : null}
+            {values.outcome && !(AUDIT_OUTCOMES as readonly string[]).includes(values.outcome) ? (
+              <option value={values.outcome}>{values.outcome}</option>
+            ) : null}
           </select>
         </Field>
         <Field id="filter-entityType" label="Entity type" error={error("entityType")}>
-          <input type="text" {...aria("entityType")} defaultValue={values.entityType ?? ""} list="history-entity-types" autoComplete="off" />
+          <input
+            type="text"
+            {...aria("entityType")}
+            defaultValue={values.entityType ?? ""}
+            list="history-entity-types"
+            autoComplete="off"
+          />
         </Field>
         <datalist id="history-entity-types">
           {ENTITY_TYPES.map((type) => (

@@ -48,9 +48,15 @@ export function HistoryTable({ filters, cursor }: { filters: HistoryFilters; cur
       ) : null}
       {page.isPending ? <p className="muted">Loading…</p> : null}
       {page.data && page.data.events.length === 0 ? (
-        <p className="empty">{params.size > 0 ? "No event matches these filters. Widen the time range or clear a filter." : "Nothing has been recorded yet."}</p>
+        <p className="empty">
+          {params.size > 0
+            ? "No event matches these filters. Widen the time range or clear a filter."
+            : "Nothing has been recorded yet."}
+        </p>
       ) : null}
-      {page.data && page.data.events.length > 0 ? <AuditEventTable events={page.data.events} label="Audit events" /> : null}
+      {page.data && page.data.events.length > 0 ? (
+        <AuditEventTable events={page.data.events} label="Audit events" />
+      ) : null}
       {page.data ? (
         <nav className="row pager" aria-label="Pages">
           {cursor ? <Link href={newestHref}>← Newest</Link> : null}

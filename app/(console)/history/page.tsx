@@ -28,8 +28,14 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       </div>
       <ChainBanner />
       <HistoryFiltersForm values={raw} errors={errors} />
-      {!seesOthersSignIns ? <p className="muted small">You see your own sign-ins only; leads and admins see everyone&apos;s.</p> : null}
-      {filters ? <HistoryTable filters={filters} cursor={cursor} /> : <p className="alert error">Fix the highlighted filters to see events.</p>}
+      {!seesOthersSignIns ? (
+        <p className="muted small">You see your own sign-ins only; leads and admins see everyone&apos;s.</p>
+      ) : null}
+      {filters ? (
+        <HistoryTable filters={filters} cursor={cursor} />
+      ) : (
+        <p className="alert error">Fix the highlighted filters to see events.</p>
+      )}
     </HydrateClient>
   );
 }

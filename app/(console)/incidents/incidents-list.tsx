@@ -24,7 +24,9 @@ export function IncidentsList({ status, canDeclare }: { status: IncidentFilter; 
       <div className="page-header">
         <div>
           <h1>Incidents</h1>
-          <p>Active incidents first, the most severe at the top. Open one to follow its timeline and run its runbooks.</p>
+          <p>
+            Active incidents first, the most severe at the top. Open one to follow its timeline and run its runbooks.
+          </p>
         </div>
         {canDeclare ? (
           <Link className="button" href="/incidents/new">
@@ -43,8 +45,12 @@ export function IncidentsList({ status, canDeclare }: { status: IncidentFilter; 
         {list.isError ? <FormError error={readClientError(list.error)} /> : null}
         {list.data && list.data.length === 0 ? (
           <p className="empty">
-            {status === "all" ? "No incident has been declared." : `No incident is ${FILTER_LABELS[status].toLowerCase()}.`}{" "}
-            {canDeclare ? "When something is wrong in production, declare one: it gathers the runs, notes and people in one place." : null}
+            {status === "all"
+              ? "No incident has been declared."
+              : `No incident is ${FILTER_LABELS[status].toLowerCase()}.`}{" "}
+            {canDeclare
+              ? "When something is wrong in production, declare one: it gathers the runs, notes and people in one place."
+              : null}
           </p>
         ) : null}
         {list.data && list.data.length > 0 ? (

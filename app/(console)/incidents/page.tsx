@@ -7,10 +7,16 @@ import { IncidentsList } from "./incidents-list";
 
 export const metadata: Metadata = { title: "Incidents" };
 
-export default async function IncidentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function IncidentsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const session = await requireSession();
   const requested = (await searchParams).status;
-  const status: IncidentFilter = INCIDENT_FILTERS.includes(requested as IncidentFilter) ? (requested as IncidentFilter) : "all";
+  const status: IncidentFilter = INCIDENT_FILTERS.includes(requested as IncidentFilter)
+    ? (requested as IncidentFilter)
+    : "all";
   await prefetch(trpc.incidents.list.queryOptions({ status }));
   return (
     <HydrateClient>

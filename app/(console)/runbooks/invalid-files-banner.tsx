@@ -19,13 +19,15 @@ export function InvalidFilesBanner() {
         <strong id="invalid-files-title">
           {data.length === 1 ? "1 runbook file did not load." : `${data.length} runbook files did not load.`}
         </strong>{" "}
-        Until a file is fixed, its runbook keeps its last valid version, or stays out of the catalog if it never had one. Check a fix with{" "}
-        <code>npm run runbooks:check</code>; Keel loads it at its next start.
+        Until a file is fixed, its runbook keeps its last valid version, or stays out of the catalog if it never had
+        one. Check a fix with <code>npm run runbooks:check</code>; Keel loads it at its next start.
       </div>
       <ProblemList lines={lines.slice(0, SHOWN_AT_FIRST)} />
       {lines.length > SHOWN_AT_FIRST ? (
         <details className="problem-details">
-          <summary>{lines.length - SHOWN_AT_FIRST === 1 ? "1 more problem" : `${lines.length - SHOWN_AT_FIRST} more problems`}</summary>
+          <summary>
+            {lines.length - SHOWN_AT_FIRST === 1 ? "1 more problem" : `${lines.length - SHOWN_AT_FIRST} more problems`}
+          </summary>
           <ProblemList lines={lines.slice(SHOWN_AT_FIRST)} />
         </details>
       ) : null}

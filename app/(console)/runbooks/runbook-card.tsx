@@ -27,7 +27,8 @@ export function RunbookCard({ runbook }: { runbook: RunbookSummary }) {
       <p className="runbook-card-summary">{runbook.summary}</p>
       <Labels services={runbook.services} tags={runbook.tags} />
       <div className="muted small">
-        <span className="mono">{runbook.id}</span> · version {runbook.version} · loaded {formatDateTime(runbook.loadedAt)}
+        <span className="mono">{runbook.id}</span> · version {runbook.version} · loaded{" "}
+        {formatDateTime(runbook.loadedAt)}
       </div>
     </li>
   );

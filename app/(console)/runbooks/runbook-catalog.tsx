@@ -13,7 +13,8 @@ export function RunbookCatalog() {
   const trpc = useTRPC();
   const runbooks = useQuery(trpc.runbooks.list.queryOptions());
   const [filter, setFilter] = useState<CatalogFilter>(NO_FILTER);
-  const set = (field: keyof CatalogFilter) => (value: string) => setFilter((current) => ({ ...current, [field]: value }));
+  const set = (field: keyof CatalogFilter) => (value: string) =>
+    setFilter((current) => ({ ...current, [field]: value }));
 
   if (runbooks.isPending) return <p className="muted">Loading…</p>;
   if (runbooks.isError) return <FormError error={readClientError(runbooks.error)} />;
@@ -29,7 +30,12 @@ export function RunbookCatalog() {
   const shown = filterCatalog(runbooks.data, filter);
   return (
     <>
-      <form className="catalog-filters card" role="search" aria-label="Find a runbook" onSubmit={(event) => event.preventDefault()}>
+      <form
+        className="catalog-filters card"
+        role="search"
+        aria-label="Find a runbook"
+        onSubmit={(event) => event.preventDefault()}
+      >
         <div className="field catalog-search">
           <label htmlFor="runbook-search">Search</label>
           <input
@@ -41,8 +47,22 @@ export function RunbookCatalog() {
             autoComplete="off"
           />
         </div>
-        <FilterSelect id="runbook-service" label="Service" all="All services" value={filter.service} options={catalogValues(runbooks.data, "services")} onChange={set("service")} />
-        <FilterSelect id="runbook-tag" label="Tag" all="All tags" value={filter.tag} options={catalogValues(runbooks.data, "tags")} onChange={set("tag")} />
+        <FilterSelect
+          id="runbook-service"
+          label="Service"
+          all="All services"
+          value={filter.service}
+          options={catalogValues(runbooks.data, "services")}
+          onChange={set("service")}
+        />
+        <FilterSelect
+          id="runbook-tag"
+          label="Tag"
+          all="All tags"
+          value={filter.tag}
+          options={catalogValues(runbooks.data, "tags")}
+          onChange={set("tag")}
+        />
         <div className="field">
           <label htmlFor="runbook-risk">Risk</label>
           <select id="runbook-risk" value={filter.risk} onChange={(event) => set("risk")(event.target.value)}>
@@ -57,7 +77,9 @@ export function RunbookCatalog() {
       </form>
       <div className="row catalog-count">
         <span className="muted small" aria-live="polite">
-          {isFiltered(filter) ? `${shown.length} of ${runbooks.data.length} runbooks match` : `${runbooks.data.length} runbooks`}
+          {isFiltered(filter)
+            ? `${shown.length} of ${runbooks.data.length} runbooks match`
+            : `${runbooks.data.length} runbooks`}
         </span>
         {isFiltered(filter) ? (
           <button className="button ghost small" type="button" onClick={() => setFilter(NO_FILTER)}>
@@ -78,7 +100,14 @@ export function RunbookCatalog() {
   );
 }
 
-function FilterSelect(props: { id: string; label: string; all: string; value: string; options: string[]; onChange: (value: string) => void }) {
+function FilterSelect(props: {
+  id: string;
+  label: string;
+  all: string;
+  value: string;
+  options: string[];
+  onChange: (value: string) => void;
+}) {
   return (
     <div className="field">
       <label htmlFor={props.id}>{props.label}</label>

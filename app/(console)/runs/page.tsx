@@ -8,7 +8,11 @@ export const metadata: Metadata = { title: "Runs" };
 
 type Filter = (typeof RUN_FILTERS)[number];
 
-export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function RunsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireSession();
   const requested = (await searchParams).filter;
   const filter: Filter = RUN_FILTERS.includes(requested as Filter) ? (requested as Filter) : "active";

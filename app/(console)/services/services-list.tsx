@@ -19,7 +19,9 @@ export function ServicesList() {
       </div>
       <section className="card">
         {services.isError ? <FormError error={readClientError(services.error)} /> : null}
-        {services.data && services.data.length === 0 ? <p className="muted">No service is configured yet. Add them to the targets file.</p> : null}
+        {services.data && services.data.length === 0 ? (
+          <p className="muted">No service is configured yet. Add them to the targets file.</p>
+        ) : null}
         {services.data && services.data.length > 0 ? (
           <ul className="stack" aria-label="Services">
             {services.data.map((service) => (

@@ -1,6 +1,14 @@
 import { formatDateTime } from "@/lib/format/time";
 
-export type FailureBucket = { reason: string; count: number; runs: number; steps: string[]; runbooks: string[]; lastSeen: Date | string; example: string };
+export type FailureBucket = {
+  reason: string;
+  count: number;
+  runs: number;
+  steps: string[];
+  runbooks: string[];
+  lastSeen: Date | string;
+  example: string;
+};
 
 /** Failing steps grouped by their error text with ids, numbers and addresses taken out. */
 export function FailureBuckets({ buckets, showRunbook }: { buckets: FailureBucket[]; showRunbook: boolean }) {

@@ -6,7 +6,11 @@ import { TelemetryOverview } from "./telemetry-overview";
 
 export const metadata: Metadata = { title: "Telemetry" };
 
-export default async function TelemetryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function TelemetryPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireSession();
   const requested = (await searchParams).days;
   const days = readRange(Array.isArray(requested) ? requested[0] : requested);

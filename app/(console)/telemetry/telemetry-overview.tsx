@@ -18,7 +18,9 @@ export function TelemetryOverview({ days }: { days: number }) {
       <div className="page-header">
         <div>
           <h1>Telemetry</h1>
-          <p>How runbooks perform: how often they run, how often they succeed, how long they take and why steps fail.</p>
+          <p>
+            How runbooks perform: how often they run, how often they succeed, how long they take and why steps fail.
+          </p>
         </div>
       </div>
       <RangeTabs base="/telemetry" days={days} />
@@ -31,7 +33,10 @@ export function TelemetryOverview({ days }: { days: number }) {
           </section>
           <section className="card">
             <h2>By runbook</h2>
-            <p className="muted small">Success rate: succeeded ÷ runs that succeeded, were aborted, or are failed or interrupted now. Runs an approver refused are counted apart: a refusal is a decision, not a failure. Durations: start to success.</p>
+            <p className="muted small">
+              Success rate: succeeded ÷ runs that succeeded, were aborted, or are failed or interrupted now. Runs an
+              approver refused are counted apart: a refusal is a decision, not a failure. Durations: start to success.
+            </p>
             {overview.data.runbooks.length === 0 ? (
               <p className="empty">
                 No run started in the last {days} days. Start one from <Link href="/runbooks">Runbooks</Link>.
@@ -59,9 +64,22 @@ export function TelemetryOverview({ days }: { days: number }) {
                         </td>
                         <td className="num">{r.runs}</td>
                         <td>
-                          {r.successRate !== null ? <meter className="rate" min={0} max={1} low={0.8} high={0.95} optimum={1} value={r.successRate} /> : null}
+                          {r.successRate !== null ? (
+                            <meter
+                              className="rate"
+                              min={0}
+                              max={1}
+                              low={0.8}
+                              high={0.95}
+                              optimum={1}
+                              value={r.successRate}
+                            />
+                          ) : null}
                           {formatRate(r.successRate)}
-                          <span className="muted small"> ({r.succeeded} of {r.succeeded + r.cancelled + r.failing})</span>
+                          <span className="muted small">
+                            {" "}
+                            ({r.succeeded} of {r.succeeded + r.cancelled + r.failing})
+                          </span>
                         </td>
                         <td className="num">{r.failing}</td>
                         <td className="num">{r.refused}</td>

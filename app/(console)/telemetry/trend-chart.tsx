@@ -1,6 +1,15 @@
 import { formatSeconds } from "@/lib/format/duration";
 
-export type TrendPoint = { day: string; runs: number; succeeded: number; failing: number; cancelled: number; refused: number; active: number; p95Seconds: number | null };
+export type TrendPoint = {
+  day: string;
+  runs: number;
+  succeeded: number;
+  failing: number;
+  cancelled: number;
+  refused: number;
+  active: number;
+  p95Seconds: number | null;
+};
 
 const W = 720;
 const H = 220;
@@ -21,20 +30,35 @@ export function TrendChart({ points, label }: { points: TrendPoint[]; label: str
   const barW = Math.max(2, slot * 0.7);
   const y = (runs: number) => (runs / maxRuns) * plotH;
   const line = points
-    .map((p, i) => (p.p95Seconds === null ? null : `${(PAD.left + slot * i + slot / 2).toFixed(1)},${(PAD.top + plotH - (p.p95Seconds / maxDuration) * plotH).toFixed(1)}`))
+    .map((p, i) =>
+      p.p95Seconds === null
+        ? null
+        : `${(PAD.left + slot * i + slot / 2).toFixed(1)},${(PAD.top + plotH - (p.p95Seconds / maxDuration) * plotH).toFixed(1)}`,
+    )
     .filter(Boolean)
     .join(" ");
   const labelEvery = Math.ceil(points.length / 8);
   const total = points.reduce((sum, p) => sum + p.runs, 0);
   return (
     <figure className="trend-chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${label}: ${total} runs over ${points.length} days`} preserveAspectRatio="xMidYMid meet">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`${label}: ${total} runs over ${points.length} days`}
+        preserveAspectRatio="xMidYMid meet"
+      >
         <title>{label}</title>
         {[...new Set([0, 0.5, 1].map((f) => Math.round(f * maxRuns)))].map((tick) => {
           const f = tick / maxRuns;
           return (
             <g key={tick}>
-              <line className="chart-grid" x1={PAD.left} x2={W - PAD.right} y1={PAD.top + plotH - f * plotH} y2={PAD.top + plotH - f * plotH} />
+              <line
+                className="chart-grid"
+                x1={PAD.left}
+                x2={W - PAD.right}
+                y1={PAD.top + plotH - f * plotH}
+                y2={PAD.top + plotH - f * plotH}
+              />
               <text className="chart-axis" x={PAD.left - 6} y={PAD.top + plotH - f * plotH + 4} textAnchor="end">
                 {tick}
               </text>
@@ -43,7 +67,13 @@ export function TrendChart({ points, label }: { points: TrendPoint[]; label: str
         })}
         {durations.length > 0
           ? [0.5, 1].map((f) => (
-              <text key={f} className="chart-axis" x={W - PAD.right + 6} y={PAD.top + plotH - f * plotH + 4} textAnchor="start">
+              <text
+                key={f}
+                className="chart-axis"
+                x={W - PAD.right + 6}
+                y={PAD.top + plotH - f * plotH + 4}
+                textAnchor="start"
+              >
                 {formatSeconds(f * maxDuration)}
               </text>
             ))
@@ -65,10 +95,24 @@ export function TrendChart({ points, label }: { points: TrendPoint[]; label: str
                 if (n === 0) return null;
                 const h = y(n);
                 base -= h;
-                return <rect key={cls} className={cls} x={x.toFixed(1)} y={base.toFixed(1)} width={barW.toFixed(1)} height={h.toFixed(1)} />;
+                return (
+                  <rect
+                    key={cls}
+                    className={cls}
+                    x={x.toFixed(1)}
+                    y={base.toFixed(1)}
+                    width={barW.toFixed(1)}
+                    height={h.toFixed(1)}
+                  />
+                );
               })}
               {i % labelEvery === 0 ? (
-                <text className="chart-axis" x={(PAD.left + slot * i + slot / 2).toFixed(1)} y={H - 8} textAnchor="middle">
+                <text
+                  className="chart-axis"
+                  x={(PAD.left + slot * i + slot / 2).toFixed(1)}
+                  y={H - 8}
+                  textAnchor="middle"
+                >
                   {p.day.slice(5)}
                 </text>
               ) : null}

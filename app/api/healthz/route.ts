@@ -9,7 +9,12 @@ export const runtime = "nodejs";
 export async function GET(): Promise<Response> {
   const report = await checkHealth({ handle: getDatabaseHandle, queue: runningEngine()?.queue ?? null });
   return Response.json(
-    { status: report.ok ? "ok" : "failing", failed: report.failed, parts: report.parts, checkedAt: new Date().toISOString() },
+    {
+      status: report.ok ? "ok" : "failing",
+      failed: report.failed,
+      parts: report.parts,
+      checkedAt: new Date().toISOString(),
+    },
     { status: report.ok ? 200 : 503, headers: { "cache-control": "no-store" } },
   );
 }

@@ -4,7 +4,15 @@ import { appendAuditEvent } from "../../audit/append";
 import type { ActionDefinition, StepContext } from "../../engine/actions/types";
 import { parseDuration } from "@/lib/runbooks/duration";
 import { describeSize, isBroad, type NormalisedCidr } from "../cidr";
-import { coveringEntry, describeEntry, findEntry, liveEntries, loadAllowlist, requireCidr, type LoadedAllowlist } from "../entries";
+import {
+  coveringEntry,
+  describeEntry,
+  findEntry,
+  liveEntries,
+  loadAllowlist,
+  requireCidr,
+  type LoadedAllowlist,
+} from "../entries";
 import { entryComment, entryIdFor, type SinkEntry } from "../entry";
 import { AllowlistFieldError } from "../errors";
 import { leadApprovedBefore } from "../lead-approval";
@@ -31,17 +39,32 @@ async function prepare(value: AddInput, context: StepContext): Promise<Prepared>
   const covering = coveringEntry(await liveEntries(context.db, allowlist.name), range, id);
   if (covering) {
     const reason = `${range.cidr} is already covered by ${describeEntry(covering)}; nothing to add. Remove that entry first if it must change.`;
-    await recordRefusal(context.db, facts.actor, "allowlist.add_refused", allowlist.name, { field: "cidr", cidr: range.cidr, reason, coveredBy: { id: covering.id, cidr: covering.cidr, expiresAt: covering.expiresAt.toISOString() }, runId: context.runId });
+    await recordRefusal(context.db, facts.actor, "allowlist.add_refused", allowlist.name, {
+      field: "cidr",
+      cidr: range.cidr,
+      reason,
+      coveredBy: { id: covering.id, cidr: covering.cidr, expiresAt: covering.expiresAt.toISOString() },
+      runId: context.runId,
+    });
     throw new AllowlistFieldError("cidr", reason);
   }
-  return { allowlist, range, facts, entry: { id, cidr: range.cidr, comment: entryComment(facts.runNumber), expiresAt } };
+  return {
+    allowlist,
+    range,
+    facts,
+    entry: { id, cidr: range.cidr, comment: entryComment(facts.runNumber), expiresAt },
+  };
 }
 
 function keelRecordChange(prepared: Prepared, reason: string, existing: boolean): PlannedChange {
   return {
     target: `Keel allowlist "${prepared.allowlist.name}"`,
-    description: existing ? "Keel already records this entry; nothing changes." : "Record the entry: the rate limiter honours it and the expiry sweep removes it everywhere when it expires.",
-    before: existing ? `${prepared.entry.cidr} until ${prepared.entry.expiresAt.toISOString()}` : `(no entry for ${prepared.entry.cidr})`,
+    description: existing
+      ? "Keel already records this entry; nothing changes."
+      : "Record the entry: the rate limiter honours it and the expiry sweep removes it everywhere when it expires.",
+    before: existing
+      ? `${prepared.entry.cidr} until ${prepared.entry.expiresAt.toISOString()}`
+      : `(no entry for ${prepared.entry.cidr})`,
     after: `${prepared.entry.cidr} until ${prepared.entry.expiresAt.toISOString()}, reason "${reason}"`,
   };
 }
@@ -50,16 +73,24 @@ function keelRecordChange(prepared: Prepared, reason: string, existing: boolean)
 export const addAllowlistEntryAction: ActionDefinition<AddInput> = {
   name: "allowlist.add",
   title: "Add to an allowlist",
-  description: "Records an allowlist entry with a reason and an expiry, then adds it to every sink of the allowlist (nginx include file, WAF API).",
+  description:
+    "Records an allowlist entry with a reason and an expiry, then adds it to every sink of the allowlist (nginx include file, WAF API).",
   input,
   async plan(value, context) {
     const prepared = await prepare(value, context);
     const existing = await findEntry(context.db, prepared.entry.id);
     const sinkChanges = [];
-    for (const sink of prepared.allowlist.sinks) sinkChanges.push(await sink.planAdd(prepared.entry, sinkContextOf(context)));
+    for (const sink of prepared.allowlist.sinks)
+      sinkChanges.push(await sink.planAdd(prepared.entry, sinkContextOf(context)));
     const warnings = [];
-    if (isBroad(prepared.range)) warnings.push(`${prepared.range.cidr} is a broad range (${describeSize(prepared.range)}): a lead must approve it.`);
-    if (prepared.entry.expiresAt.getTime() <= Date.now()) warnings.push(`The entry would already have expired at ${prepared.entry.expiresAt.toISOString()}: start a new run.`);
+    if (isBroad(prepared.range))
+      warnings.push(
+        `${prepared.range.cidr} is a broad range (${describeSize(prepared.range)}): a lead must approve it.`,
+      );
+    if (prepared.entry.expiresAt.getTime() <= Date.now())
+      warnings.push(
+        `The entry would already have expired at ${prepared.entry.expiresAt.toISOString()}: start a new run.`,
+      );
     return {
       summary: `Allow ${prepared.range.cidr} (${describeSize(prepared.range)}) in "${prepared.allowlist.name}" until ${prepared.entry.expiresAt.toISOString()}, in ${prepared.allowlist.sinks.length} sink${prepared.allowlist.sinks.length === 1 ? "" : "s"}.`,
       changes: [keelRecordChange(prepared, value.reason, Boolean(existing)), ...sinkChanges],
@@ -69,18 +100,37 @@ export const addAllowlistEntryAction: ActionDefinition<AddInput> = {
   async execute(value, context) {
     const prepared = await prepare(value, context);
     const { entry, allowlist, facts } = prepared;
-    if (entry.expiresAt.getTime() <= Date.now()) throw new AllowlistFieldError("expiresIn", `the entry would already have expired at ${entry.expiresAt.toISOString()} (the expiry counts from the run's start); start a new run.`);
+    if (entry.expiresAt.getTime() <= Date.now())
+      throw new AllowlistFieldError(
+        "expiresIn",
+        `the entry would already have expired at ${entry.expiresAt.toISOString()} (the expiry counts from the run's start); start a new run.`,
+      );
     if (isBroad(prepared.range) && !(await leadApprovedBefore(context.db, context.runId, context.stepId))) {
-      throw new AllowlistFieldError("cidr", `${entry.cidr} is a broad range (${describeSize(prepared.range)}): adding it needs a lead's approval earlier in this run, and none was given.`);
+      throw new AllowlistFieldError(
+        "cidr",
+        `${entry.cidr} is a broad range (${describeSize(prepared.range)}): adding it needs a lead's approval earlier in this run, and none was given.`,
+      );
     }
     const existing = await findEntry(context.db, entry.id);
-    if (existing?.removedAt) throw new Error(`Entry ${entry.id} was removed at ${existing.removedAt.toISOString()} (${existing.removalReason ?? "no reason"}); start a new run to add ${entry.cidr} again.`);
+    if (existing?.removedAt)
+      throw new Error(
+        `Entry ${entry.id} was removed at ${existing.removedAt.toISOString()} (${existing.removalReason ?? "no reason"}); start a new run to add ${entry.cidr} again.`,
+      );
     // Keel's record comes first: if the process dies before the sinks are done, the sweep still knows to remove them at expiry.
     if (!existing) {
       await context.db.transaction(async (tx) => {
         const inserted = await tx
           .insert(allowlistEntries)
-          .values({ id: entry.id, allowlist: allowlist.name, cidr: entry.cidr, reason: value.reason, expiresAt: entry.expiresAt, createdBy: facts.userId, createdByRunId: context.runId, createdByStepId: context.stepId })
+          .values({
+            id: entry.id,
+            allowlist: allowlist.name,
+            cidr: entry.cidr,
+            reason: value.reason,
+            expiresAt: entry.expiresAt,
+            createdBy: facts.userId,
+            createdByRunId: context.runId,
+            createdByStepId: context.stepId,
+          })
           .onConflictDoNothing()
           .returning({ id: allowlistEntries.id });
         if (inserted.length === 0) return;
@@ -89,7 +139,15 @@ export const addAllowlistEntryAction: ActionDefinition<AddInput> = {
           outcome: "success",
           entityType: "allowlist",
           entityId: allowlist.name,
-          meta: { entryId: entry.id, allowlist: allowlist.name, cidr: entry.cidr, reason: value.reason, expiresAt: entry.expiresAt.toISOString(), runId: context.runId, sinks: allowlist.sinks.map((s) => s.label) },
+          meta: {
+            entryId: entry.id,
+            allowlist: allowlist.name,
+            cidr: entry.cidr,
+            reason: value.reason,
+            expiresAt: entry.expiresAt.toISOString(),
+            runId: context.runId,
+            sinks: allowlist.sinks.map((s) => s.label),
+          },
         });
       });
       context.log(`Recorded entry ${entry.id}: ${entry.cidr} until ${entry.expiresAt.toISOString()}`, "info");
@@ -103,7 +161,13 @@ export const addAllowlistEntryAction: ActionDefinition<AddInput> = {
     }
     return {
       summary: `Allowed ${entry.cidr} in "${allowlist.name}" until ${entry.expiresAt.toISOString()} (${allowlist.sinks.length} sink${allowlist.sinks.length === 1 ? "" : "s"}).`,
-      output: { entryId: entry.id, allowlist: allowlist.name, cidr: entry.cidr, expiresAt: entry.expiresAt.toISOString(), sinks: results },
+      output: {
+        entryId: entry.id,
+        allowlist: allowlist.name,
+        cidr: entry.cidr,
+        expiresAt: entry.expiresAt.toISOString(),
+        sinks: results,
+      },
     };
   },
   async verify(value, context) {
@@ -118,6 +182,9 @@ export const addAllowlistEntryAction: ActionDefinition<AddInput> = {
       if (!held) problems.push(`${sink.label} does not hold ${cidr}`);
     }
     if (problems.length) return { ok: false, summary: problems.join("; ") };
-    return { ok: true, summary: `${cidr} is in ${allSinks(allowlist.sinks.length)} of "${allowlist.name}" (${allowlist.sinks.map((s) => s.label).join(", ")}) and in Keel's record.` };
+    return {
+      ok: true,
+      summary: `${cidr} is in ${allSinks(allowlist.sinks.length)} of "${allowlist.name}" (${allowlist.sinks.map((s) => s.label).join(", ")}) and in Keel's record.`,
+    };
   },
 };

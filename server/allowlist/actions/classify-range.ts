@@ -16,18 +16,31 @@ const input = z.strictObject({ allowlist: allowlistName, cidr: cidrText });
 export const classifyRangeCheck: CheckDefinition<z.infer<typeof input>> = {
   name: "allowlist.classify",
   title: "Classify an allowlist range",
-  description: "Says whether an address or range is broad enough to need a lead's approval, and refuses one an existing entry already covers.",
+  description:
+    "Says whether an address or range is broad enough to need a lead's approval, and refuses one an existing entry already covers.",
   input,
   async run(value, context) {
     const range = requireCidr(value.cidr);
     const allowlist = await loadAllowlist(context.db, value.allowlist);
     const broad = isBroad(range);
-    const details = { cidr: range.cidr, family: range.family, prefixLength: range.prefixLength, broad, size: describeSize(range) };
+    const details = {
+      cidr: range.cidr,
+      family: range.family,
+      prefixLength: range.prefixLength,
+      broad,
+      size: describeSize(range),
+    };
     const covering = coveringEntry(await liveEntries(context.db, allowlist.name), range);
     if (covering) {
       const summary = `${range.cidr} is already covered by ${describeEntry(covering)}; nothing to add. Remove that entry first if it must change.`;
       const facts = await runFacts(context.db, context.runId, context.stepId);
-      await recordRefusal(context.db, facts.actor, "allowlist.add_refused", allowlist.name, { field: "cidr", cidr: range.cidr, reason: summary, coveredBy: { id: covering.id, cidr: covering.cidr, expiresAt: covering.expiresAt.toISOString() }, runId: context.runId });
+      await recordRefusal(context.db, facts.actor, "allowlist.add_refused", allowlist.name, {
+        field: "cidr",
+        cidr: range.cidr,
+        reason: summary,
+        coveredBy: { id: covering.id, cidr: covering.cidr, expiresAt: covering.expiresAt.toISOString() },
+        runId: context.runId,
+      });
       return { passed: false, summary, details: { ...details, coveredBy: covering.id } };
     }
     const limit = `/${BROAD_PREFIX[range.family]}`;

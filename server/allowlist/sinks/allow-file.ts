@@ -6,8 +6,10 @@ import type { SinkEntry } from "../entry";
  *
  *   allow 203.0.113.0/24; # 3f2a…-… added by Keel run 12 expires 2026-12-02T07:50:00.000Z
  */
-const HEADER = "# Managed by Keel: every allow line below was added by a runbook run and is removed when it expires. Edits are overwritten.";
-const ALLOW_LINE = /^allow\s+([0-9a-fA-F.:]+\/\d{1,3});\s*#\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s+(.*?)\s+expires\s+(\S+)\s*$/;
+const HEADER =
+  "# Managed by Keel: every allow line below was added by a runbook run and is removed when it expires. Edits are overwritten.";
+const ALLOW_LINE =
+  /^allow\s+([0-9a-fA-F.:]+\/\d{1,3});\s*#\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s+(.*?)\s+expires\s+(\S+)\s*$/;
 
 export function formatAllowLine(entry: SinkEntry): string {
   return `allow ${entry.cidr}; # ${entry.id} ${entry.comment} expires ${entry.expiresAt.toISOString()}`;
@@ -38,7 +40,9 @@ export function withEntry(content: string | null, entry: SinkEntry, trailer: str
 
 /** The file without the entry's line (and the same content when it is not there). */
 export function withoutEntry(content: string | null, entryId: string, trailer: string[]): string {
-  const body = withoutTrailer(linesOf(content), trailer).filter((line) => ALLOW_LINE.exec(line.trim())?.[2] !== entryId);
+  const body = withoutTrailer(linesOf(content), trailer).filter(
+    (line) => ALLOW_LINE.exec(line.trim())?.[2] !== entryId,
+  );
   return render(body, trailer);
 }
 

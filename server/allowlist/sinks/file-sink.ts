@@ -43,7 +43,9 @@ export function fileSink(config: FileSinkConfig): AllowlistSink {
       const present = parseAllowFile(readFileIfExists(config.path)).find((e) => e.id === entry.id);
       return {
         target: label,
-        description: present ? "The line is already in the file; nothing changes." : `Add one allow line before the file's trailer${reloadNote}.`,
+        description: present
+          ? "The line is already in the file; nothing changes."
+          : `Add one allow line before the file's trailer${reloadNote}.`,
         before: present ? formatAllowLine(present) : `(no line for ${entry.cidr})`,
         after: formatAllowLine(entry),
       };
@@ -52,14 +54,18 @@ export function fileSink(config: FileSinkConfig): AllowlistSink {
       const present = parseAllowFile(readFileIfExists(config.path)).find((e) => e.id === entry.id);
       return {
         target: label,
-        description: present ? `Remove the entry's allow line${reloadNote}.` : "The file has no line for this entry; nothing changes.",
+        description: present
+          ? `Remove the entry's allow line${reloadNote}.`
+          : "The file has no line for this entry; nothing changes.",
         before: present ? formatAllowLine(present) : `(no line for ${entry.cidr})`,
         after: `(no line for ${entry.cidr})`,
       };
     },
     async add(entry: SinkEntry, context) {
       const changed = await change(context, (content) => withEntry(content, entry, config.trailer));
-      context.log(changed ? `${label}: added ${formatAllowLine(entry)}` : `${label}: the line for ${entry.cidr} is already there`);
+      context.log(
+        changed ? `${label}: added ${formatAllowLine(entry)}` : `${label}: the line for ${entry.cidr} is already there`,
+      );
       return changed ? "added" : "present";
     },
     async remove(entryId, context) {

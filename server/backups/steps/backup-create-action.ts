@@ -2,7 +2,16 @@ import path from "node:path";
 import { z } from "zod";
 import type { ActionDefinition, StepContext } from "../../engine/actions/types";
 import { idempotencyKeyOf } from "../../engine/jobs/step-job";
-import { backupFileName, completeBackup, ensureBackupDirectory, findBackupByMarker, formatBytes, partialPathFor, removePartial, sha256Of } from "../backup-files";
+import {
+  backupFileName,
+  completeBackup,
+  ensureBackupDirectory,
+  findBackupByMarker,
+  formatBytes,
+  partialPathFor,
+  removePartial,
+  sha256Of,
+} from "../backup-files";
 import { AppError } from "../../errors";
 import { SELF_DUMP_REFUSED } from "../database-target";
 import { markerOf, openDatabaseTarget } from "../open-backend";
@@ -23,7 +32,8 @@ const input = z.strictObject({
 export const backupCreateAction: ActionDefinition<z.infer<typeof input>> = {
   name: "backup.create",
   title: "Back up a database",
-  description: "Dumps a database target into its backup directory (pg_dump -Fc, or SQL for an embedded database), with size and checksum.",
+  description:
+    "Dumps a database target into its backup directory (pg_dump -Fc, or SQL for an embedded database), with size and checksum.",
   input,
   async plan({ database, reason }, context) {
     const { config, backend } = await openDatabaseTarget(context.db, database, (v) => context.registerSecret(v));
@@ -53,7 +63,11 @@ export const backupCreateAction: ActionDefinition<z.infer<typeof input>> = {
       return resultOf(database, earlier, true);
     }
     const leftovers = removePartialsOfMarkers(config.backupDirectory, markersOfThisStep(context));
-    if (leftovers.length > 0) context.log(`Removed ${leftovers.length} unfinished dump file(s) left by an earlier attempt of this step: ${leftovers.join(", ")}`, "info");
+    if (leftovers.length > 0)
+      context.log(
+        `Removed ${leftovers.length} unfinished dump file(s) left by an earlier attempt of this step: ${leftovers.join(", ")}`,
+        "info",
+      );
     const name = backupFileName(database, new Date(), marker, backend.format);
     const partial = partialPathFor(config.backupDirectory, name);
     removePartial(partial);
@@ -73,22 +87,40 @@ export const backupCreateAction: ActionDefinition<z.infer<typeof input>> = {
     const file = String(result.output?.path ?? "");
     const expected = String(result.output?.sha256 ?? "");
     const { backend } = await openDatabaseTarget(context.db, database, (v) => context.registerSecret(v));
-    if ((await sha256Of(file)) !== expected) return { ok: false, summary: `${path.basename(file)} does not match the checksum recorded when it was written.` };
+    if ((await sha256Of(file)) !== expected)
+      return { ok: false, summary: `${path.basename(file)} does not match the checksum recorded when it was written.` };
     const contents = await backend.readBackup(file, context.signal);
     if (contents.problems.length > 0) return { ok: false, summary: contents.problems.join(" ") };
-    return { ok: true, summary: `${path.basename(file)} reads back: ${contents.createdTables.length} tables, checksum matches.` };
+    return {
+      ok: true,
+      summary: `${path.basename(file)} reads back: ${contents.createdTables.length} tables, checksum matches.`,
+    };
   },
 };
 
-function resultOf(database: string, backup: { name: string; path: string; sizeBytes: number; sha256: string | null; format: string; modifiedAt: Date }, reused: boolean) {
+function resultOf(
+  database: string,
+  backup: { name: string; path: string; sizeBytes: number; sha256: string | null; format: string; modifiedAt: Date },
+  reused: boolean,
+) {
   return {
     summary: `Backed up ${database} to ${backup.name} (${formatBytes(backup.sizeBytes)}, sha256 ${backup.sha256?.slice(0, 12)}…).`,
-    output: { file: backup.name, path: backup.path, sizeBytes: backup.sizeBytes, sha256: backup.sha256, format: backup.format, createdAt: backup.modifiedAt.toISOString(), reused },
+    output: {
+      file: backup.name,
+      path: backup.path,
+      sizeBytes: backup.sizeBytes,
+      sha256: backup.sha256,
+      format: backup.format,
+      createdAt: backup.modifiedAt.toISOString(),
+      reused,
+    },
   };
 }
 
 /** The markers of this attempt and of every earlier attempt of the same step: their unfinished dumps are leftovers of crashes. */
 function markersOfThisStep(context: StepContext): string[] {
-  const earlier = Array.from({ length: context.attempt }, (_, i) => markerOf(idempotencyKeyOf({ runId: context.runId, stepId: context.stepId, attempt: i + 1, phase: "execute" })));
+  const earlier = Array.from({ length: context.attempt }, (_, i) =>
+    markerOf(idempotencyKeyOf({ runId: context.runId, stepId: context.stepId, attempt: i + 1, phase: "execute" })),
+  );
   return [...new Set([markerOf(context.idempotencyKey), ...earlier])];
 }

@@ -16,7 +16,11 @@ export const databaseHealthCheck: CheckDefinition<z.infer<typeof input>> = {
     context.log(`Running the health query on ${backend.location}: ${config.healthQuery}`, "info");
     try {
       const result = await backend.healthQuery(config.healthQuery);
-      return { passed: true, summary: `${database} answers its health query (first value: ${String(result.firstValue)}).`, details: result };
+      return {
+        passed: true,
+        summary: `${database} answers its health query (first value: ${String(result.firstValue)}).`,
+        details: result,
+      };
     } catch (error) {
       return { passed: false, summary: `${database} does not answer its health query: ${(error as Error).message}` };
     }

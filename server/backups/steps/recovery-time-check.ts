@@ -12,13 +12,27 @@ const input = z.strictObject({ database: databaseField, durationMs: z.coerce.num
 export const recoveryTimeCheck: CheckDefinition<z.infer<typeof input>> = {
   name: "backup.recovery-time",
   title: "Restore time within the recovery time objective",
-  description: "Compares a restore's measured duration with the database's recovery time objective and keeps both as evidence.",
+  description:
+    "Compares a restore's measured duration with the database's recovery time objective and keeps both as evidence.",
   input,
   async run({ database, durationMs }, context) {
     const { config } = await getTargetConfig<DatabaseTargetConfig>(context.db, "database", database, "database");
     const objectiveMs = parseDuration(config.recoveryTimeObjective)! * 1000;
-    const details = { durationMs, duration: formatElapsed(durationMs), recoveryTimeObjective: config.recoveryTimeObjective };
-    if (durationMs > objectiveMs) return { passed: false, summary: `The restore took ${formatElapsed(durationMs)}, longer than the recovery time objective of ${config.recoveryTimeObjective}.`, details };
-    return { passed: true, summary: `The restore took ${formatElapsed(durationMs)}, within the recovery time objective of ${config.recoveryTimeObjective}.`, details };
+    const details = {
+      durationMs,
+      duration: formatElapsed(durationMs),
+      recoveryTimeObjective: config.recoveryTimeObjective,
+    };
+    if (durationMs > objectiveMs)
+      return {
+        passed: false,
+        summary: `The restore took ${formatElapsed(durationMs)}, longer than the recovery time objective of ${config.recoveryTimeObjective}.`,
+        details,
+      };
+    return {
+      passed: true,
+      summary: `The restore took ${formatElapsed(durationMs)}, within the recovery time objective of ${config.recoveryTimeObjective}.`,
+      details,
+    };
   },
 };

@@ -11,7 +11,12 @@ export const auditChainCheck: CheckDefinition<Record<string, never>> = {
   async run(_input, context) {
     context.log("Verifying the audit chain…", "info");
     const result = await verifyAuditChain(context.db);
-    if (result.ok) return { passed: true, summary: `The audit chain verifies: ${result.count} events, none edited or missing.`, details: { count: result.count } };
+    if (result.ok)
+      return {
+        passed: true,
+        summary: `The audit chain verifies: ${result.count} events, none edited or missing.`,
+        details: { count: result.count },
+      };
     return {
       passed: false,
       summary: `The audit chain is broken at sequence ${result.brokenSeq}: ${result.problem}.`,

@@ -13,7 +13,8 @@ const input = z.strictObject({
 export const deployRollbackAction: ActionDefinition<z.infer<typeof input>> = {
   name: "deploy.rollback",
   title: "Roll back a service",
-  description: "Reverts the commits after the chosen release in the service's deploy repository and pushes, or calls the deploy system's rollback endpoint.",
+  description:
+    "Reverts the commits after the chosen release in the service's deploy repository and pushes, or calls the deploy system's rollback endpoint.",
   highRisk: true,
   input,
   async plan(request, context) {
@@ -33,6 +34,9 @@ export const deployRollbackAction: ActionDefinition<z.infer<typeof input>> = {
           ? `${outcome.alreadyDone ? "Already reverted" : "Reverted"} ${outcome.revertedCommits.length} commit(s) in ${outcome.revertCommit.slice(0, 12)}`
           : "Nothing to revert"
         : `The deploy system answered ${outcome.httpStatus}`;
-    return { summary: `${request.service} rolled back from ${outcome.fromVersion ?? "unknown"} to ${outcome.toVersion}. ${what}.`, output: { ...outcome } };
+    return {
+      summary: `${request.service} rolled back from ${outcome.fromVersion ?? "unknown"} to ${outcome.toVersion}. ${what}.`,
+      output: { ...outcome },
+    };
   },
 };

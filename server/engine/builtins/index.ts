@@ -1,7 +1,14 @@
 import { addAllowlistEntryAction } from "../../allowlist/actions/add-entry";
 import { classifyRangeCheck } from "../../allowlist/actions/classify-range";
 import { removeAllowlistEntryAction } from "../../allowlist/actions/remove-entry";
-import { backupCreateAction, backupListCheck, backupRestoreAction, backupVerifyCheck, databaseHealthCheck, recoveryTimeCheck } from "../../backups/steps";
+import {
+  backupCreateAction,
+  backupListCheck,
+  backupRestoreAction,
+  backupVerifyCheck,
+  databaseHealthCheck,
+  recoveryTimeCheck,
+} from "../../backups/steps";
 import { StepRegistry } from "../registry";
 import { auditChainCheck } from "./audit-chain-check";
 import { deployRollbackAction } from "./deploy-rollback";

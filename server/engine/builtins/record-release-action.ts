@@ -21,7 +21,14 @@ export const recordReleaseAction: ActionDefinition<z.infer<typeof input>> = {
     await getService(context.db, service);
     return {
       summary: `Add release ${version} to the release history of ${service}, deployed now by this run.`,
-      changes: [{ target: `${service} release history`, description: `new release (source keel)${description ? `: ${description}` : ""}`, before: "—", after: `${version} (${commit ? commit.slice(0, 12) : "no commit"})` }],
+      changes: [
+        {
+          target: `${service} release history`,
+          description: `new release (source keel)${description ? `: ${description}` : ""}`,
+          before: "—",
+          after: `${version} (${commit ? commit.slice(0, 12) : "no commit"})`,
+        },
+      ],
     };
   },
   async execute({ service, version, commit, description }, context) {
@@ -29,9 +36,20 @@ export const recordReleaseAction: ActionDefinition<z.infer<typeof input>> = {
     const { deployment, created } = await recordRelease(
       context.db,
       systemActor(),
-      { service, version, commit, description, source: "keel", recordedBy: context.runId, idempotencyKey: context.idempotencyKey },
+      {
+        service,
+        version,
+        commit,
+        description,
+        source: "keel",
+        recordedBy: context.runId,
+        idempotencyKey: context.idempotencyKey,
+      },
       { runId: context.runId, stepId: context.stepId },
     );
-    return { summary: `${created ? "Recorded" : "Already recorded"} release ${version} of ${service}.`, output: { deploymentId: deployment.id, version, commit: commit ?? null } };
+    return {
+      summary: `${created ? "Recorded" : "Already recorded"} release ${version} of ${service}.`,
+      output: { deploymentId: deployment.id, version, commit: commit ?? null },
+    };
   },
 };

@@ -7,17 +7,33 @@ import type { CheckDefinition } from "../actions/types";
 export const serviceHealthyCheck: CheckDefinition<{ service: string }> = {
   name: "service.healthy",
   title: "Service is healthy",
-  description: "Probes the service's health URL until it succeeds the configured number of times in a row, or times out. Changes nothing.",
+  description:
+    "Probes the service's health URL until it succeeds the configured number of times in a row, or times out. Changes nothing.",
   input: z.strictObject({ service: z.string().min(1) }),
   async run({ service }, context) {
     const { config } = await getService(context.db, service);
     const { consecutiveSuccesses, intervalSeconds, timeoutSeconds } = config.health;
-    context.log(`Probing ${config.health.url}: healthy after ${consecutiveSuccesses} successes in a row, ${intervalSeconds}s apart, within ${timeoutSeconds}s.`, "info");
-    const result = await probeUntilHealthy(config, { log: (line) => context.log(line), signal: context.signal, progress: (f, m) => context.progress(f, m) });
+    context.log(
+      `Probing ${config.health.url}: healthy after ${consecutiveSuccesses} successes in a row, ${intervalSeconds}s apart, within ${timeoutSeconds}s.`,
+      "info",
+    );
+    const result = await probeUntilHealthy(config, {
+      log: (line) => context.log(line),
+      signal: context.signal,
+      progress: (f, m) => context.progress(f, m),
+    });
     const seen = result.statuses.join(", ");
     const details = { statuses: result.statuses, elapsedSeconds: result.elapsedSeconds, healthUrl: config.health.url };
     return result.healthy
-      ? { passed: true, summary: `${service} is healthy: ${consecutiveSuccesses} successful probes in a row after ${result.elapsedSeconds}s (status codes seen: ${seen}).`, details }
-      : { passed: false, summary: `${service} did not become healthy within ${timeoutSeconds}s (status codes seen: ${seen}).`, details };
+      ? {
+          passed: true,
+          summary: `${service} is healthy: ${consecutiveSuccesses} successful probes in a row after ${result.elapsedSeconds}s (status codes seen: ${seen}).`,
+          details,
+        }
+      : {
+          passed: false,
+          summary: `${service} did not become healthy within ${timeoutSeconds}s (status codes seen: ${seen}).`,
+          details,
+        };
   },
 };

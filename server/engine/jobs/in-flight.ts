@@ -13,7 +13,10 @@ export class InFlightJobs {
 
   async track<T>(work: () => Promise<T>, job?: StepJob): Promise<T> {
     const promise = work();
-    this.running.set(promise, job ? { runId: job.runId, stepId: job.stepId, phase: job.phase, since: new Date().toISOString() } : null);
+    this.running.set(
+      promise,
+      job ? { runId: job.runId, stepId: job.stepId, phase: job.phase, since: new Date().toISOString() } : null,
+    );
     try {
       return await promise;
     } finally {
@@ -32,7 +35,10 @@ export class InFlightJobs {
     const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
     try {
       while (this.running.size > 0) {
-        const done = await Promise.race([Promise.allSettled([...this.running.keys()]).then(() => true as const), timeout]);
+        const done = await Promise.race([
+          Promise.allSettled([...this.running.keys()]).then(() => true as const),
+          timeout,
+        ]);
         if (!done) return false;
       }
       return true;

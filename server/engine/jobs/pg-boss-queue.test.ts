@@ -19,10 +19,19 @@ afterAll(async () => {
   await handle.drop();
 });
 
-const job = (stepId: string): StepJob => ({ runId: "00000000-0000-4000-8000-000000000001", stepId, attempt: 1, phase: "execute", resumed: false });
+const job = (stepId: string): StepJob => ({
+  runId: "00000000-0000-4000-8000-000000000001",
+  stepId,
+  attempt: 1,
+  phase: "execute",
+  resumed: false,
+});
 
 async function queuedSteps(): Promise<string[]> {
-  const rows = await queryRows<{ step: string }>(handle.db, sql`select data->>'stepId' as step from pgboss.job where name = 'keel-steps' order by created_on`);
+  const rows = await queryRows<{ step: string }>(
+    handle.db,
+    sql`select data->>'stepId' as step from pgboss.job where name = 'keel-steps' order by created_on`,
+  );
   return rows.map((r) => r.step);
 }
 
@@ -35,7 +44,10 @@ describe("step jobs written in the caller's transaction", () => {
       await tx.execute(sql`select 1`);
     });
     expect(await queuedSteps()).toContain("committed");
-    const [row] = await queryRows<{ data: StepJob }>(handle.db, sql`select data from pgboss.job where data->>'stepId' = 'committed'`);
+    const [row] = await queryRows<{ data: StepJob }>(
+      handle.db,
+      sql`select data from pgboss.job where data->>'stepId' = 'committed'`,
+    );
     expect(row!.data).toEqual(job("committed"));
   });
 
@@ -63,13 +75,18 @@ describe("step jobs written in the caller's transaction", () => {
 describe("a failed batch of statements", () => {
   it("is rolled back, and the session goes on answering", async () => {
     const executor = pgBossExecutor(handle);
-    await expect(executor.executeSql("BEGIN; CREATE TABLE batch_probe (id int); SELECT * FROM no_such_table; COMMIT;", [])).rejects.toThrow(/no_such_table/);
+    await expect(
+      executor.executeSql("BEGIN; CREATE TABLE batch_probe (id int); SELECT * FROM no_such_table; COMMIT;", []),
+    ).rejects.toThrow(/no_such_table/);
     // On PGlite every query shares one session; on the pool, each connection must come back clean.
     for (let i = 0; i < 12; i++) {
       const { rows } = await executor.executeSql("select $1::int as n", [i]);
       expect(rows).toEqual([{ n: i }]);
     }
-    const [table] = await queryRows<{ exists: boolean }>(handle.db, sql`select to_regclass('batch_probe') is not null as exists`);
+    const [table] = await queryRows<{ exists: boolean }>(
+      handle.db,
+      sql`select to_regclass('batch_probe') is not null as exists`,
+    );
     expect(table!.exists).toBe(false);
   });
 });

@@ -68,11 +68,21 @@ export class PgBossQueue implements JobQueue {
   private readonly created = new Set<string>();
 
   /** `jobsRetentionDays`: pg-boss drops archived (finished) jobs after this many days; null keeps its default of 7. */
-  constructor(handle: DatabaseHandle, jobsRetentionDays: number | null = null, served: ServedQueues = { groups: [], ungrouped: true }) {
+  constructor(
+    handle: DatabaseHandle,
+    jobsRetentionDays: number | null = null,
+    served: ServedQueues = { groups: [], ungrouped: true },
+  ) {
     this.handle = handle;
     this.served = [...(served.ungrouped ? [stepQueueOf(null)] : []), ...served.groups.map(stepQueueOf)];
     const retention = jobsRetentionDays === null ? {} : { deleteAfterDays: jobsRetentionDays };
-    this.boss = new PgBoss({ db: pgBossExecutor(handle), schema: "pgboss", supervise: true, schedule: false, ...retention } as PgBoss.ConstructorOptions);
+    this.boss = new PgBoss({
+      db: pgBossExecutor(handle),
+      schema: "pgboss",
+      supervise: true,
+      schedule: false,
+      ...retention,
+    } as PgBoss.ConstructorOptions);
     this.boss.on("error", (error) => getLogger().error({ err: error }, "job queue error"));
   }
 
@@ -91,9 +101,13 @@ export class PgBossQueue implements JobQueue {
   async work(handler: (job: StepJob) => Promise<void>, concurrency = 4): Promise<void> {
     for (const queue of this.served) {
       for (let i = 0; i < concurrency; i++) {
-        const id = await this.boss.work<StepJob>(queue, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
-          if (job) await handler(job.data);
-        });
+        const id = await this.boss.work<StepJob>(
+          queue,
+          { pollingIntervalSeconds: 0.5, batchSize: 1 },
+          async ([job]) => {
+            if (job) await handler(job.data);
+          },
+        );
         this.workerIds.push(id);
       }
     }
@@ -124,7 +138,15 @@ export class PgBossQueue implements JobQueue {
           and data->>'runId' = $3 and data->>'stepId' = $4 and data->>'phase' = $5 and (data->>'attempt')::int = $6
           and coalesce(data->>'forApproval', '') = $7
         limit 1`,
-      [stepQueueOf(null), `${stepQueueOf(null)}.%`, job.runId, job.stepId, job.phase, job.attempt, job.forApproval ?? ""],
+      [
+        stepQueueOf(null),
+        `${stepQueueOf(null)}.%`,
+        job.runId,
+        job.stepId,
+        job.phase,
+        job.attempt,
+        job.forApproval ?? "",
+      ],
     );
     return rows.length > 0;
   }

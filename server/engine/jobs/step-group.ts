@@ -17,11 +17,17 @@ export type RunForGroup = { definition: RunbookDefinition; inputs: Record<string
  * runs only there. Targets of two different groups in one step are refused, naming them: no
  * instance could reach both.
  */
-export async function workerGroupOfJob(db: Queryable, run: RunForGroup, job: Pick<StepJob, "stepId" | "phase">): Promise<string | null> {
+export async function workerGroupOfJob(
+  db: Queryable,
+  run: RunForGroup,
+  job: Pick<StepJob, "stepId" | "phase">,
+): Promise<string | null> {
   const step = run.definition.steps.find((s) => s.id === job.stepId);
   if (!step) return null;
   const input = job.phase === "compensate" ? step.compensation?.input : "input" in step ? step.input : undefined;
-  const named = new Set(findTemplateReferences(input ?? {}).flatMap((ref) => /^inputs\.([A-Za-z0-9_]+)$/.exec(ref)?.[1] ?? []));
+  const named = new Set(
+    findTemplateReferences(input ?? {}).flatMap((ref) => /^inputs\.([A-Za-z0-9_]+)$/.exec(ref)?.[1] ?? []),
+  );
   const groups = new Map<string, string>();
   for (const definition of run.definition.inputs) {
     if (definition.type !== "ref" || !named.has(definition.name)) continue;
@@ -35,7 +41,11 @@ export async function workerGroupOfJob(db: Queryable, run: RunForGroup, job: Pic
   const distinct = [...new Set(groups.values())];
   if (distinct.length > 1) {
     const list = [...groups].map(([target, group]) => `${target} (${group})`).join(", ");
-    throw AppError.field("workerGroup", `Step "${job.stepId}" acts on targets of different worker groups: ${list}. No instance serves all of them; give them one workerGroup or split the step.`, "CONFLICT");
+    throw AppError.field(
+      "workerGroup",
+      `Step "${job.stepId}" acts on targets of different worker groups: ${list}. No instance serves all of them; give them one workerGroup or split the step.`,
+      "CONFLICT",
+    );
   }
   return distinct[0] ?? null;
 }
@@ -43,6 +53,13 @@ export async function workerGroupOfJob(db: Queryable, run: RunForGroup, job: Pic
 async function targetsActedOn(db: Queryable, kind: string, name: string) {
   const columns = { kind: targets.kind, name: targets.name, config: targets.config };
   // A secret is not a target: the places it is delivered to are its consumers.
-  if (kind === "secret") return db.select(columns).from(targets).where(and(eq(targets.kind, "secret-consumer"), sql`${targets.config}->>'secret' = ${name}`));
-  return db.select(columns).from(targets).where(and(eq(targets.kind, kind), eq(targets.name, name)));
+  if (kind === "secret")
+    return db
+      .select(columns)
+      .from(targets)
+      .where(and(eq(targets.kind, "secret-consumer"), sql`${targets.config}->>'secret' = ${name}`));
+  return db
+    .select(columns)
+    .from(targets)
+    .where(and(eq(targets.kind, kind), eq(targets.name, name)));
 }

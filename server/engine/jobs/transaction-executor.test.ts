@@ -6,18 +6,24 @@ const dialect = new PgDialect();
 
 describe("positionalToSql", () => {
   it("binds each $n to its value, a repeated one twice, in the order written", () => {
-    const query = dialect.sqlToQuery(positionalToSql("select $2 as b, $1 as a where right($2, 1) = 'Z'", ["one", "twoZ"]));
+    const query = dialect.sqlToQuery(
+      positionalToSql("select $2 as b, $1 as a where right($2, 1) = 'Z'", ["one", "twoZ"]),
+    );
     expect(query.sql).toBe("select $1 as b, $2 as a where right($3, 1) = 'Z'");
     expect(query.params).toEqual(["twoZ", "one", "twoZ"]);
   });
 
   it("sends a plain object as JSON text and undefined as null", () => {
-    const query = dialect.sqlToQuery(positionalToSql("insert into t values ($1::jsonb, $2, $3)", [{ runId: "r" }, undefined, new Date(0)]));
+    const query = dialect.sqlToQuery(
+      positionalToSql("insert into t values ($1::jsonb, $2, $3)", [{ runId: "r" }, undefined, new Date(0)]),
+    );
     expect(query.params).toEqual(['{"runId":"r"}', null, new Date(0)]);
   });
 
   it("refuses a statement that refers to a value it was not given", () => {
-    expect(() => positionalToSql("select $3", ["a"])).toThrow("The statement refers to $3, but only 1 values were given.");
+    expect(() => positionalToSql("select $3", ["a"])).toThrow(
+      "The statement refers to $3, but only 1 values were given.",
+    );
   });
 
   it("keeps $10 apart from $1", () => {

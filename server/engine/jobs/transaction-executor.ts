@@ -16,7 +16,8 @@ export function positionalToSql(text: string, values: readonly unknown[]): SQL {
       return;
     }
     const index = Number(part) - 1;
-    if (index < 0 || index >= values.length) throw new Error(`The statement refers to $${part}, but only ${values.length} values were given.`);
+    if (index < 0 || index >= values.length)
+      throw new Error(`The statement refers to $${part}, but only ${values.length} values were given.`);
     chunks.push(sql`${bindable(values[index])}`);
   });
   return sql.join(chunks);
@@ -25,12 +26,15 @@ export function positionalToSql(text: string, values: readonly unknown[]): SQL {
 /** Plain objects (a job's data) go as JSON text, as node-postgres would send them; the rest as they are. */
 function bindable(value: unknown): unknown {
   if (value === undefined) return null;
-  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) return JSON.stringify(value);
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
+    return JSON.stringify(value);
   return value;
 }
 
 /** A pg-boss database executor that runs its statements inside `db` (a transaction, usually). */
-export function executorOn(db: Queryable): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
+export function executorOn(db: Queryable): {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+} {
   return {
     async executeSql(text, values = []) {
       return { rows: await queryRows(db, positionalToSql(text, values)) };

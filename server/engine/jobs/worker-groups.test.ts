@@ -18,7 +18,10 @@ let handle: TestDatabase;
 let deps: EngineDeps;
 const queues: PgBossQueue[] = [];
 
-const allowlist = (workerGroup?: string) => ({ sinks: [{ type: "file", path: "/etc/nginx/keel-allow.conf" }], ...(workerGroup ? { workerGroup } : {}) });
+const allowlist = (workerGroup?: string) => ({
+  sinks: [{ type: "file", path: "/etc/nginx/keel-allow.conf" }],
+  ...(workerGroup ? { workerGroup } : {}),
+});
 
 const touchAllowlist = {
   id: "touch-allowlist",
@@ -26,7 +29,15 @@ const touchAllowlist = {
   summary: "One action on the allowlist the run names.",
   risk: "low",
   inputs: [{ name: "allowlist", label: "Allowlist", type: "ref", target: "allowlist" }],
-  steps: [{ id: "touch", kind: "action", title: "Touch", action: "test.record-effect", input: { label: "{{inputs.allowlist}}" } }],
+  steps: [
+    {
+      id: "touch",
+      kind: "action",
+      title: "Touch",
+      action: "test.record-effect",
+      input: { label: "{{inputs.allowlist}}" },
+    },
+  ],
 };
 
 const touchTwo = {
@@ -38,7 +49,15 @@ const touchTwo = {
     { name: "first", label: "First", type: "ref", target: "allowlist" },
     { name: "second", label: "Second", type: "ref", target: "allowlist" },
   ],
-  steps: [{ id: "touch", kind: "action", title: "Touch", action: "test.record-effect", input: { label: "{{inputs.first}} {{inputs.second}}" } }],
+  steps: [
+    {
+      id: "touch",
+      kind: "action",
+      title: "Touch",
+      action: "test.record-effect",
+      input: { label: "{{inputs.first}} {{inputs.second}}" },
+    },
+  ],
 };
 
 async function startedQueue(served?: { groups: string[]; ungrouped: boolean }): Promise<PgBossQueue> {
@@ -49,7 +68,10 @@ async function startedQueue(served?: { groups: string[]; ungrouped: boolean }): 
 }
 
 async function queueOfRun(runId: string): Promise<string[]> {
-  const rows = await queryRows<{ name: string }>(handle.db, sql`select name from pgboss.job where data->>'runId' = ${runId} order by created_on`);
+  const rows = await queryRows<{ name: string }>(
+    handle.db,
+    sql`select name from pgboss.job where data->>'runId' = ${runId} order by created_on`,
+  );
   return rows.map((row) => row.name);
 }
 
@@ -78,10 +100,25 @@ beforeAll(async () => {
   const engine = await createTestEngine(handle.db);
   // A web-only instance's queue: it sends jobs and serves none.
   deps = { ...engine, queue: await startedQueue({ groups: [], ungrouped: false }) };
-  await saveTarget(handle.db, systemActor(), { kind: "allowlist", name: "edge", config: allowlist("edge-nginx") }, "admin");
-  await saveTarget(handle.db, systemActor(), { kind: "allowlist", name: "office", config: allowlist("office-vpn") }, "admin");
+  await saveTarget(
+    handle.db,
+    systemActor(),
+    { kind: "allowlist", name: "edge", config: allowlist("edge-nginx") },
+    "admin",
+  );
+  await saveTarget(
+    handle.db,
+    systemActor(),
+    { kind: "allowlist", name: "office", config: allowlist("office-vpn") },
+    "admin",
+  );
   await saveTarget(handle.db, systemActor(), { kind: "allowlist", name: "plain", config: allowlist() }, "admin");
-  await saveTarget(handle.db, systemActor(), { kind: "allowlist", name: "far", config: allowlist("far-away") }, "admin");
+  await saveTarget(
+    handle.db,
+    systemActor(),
+    { kind: "allowlist", name: "far", config: allowlist("far-away") },
+    "admin",
+  );
   await installRunbook(handle.db, touchAllowlist);
   await installRunbook(handle.db, touchTwo);
 }, 120_000);
@@ -97,7 +134,10 @@ describe(`worker groups (${driver})`, () => {
       ok: false,
       fields: { "config.workerGroup": "use lower-case letters, digits and -, starting with a letter (at most 40)" },
     });
-    expect(validateTarget({ kind: "allowlist", name: "good", config: allowlist("edge-nginx") })).toMatchObject({ ok: true, config: { workerGroup: "edge-nginx" } });
+    expect(validateTarget({ kind: "allowlist", name: "good", config: allowlist("edge-nginx") })).toMatchObject({
+      ok: true,
+      config: { workerGroup: "edge-nginx" },
+    });
   });
 
   it("a step on a grouped target is queued for its group, one on an ungrouped target for any instance", async () => {
@@ -111,7 +151,10 @@ describe(`worker groups (${driver})`, () => {
     await until(() => ungroupedOnly.some((job) => job.runId === plain), 20_000);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(ungroupedOnly.map((job) => job.runId)).not.toContain(grouped);
-    const [waiting] = await queryRows<{ state: string }>(handle.db, sql`select state from pgboss.job where data->>'runId' = ${grouped}`);
+    const [waiting] = await queryRows<{ state: string }>(
+      handle.db,
+      sql`select state from pgboss.job where data->>'runId' = ${grouped}`,
+    );
     expect(waiting!.state).toBe("created");
 
     // An instance of another group does not take it either; one of its group does.
@@ -125,14 +168,20 @@ describe(`worker groups (${driver})`, () => {
   it("the sweep queues a lost job again into its group's queue", async () => {
     const runId = await start("touch-allowlist", { allowlist: "office" });
     await handle.db.execute(sql`delete from pgboss.job where data->>'runId' = ${runId}`);
-    await handle.db.update(runSteps).set({ updatedAt: new Date(Date.now() - 60_000) }).where(and(eq(runSteps.runId, runId), eq(runSteps.stepId, "touch")));
+    await handle.db
+      .update(runSteps)
+      .set({ updatedAt: new Date(Date.now() - 60_000) })
+      .where(and(eq(runSteps.runId, runId), eq(runSteps.stepId, "touch")));
     await sweepSteps(deps, { requeueAfterMs: 30_000 });
     expect(await queueOfRun(runId)).toEqual(["keel-steps.office-vpn"]);
   });
 
   it("the sweep does not queue again a job that still waits for an instance of its group", async () => {
     const runId = await start("touch-allowlist", { allowlist: "far" });
-    await handle.db.update(runSteps).set({ updatedAt: new Date(Date.now() - 60_000) }).where(and(eq(runSteps.runId, runId), eq(runSteps.stepId, "touch")));
+    await handle.db
+      .update(runSteps)
+      .set({ updatedAt: new Date(Date.now() - 60_000) })
+      .where(and(eq(runSteps.runId, runId), eq(runSteps.stepId, "touch")));
     await sweepSteps(deps, { requeueAfterMs: 30_000 });
     expect(await queueOfRun(runId)).toEqual(["keel-steps.far-away"]);
   });

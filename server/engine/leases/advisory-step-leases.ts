@@ -30,7 +30,10 @@ export class AdvisoryStepLeases implements StepLeases {
     this.mine.add(key);
     try {
       const client = await this.connection();
-      const { rows } = await client.query<{ taken: boolean }>("select pg_try_advisory_lock($1, hashtext($2)) as taken", [NAMESPACE, key]);
+      const { rows } = await client.query<{ taken: boolean }>(
+        "select pg_try_advisory_lock($1, hashtext($2)) as taken",
+        [NAMESPACE, key],
+      );
       if (!rows[0]?.taken) throw new LeaseBusy(key);
     } catch (error) {
       this.mine.delete(key);
@@ -42,7 +45,11 @@ export class AdvisoryStepLeases implements StepLeases {
       released = true;
       this.mine.delete(key);
       const client = await this.client?.catch(() => null);
-      await client?.query("select pg_advisory_unlock($1, hashtext($2))", [NAMESPACE, key]).catch((error: unknown) => getLogger().warn({ err: error }, "could not give a step lease back; it goes with the connection"));
+      await client
+        ?.query("select pg_advisory_unlock($1, hashtext($2))", [NAMESPACE, key])
+        .catch((error: unknown) =>
+          getLogger().warn({ err: error }, "could not give a step lease back; it goes with the connection"),
+        );
     };
   }
 
@@ -79,7 +86,9 @@ export class AdvisoryStepLeases implements StepLeases {
     try {
       await client.connect();
       // Ignored on a Unix socket, where the peer's death is always seen at once.
-      await client.query("set tcp_keepalives_idle = 5; set tcp_keepalives_interval = 1; set tcp_keepalives_count = 3; set application_name = 'keel step leases'");
+      await client.query(
+        "set tcp_keepalives_idle = 5; set tcp_keepalives_interval = 1; set tcp_keepalives_count = 3; set application_name = 'keel step leases'",
+      );
     } catch (error) {
       this.client = null;
       await client.end().catch(() => undefined);
@@ -90,12 +99,19 @@ export class AdvisoryStepLeases implements StepLeases {
 
   /** The connection went (database restart, network): its leases went with it. Take them again as soon as possible. */
   private lost(client: pg.Client): void {
-    void this.client?.then((current) => {
-      if (current !== client || this.closed) return;
-      this.client = null;
-      if (this.mine.size > 0) getLogger().warn({ leases: this.mine.size }, "the step lease connection was lost; taking the leases of the steps in flight again");
-      this.reconnectTimer ??= setInterval(() => void this.retake(), RECONNECT_EVERY_MS);
-    }, () => undefined);
+    void this.client?.then(
+      (current) => {
+        if (current !== client || this.closed) return;
+        this.client = null;
+        if (this.mine.size > 0)
+          getLogger().warn(
+            { leases: this.mine.size },
+            "the step lease connection was lost; taking the leases of the steps in flight again",
+          );
+        this.reconnectTimer ??= setInterval(() => void this.retake(), RECONNECT_EVERY_MS);
+      },
+      () => undefined,
+    );
   }
 
   private async retake(): Promise<void> {
@@ -103,8 +119,12 @@ export class AdvisoryStepLeases implements StepLeases {
     try {
       const client = await this.connection();
       for (const key of this.mine) {
-        const { rows } = await client.query<{ taken: boolean }>("select pg_try_advisory_lock($1, hashtext($2)) as taken", [NAMESPACE, key]);
-        if (!rows[0]?.taken) getLogger().warn({ key }, "a step lease was taken by another worker while the connection was lost");
+        const { rows } = await client.query<{ taken: boolean }>(
+          "select pg_try_advisory_lock($1, hashtext($2)) as taken",
+          [NAMESPACE, key],
+        );
+        if (!rows[0]?.taken)
+          getLogger().warn({ key }, "a step lease was taken by another worker while the connection was lost");
       }
       if (this.reconnectTimer) clearInterval(this.reconnectTimer);
       this.reconnectTimer = null;

@@ -15,9 +15,12 @@ function compare(actual: unknown, condition: Condition & Record<string, unknown>
   if ("equals" in condition && condition.equals !== undefined && actual !== condition.equals) return false;
   if ("notEquals" in condition && condition.notEquals !== undefined && actual === condition.notEquals) return false;
   if (Array.isArray(condition.in) && !condition.in.includes(actual)) return false;
-  if (typeof condition.exists === "boolean" && (actual !== undefined && actual !== null) !== condition.exists) return false;
-  if (typeof condition.greaterThan === "number" && !(typeof actual === "number" && actual > condition.greaterThan)) return false;
-  if (typeof condition.lessThan === "number" && !(typeof actual === "number" && actual < condition.lessThan)) return false;
+  if (typeof condition.exists === "boolean" && (actual !== undefined && actual !== null) !== condition.exists)
+    return false;
+  if (typeof condition.greaterThan === "number" && !(typeof actual === "number" && actual > condition.greaterThan))
+    return false;
+  if (typeof condition.lessThan === "number" && !(typeof actual === "number" && actual < condition.lessThan))
+    return false;
   return true;
 }
 

@@ -24,7 +24,13 @@ const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 300);
  * crash, sometimes after the effect happened. After up to 60 random moves everyone cooperates
  * until the run ends (or is aborted and ends), then the ended run gets its old commands again.
  */
-function simulate(checkers: readonly Checker[], scenario: Scenario, choices: Choice[], ending: Ending, mustEnd = false): Simulation {
+function simulate(
+  checkers: readonly Checker[],
+  scenario: Scenario,
+  choices: Choice[],
+  ending: Ending,
+  mustEnd = false,
+): Simulation {
   const sim = new Simulation(scenario, checkers);
   sim.play(choices, ending);
   if (!sim.settle(ending, { mustEnd })) return sim;
@@ -47,11 +53,14 @@ function holds(...checkers: Checker[]) {
 describe("run state machine properties", () => {
   it("every accepted command leaves a valid state, whose run status follows from its steps", () => holds(stateIsValid));
 
-  it("a step ends as its job or plan reported (a check as its expectation says), and by nothing else", () => holds(resultsDecideOutcomes));
+  it("a step ends as its job or plan reported (a check as its expectation says), and by nothing else", () =>
+    holds(resultsDecideOutcomes));
 
-  it("an ended run (succeeded, cancelled, refused) refuses every further command and never changes", () => holds(terminalRunsAreFinal));
+  it("an ended run (succeeded, cancelled, refused) refuses every further command and never changes", () =>
+    holds(terminalRunsAreFinal));
 
-  it("commands the rules forbid are refused, those they plainly allow are accepted, and a refused command changes nothing", () => holds(commandsFollowTheRules));
+  it("commands the rules forbid are refused, those they plainly allow are accepted, and a refused command changes nothing", () =>
+    holds(commandsFollowTheRules));
 
   it("a done step never changes, except to be compensated or to re-open its approval", () => holds(doneStepsStayDone));
 
@@ -120,8 +129,21 @@ class Example {
   now = T0;
 
   constructor(steps: unknown[]) {
-    this.definition = runbookDefinition.parse({ id: "example", title: "Example", summary: "A hand-written runbook.", risk: "high", steps });
-    this.run = initialRun({ definition: this.definition, runbookVersionId: "version-1", inputs: {}, inputsHash: "inputs", startedBy: STARTER.userId, waitingForLock: false });
+    this.definition = runbookDefinition.parse({
+      id: "example",
+      title: "Example",
+      summary: "A hand-written runbook.",
+      risk: "high",
+      steps,
+    });
+    this.run = initialRun({
+      definition: this.definition,
+      runbookVersionId: "version-1",
+      inputs: {},
+      inputsHash: "inputs",
+      startedBy: STARTER.userId,
+      waitingForLock: false,
+    });
     this.ok({ type: "start" });
   }
 
@@ -150,15 +172,35 @@ class Example {
 
 const approvalThenApply = (extra: Record<string, unknown> = {}) => [
   { id: "approve", kind: "approval", title: "Approve", ...extra },
-  { id: "apply", kind: "action", title: "Apply", action: "test.record-effect", input: {}, compensation: { action: "test.undo-effect", input: {} } },
+  {
+    id: "apply",
+    kind: "action",
+    title: "Apply",
+    action: "test.record-effect",
+    input: {},
+    compensation: { action: "test.undo-effect", input: {} },
+  },
 ];
 
 /** Plans the covered action for the approval and approves it. */
 function approved(example: Example, coveredPlan: "plan-a" | "deferred") {
-  if (coveredPlan === "deferred") example.ok({ type: "plan_failed", stepId: "apply", attempt: 1, error: "needs earlier output", deferred: true, forApproval: "approve" });
+  if (coveredPlan === "deferred")
+    example.ok({
+      type: "plan_failed",
+      stepId: "apply",
+      attempt: 1,
+      error: "needs earlier output",
+      deferred: true,
+      forApproval: "approve",
+    });
   else example.ok({ type: "plan_ready", stepId: "apply", attempt: 1, planHash: coveredPlan, forApproval: "approve" });
   expect(example.run.status).toBe("waiting_approval");
-  return example.ok({ type: "approve", stepId: "approve", actor: LEAD_A, bindingHash: example.step("approve").bindingHash! });
+  return example.ok({
+    type: "approve",
+    stepId: "approve",
+    actor: LEAD_A,
+    bindingHash: example.step("approve").bindingHash!,
+  });
 }
 
 describe("run state machine, tricky paths", () => {
@@ -169,18 +211,26 @@ describe("run state machine, tricky paths", () => {
 
     run.ok({ type: "plan_ready", stepId: "apply", attempt: 1, planHash: "plan-b" });
     expect(run.run.status).toBe("waiting_approval");
-    expect(run.step("approve")).toMatchObject({ status: "waiting_approval", attempt: 2, coveredPlans: { apply: "plan-b" } });
+    expect(run.step("approve")).toMatchObject({
+      status: "waiting_approval",
+      attempt: 2,
+      coveredPlans: { apply: "plan-b" },
+    });
     expect(run.step("approve").approvals).toEqual([expect.objectContaining({ userId: LEAD_A.userId, voided: true })]);
     expect(run.step("approve").bindingHash).not.toBe(firstBinding);
     expect(run.step("apply").status).toBe("pending");
     expect(run.effects).toContainEqual(expect.objectContaining({ type: "void_approvals", stepId: "approve" }));
-    expect(run.refused({ type: "approve", stepId: "approve", actor: LEAD_B, bindingHash: firstBinding })).toMatchObject({ code: "CONFLICT", field: "bindingHash" });
+    expect(run.refused({ type: "approve", stepId: "approve", actor: LEAD_B, bindingHash: firstBinding })).toMatchObject(
+      { code: "CONFLICT", field: "bindingHash" },
+    );
 
     run.ok({ type: "approve", stepId: "approve", actor: LEAD_A, bindingHash: run.step("approve").bindingHash! });
     run.ok({ type: "plan_ready", stepId: "apply", attempt: 1, planHash: "plan-b" });
     expect(run.step("apply").status).toBe("waiting_operator");
     run.ok({ type: "execute", stepId: "apply", actor: RESPONDER });
-    expect(run.enqueued()).toEqual([expect.objectContaining({ stepId: "apply", phase: "execute", attempt: 1, resumed: false })]);
+    expect(run.enqueued()).toEqual([
+      expect.objectContaining({ stepId: "apply", phase: "execute", attempt: 1, resumed: false }),
+    ]);
   });
 
   it("a covered plan that was deferred does not void the approval when the real plan arrives", () => {
@@ -225,7 +275,9 @@ describe("run state machine, tricky paths", () => {
     run.ok({ type: "retry", stepId: "apply", actor: RESPONDER });
     expect(run.step("apply")).toMatchObject({ status: "planning", attempt: 2, planHash: null });
     expect(run.enqueued()).toEqual([{ type: "enqueue", stepId: "apply", attempt: 2, phase: "plan", resumed: false }]);
-    expect(run.refused({ type: "plan_ready", stepId: "apply", attempt: 1, planHash: "plan-a" })).toMatchObject({ code: "CONFLICT" });
+    expect(run.refused({ type: "plan_ready", stepId: "apply", attempt: 1, planHash: "plan-a" })).toMatchObject({
+      code: "CONFLICT",
+    });
     run.ok({ type: "plan_ready", stepId: "apply", attempt: 2, planHash: "plan-a" });
     run.ok({ type: "execute", stepId: "apply", actor: RESPONDER });
     expect(run.enqueued()).toEqual([expect.objectContaining({ attempt: 2, phase: "execute", resumed: false })]);
@@ -243,7 +295,9 @@ describe("run state machine, tricky paths", () => {
     expect(run.step("apply")).toMatchObject({ status: "queued", attempt: 1 });
     expect(run.enqueued()).toEqual([{ type: "enqueue", stepId: "apply", attempt: 1, phase: "execute", resumed: true }]);
     // The worker that was thought dead reports late: too late, the step is being resumed.
-    expect(run.refused({ type: "job_finished", stepId: "apply", attempt: 1, phase: "execute", ok: true })).toMatchObject({ code: "CONFLICT" });
+    expect(
+      run.refused({ type: "job_finished", stepId: "apply", attempt: 1, phase: "execute", ok: true }),
+    ).toMatchObject({ code: "CONFLICT" });
     run.ok({ type: "job_started", stepId: "apply", attempt: 1, phase: "execute" });
     run.ok({ type: "job_finished", stepId: "apply", attempt: 1, phase: "execute", ok: true });
     expect(run.run.status).toBe("succeeded");
@@ -261,13 +315,17 @@ describe("run state machine, tricky paths", () => {
       expect(run.run.status).toBe("interrupted");
 
       if (decision === "skip") {
-        expect(run.refused({ type: "skip", stepId: "apply", actor: RESPONDER, reason: "gave up on it" })).toMatchObject({ code: "FORBIDDEN" });
+        expect(run.refused({ type: "skip", stepId: "apply", actor: RESPONDER, reason: "gave up on it" })).toMatchObject(
+          { code: "FORBIDDEN" },
+        );
         run.ok({ type: "skip", stepId: "apply", actor: LEAD_A, reason: "gave up on it" });
         expect(run.run.status).toBe("cancelled");
         continue;
       }
       run.ok({ type: "retry", stepId: "apply", actor: RESPONDER });
-      expect(run.enqueued()).toEqual([{ type: "enqueue", stepId: "apply", attempt: 1, phase: "execute", resumed: true }]);
+      expect(run.enqueued()).toEqual([
+        { type: "enqueue", stepId: "apply", attempt: 1, phase: "execute", resumed: true },
+      ]);
       expect(run.run.status).toBe("aborting");
       run.ok({ type: "job_started", stepId: "apply", attempt: 1, phase: "execute" });
       run.ok({ type: "job_finished", stepId: "apply", attempt: 1, phase: "execute", ok: true });
@@ -308,16 +366,23 @@ describe("run state machine, tricky paths", () => {
     expect(run.enqueued()).toEqual([{ type: "enqueue", stepId: "apply", attempt: 1, phase: "execute", resumed: true }]);
     run.ok({ type: "job_started", stepId: "apply", attempt: 1, phase: "execute" });
     run.ok({ type: "job_finished", stepId: "apply", attempt: 1, phase: "execute", ok: true });
-    expect(run.enqueued()).toEqual([{ type: "enqueue", stepId: "apply", attempt: 1, phase: "compensate", resumed: false }]);
+    expect(run.enqueued()).toEqual([
+      { type: "enqueue", stepId: "apply", attempt: 1, phase: "compensate", resumed: false },
+    ]);
   });
 
   it("someone whose approval expired before enough others approved may approve again", () => {
-    const run = new Example([{ id: "approve", kind: "approval", title: "Two leads", approvals: 2, expiresIn: "15m" }, { id: "note", kind: "manual", title: "Note", instructions: "Write it down." }]);
+    const run = new Example([
+      { id: "approve", kind: "approval", title: "Two leads", approvals: 2, expiresIn: "15m" },
+      { id: "note", kind: "manual", title: "Note", instructions: "Write it down." },
+    ]);
     run.ok({ type: "approve", stepId: "approve", actor: LEAD_A, bindingHash: run.step("approve").bindingHash! });
     run.now = T0 + 16 * 60_000;
     run.ok({ type: "approve", stepId: "approve", actor: LEAD_B, bindingHash: run.step("approve").bindingHash! });
     expect(run.step("approve").status).toBe("waiting_approval"); // the first approval has expired
-    expect(run.refused({ type: "approve", stepId: "approve", actor: LEAD_B, bindingHash: run.step("approve").bindingHash! })).toMatchObject({ code: "CONFLICT" });
+    expect(
+      run.refused({ type: "approve", stepId: "approve", actor: LEAD_B, bindingHash: run.step("approve").bindingHash! }),
+    ).toMatchObject({ code: "CONFLICT" });
     run.ok({ type: "approve", stepId: "approve", actor: LEAD_A, bindingHash: run.step("approve").bindingHash! });
     expect(run.step("approve").status).toBe("succeeded");
   });
@@ -333,7 +398,13 @@ describe("run state machine, tricky paths", () => {
     run.ok({ type: "job_started", stepId: "first", attempt: 1, phase: "execute" });
     run.ok({ type: "job_finished", stepId: "first", attempt: 1, phase: "execute", ok: true });
     run.ok({ type: "plan_ready", stepId: "second", attempt: 1, planHash: "second-b" }); // changed: the approval re-opens
-    run.ok({ type: "refuse", stepId: "approve", actor: LEAD_A, bindingHash: run.step("approve").bindingHash!, comment: "not that" });
+    run.ok({
+      type: "refuse",
+      stepId: "approve",
+      actor: LEAD_A,
+      bindingHash: run.step("approve").bindingHash!,
+      comment: "not that",
+    });
 
     expect(run.run.status).toBe("refused");
     expect(run.step("approve").status).toBe("refused");
@@ -344,17 +415,32 @@ describe("run state machine, tricky paths", () => {
   });
 
   it("a refused approval undoes what already ran, newest first, then ends the run refused (not failed, not cancelled)", () => {
-    const undoable = { id: "prepare", kind: "action", title: "Prepare", action: "test.record-effect", input: {}, compensation: { action: "test.undo-effect", input: {} } };
+    const undoable = {
+      id: "prepare",
+      kind: "action",
+      title: "Prepare",
+      action: "test.record-effect",
+      input: {},
+      compensation: { action: "test.undo-effect", input: {} },
+    };
     const run = new Example([undoable, ...approvalThenApply()]);
     run.ok({ type: "plan_ready", stepId: "prepare", attempt: 1, planHash: "prepare-a" });
     run.ok({ type: "execute", stepId: "prepare", actor: RESPONDER });
     run.ok({ type: "job_started", stepId: "prepare", attempt: 1, phase: "execute" });
     run.ok({ type: "job_finished", stepId: "prepare", attempt: 1, phase: "execute", ok: true });
     run.ok({ type: "plan_ready", stepId: "apply", attempt: 1, planHash: "plan-a", forApproval: "approve" });
-    run.ok({ type: "refuse", stepId: "approve", actor: LEAD_A, bindingHash: run.step("approve").bindingHash!, comment: "wrong service" });
+    run.ok({
+      type: "refuse",
+      stepId: "approve",
+      actor: LEAD_A,
+      bindingHash: run.step("approve").bindingHash!,
+      comment: "wrong service",
+    });
 
     expect(run.run).toMatchObject({ status: "aborting", aborting: true });
-    expect(run.enqueued()).toEqual([{ type: "enqueue", stepId: "prepare", attempt: 1, phase: "compensate", resumed: false }]);
+    expect(run.enqueued()).toEqual([
+      { type: "enqueue", stepId: "prepare", attempt: 1, phase: "compensate", resumed: false },
+    ]);
     run.ok({ type: "job_started", stepId: "prepare", attempt: 1, phase: "compensate" });
     run.ok({ type: "job_finished", stepId: "prepare", attempt: 1, phase: "compensate", ok: true });
     expect(run.run.status).toBe("refused");
@@ -368,20 +454,52 @@ describe("run state machine, tricky paths", () => {
       { id: "tell", kind: "manual", title: "Tell the team", instructions: "Post in the channel." },
     ]);
     run.ok({ type: "job_started", stepId: "probe", attempt: 1, phase: "check" });
-    run.ok({ type: "job_finished", stepId: "probe", attempt: 1, phase: "check", ok: true, output: { summary: "no probe", confirmByHand: "No consumer has a probe." } });
+    run.ok({
+      type: "job_finished",
+      stepId: "probe",
+      attempt: 1,
+      phase: "check",
+      ok: true,
+      output: { summary: "no probe", confirmByHand: "No consumer has a probe." },
+    });
     expect(run.step("probe").status).toBe("waiting_operator");
     expect(run.run.status).toBe("waiting_operator");
-    expect(run.effects).toContainEqual(expect.objectContaining({ type: "audit", eventType: "step.needs_confirmation", meta: { attempt: 1, reason: "No consumer has a probe." } }));
-    expect(run.refused({ type: "confirm", stepId: "probe", actor: RESPONDER, evidence: null })).toMatchObject({ code: "BAD_REQUEST", field: "note", message: "Say what you checked by hand: add a note or a link." });
-    run.ok({ type: "confirm", stepId: "probe", actor: RESPONDER, evidence: { note: "curl with the new key answered 200" } });
-    expect(run.step("probe")).toMatchObject({ status: "succeeded", output: { summary: "no probe", confirmByHand: "No consumer has a probe.", confirmedByHand: { note: "curl with the new key answered 200" } } });
+    expect(run.effects).toContainEqual(
+      expect.objectContaining({
+        type: "audit",
+        eventType: "step.needs_confirmation",
+        meta: { attempt: 1, reason: "No consumer has a probe." },
+      }),
+    );
+    expect(run.refused({ type: "confirm", stepId: "probe", actor: RESPONDER, evidence: null })).toMatchObject({
+      code: "BAD_REQUEST",
+      field: "note",
+      message: "Say what you checked by hand: add a note or a link.",
+    });
+    run.ok({
+      type: "confirm",
+      stepId: "probe",
+      actor: RESPONDER,
+      evidence: { note: "curl with the new key answered 200" },
+    });
+    expect(run.step("probe")).toMatchObject({
+      status: "succeeded",
+      output: {
+        summary: "no probe",
+        confirmByHand: "No consumer has a probe.",
+        confirmedByHand: { note: "curl with the new key answered 200" },
+      },
+    });
     expect(run.step("tell").status).toBe("waiting_operator");
   });
 
   it("an approval that an action after it still needs cannot be skipped; one that covers no action can", () => {
     const needed = new Example(approvalThenApply());
     needed.ok({ type: "plan_ready", stepId: "apply", attempt: 1, planHash: "plan-a", forApproval: "approve" });
-    expect(needed.refused({ type: "skip", stepId: "approve", actor: LEAD_A, reason: "no lead around" })).toMatchObject({ code: "PRECONDITION_FAILED", field: "stepId" });
+    expect(needed.refused({ type: "skip", stepId: "approve", actor: LEAD_A, reason: "no lead around" })).toMatchObject({
+      code: "PRECONDITION_FAILED",
+      field: "stepId",
+    });
     expect(needed.step("approve").status).toBe("waiting_approval");
 
     const manualOnly = new Example([

@@ -67,14 +67,26 @@ export function initialRun(params: {
 /** What an approval's decisions are bound to: the runbook version, the inputs and the covered plans. */
 export function bindingHashOf(run: MachineRun, approval: MachineStep): string {
   return createHash("sha256")
-    .update(canonicalJson({ version: run.runbookVersionId, inputs: run.inputsHash, step: approval.id, plans: approval.coveredPlans ?? {} }))
+    .update(
+      canonicalJson({
+        version: run.runbookVersionId,
+        inputs: run.inputsHash,
+        step: approval.id,
+        plans: approval.coveredPlans ?? {},
+      }),
+    )
     .digest("hex");
 }
 
 /** Approvals that currently count: approved, bound to the current binding and attempt, not voided or expired. */
 export function validApprovals(step: MachineStep, now: number) {
   return step.approvals.filter(
-    (a) => a.decision === "approved" && !a.voided && a.attempt === step.attempt && a.bindingHash === step.bindingHash && (a.expiresAt === null || a.expiresAt > now),
+    (a) =>
+      a.decision === "approved" &&
+      !a.voided &&
+      a.attempt === step.attempt &&
+      a.bindingHash === step.bindingHash &&
+      (a.expiresAt === null || a.expiresAt > now),
   );
 }
 
@@ -90,7 +102,11 @@ export function coveredActionIndexes(definition: RunbookDefinition, approvalInde
 }
 
 /** The approval that covers an action step, if one applies (not skipped by condition). */
-export function coveringApprovalIndex(definition: RunbookDefinition, run: MachineRun, actionIndex: number): number | null {
+export function coveringApprovalIndex(
+  definition: RunbookDefinition,
+  run: MachineRun,
+  actionIndex: number,
+): number | null {
   for (let i = actionIndex - 1; i >= 0; i--) {
     if (definition.steps[i]!.kind !== "approval") continue;
     return run.steps[i]!.status === "not_applicable" ? null : i;
@@ -102,7 +118,11 @@ export function coveringApprovalIndex(definition: RunbookDefinition, run: Machin
  * The actions still to run that an approval covers: they depend on it, so it cannot be skipped
  * (skipped, they would run unapproved or fail at execution). Empty for a step that is no approval.
  */
-export function stepsNeedingApproval(context: Pick<MachineContext, "definition">, run: MachineRun, approvalIndex: number): StepDefinition[] {
+export function stepsNeedingApproval(
+  context: Pick<MachineContext, "definition">,
+  run: MachineRun,
+  approvalIndex: number,
+): StepDefinition[] {
   if (context.definition.steps[approvalIndex]?.kind !== "approval") return [];
   return coveredActionIndexes(context.definition, approvalIndex)
     .filter((i) => run.steps[i]!.status === "pending" && conditionHolds(context.definition.steps[i]!.when, run))
@@ -115,7 +135,13 @@ export function currentStepIndex(run: MachineRun): number {
 
 const refuse = (code: Refusal["code"], message: string, field?: string): Refusal => ({ code, message, field });
 
-function audit(effects: Effect[], eventType: string, stepId: string | null, meta: Record<string, unknown> = {}, outcome: "success" | "failure" | "refused" | "intent" = "success") {
+function audit(
+  effects: Effect[],
+  eventType: string,
+  stepId: string | null,
+  meta: Record<string, unknown> = {},
+  outcome: "success" | "failure" | "refused" | "intent" = "success",
+) {
   effects.push({ type: "audit", eventType, stepId, outcome, meta });
 }
 
@@ -128,7 +154,8 @@ function apply(context: MachineContext, run: MachineRun, command: Command, effec
     audit(effects, "run.lock_acquired", null, {});
     return null;
   }
-  if (run.status === "queued" && command.type !== "abort") return refuse("CONFLICT", "This run is waiting for a resource lock held by another run.");
+  if (run.status === "queued" && command.type !== "abort")
+    return refuse("CONFLICT", "This run is waiting for a resource lock held by another run.");
   if (command.type === "abort") return applyAbort(run, command, effects);
 
   const index = run.steps.findIndex((s) => s.id === command.stepId);
@@ -139,7 +166,9 @@ function apply(context: MachineContext, run: MachineRun, command: Command, effec
   switch (command.type) {
     case "plan_ready":
     case "plan_failed":
-      return command.forApproval ? applyCoveredPlan(context, run, command, effects) : applyOwnPlan(context, run, index, command, effects);
+      return command.forApproval
+        ? applyCoveredPlan(context, run, command, effects)
+        : applyOwnPlan(context, run, index, command, effects);
     case "confirm":
       return applyConfirm(run, index, definition, command, effects);
     case "execute":
@@ -198,28 +227,54 @@ function applyOwnPlan(
   return null;
 }
 
-function applyCoveredPlan(context: MachineContext, run: MachineRun, command: Extract<Command, { type: "plan_ready" | "plan_failed" }>, effects: Effect[]): Refusal | null {
+function applyCoveredPlan(
+  context: MachineContext,
+  run: MachineRun,
+  command: Extract<Command, { type: "plan_ready" | "plan_failed" }>,
+  effects: Effect[],
+): Refusal | null {
   const approval = run.steps.find((s) => s.id === command.forApproval);
-  if (!approval || approval.status !== "planning" || approval.attempt !== command.attempt || !approval.coveredPlans || !(command.stepId in approval.coveredPlans)) {
+  if (
+    !approval ||
+    approval.status !== "planning" ||
+    approval.attempt !== command.attempt ||
+    !approval.coveredPlans ||
+    !(command.stepId in approval.coveredPlans)
+  ) {
     return refuse("CONFLICT", "This plan is for an approval that is no longer being prepared.");
   }
   if (command.type === "plan_failed" && !command.deferred) {
     approval.status = "failed";
-    audit(effects, "step.plan_failed", approval.id, { attempt: approval.attempt, coveredStep: command.stepId, error: command.error }, "failure");
+    audit(
+      effects,
+      "step.plan_failed",
+      approval.id,
+      { attempt: approval.attempt, coveredStep: command.stepId, error: command.error },
+      "failure",
+    );
     return null;
   }
   const covered = run.steps.find((s) => s.id === command.stepId)!;
   if (command.type === "plan_ready") covered.planHash = command.planHash;
   approval.coveredPlans[command.stepId] = command.type === "plan_ready" ? command.planHash : "deferred";
-  if (Object.values(approval.coveredPlans).every((plan) => plan !== null)) openApproval(context, run, approval, effects);
+  if (Object.values(approval.coveredPlans).every((plan) => plan !== null))
+    openApproval(context, run, approval, effects);
   return null;
 }
 
 function openApproval(context: MachineContext, run: MachineRun, approval: MachineStep, effects: Effect[]): void {
   approval.bindingHash = bindingHashOf(run, approval);
   approval.status = "waiting_approval";
-  const definition = context.definition.steps.find((s) => s.id === approval.id) as Extract<StepDefinition, { kind: "approval" }>;
-  audit(effects, "approval.requested", approval.id, { attempt: approval.attempt, required: definition.approvals, role: definition.role, bindingHash: approval.bindingHash });
+  const definition = context.definition.steps.find((s) => s.id === approval.id) as Extract<
+    StepDefinition,
+    { kind: "approval" }
+  >;
+  audit(effects, "approval.requested", approval.id, {
+    attempt: approval.attempt,
+    required: definition.approvals,
+    role: definition.role,
+    bindingHash: approval.bindingHash,
+  });
 }
 
 function reopenApproval(run: MachineRun, approval: MachineStep, effects: Effect[], reason: string): void {
@@ -229,35 +284,71 @@ function reopenApproval(run: MachineRun, approval: MachineStep, effects: Effect[
   approval.attempt += 1;
 }
 
-function applyConfirm(run: MachineRun, index: number, definition: StepDefinition, command: Extract<Command, { type: "confirm" }>, effects: Effect[]): Refusal | null {
+function applyConfirm(
+  run: MachineRun,
+  index: number,
+  definition: StepDefinition,
+  command: Extract<Command, { type: "confirm" }>,
+  effects: Effect[],
+): Refusal | null {
   const step = run.steps[index]!;
-  if (step.kind !== "manual" && step.kind !== "check") return refuse("BAD_REQUEST", "Only a manual step, or a check Keel could not verify by itself, is confirmed.", "stepId");
+  if (step.kind !== "manual" && step.kind !== "check")
+    return refuse(
+      "BAD_REQUEST",
+      "Only a manual step, or a check Keel could not verify by itself, is confirmed.",
+      "stepId",
+    );
   const notCurrent = requireCurrent(run, index);
   if (notCurrent) return notCurrent;
   if (step.status !== "waiting_operator") return refuse("CONFLICT", "This step is not waiting for confirmation.");
-  if (!hasRole(command.actor.role, "responder")) return refuse("FORBIDDEN", "Confirming a step needs the responder role.");
+  if (!hasRole(command.actor.role, "responder"))
+    return refuse("FORBIDDEN", "Confirming a step needs the responder role.");
   const evidence = command.evidence;
-  const evidenceRequired = definition.kind === "check" || (definition.kind === "manual" && definition.evidence === "required");
+  const evidenceRequired =
+    definition.kind === "check" || (definition.kind === "manual" && definition.evidence === "required");
   if (evidenceRequired && !evidence?.note?.trim() && !evidence?.link?.trim()) {
-    return refuse("BAD_REQUEST", definition.kind === "check" ? "Say what you checked by hand: add a note or a link." : "This step needs evidence: add a note or a link.", "note");
+    return refuse(
+      "BAD_REQUEST",
+      definition.kind === "check"
+        ? "Say what you checked by hand: add a note or a link."
+        : "This step needs evidence: add a note or a link.",
+      "note",
+    );
   }
   step.status = "succeeded";
   // A check keeps what it found, beside what the person confirmed.
-  step.output = step.kind === "check" ? { ...(step.output ?? {}), confirmedByHand: evidence ? { ...evidence } : null } : evidence ? { ...evidence } : null;
+  step.output =
+    step.kind === "check"
+      ? { ...(step.output ?? {}), confirmedByHand: evidence ? { ...evidence } : null }
+      : evidence
+        ? { ...evidence }
+        : null;
   audit(effects, "step.confirmed", step.id, { attempt: step.attempt, evidence: evidence ?? null });
   return null;
 }
 
-function applyExecute(context: MachineContext, run: MachineRun, index: number, command: Extract<Command, { type: "execute" }>, effects: Effect[]): Refusal | null {
+function applyExecute(
+  context: MachineContext,
+  run: MachineRun,
+  index: number,
+  command: Extract<Command, { type: "execute" }>,
+  effects: Effect[],
+): Refusal | null {
   const step = run.steps[index]!;
   if (step.kind !== "action") return refuse("BAD_REQUEST", "Only an action step is executed.", "stepId");
   const notCurrent = requireCurrent(run, index);
   if (notCurrent) return notCurrent;
-  if (step.status !== "waiting_operator") return refuse("CONFLICT", "This action is not ready to execute; its plan must be shown first.");
-  if (!hasRole(command.actor.role, "responder")) return refuse("FORBIDDEN", "Executing an action needs the responder role.");
+  if (step.status !== "waiting_operator")
+    return refuse("CONFLICT", "This action is not ready to execute; its plan must be shown first.");
+  if (!hasRole(command.actor.role, "responder"))
+    return refuse("FORBIDDEN", "Executing an action needs the responder role.");
   const approvalIndex = coveringApprovalIndex(context.definition, run, index);
   const approval = approvalIndex === null ? null : run.steps[approvalIndex]!;
-  if (approval?.status === "succeeded" && approval.approvals.length > 0 && validApprovals(approval, context.now).length < requiredApprovals(context, approvalIndex!)) {
+  if (
+    approval?.status === "succeeded" &&
+    approval.approvals.length > 0 &&
+    validApprovals(approval, context.now).length < requiredApprovals(context, approvalIndex!)
+  ) {
     // The approval expired while the action waited: it must be given again before anything changes.
     reopenApproval(run, approval, effects, "the approval expired");
     approval.bindingHash = bindingHashOf(run, approval);
@@ -276,7 +367,11 @@ function requiredApprovals(context: MachineContext, index: number): number {
   return definition.kind === "approval" ? definition.approvals : 1;
 }
 
-function applyJobStarted(step: MachineStep, command: Extract<Command, { type: "job_started" }>, effects: Effect[]): Refusal | null {
+function applyJobStarted(
+  step: MachineStep,
+  command: Extract<Command, { type: "job_started" }>,
+  effects: Effect[],
+): Refusal | null {
   if (command.phase === "compensate") {
     if (step.status !== "compensating" || step.compensationAttempt !== command.attempt || step.activeJob) {
       return refuse("CONFLICT", "This compensation is not waiting to run.");
@@ -285,7 +380,11 @@ function applyJobStarted(step: MachineStep, command: Extract<Command, { type: "j
     audit(effects, "compensation.started", step.id, { attempt: command.attempt }, "intent");
     return null;
   }
-  if (step.status !== "queued" || step.attempt !== command.attempt || (command.phase === "check") !== (step.kind === "check")) {
+  if (
+    step.status !== "queued" ||
+    step.attempt !== command.attempt ||
+    (command.phase === "check") !== (step.kind === "check")
+  ) {
     return refuse("CONFLICT", "This step is not waiting to run this attempt.");
   }
   step.status = "running";
@@ -294,14 +393,27 @@ function applyJobStarted(step: MachineStep, command: Extract<Command, { type: "j
   return null;
 }
 
-function applyJobFinished(run: MachineRun, step: MachineStep, definition: StepDefinition, command: Extract<Command, { type: "job_finished" }>, effects: Effect[]): Refusal | null {
+function applyJobFinished(
+  run: MachineRun,
+  step: MachineStep,
+  definition: StepDefinition,
+  command: Extract<Command, { type: "job_finished" }>,
+  effects: Effect[],
+): Refusal | null {
   const job = step.activeJob;
-  if (!job || job.phase !== command.phase || job.attempt !== command.attempt) return refuse("CONFLICT", "No such job is running for this step.");
+  if (!job || job.phase !== command.phase || job.attempt !== command.attempt)
+    return refuse("CONFLICT", "No such job is running for this step.");
   if (command.phase === "compensate") {
     if (step.status !== "compensating") return refuse("CONFLICT", "This compensation is not running.");
     step.activeJob = null;
     step.status = command.ok ? "compensated" : "compensation_failed";
-    audit(effects, command.ok ? "compensation.succeeded" : "compensation.failed", step.id, { attempt: command.attempt, error: command.error ?? null }, command.ok ? "success" : "failure");
+    audit(
+      effects,
+      command.ok ? "compensation.succeeded" : "compensation.failed",
+      step.id,
+      { attempt: command.attempt, error: command.error ?? null },
+      command.ok ? "success" : "failure",
+    );
     return null;
   }
   if (step.status !== "running") return refuse("CONFLICT", "This step is not running.");
@@ -317,7 +429,16 @@ function applyJobFinished(run: MachineRun, step: MachineStep, definition: StepDe
     return null;
   }
   step.status = passed ? "succeeded" : "failed";
-  audit(effects, passed ? "step.succeeded" : "step.failed", step.id, { attempt: command.attempt, error: passed ? null : (command.error ?? "the check did not give the expected result") }, passed ? "success" : "failure");
+  audit(
+    effects,
+    passed ? "step.succeeded" : "step.failed",
+    step.id,
+    {
+      attempt: command.attempt,
+      error: passed ? null : (command.error ?? "the check did not give the expected result"),
+    },
+    passed ? "success" : "failure",
+  );
   return null;
 }
 
@@ -334,14 +455,24 @@ function applyDecision(
   const notCurrent = requireCurrent(run, index);
   if (notCurrent) return notCurrent;
   if (step.status !== "waiting_approval") return refuse("CONFLICT", "This approval is not open for decisions.");
-  if (command.actor.userId === run.startedBy) return refuse("FORBIDDEN", "You started this run, so someone else must approve it.");
-  if (!hasRole(command.actor.role, definition.role)) return refuse("FORBIDDEN", `Approving this step needs the ${definition.role} role.`);
+  if (command.actor.userId === run.startedBy)
+    return refuse("FORBIDDEN", "You started this run, so someone else must approve it.");
+  if (!hasRole(command.actor.role, definition.role))
+    return refuse("FORBIDDEN", `Approving this step needs the ${definition.role} role.`);
   if (command.bindingHash !== step.bindingHash) {
-    return refuse("CONFLICT", "The inputs or the plan changed since you looked. Review them again before deciding.", "bindingHash");
+    return refuse(
+      "CONFLICT",
+      "The inputs or the plan changed since you looked. Review them again before deciding.",
+      "bindingHash",
+    );
   }
   // An approval that expired no longer counts, so its author may give it again.
   const expired = (a: MachineApproval) => a.expiresAt !== null && a.expiresAt <= context.now;
-  if (step.approvals.some((a) => a.userId === command.actor.userId && a.attempt === step.attempt && !a.voided && !expired(a))) {
+  if (
+    step.approvals.some(
+      (a) => a.userId === command.actor.userId && a.attempt === step.attempt && !a.voided && !expired(a),
+    )
+  ) {
     return refuse("CONFLICT", "You have already decided on this approval.");
   }
   const expiresIn = definition.expiresIn ? parseDuration(definition.expiresIn) : null;
@@ -357,29 +488,59 @@ function applyDecision(
     // A refusal is a decision: the run ends (what it already changed is undone first), refused.
     step.status = "refused";
     run.aborting = true;
-    audit(effects, "approval.refused", step.id, { attempt: step.attempt, comment: command.comment, bindingHash: step.bindingHash }, "refused");
+    audit(
+      effects,
+      "approval.refused",
+      step.id,
+      { attempt: step.attempt, comment: command.comment, bindingHash: step.bindingHash },
+      "refused",
+    );
     return null;
   }
   const count = validApprovals(step, context.now).length;
-  audit(effects, "approval.given", step.id, { attempt: step.attempt, bindingHash: step.bindingHash, count, required: definition.approvals });
+  audit(effects, "approval.given", step.id, {
+    attempt: step.attempt,
+    bindingHash: step.bindingHash,
+    count,
+    required: definition.approvals,
+  });
   if (count >= definition.approvals) step.status = "succeeded";
   return null;
 }
 
-function applyRetry(context: MachineContext, run: MachineRun, index: number, command: Extract<Command, { type: "retry" }>, effects: Effect[]): Refusal | null {
+function applyRetry(
+  context: MachineContext,
+  run: MachineRun,
+  index: number,
+  command: Extract<Command, { type: "retry" }>,
+  effects: Effect[],
+): Refusal | null {
   const step = run.steps[index]!;
-  if (!hasRole(command.actor.role, "responder")) return refuse("FORBIDDEN", "Retrying a step needs the responder role.");
+  if (!hasRole(command.actor.role, "responder"))
+    return refuse("FORBIDDEN", "Retrying a step needs the responder role.");
   if (run.aborting) {
     if (step.status === "interrupted" && step.activeJob && step.activeJob.phase !== "compensate") {
       // The job that was running when the abort came died with its worker: resume it (same
       // attempt, same idempotency key); once it ends, it is compensated if it succeeded.
       step.status = "queued";
-      effects.push({ type: "enqueue", stepId: step.id, attempt: step.attempt, phase: step.activeJob.phase, resumed: true });
+      effects.push({
+        type: "enqueue",
+        stepId: step.id,
+        attempt: step.attempt,
+        phase: step.activeJob.phase,
+        resumed: true,
+      });
       audit(effects, "step.resumed", step.id, { attempt: step.attempt });
       return null;
     }
-    const resumable = step.status === "compensation_failed" || (step.status === "interrupted" && step.activeJob?.phase === "compensate");
-    if (!resumable) return refuse("CONFLICT", "While the run is being aborted, only a compensation or an interrupted step can be retried.");
+    const resumable =
+      step.status === "compensation_failed" ||
+      (step.status === "interrupted" && step.activeJob?.phase === "compensate");
+    if (!resumable)
+      return refuse(
+        "CONFLICT",
+        "While the run is being aborted, only a compensation or an interrupted step can be retried.",
+      );
     const resumed = step.status === "interrupted";
     if (!resumed) step.compensationAttempt += 1;
     step.status = "compensating";
@@ -398,7 +559,8 @@ function applyRetry(context: MachineContext, run: MachineRun, index: number, com
     audit(effects, "step.resumed", step.id, { attempt: step.attempt });
     return null;
   }
-  if (step.status !== "failed" && step.status !== "interrupted") return refuse("CONFLICT", "Only a failed or interrupted step can be retried.");
+  if (step.status !== "failed" && step.status !== "interrupted")
+    return refuse("CONFLICT", "Only a failed or interrupted step can be retried.");
   step.attempt += 1;
   step.activeJob = null;
   step.output = null;
@@ -419,7 +581,13 @@ function applyRetry(context: MachineContext, run: MachineRun, index: number, com
   return null;
 }
 
-function applySkip(context: MachineContext, run: MachineRun, index: number, command: Extract<Command, { type: "skip" }>, effects: Effect[]): Refusal | null {
+function applySkip(
+  context: MachineContext,
+  run: MachineRun,
+  index: number,
+  command: Extract<Command, { type: "skip" }>,
+  effects: Effect[],
+): Refusal | null {
   const step = run.steps[index]!;
   if (!hasRole(command.actor.role, "lead")) return refuse("FORBIDDEN", "Skipping a step needs the lead role.");
   if (command.reason.trim().length < 3) return refuse("BAD_REQUEST", "Write why this step is skipped.", "reason");
@@ -430,21 +598,30 @@ function applySkip(context: MachineContext, run: MachineRun, index: number, comm
       audit(effects, "step.skipped", step.id, { attempt: step.attempt, reason: command.reason });
       return null;
     }
-    if (step.status !== "compensation_failed") return refuse("CONFLICT", "While the run is being aborted, only a failed compensation or an interrupted step can be skipped.");
+    if (step.status !== "compensation_failed")
+      return refuse(
+        "CONFLICT",
+        "While the run is being aborted, only a failed compensation or an interrupted step can be skipped.",
+      );
     step.status = "compensation_skipped";
     audit(effects, "compensation.skipped", step.id, { reason: command.reason });
     return null;
   }
   const notCurrent = requireCurrent(run, index);
   if (notCurrent) return notCurrent;
-  if (["queued", "running"].includes(step.status)) return refuse("CONFLICT", "This step is running; wait for it to finish or be interrupted.");
+  if (["queued", "running"].includes(step.status))
+    return refuse("CONFLICT", "This step is running; wait for it to finish or be interrupted.");
   if (step.kind === "approval" && command.actor.userId === run.startedBy) {
     return refuse("FORBIDDEN", "You started this run, so you cannot skip its approval.");
   }
   const dependent = stepsNeedingApproval(context, run, index);
   if (dependent.length > 0) {
     const what = dependent.length === 1 ? "the action after it" : `the ${dependent.length} actions after it`;
-    return refuse("PRECONDITION_FAILED", `This approval cannot be skipped: ${what} must not run without it. Approve or refuse it, or abort the run.`, "stepId");
+    return refuse(
+      "PRECONDITION_FAILED",
+      `This approval cannot be skipped: ${what} must not run without it. Approve or refuse it, or abort the run.`,
+      "stepId",
+    );
   }
   step.status = "skipped";
   step.activeJob = null;
@@ -456,7 +633,13 @@ function applyInterrupt(step: MachineStep, effects: Effect[]): Refusal | null {
   const running = step.status === "running" || (step.status === "compensating" && step.activeJob !== null);
   if (!running) return refuse("CONFLICT", "This step is not running.");
   step.status = "interrupted";
-  audit(effects, "step.interrupted", step.id, { attempt: step.activeJob!.attempt, phase: step.activeJob!.phase, reason: "its worker stopped before finishing" }, "failure");
+  audit(
+    effects,
+    "step.interrupted",
+    step.id,
+    { attempt: step.activeJob!.attempt, phase: step.activeJob!.phase, reason: "its worker stopped before finishing" },
+    "failure",
+  );
   return null;
 }
 
@@ -486,7 +669,9 @@ function startApproval(context: MachineContext, run: MachineRun, index: number, 
   const step = run.steps[index]!;
   // Only actions still to run: when an approval is asked again (after a refusal, say), the ones that
   // already ran are not planned again nor bound into the new approval.
-  const covered = coveredActionIndexes(context.definition, index).filter((i) => run.steps[i]!.status === "pending" && conditionHolds(context.definition.steps[i]!.when, run));
+  const covered = coveredActionIndexes(context.definition, index).filter(
+    (i) => run.steps[i]!.status === "pending" && conditionHolds(context.definition.steps[i]!.when, run),
+  );
   step.coveredPlans = Object.fromEntries(covered.map((i) => [run.steps[i]!.id, null]));
   if (covered.length === 0) {
     openApproval(context, run, step, effects);
@@ -494,7 +679,14 @@ function startApproval(context: MachineContext, run: MachineRun, index: number, 
   }
   step.status = "planning";
   for (const i of covered) {
-    effects.push({ type: "enqueue", stepId: run.steps[i]!.id, attempt: step.attempt, phase: "plan", resumed: false, forApproval: step.id });
+    effects.push({
+      type: "enqueue",
+      stepId: run.steps[i]!.id,
+      attempt: step.attempt,
+      phase: "plan",
+      resumed: false,
+      forApproval: step.id,
+    });
   }
 }
 
@@ -554,10 +746,20 @@ function runStatusFor(step: MachineStep): MachineRun["status"] {
 /** Compensations of completed steps run one at a time, newest first; then the run is cancelled (or refused). */
 function advanceAbort(context: MachineContext, run: MachineRun, effects: Effect[]): void {
   const blocked = run.steps.find(
-    (s) => s.status === "queued" || s.status === "running" || s.status === "compensating" || s.status === "compensation_failed" || (s.status === "interrupted" && s.activeJob),
+    (s) =>
+      s.status === "queued" ||
+      s.status === "running" ||
+      s.status === "compensating" ||
+      s.status === "compensation_failed" ||
+      (s.status === "interrupted" && s.activeJob),
   );
   if (blocked) {
-    run.status = blocked.status === "compensation_failed" ? "failed" : blocked.status === "interrupted" ? "interrupted" : "aborting";
+    run.status =
+      blocked.status === "compensation_failed"
+        ? "failed"
+        : blocked.status === "interrupted"
+          ? "interrupted"
+          : "aborting";
     return;
   }
   for (let i = run.steps.length - 1; i >= 0; i--) {
@@ -565,7 +767,13 @@ function advanceAbort(context: MachineContext, run: MachineRun, effects: Effect[
     if (step.status === "succeeded" && context.definition.steps[i]!.compensation) {
       step.status = "compensating";
       step.compensationAttempt += 1;
-      effects.push({ type: "enqueue", stepId: step.id, attempt: step.compensationAttempt, phase: "compensate", resumed: false });
+      effects.push({
+        type: "enqueue",
+        stepId: step.id,
+        attempt: step.compensationAttempt,
+        phase: "compensate",
+        resumed: false,
+      });
       run.status = "aborting";
       return;
     }

@@ -61,7 +61,15 @@ export type Command =
   | { type: "confirm"; stepId: string; actor: Actor; evidence: { note?: string; link?: string } | null }
   | { type: "execute"; stepId: string; actor: Actor }
   | { type: "job_started"; stepId: string; attempt: number; phase: Exclude<JobPhase, "plan"> }
-  | { type: "job_finished"; stepId: string; attempt: number; phase: Exclude<JobPhase, "plan">; ok: boolean; output?: Record<string, unknown>; error?: string }
+  | {
+      type: "job_finished";
+      stepId: string;
+      attempt: number;
+      phase: Exclude<JobPhase, "plan">;
+      ok: boolean;
+      output?: Record<string, unknown>;
+      error?: string;
+    }
   | { type: "approve"; stepId: string; actor: Actor; bindingHash: string }
   | { type: "refuse"; stepId: string; actor: Actor; bindingHash: string; comment: string }
   | { type: "retry"; stepId: string; actor: Actor }
@@ -75,7 +83,11 @@ export type Effect =
   | { type: "void_approvals"; stepId: string; reason: string }
   | { type: "release_locks" };
 
-export type Refusal = { code: "BAD_REQUEST" | "FORBIDDEN" | "CONFLICT" | "PRECONDITION_FAILED"; message: string; field?: string };
+export type Refusal = {
+  code: "BAD_REQUEST" | "FORBIDDEN" | "CONFLICT" | "PRECONDITION_FAILED";
+  message: string;
+  field?: string;
+};
 
 export type TransitionResult = { ok: true; run: MachineRun; effects: Effect[] } | { ok: false; refusal: Refusal };
 
@@ -93,6 +105,11 @@ export function confirmByHandOf(output: Record<string, unknown> | null | undefin
   return typeof reason === "string" && reason.trim() !== "" ? reason : null;
 }
 
-export const DONE_STEP_STATUSES: ReadonlySet<StepStatus> = new Set(["succeeded", "skipped", "not_applicable", "compensated"]);
+export const DONE_STEP_STATUSES: ReadonlySet<StepStatus> = new Set([
+  "succeeded",
+  "skipped",
+  "not_applicable",
+  "compensated",
+]);
 /** How a run ends: every step done, aborted by a person, or an approver refused it (a decision, not a failure). */
 export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(["succeeded", "cancelled", "refused"]);

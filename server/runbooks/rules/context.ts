@@ -22,6 +22,8 @@ export function problemAt(context: RuleContext, path: FieldPath, message: string
 /** Every string at any depth of `value`, with its field path. */
 export function* stringsWithPaths(value: unknown, path: FieldPath): Generator<{ path: FieldPath; text: string }> {
   if (typeof value === "string") yield { path, text: value };
-  else if (Array.isArray(value)) for (const [index, item] of value.entries()) yield* stringsWithPaths(item, [...path, index]);
-  else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) yield* stringsWithPaths(item, [...path, key]);
+  else if (Array.isArray(value))
+    for (const [index, item] of value.entries()) yield* stringsWithPaths(item, [...path, index]);
+  else if (value !== null && typeof value === "object")
+    for (const [key, item] of Object.entries(value)) yield* stringsWithPaths(item, [...path, key]);
 }

@@ -8,7 +8,13 @@ export const approvalsPrecedeActions: Rule = (context) => {
   for (const [index, step] of steps.entries()) {
     if (step.kind !== "approval") continue;
     if (steps.slice(index + 1).some((later) => later.kind === "action")) continue;
-    problems.push(problemAt(context, ["steps", index, "kind"], "an approval must be followed by at least one action step; otherwise there is nothing to approve"));
+    problems.push(
+      problemAt(
+        context,
+        ["steps", index, "kind"],
+        "an approval must be followed by at least one action step; otherwise there is nothing to approve",
+      ),
+    );
   }
   return problems;
 };

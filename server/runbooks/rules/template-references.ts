@@ -20,7 +20,8 @@ export const templateReferences: Rule = (context) => {
   for (const key of ["id", "title", "summary", "services", "tags", "inputs"] as const) {
     for (const { path, text } of stringsWithPaths(definition[key], [key])) {
       checkBraces(text, path, report);
-      if (templateReferencesIn(text).length > 0) report(path, "templates are filled in only inside steps and lock keys");
+      if (templateReferencesIn(text).length > 0)
+        report(path, "templates are filled in only inside steps and lock keys");
     }
   }
 
@@ -30,7 +31,12 @@ export const templateReferences: Rule = (context) => {
     for (const reference of templateReferencesIn(lock.key)) {
       const problem = inputProblem(context, reference, { forDisplay: true });
       if (problem === null) continue;
-      report(path, problem === NOT_AN_INPUT ? `{{${reference}}}: a lock key may only use inputs, because the lock is taken before the run starts` : problem);
+      report(
+        path,
+        problem === NOT_AN_INPUT
+          ? `{{${reference}}}: a lock key may only use inputs, because the lock is taken before the run starts`
+          : problem,
+      );
     }
   }
 
@@ -57,7 +63,8 @@ function inputProblem(context: RuleContext, reference: string, { forDisplay }: {
   const input = context.definition.inputs.find((candidate) => candidate.name === name);
   if (!name || !input) return `{{${reference}}} refers to no declared input${declaredInputs(context)}`;
   if (rest.length > 0) return `{{${reference}}}: an input is a single value and has no fields; use {{inputs.${name}}}`;
-  if (forDisplay && input.type === "secret") return `{{${reference}}} would show the secret input "${name}" in plain text; pass it only in an action's or check's input`;
+  if (forDisplay && input.type === "secret")
+    return `{{${reference}}} would show the secret input "${name}" in plain text; pass it only in an action's or check's input`;
   return null;
 }
 
@@ -71,18 +78,26 @@ function stepReferenceProblem(
   const [root] = segments;
   if (root === "inputs") return inputProblem(context, reference, where);
   if (root === "run") {
-    return segments.length === 2 && RUN_FIELDS.includes(segments[1]!) ? null : `{{${reference}}}: a run has only id, number and startedBy`;
+    return segments.length === 2 && RUN_FIELDS.includes(segments[1]!)
+      ? null
+      : `{{${reference}}}: a run has only id, number and startedBy`;
   }
   if (root === "steps") return earlierStepProblem(context, segments, stepIndex, where.inCompensation);
   return `{{${reference}}} is not something a template can use; use inputs.<name>, steps.<id>.output.<field>, steps.<id>.status or run.id, run.number, run.startedBy`;
 }
 
-function earlierStepProblem(context: RuleContext, segments: string[], stepIndex: number, inCompensation: boolean): string | null {
+function earlierStepProblem(
+  context: RuleContext,
+  segments: string[],
+  stepIndex: number,
+  inCompensation: boolean,
+): string | null {
   const reference = segments.join(".");
   const [, id, field] = segments;
   const steps = context.definition.steps;
   const target = steps.findIndex((step) => step.id === id);
-  if (!id || target === -1) return `{{${reference}}} refers to no step; step ids are ${steps.map((step) => step.id).join(", ")}`;
+  if (!id || target === -1)
+    return `{{${reference}}} refers to no step; step ids are ${steps.map((step) => step.id).join(", ")}`;
   // A compensation undoes its own step after it ran, so it may use that step's result.
   const finishedBefore = target < stepIndex || (inCompensation && target === stepIndex);
   if (!finishedBefore) {
@@ -93,7 +108,9 @@ function earlierStepProblem(context: RuleContext, segments: string[], stepIndex:
   if (field === "status" && segments.length === 3) return null;
   if (field === "output") {
     const kind = steps[target]!.kind;
-    return OUTPUT_KINDS.has(kind) ? null : `{{${reference}}}: step "${id}" is a ${kind} step and has no output; only action and check steps do`;
+    return OUTPUT_KINDS.has(kind)
+      ? null
+      : `{{${reference}}}: step "${id}" is a ${kind} step and has no output; only action and check steps do`;
   }
   return `{{${reference}}}: a step offers only status and output (steps.${id}.status, steps.${id}.output.<field>)`;
 }

@@ -20,7 +20,10 @@ export async function consumersOf(db: Queryable, secret: string): Promise<Secret
   return rows.map((row) => {
     const parsed = parseTargetConfig(secretConsumerKind, row.config);
     if (!parsed.success) {
-      throw AppError.field("consumers", `The secret consumer "${row.name}" is misconfigured: ${parsed.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      throw AppError.field(
+        "consumers",
+        `The secret consumer "${row.name}" is misconfigured: ${parsed.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
     }
     return { name: row.name, config: parsed.data as SecretConsumerConfig };
   });

@@ -21,7 +21,9 @@ export class DeliveryError extends Error {
  * What the consumer holds now, when Keel can read it back (an env file); null when it cannot
  * (an HTTP service or a command only take values). For plans: compared by fingerprint only.
  */
-export function readConsumerValue(consumer: SecretConsumer): { readable: true; value: string | null } | { readable: false } {
+export function readConsumerValue(
+  consumer: SecretConsumer,
+): { readable: true; value: string | null } | { readable: false } {
   const sink = consumer.config.sink;
   if (sink.type !== "env-file") return { readable: false };
   return { readable: true, value: envValueOf(readFileIfExists(sink.path), sink.variable) };
@@ -33,16 +35,25 @@ export function readConsumerValue(consumer: SecretConsumer): { readable: true; v
  * A reload command runs every time, so that a crash between writing and reloading is repaired
  * by running the step again.
  */
-export async function deliverToConsumer(consumer: SecretConsumer, value: string, context: DeliveryContext): Promise<{ changed: boolean | null }> {
+export async function deliverToConsumer(
+  consumer: SecretConsumer,
+  value: string,
+  context: DeliveryContext,
+): Promise<{ changed: boolean | null }> {
   const sink = consumer.config.sink;
   const where = describeSink(sink);
   try {
     switch (sink.type) {
       case "env-file": {
         const changed = writeEnvValue(sink.path, sink.variable, value);
-        context.log(`${consumer.name}: ${changed ? "wrote" : "already had the value:"} ${sink.variable} in ${sink.path}`);
+        context.log(
+          `${consumer.name}: ${changed ? "wrote" : "already had the value:"} ${sink.variable} in ${sink.path}`,
+        );
         if (sink.reload) {
-          await runCommandOrFail(sink.reload, { signal: context.signal, onLine: (line) => context.log(`${consumer.name}: ${line}`) });
+          await runCommandOrFail(sink.reload, {
+            signal: context.signal,
+            onLine: (line) => context.log(`${consumer.name}: ${line}`),
+          });
           context.log(`${consumer.name}: reloaded`);
         }
         return { changed };
@@ -51,15 +62,30 @@ export async function deliverToConsumer(consumer: SecretConsumer, value: string,
         const secretHeaders = sink.deliver.in === "header" ? { [sink.deliver.name]: value } : undefined;
         const body = sink.deliver.in === "body" ? JSON.stringify({ [sink.deliver.field]: value }) : undefined;
         const result = await httpRequest(
-          { allowedHosts: [new URL(sink.url).hostname], allowPrivateNetwork: sink.allowPrivateNetwork, timeoutMs: sink.timeoutMs },
-          { method: sink.method, url: sink.url, secretHeaders, body, signal: context.signal, log: (line) => context.log(`${consumer.name}: ${line}`) },
+          {
+            allowedHosts: [new URL(sink.url).hostname],
+            allowPrivateNetwork: sink.allowPrivateNetwork,
+            timeoutMs: sink.timeoutMs,
+          },
+          {
+            method: sink.method,
+            url: sink.url,
+            secretHeaders,
+            body,
+            signal: context.signal,
+            log: (line) => context.log(`${consumer.name}: ${line}`),
+          },
         );
         // The response body is not shown: a service may echo what it was sent.
         if (result.status < 200 || result.status >= 300) throw new Error(`answered ${result.status}`);
         return { changed: null };
       }
       case "command": {
-        await runCommandOrFail(sink.command, { env: { [sink.variable]: value }, signal: context.signal, onLine: (line) => context.log(`${consumer.name}: ${line}`) });
+        await runCommandOrFail(sink.command, {
+          env: { [sink.variable]: value },
+          signal: context.signal,
+          onLine: (line) => context.log(`${consumer.name}: ${line}`),
+        });
         return { changed: null };
       }
     }

@@ -24,7 +24,8 @@ describe("env files", () => {
   it("quotes values a reader would otherwise change, and refuses what cannot be written safely", () => {
     expect(envAssignment("K", "abc-_.=+/:@")).toBe("K=abc-_.=+/:@");
     expect(envAssignment("K", "a#b$c d")).toBe("K='a#b$c d'");
-    for (const value of ["a#b$c d", "x!{}|~", "plain"]) expect(envValueOf(withEnvValue("", "K", value), "K")).toBe(value);
+    for (const value of ["a#b$c d", "x!{}|~", "plain"])
+      expect(envValueOf(withEnvValue("", "K", value), "K")).toBe(value);
     expect(() => envAssignment("K", "it's")).toThrow(/cannot be written safely/);
   });
 

@@ -14,7 +14,11 @@ function lineMatches(line: string, variable: string): boolean {
 function unquote(raw: string): string {
   const value = raw.trim();
   if (value.length >= 2 && value.startsWith("'") && value.endsWith("'")) return value.slice(1, -1);
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) return value.slice(1, -1).replace(/\\(["\\$`])/g, "$1").replace(/\\n/g, "\n");
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
+    return value
+      .slice(1, -1)
+      .replace(/\\(["\\$`])/g, "$1")
+      .replace(/\\n/g, "\n");
   // An unquoted value ends at a comment that follows whitespace.
   return value.replace(/\s+#.*$/, "");
 }
@@ -34,7 +38,9 @@ export function envValueOf(content: string | null, variable: string): string | n
 export function envAssignment(variable: string, value: string): string {
   if (SAFE_BARE.test(value)) return `${variable}=${value}`;
   if (!value.includes("'") && !value.includes("\n")) return `${variable}='${value}'`;
-  throw new Error(`the value cannot be written safely to an env file (it contains a quote or a line break); choose another alphabet for this secret`);
+  throw new Error(
+    `the value cannot be written safely to an env file (it contains a quote or a line break); choose another alphabet for this secret`,
+  );
 }
 
 /** The file's content with `variable` set to `value`: its line replaced in place (others removed), or added at the end. */

@@ -6,7 +6,9 @@ import { defineTargetKind } from "../../targets/kind";
 
 export const SECRET_CONSUMER_KIND = "secret-consumer";
 
-const envVariable = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "use letters, digits and _, not starting with a digit");
+const envVariable = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "use letters, digits and _, not starting with a digit");
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, "use a header name such as X-Api-Key");
 
 /** An http(s) URL without credentials; the secret never goes into it (it travels in a header or the body). */
@@ -30,7 +32,10 @@ const httpSink = z.strictObject({
   type: z.literal("http"),
   url: sinkUrl,
   method: z.enum(["POST", "PUT", "PATCH"]).default("PUT"),
-  deliver: z.discriminatedUnion("in", [z.strictObject({ in: z.literal("header"), name: headerName }), z.strictObject({ in: z.literal("body"), field: z.string().min(1).max(64) })]),
+  deliver: z.discriminatedUnion("in", [
+    z.strictObject({ in: z.literal("header"), name: headerName }),
+    z.strictObject({ in: z.literal("body"), field: z.string().min(1).max(64) }),
+  ]),
   /** Loopback and private addresses are refused unless set (a service on this host or network). */
   allowPrivateNetwork: z.boolean().default(false),
   timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
@@ -81,5 +86,6 @@ export const secretConsumerKind = defineTargetKind<SecretConsumerConfig>({
   kind: SECRET_CONSUMER_KIND,
   label: "Secret consumer",
   schema: secretConsumerConfig,
-  describe: (config) => `uses ${config.secret}: ${describeSink(config.sink)}${config.probe ? `; probe ${config.probe.method} ${config.probe.url}` : ""}`,
+  describe: (config) =>
+    `uses ${config.secret}: ${describeSink(config.sink)}${config.probe ? `; probe ${config.probe.method} ${config.probe.url}` : ""}`,
 });

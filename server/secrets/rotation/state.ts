@@ -19,17 +19,33 @@ export type RotationState = {
  * Reads the rotation state of a secret; with `forUpdate`, locks the secret's row so that two
  * rotations (or a rotation and the retirement sweep) change its labels one after the other.
  */
-export async function rotationState(db: Queryable, name: string, runId: string, options: { forUpdate?: boolean } = {}): Promise<RotationState> {
+export async function rotationState(
+  db: Queryable,
+  name: string,
+  runId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<RotationState> {
   const query = db.select().from(managedSecrets).where(eq(managedSecrets.name, name));
   const [secret] = options.forUpdate ? await query.for("update") : await query;
   if (!secret) throw AppError.field("secret", `No managed secret is named "${name}".`, "NOT_FOUND");
   const versions = await db
     .select()
     .from(secretVersions)
-    .where(and(eq(secretVersions.secretId, secret.id), or(ne(secretVersions.label, "retired"), eq(secretVersions.createdByRunId, runId))))
+    .where(
+      and(
+        eq(secretVersions.secretId, secret.id),
+        or(ne(secretVersions.label, "retired"), eq(secretVersions.createdByRunId, runId)),
+      ),
+    )
     .orderBy(desc(secretVersions.version));
   const live = (label: SecretVersion["label"]) => versions.find((v) => v.label === label) ?? null;
-  return { secret, current: live("current"), pending: live("pending"), previous: live("previous"), ours: versions.find((v) => v.createdByRunId === runId) ?? null };
+  return {
+    secret,
+    current: live("current"),
+    pending: live("pending"),
+    previous: live("previous"),
+    ours: versions.find((v) => v.createdByRunId === runId) ?? null,
+  };
 }
 
 export function versionValue(secret: ManagedSecret, version: SecretVersion): string {
@@ -43,6 +59,12 @@ export function versionLabel(version: Pick<SecretVersion, "version" | "fingerpri
 
 /** Who holds a rotation claim, in words: "run 12, started by lee@example.com". */
 export async function describeRun(db: Queryable, runId: string): Promise<{ runNumber: number | null; text: string }> {
-  const [row] = await db.select({ number: runs.number, email: users.email }).from(runs).innerJoin(users, eq(users.id, runs.startedBy)).where(eq(runs.id, runId));
-  return row ? { runNumber: row.number, text: `run ${row.number}, started by ${row.email}` } : { runNumber: null, text: `run ${runId}` };
+  const [row] = await db
+    .select({ number: runs.number, email: users.email })
+    .from(runs)
+    .innerJoin(users, eq(users.id, runs.startedBy))
+    .where(eq(runs.id, runId));
+  return row
+    ? { runNumber: row.number, text: `run ${row.number}, started by ${row.email}` }
+    : { runNumber: null, text: `run ${runId}` };
 }

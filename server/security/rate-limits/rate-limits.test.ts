@@ -32,7 +32,10 @@ afterAll(async () => {
 const driver = process.env.TEST_DATABASE_URL ? "postgres" : "pglite";
 
 async function trips(limit: string) {
-  return handle.db.select().from(auditEvents).where(and(eq(auditEvents.eventType, "rate_limit.exceeded"), eq(auditEvents.entityId, limit)));
+  return handle.db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.eventType, "rate_limit.exceeded"), eq(auditEvents.entityId, limit)));
 }
 
 describe(`rate limits (${driver})`, () => {
@@ -40,14 +43,17 @@ describe(`rate limits (${driver})`, () => {
     const limits = new RateLimits({ handle, db: handle.db, isAllowlisted: allowlist });
     const { user } = await createTestUser(handle.db, { role: "responder" });
     const before = (await trips("action_user")).length;
-    const tripsBefore = (await metrics().rateLimitTrips.get()).values.find((v) => v.labels.limit === "action_user")?.value ?? 0;
+    const tripsBefore =
+      (await metrics().rateLimitTrips.get()).values.find((v) => v.labels.limit === "action_user")?.value ?? 0;
     for (let i = 0; i < 60; i++) await limits.consume("action_user", user.id, systemActor());
 
     const caller = createCaller({ ...(await contextFor(handle.db, user)), rateLimits: limits });
     const refused = await errorOf(caller.account.revokeSession({ sessionId: "00000000-0000-4000-8000-000000000000" }));
     const { status, body } = toErrorEnvelope(refused, "req");
     expect(status).toBe(429);
-    expect(body.error.message).toMatch(/^Too many requests: Keel allows 60 run actions a minute\. Try again in \d+ seconds\.$/);
+    expect(body.error.message).toMatch(
+      /^Too many requests: Keel allows 60 run actions a minute\. Try again in \d+ seconds\.$/,
+    );
     const retryAfter = retryAfterOf([refused]);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
@@ -55,8 +61,13 @@ describe(`rate limits (${driver})`, () => {
 
     const rows = await trips("action_user");
     expect(rows.length).toBe(before + 1);
-    expect(rows.at(-1)).toMatchObject({ outcome: "refused", actorUserId: user.id, eventMeta: { limit: "action_user", rule: "60 run actions a minute" } });
-    const tripsAfter = (await metrics().rateLimitTrips.get()).values.find((v) => v.labels.limit === "action_user")?.value ?? 0;
+    expect(rows.at(-1)).toMatchObject({
+      outcome: "refused",
+      actorUserId: user.id,
+      eventMeta: { limit: "action_user", rule: "60 run actions a minute" },
+    });
+    const tripsAfter =
+      (await metrics().rateLimitTrips.get()).values.find((v) => v.labels.limit === "action_user")?.value ?? 0;
     expect(tripsAfter).toBe(tripsBefore + 1);
     // Reads are a class of their own: the same user still reads.
     await expect(caller.account.sessions()).resolves.toBeDefined();
@@ -64,20 +75,29 @@ describe(`rate limits (${driver})`, () => {
 
   it("lets addresses on Keel's allowlist past per-IP limits, and holds every other address to them", async () => {
     const limits = new RateLimits({ handle, db: handle.db, isAllowlisted: allowlist });
-    for (let i = 0; i < 1300; i += 100) await Promise.all(Array.from({ length: 100 }, () => limits.consume("request_ip", ALLOWLISTED, systemActor())));
+    for (let i = 0; i < 1300; i += 100)
+      await Promise.all(Array.from({ length: 100 }, () => limits.consume("request_ip", ALLOWLISTED, systemActor())));
     const other = "203.0.113.50";
-    for (let i = 0; i < 1200; i += 100) await Promise.all(Array.from({ length: 100 }, () => limits.consume("request_ip", other, systemActor())));
+    for (let i = 0; i < 1200; i += 100)
+      await Promise.all(Array.from({ length: 100 }, () => limits.consume("request_ip", other, systemActor())));
     expect((await errorOf(limits.consume("request_ip", other, systemActor()))).code).toBe("TOO_MANY_REQUESTS");
-    const [row] = await handle.db.select().from(rateLimitRows).where(eq(rateLimitRows.key, `request_ip:${ALLOWLISTED}`));
+    const [row] = await handle.db
+      .select()
+      .from(rateLimitRows)
+      .where(eq(rateLimitRows.key, `request_ip:${ALLOWLISTED}`));
     expect(row).toBeUndefined();
   });
 
   it("fails closed for actions when the counters cannot be reached, and counts reads in memory meanwhile", async () => {
-    const broken = { raw: { kind: "pglite", client: { query: async () => Promise.reject(new Error("counter store is down")) } } } as unknown as DatabaseHandle;
+    const broken = {
+      raw: { kind: "pglite", client: { query: async () => Promise.reject(new Error("counter store is down")) } },
+    } as unknown as DatabaseHandle;
     const limits = new RateLimits({ handle: broken, db: handle.db, isAllowlisted: allowlist });
     const refused = await errorOf(limits.consume("action_user", "someone", systemActor()));
     expect(refused.code).toBe("SERVICE_UNAVAILABLE");
-    expect((await errorOf(limits.consume("sign_in_ip_day", "203.0.113.9", systemActor()))).code).toBe("SERVICE_UNAVAILABLE");
+    expect((await errorOf(limits.consume("sign_in_ip_day", "203.0.113.9", systemActor()))).code).toBe(
+      "SERVICE_UNAVAILABLE",
+    );
     for (let i = 0; i < 600; i++) await limits.consume("read_user", "reader", systemActor());
     expect((await errorOf(limits.consume("read_user", "reader", systemActor()))).code).toBe("TOO_MANY_REQUESTS");
   });
@@ -105,12 +125,17 @@ describe(`rate limits (${driver})`, () => {
       handle,
       db: handle.db,
       isAllowlisted: allowlist,
-      settings: settings({ KEEL_LIMIT_ACTIONS_PER_USER_MINUTE: 3, KEEL_LIMIT_OVERRIDES: [{ who: "ci-bot@example.com", limit: "action_user", points: 5 }] }),
+      settings: settings({
+        KEEL_LIMIT_ACTIONS_PER_USER_MINUTE: 3,
+        KEEL_LIMIT_OVERRIDES: [{ who: "ci-bot@example.com", limit: "action_user", points: 5 }],
+      }),
     });
     const person = `person-${Date.now()}`;
     for (let i = 0; i < 3; i++) await limits.consume("action_user", person, as("someone@example.com"));
     const refused = await errorOf(limits.consume("action_user", person, as("someone@example.com")));
-    expect(refused.message).toMatch(/^Too many requests: Keel allows 3 run actions a minute\. Try again in \d+ seconds\.$/);
+    expect(refused.message).toMatch(
+      /^Too many requests: Keel allows 3 run actions a minute\. Try again in \d+ seconds\.$/,
+    );
 
     const bot = `bot-${Date.now()}`;
     for (let i = 0; i < 5; i++) await limits.consume("action_user", bot, as("CI-Bot@example.com"));
@@ -121,7 +146,12 @@ describe(`rate limits (${driver})`, () => {
   });
 
   it("counts reads and per-address requests in memory: a read writes nothing", async () => {
-    const limits = new RateLimits({ handle, db: handle.db, isAllowlisted: allowlist, settings: settings({ KEEL_LIMIT_READS_PER_USER_MINUTE: 5 }) });
+    const limits = new RateLimits({
+      handle,
+      db: handle.db,
+      isAllowlisted: allowlist,
+      settings: settings({ KEEL_LIMIT_READS_PER_USER_MINUTE: 5 }),
+    });
     const reader = `reader-${Date.now()}`;
     for (let i = 0; i < 5; i++) {
       await limits.consume("read_user", reader, systemActor());
@@ -132,7 +162,10 @@ describe(`rate limits (${driver})`, () => {
     expect(rows.filter((row) => row.key.startsWith("read_user:") || row.key.startsWith("request_ip:"))).toEqual([]);
     // Actions still count in the shared table.
     await limits.consume("action_user", reader, systemActor());
-    const [action] = await handle.db.select().from(rateLimitRows).where(eq(rateLimitRows.key, `action_user:${reader}`));
+    const [action] = await handle.db
+      .select()
+      .from(rateLimitRows)
+      .where(eq(rateLimitRows.key, `action_user:${reader}`));
     expect(action).toBeDefined();
   });
 });

@@ -1,11 +1,20 @@
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
 import type { Database, DatabaseHandle } from "@/db/client";
 import { appendAuditEvent } from "../../audit/append";
 import type { Actor } from "../../audit/actor";
 import { AppError } from "../../errors";
 import { getLogger } from "../../observability/logger";
 import { metrics } from "../../observability/metrics";
-import { DEFAULT_RATE_LIMIT_SETTINGS, type LimitOverride, type RateLimitSettings } from "../../config/rate-limit-settings";
+import {
+  DEFAULT_RATE_LIMIT_SETTINGS,
+  type LimitOverride,
+  type RateLimitSettings,
+} from "../../config/rate-limit-settings";
 import { limitPolicies, type LimitClass, type LimitPolicy } from "./policy";
 import { rateLimitStoreClient } from "./store-client";
 
@@ -38,15 +47,24 @@ export class RateLimits {
   constructor(private readonly deps: RateLimitDeps) {
     this.storeClient = rateLimitStoreClient(deps.handle);
     const settings = deps.settings ?? DEFAULT_RATE_LIMIT_SETTINGS;
-    for (const [name, policy] of Object.entries(limitPolicies(settings)) as [LimitClass, LimitPolicy][]) this.limiters.set(name, this.build(name, policy));
+    for (const [name, policy] of Object.entries(limitPolicies(settings)) as [LimitClass, LimitPolicy][])
+      this.limiters.set(name, this.build(name, policy));
     for (const { limit, who, points } of settings.KEEL_LIMIT_OVERRIDES) {
       const policy = limitPolicies({ ...settings, [OVERRIDE_SETTINGS[limit]]: points })[limit];
-      this.overrides.set(overrideKey(limit, who), this.build(limit, { ...policy, describes: `${policy.describes} for ${who}` }));
+      this.overrides.set(
+        overrideKey(limit, who),
+        this.build(limit, { ...policy, describes: `${policy.describes} for ${who}` }),
+      );
     }
   }
 
   private build(name: LimitClass, policy: LimitPolicy): Limiter {
-    const options = { keyPrefix: name, points: policy.points, duration: policy.durationSeconds, blockDuration: policy.blockSeconds ?? 0 };
+    const options = {
+      keyPrefix: name,
+      points: policy.points,
+      duration: policy.durationSeconds,
+      blockDuration: policy.blockSeconds ?? 0,
+    };
     if (policy.counted === "instance") return { policy, counter: new RateLimiterMemory(options) };
     // One limiter sweeping expired rows is enough: they share the table.
     const clearExpiredByTimeout = !this.sweeperChosen;
@@ -80,7 +98,11 @@ export class RateLimits {
       return null;
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw storeDown(limit, rejection);
-      const refusal = { limit, rule: policy.describes, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+      const refusal = {
+        limit,
+        rule: policy.describes,
+        retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
+      };
       if (rejection.consumedPoints === policy.points + 1) await this.recordTrip(refusal, actor);
       return refusal;
     }
@@ -110,7 +132,9 @@ export class RateLimits {
   }
 
   private limiter(limit: LimitClass, who?: string): Limiter {
-    return (who !== undefined && this.overrides.get(overrideKey(limit, who.toLowerCase()))) || this.limiters.get(limit)!;
+    return (
+      (who !== undefined && this.overrides.get(overrideKey(limit, who.toLowerCase()))) || this.limiters.get(limit)!
+    );
   }
 
   private async allowlisted(ip: string): Promise<boolean> {
@@ -150,7 +174,10 @@ export function tooMany(refusal: Refusal): AppError {
 
 function storeDown(limit: LimitClass, error: unknown): AppError {
   getLogger().error({ err: error, limit }, "rate limit counters unavailable; refusing (fail closed)");
-  return new AppError("SERVICE_UNAVAILABLE", "Keel cannot check its rate limits right now, so it refuses this request to stay safe. Try again shortly.");
+  return new AppError(
+    "SERVICE_UNAVAILABLE",
+    "Keel cannot check its rate limits right now, so it refuses this request to stay safe. Try again shortly.",
+  );
 }
 
 /** The setting whose figure an override replaces for its one user or token. */

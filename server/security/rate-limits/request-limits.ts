@@ -3,7 +3,12 @@ import type { EngineDeps } from "../../engine/dispatch";
 import { loadRun } from "../../engine/run-state";
 import type { RateLimits } from "./rate-limits";
 
-export type ProcedureCall = { type: "query" | "mutation" | "subscription"; userId: string | null; ip: string | null; actor: Actor };
+export type ProcedureCall = {
+  type: "query" | "mutation" | "subscription";
+  userId: string | null;
+  ip: string | null;
+  actor: Actor;
+};
 
 /**
  * The limits of one tRPC call: per address for everyone (skipped for allowlisted addresses), then
@@ -19,7 +24,13 @@ export async function limitProcedureCall(limits: RateLimits, call: ProcedureCall
  * Executing or retrying a step whose action is high-risk (secret promotion, restore) also counts
  * against the stricter high-risk limit.
  */
-export async function limitHighRiskStep(limits: RateLimits | null, engine: EngineDeps | null, runId: string, stepId: string, actor: Actor & { userId: string }): Promise<void> {
+export async function limitHighRiskStep(
+  limits: RateLimits | null,
+  engine: EngineDeps | null,
+  runId: string,
+  stepId: string,
+  actor: Actor & { userId: string },
+): Promise<void> {
   if (!limits || !engine) return;
   const run = await loadRun(engine.db, runId).catch(() => null);
   const step = run?.definition.steps.find((s) => s.id === stepId);

@@ -13,8 +13,8 @@ function NewTokenNotice({ name, token, onDismiss }: { name: string; token: strin
   return (
     <div className="alert ok stack" role="status" data-testid="new-api-token">
       <div>
-        Token <strong>{name}</strong> created. Copy it into your CI system&apos;s secret store now: it will not be shown again. Send it as{" "}
-        <code>Authorization: Bearer &lt;token&gt;</code>.
+        Token <strong>{name}</strong> created. Copy it into your CI system&apos;s secret store now: it will not be shown
+        again. Send it as <code>Authorization: Bearer &lt;token&gt;</code>.
       </div>
       <div className="row">
         <code className="secret-once" data-testid="new-api-token-value">
@@ -44,7 +44,8 @@ export function ApiTokensAdmin() {
         <div>
           <h1>API tokens</h1>
           <p>
-            Tokens let CI pipelines call Keel&apos;s REST API, for example to record a deployment with <code>POST /api/v1/deployments</code>.
+            Tokens let CI pipelines call Keel&apos;s REST API, for example to record a deployment with{" "}
+            <code>POST /api/v1/deployments</code>.
           </p>
         </div>
         {!creating ? (
@@ -99,7 +100,13 @@ export function ApiTokensAdmin() {
                       </td>
                       <td data-label="Created">{formatDateTime(token.createdAt)}</td>
                       <td data-label="Last used">{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</td>
-                      <td data-label="Status">{token.revokedAt ? <span className="badge danger">Revoked</span> : <span className="badge ok">Active</span>}</td>
+                      <td data-label="Status">
+                        {token.revokedAt ? (
+                          <span className="badge danger">Revoked</span>
+                        ) : (
+                          <span className="badge ok">Active</span>
+                        )}
+                      </td>
                       <td data-label="Actions">
                         {token.revokedAt ? null : confirming === token.id ? (
                           <div className="row">
@@ -114,12 +121,20 @@ export function ApiTokensAdmin() {
                             >
                               Revoke
                             </button>
-                            <button className="button secondary small" type="button" onClick={() => setConfirming(null)}>
+                            <button
+                              className="button secondary small"
+                              type="button"
+                              onClick={() => setConfirming(null)}
+                            >
                               Cancel
                             </button>
                           </div>
                         ) : (
-                          <button className="button secondary small" type="button" onClick={() => setConfirming(token.id)}>
+                          <button
+                            className="button secondary small"
+                            type="button"
+                            onClick={() => setConfirming(token.id)}
+                          >
                             Revoke
                           </button>
                         )}

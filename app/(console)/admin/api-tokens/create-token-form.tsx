@@ -10,7 +10,13 @@ import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
 
-export function CreateTokenForm({ onCreated, onCancel }: { onCreated: (name: string, token: string) => void; onCancel: () => void }) {
+export function CreateTokenForm({
+  onCreated,
+  onCancel,
+}: {
+  onCreated: (name: string, token: string) => void;
+  onCancel: () => void;
+}) {
   const trpc = useTRPC();
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<ClientErrorInfo | null>(null);
@@ -43,8 +49,18 @@ export function CreateTokenForm({ onCreated, onCancel }: { onCreated: (name: str
       <h2 id="create-token-title">Create an API token</h2>
       <form className="form" onSubmit={onSubmit} noValidate>
         <FormError error={error} />
-        <Field id="name" label="Name" error={fields.name} hint="What uses it, so you know what breaks when you revoke it.">
-          <input {...fieldAria("name", fields.name)} type="text" autoComplete="off" placeholder="CI: web deploy pipeline" />
+        <Field
+          id="name"
+          label="Name"
+          error={fields.name}
+          hint="What uses it, so you know what breaks when you revoke it."
+        >
+          <input
+            {...fieldAria("name", fields.name)}
+            type="text"
+            autoComplete="off"
+            placeholder="CI: web deploy pipeline"
+          />
         </Field>
         <fieldset className="field">
           <legend>Scopes</legend>

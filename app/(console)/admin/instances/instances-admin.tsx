@@ -25,8 +25,9 @@ export function InstancesAdmin() {
         <div>
           <h1>Instances</h1>
           <p>
-            The Keel processes sharing this database. Each reports every 5 seconds; one silent for 15 seconds is gone, and its row is removed after 10 minutes. A step on a
-            target with a worker group runs only on an instance serving that group (<code>KEEL_WORKER_GROUPS</code>).
+            The Keel processes sharing this database. Each reports every 5 seconds; one silent for 15 seconds is gone,
+            and its row is removed after 10 minutes. A step on a target with a worker group runs only on an instance
+            serving that group (<code>KEEL_WORKER_GROUPS</code>).
           </p>
         </div>
       </div>
@@ -55,7 +56,13 @@ export function InstancesAdmin() {
                       <div>{instance.hostname}</div>
                       <div className="muted small mono">pid {instance.pid}</div>
                     </td>
-                    <td data-label="Status">{instance.alive ? <span className="badge ok">Alive</span> : <span className="badge danger">Gone</span>}</td>
+                    <td data-label="Status">
+                      {instance.alive ? (
+                        <span className="badge ok">Alive</span>
+                      ) : (
+                        <span className="badge danger">Gone</span>
+                      )}
+                    </td>
                     <td data-label="Worker groups">
                       {instance.groups.map((group) => (
                         <code key={group}>{group}</code>

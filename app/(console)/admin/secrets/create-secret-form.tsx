@@ -17,7 +17,13 @@ type Source = "typed" | "generate";
  * The value field is uncontrolled and emptied as soon as the form is sent, so the value does not
  * linger in the page; the server answers with the fingerprint only.
  */
-export function CreateSecretForm({ onCreated, onCancel }: { onCreated: (result: { name: string; fingerprint: string }) => void; onCancel: () => void }) {
+export function CreateSecretForm({
+  onCreated,
+  onCancel,
+}: {
+  onCreated: (result: { name: string; fingerprint: string }) => void;
+  onCancel: () => void;
+}) {
   const trpc = useTRPC();
   const valueRef = useRef<HTMLInputElement>(null);
   const [source, setSource] = useState<Source>("typed");
@@ -66,8 +72,19 @@ export function CreateSecretForm({ onCreated, onCancel }: { onCreated: (result: 
       <form className="form" onSubmit={onSubmit} noValidate autoComplete="off">
         <FormError error={error} />
         <div className="grid grid-2">
-          <Field id="name" label="Name" error={fields.name} hint="Lower-case letters, digits and -, like payments-api-key. Runbooks and targets use this name.">
-            <input {...fieldAria("name", fields.name)} type="text" autoComplete="off" autoCapitalize="none" spellCheck={false} />
+          <Field
+            id="name"
+            label="Name"
+            error={fields.name}
+            hint="Lower-case letters, digits and -, like payments-api-key. Runbooks and targets use this name."
+          >
+            <input
+              {...fieldAria("name", fields.name)}
+              type="text"
+              autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+            />
           </Field>
           <Field id="description" label="Description" error={fields.description} hint="Optional: what uses it.">
             <input {...fieldAria("description", fields.description)} type="text" autoComplete="off" />
@@ -76,21 +93,57 @@ export function CreateSecretForm({ onCreated, onCancel }: { onCreated: (result: 
         <fieldset className="choices">
           <legend>Value</legend>
           <label className="choice">
-            <input type="radio" name="source" value="typed" checked={source === "typed"} onChange={() => setSource("typed")} />I have the value: type it once
+            <input
+              type="radio"
+              name="source"
+              value="typed"
+              checked={source === "typed"}
+              onChange={() => setSource("typed")}
+            />
+            I have the value: type it once
           </label>
           <label className="choice">
-            <input type="radio" name="source" value="generate" checked={source === "generate"} onChange={() => setSource("generate")} />
+            <input
+              type="radio"
+              name="source"
+              value="generate"
+              checked={source === "generate"}
+              onChange={() => setSource("generate")}
+            />
             Generate one (by the policy below)
           </label>
         </fieldset>
         {source === "typed" ? (
-          <Field id="value" label="Secret value" error={fields.value} hint="Stored encrypted and never shown again, not even to admins. The field empties when you send the form.">
-            <input {...fieldAria("value", fields.value)} ref={valueRef} type="password" autoComplete="new-password" spellCheck={false} />
+          <Field
+            id="value"
+            label="Secret value"
+            error={fields.value}
+            hint="Stored encrypted and never shown again, not even to admins. The field empties when you send the form."
+          >
+            <input
+              {...fieldAria("value", fields.value)}
+              ref={valueRef}
+              type="password"
+              autoComplete="new-password"
+              spellCheck={false}
+            />
           </Field>
         ) : null}
         <div className="grid grid-2">
-          <Field id="policy-length" label="Length of generated values" error={fields["policy.length"]} hint="Used for this secret's rotations too.">
-            <input {...fieldAria("policy-length", fields["policy.length"])} type="number" inputMode="numeric" min={16} max={512} defaultValue={32} />
+          <Field
+            id="policy-length"
+            label="Length of generated values"
+            error={fields["policy.length"]}
+            hint="Used for this secret's rotations too."
+          >
+            <input
+              {...fieldAria("policy-length", fields["policy.length"])}
+              type="number"
+              inputMode="numeric"
+              min={16}
+              max={512}
+              defaultValue={32}
+            />
           </Field>
           <Field id="policy-alphabet" label="Characters" error={fields["policy.alphabet"]}>
             <select {...fieldAria("policy-alphabet", fields["policy.alphabet"])} defaultValue="base64url">
@@ -102,8 +155,19 @@ export function CreateSecretForm({ onCreated, onCancel }: { onCreated: (result: 
             </select>
           </Field>
         </div>
-        <Field id="gracePeriodHours" label="Grace period (hours)" error={fields.gracePeriodHours} hint="How long the previous value keeps working after a rotation.">
-          <input {...fieldAria("gracePeriodHours", fields.gracePeriodHours)} type="number" inputMode="numeric" min={0} defaultValue={24} />
+        <Field
+          id="gracePeriodHours"
+          label="Grace period (hours)"
+          error={fields.gracePeriodHours}
+          hint="How long the previous value keeps working after a rotation."
+        >
+          <input
+            {...fieldAria("gracePeriodHours", fields.gracePeriodHours)}
+            type="number"
+            inputMode="numeric"
+            min={0}
+            defaultValue={24}
+          />
         </Field>
         <div className="row">
           <button className="button" type="submit" disabled={create.isPending}>

@@ -32,7 +32,10 @@ export function SecretsAdmin() {
       <div className="page-header">
         <div>
           <h1>Secrets</h1>
-          <p>Secrets Keel keeps encrypted and rotates. Nobody can read a value here: each one is shown only as its fingerprint.</p>
+          <p>
+            Secrets Keel keeps encrypted and rotates. Nobody can read a value here: each one is shown only as its
+            fingerprint.
+          </p>
         </div>
         {!creating ? (
           <button
@@ -50,7 +53,8 @@ export function SecretsAdmin() {
       <div className="stack">
         {created ? (
           <div className="alert ok" role="status" data-testid="secret-created">
-            Secret <strong>{created.name}</strong> stored. Its value will not be shown again; its fingerprint is <code className="fingerprint">{created.fingerprint}</code>.
+            Secret <strong>{created.name}</strong> stored. Its value will not be shown again; its fingerprint is{" "}
+            <code className="fingerprint">{created.fingerprint}</code>.
           </div>
         ) : null}
         {creating ? (
@@ -103,7 +107,8 @@ function SecretRow({ secret }: { secret: Secret }) {
           <strong>{secret.name}</strong>
           {secret.description ? <div className="muted small">{secret.description}</div> : null}
           <div className="muted small">
-            {secret.policy.length} {secret.policy.alphabet} characters when generated · previous value kept {formatHours(secret.gracePeriodSeconds)}
+            {secret.policy.length} {secret.policy.alphabet} characters when generated · previous value kept{" "}
+            {formatHours(secret.gracePeriodSeconds)}
           </div>
         </div>
       </td>
@@ -119,10 +124,16 @@ function SecretRow({ secret }: { secret: Secret }) {
               </li>
             );
           })}
-          {retired > 0 ? <li className="muted small">{retired === 1 ? "1 retired value" : `${retired} retired values`}</li> : null}
+          {retired > 0 ? (
+            <li className="muted small">{retired === 1 ? "1 retired value" : `${retired} retired values`}</li>
+          ) : null}
         </ul>
       </td>
-      <td data-label="Last rotated">{secret.lastRotatedAt ? formatDateTime(secret.lastRotatedAt) : `Never (created ${formatDateTime(secret.createdAt)})`}</td>
+      <td data-label="Last rotated">
+        {secret.lastRotatedAt
+          ? formatDateTime(secret.lastRotatedAt)
+          : `Never (created ${formatDateTime(secret.createdAt)})`}
+      </td>
       <td data-label="Rotation">
         {secret.rotationRunId ? (
           <Link href={`/runs/${secret.rotationRunId}`} className="badge warn">
@@ -139,5 +150,7 @@ function SecretRow({ secret }: { secret: Secret }) {
 function formatHours(seconds: number): string {
   if (seconds === 0) return "no time after a rotation";
   const hours = seconds / 3600;
-  return hours === 1 ? "1 hour after a rotation" : `${Number.isInteger(hours) ? hours : hours.toFixed(1)} hours after a rotation`;
+  return hours === 1
+    ? "1 hour after a rotation"
+    : `${Number.isInteger(hours) ? hours : hours.toFixed(1)} hours after a rotation`;
 }

@@ -4,7 +4,12 @@ type Kind = RouterOutputs["targets"]["kinds"][number];
 
 /** What a kind's config takes, one key a line, so nobody has to guess the spelling at 3 a.m. */
 export function ConfigKeys({ kind }: { kind: Kind }) {
-  if (kind.keys.length === 0) return <>One key per line, like <code>key: value</code>.</>;
+  if (kind.keys.length === 0)
+    return (
+      <>
+        One key per line, like <code>key: value</code>.
+      </>
+    );
   return (
     <span className="config-keys">
       <span>A {kind.label.toLowerCase()} takes:</span>
@@ -12,7 +17,11 @@ export function ConfigKeys({ kind }: { kind: Kind }) {
         {kind.keys.map((key) => (
           <span key={key.key} className="config-key">
             <code>{key.key}</code> {key.type}
-            {key.required ? ", required" : key.defaultValue !== undefined ? `, default ${key.defaultValue}` : ", optional"}
+            {key.required
+              ? ", required"
+              : key.defaultValue !== undefined
+                ? `, default ${key.defaultValue}`
+                : ", optional"}
             {key.when ? ` (with ${key.when})` : ""}
             {key.description ? ` (${key.description})` : ""}
           </span>

@@ -32,10 +32,18 @@ export function DemoPanel() {
     <section className="card stack" aria-labelledby="demo-title" data-testid="demo-panel">
       <div className="card-title-row">
         <h2 id="demo-title">Demo environment</h2>
-        {state?.status === "present" ? <span className="badge warn">Demo: present</span> : state?.status === "removed" ? <span className="badge muted">Removed</span> : null}
+        {state?.status === "present" ? (
+          <span className="badge warn">Demo: present</span>
+        ) : state?.status === "removed" ? (
+          <span className="badge muted">Removed</span>
+        ) : null}
       </div>
       {status.isError ? <FormError error={readClientError(status.error)} /> : null}
-      {status.data && !state ? <p className="muted">This installation has no demo environment (it is created at first start unless KEEL_DEMO=off).</p> : null}
+      {status.data && !state ? (
+        <p className="muted">
+          This installation has no demo environment (it is created at first start unless KEEL_DEMO=off).
+        </p>
+      ) : null}
       {state?.status === "removed" ? (
         <p>
           Removed on {formatDateTime(state.removedAt)} by {state.by}. It will not be created again.
@@ -44,8 +52,9 @@ export function DemoPanel() {
       {state?.status === "present" ? (
         <>
           <p>
-            Created on {formatDateTime(state.createdAt)}. Its targets are real but local practice ones that Keel made for itself, so every runbook can be
-            tried end to end without touching production. They are marked <span className="badge warn">Demo</span> everywhere.
+            Created on {formatDateTime(state.createdAt)}. Its targets are real but local practice ones that Keel made
+            for itself, so every runbook can be tried end to end without touching production. They are marked{" "}
+            <span className="badge warn">Demo</span> everywhere.
           </p>
           {targets.length > 0 ? (
             <ul className="list" aria-label="Demo targets">
@@ -65,11 +74,21 @@ export function DemoPanel() {
           {confirming ? (
             <div className="alert warn stack" role="alertdialog" aria-labelledby="demo-confirm-text">
               <span id="demo-confirm-text">
-                Remove the demo environment? {targets.length === 0 ? "Its files are" : targets.length === 1 ? "Its 1 target and its files are" : `Its ${targets.length} targets and its files are`}{" "}
+                Remove the demo environment?{" "}
+                {targets.length === 0
+                  ? "Its files are"
+                  : targets.length === 1
+                    ? "Its 1 target and its files are"
+                    : `Its ${targets.length} targets and its files are`}{" "}
                 deleted, and it is not created again. Runs that used it keep their records.
               </span>
               <div className="row">
-                <button className="button danger" type="button" disabled={remove.isPending} onClick={() => remove.mutate({ confirm: true })}>
+                <button
+                  className="button danger"
+                  type="button"
+                  disabled={remove.isPending}
+                  onClick={() => remove.mutate({ confirm: true })}
+                >
                   {remove.isPending ? "Removing…" : "Yes, remove the demo environment"}
                 </button>
                 <button className="button secondary" type="button" onClick={() => setConfirming(false)}>

@@ -16,23 +16,56 @@ type Kind = RouterOutputs["targets"]["kinds"][number];
 type Values = { kind: string; name: string; description: string; config: string };
 
 /** Adds a target, or edits one made on this page (the kind and name stay: they are how runbooks find it). */
-export function TargetForm({ mode, kinds, onSaved, onCancel }: { mode: TargetFormMode; kinds: Kind[]; onSaved: (message: string) => void; onCancel: () => void }) {
+export function TargetForm({
+  mode,
+  kinds,
+  onSaved,
+  onCancel,
+}: {
+  mode: TargetFormMode;
+  kinds: Kind[];
+  onSaved: (message: string) => void;
+  onCancel: () => void;
+}) {
   const trpc = useTRPC();
-  const existing = useQuery(trpc.targets.get.queryOptions(mode.mode === "update" ? { kind: mode.kind, name: mode.name } : skipToken));
+  const existing = useQuery(
+    trpc.targets.get.queryOptions(mode.mode === "update" ? { kind: mode.kind, name: mode.name } : skipToken),
+  );
   if (mode.mode === "update" && !existing.data) {
     return (
       <section className="card">
-        {existing.isError ? <FormError error={readClientError(existing.error)} /> : <p className="muted">Loading {mode.name}…</p>}
+        {existing.isError ? (
+          <FormError error={readClientError(existing.error)} />
+        ) : (
+          <p className="muted">Loading {mode.name}…</p>
+        )}
       </section>
     );
   }
   const initial: Values = existing.data
-    ? { kind: existing.data.kind, name: existing.data.name, description: existing.data.description, config: existing.data.configYaml }
+    ? {
+        kind: existing.data.kind,
+        name: existing.data.name,
+        description: existing.data.description,
+        config: existing.data.configYaml,
+      }
     : { kind: kinds[0]?.kind ?? "", name: "", description: "", config: "" };
   return <TargetFormFields mode={mode} kinds={kinds} initial={initial} onSaved={onSaved} onCancel={onCancel} />;
 }
 
-function TargetFormFields({ mode, kinds, initial, onSaved, onCancel }: { mode: TargetFormMode; kinds: Kind[]; initial: Values; onSaved: (message: string) => void; onCancel: () => void }) {
+function TargetFormFields({
+  mode,
+  kinds,
+  initial,
+  onSaved,
+  onCancel,
+}: {
+  mode: TargetFormMode;
+  kinds: Kind[];
+  initial: Values;
+  onSaved: (message: string) => void;
+  onCancel: () => void;
+}) {
   const trpc = useTRPC();
   const [values, setValues] = useState<Values>(initial);
   const [fields, setFields] = useState<Record<string, string>>({});
@@ -47,7 +80,12 @@ function TargetFormFields({ mode, kinds, initial, onSaved, onCancel }: { mode: T
   }, []);
   const save = useMutation(
     trpc.targets.save.mutationOptions({
-      onSuccess: (result, input) => onSaved(result.outcome === "unchanged" ? `${input.name} was already like this; nothing changed.` : `${input.name} ${result.outcome === "created" ? "added" : "saved"}.`),
+      onSuccess: (result, input) =>
+        onSaved(
+          result.outcome === "unchanged"
+            ? `${input.name} was already like this; nothing changed.`
+            : `${input.name} ${result.outcome === "created" ? "added" : "saved"}.`,
+        ),
       onError: (cause) => {
         const info = readClientError(cause);
         setFields(info.fields);
@@ -55,7 +93,8 @@ function TargetFormFields({ mode, kinds, initial, onSaved, onCancel }: { mode: T
       },
     }),
   );
-  const set = (key: keyof Values) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
+  const set = (key: keyof Values) => (event: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [key]: event.target.value }));
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -72,7 +111,10 @@ function TargetFormFields({ mode, kinds, initial, onSaved, onCancel }: { mode: T
 
   // The kind's schema names keys as config.<key>; they all belong under the one config box.
   const configErrors = Object.entries(fields).filter(([key]) => key === "config" || key.startsWith("config."));
-  const configError = configErrors.length > 0 ? configErrors.map(([key, message]) => (key === "config" ? message : `${key}: ${message}`)).join(" · ") : undefined;
+  const configError =
+    configErrors.length > 0
+      ? configErrors.map(([key, message]) => (key === "config" ? message : `${key}: ${message}`)).join(" · ")
+      : undefined;
   const title = editing ? `Edit ${values.name}` : "Add a target";
 
   return (
@@ -90,12 +132,41 @@ function TargetFormFields({ mode, kinds, initial, onSaved, onCancel }: { mode: T
               ))}
             </select>
           </Field>
-          <Field id="name" label="Name" error={fields.name} hint={editing ? "Runbooks refer to it by this name, so it stays." : "Lower-case letters, digits and -, like payments-api."}>
-            <input {...fieldAria("name", fields.name)} type="text" autoComplete="off" autoCapitalize="none" spellCheck={false} value={values.name} onChange={set("name")} readOnly={editing} />
+          <Field
+            id="name"
+            label="Name"
+            error={fields.name}
+            hint={
+              editing
+                ? "Runbooks refer to it by this name, so it stays."
+                : "Lower-case letters, digits and -, like payments-api."
+            }
+          >
+            <input
+              {...fieldAria("name", fields.name)}
+              type="text"
+              autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+              value={values.name}
+              onChange={set("name")}
+              readOnly={editing}
+            />
           </Field>
         </div>
-        <Field id="description" label="Description" error={fields.description} hint="Optional: what it is, for the people picking it during an incident.">
-          <input {...fieldAria("description", fields.description)} type="text" autoComplete="off" value={values.description} onChange={set("description")} />
+        <Field
+          id="description"
+          label="Description"
+          error={fields.description}
+          hint="Optional: what it is, for the people picking it during an incident."
+        >
+          <input
+            {...fieldAria("description", fields.description)}
+            type="text"
+            autoComplete="off"
+            value={values.description}
+            onChange={set("description")}
+          />
         </Field>
         <Field id="config" label="Configuration (YAML)" error={configError}>
           <textarea
@@ -115,7 +186,9 @@ function TargetFormFields({ mode, kinds, initial, onSaved, onCancel }: { mode: T
             <ConfigKeys kind={kind} />
           </div>
         ) : null}
-        <p className="muted small">Name secrets by their managed secret&apos;s name; never paste a secret value here.</p>
+        <p className="muted small">
+          Name secrets by their managed secret&apos;s name; never paste a secret value here.
+        </p>
         <div className="row">
           <button className="button" type="submit" disabled={save.isPending}>
             {save.isPending ? "Saving…" : editing ? "Save changes" : "Add target"}

@@ -21,7 +21,11 @@ export function TargetsAdmin({ banner, demoPanel }: { banner: ReactNode; demoPan
   const [form, setForm] = useState<TargetFormMode | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<Ref | null>(null);
-  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: trpc.targets.list.queryKey() }), queryClient.invalidateQueries({ queryKey: trpc.demo.status.queryKey() })]);
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.targets.list.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.demo.status.queryKey() }),
+    ]);
   const remove = useMutation(
     trpc.targets.remove.mutationOptions({
       onSuccess: (_result, ref) => setNotice(`Removed ${ref.name}.`),
@@ -39,7 +43,9 @@ export function TargetsAdmin({ banner, demoPanel }: { banner: ReactNode; demoPan
       <div className="page-header">
         <div>
           <h1>Targets</h1>
-          <p>The services, databases, allowlists and secret consumers runbooks act on. A runbook asks for one by name.</p>
+          <p>
+            The services, databases, allowlists and secret consumers runbooks act on. A runbook asks for one by name.
+          </p>
         </div>
         {!form && kinds.data && kinds.data.length > 0 ? (
           <button
@@ -61,7 +67,11 @@ export function TargetsAdmin({ banner, demoPanel }: { banner: ReactNode; demoPan
             {notice}
           </div>
         ) : null}
-        {noKinds ? <div className="alert info">This build of Keel registers no target kinds yet, so there is nothing to add here.</div> : null}
+        {noKinds ? (
+          <div className="alert info">
+            This build of Keel registers no target kinds yet, so there is nothing to add here.
+          </div>
+        ) : null}
         {form && kinds.data ? (
           <TargetForm
             key={form.mode === "update" ? `${form.kind}:${form.name}` : "create"}
@@ -153,7 +163,13 @@ function TargetRow(props: {
       </td>
       <td data-label="Actions">
         {target.source !== "admin" ? (
-          <span className="muted small">{target.source === "file" ? "Change it in the targets file" : target.source === "builtin" ? "Set by KEEL_SELF_BACKUP_* at start" : "Goes with the demo environment"}</span>
+          <span className="muted small">
+            {target.source === "file"
+              ? "Change it in the targets file"
+              : target.source === "builtin"
+                ? "Set by KEEL_SELF_BACKUP_* at start"
+                : "Goes with the demo environment"}
+          </span>
         ) : props.confirming ? (
           <div className="row">
             <span className="small">Remove {target.name}? Runbooks can no longer use it.</span>
@@ -166,10 +182,20 @@ function TargetRow(props: {
           </div>
         ) : (
           <div className="row">
-            <button className="button secondary small" type="button" onClick={props.onEdit} aria-label={`Edit ${target.name}`}>
+            <button
+              className="button secondary small"
+              type="button"
+              onClick={props.onEdit}
+              aria-label={`Edit ${target.name}`}
+            >
               Edit
             </button>
-            <button className="button secondary small" type="button" onClick={props.onAskRemove} aria-label={`Remove ${target.name}`}>
+            <button
+              className="button secondary small"
+              type="button"
+              onClick={props.onAskRemove}
+              aria-label={`Remove ${target.name}`}
+            >
               Remove
             </button>
           </div>
@@ -204,7 +230,8 @@ function SelfBackupLine({ status }: { status: NonNullable<TargetView["selfBackup
       )}
       {failing ? (
         <div>
-          <span className="badge danger">Last attempt failed</span> {formatDateTime(lastFailure.at)}: {lastFailure.error}
+          <span className="badge danger">Last attempt failed</span> {formatDateTime(lastFailure.at)}:{" "}
+          {lastFailure.error}
         </div>
       ) : null}
     </div>

@@ -28,7 +28,9 @@ export function TargetsFileBanner() {
   return (
     <section className="alert warn stack" aria-labelledby="targets-file-title" data-testid="targets-file-problems">
       <div>
-        <strong id="targets-file-title">{status.applied ? "Some targets in the targets file were skipped." : "The targets file did not load."}</strong>{" "}
+        <strong id="targets-file-title">
+          {status.applied ? "Some targets in the targets file were skipped." : "The targets file did not load."}
+        </strong>{" "}
         {status.applied
           ? "The other targets in it are up to date."
           : "Until it is fixed, the targets it declared before stay as they were."}{" "}

@@ -10,7 +10,13 @@ import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
 
-export function CreateUserForm({ onCreated, onCancel }: { onCreated: (email: string, oneTimePassword: string) => void; onCancel: () => void }) {
+export function CreateUserForm({
+  onCreated,
+  onCancel,
+}: {
+  onCreated: (email: string, oneTimePassword: string) => void;
+  onCancel: () => void;
+}) {
   const trpc = useTRPC();
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<ClientErrorInfo | null>(null);

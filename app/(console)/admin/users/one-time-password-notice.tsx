@@ -3,12 +3,23 @@
 import { useState } from "react";
 
 /** Shows a one-time password exactly once; it is not stored anywhere the admin can see it again. */
-export function OneTimePasswordNotice({ email, password, reason, onDismiss }: { email: string; password: string; reason: string; onDismiss: () => void }) {
+export function OneTimePasswordNotice({
+  email,
+  password,
+  reason,
+  onDismiss,
+}: {
+  email: string;
+  password: string;
+  reason: string;
+  onDismiss: () => void;
+}) {
   const [copied, setCopied] = useState(false);
   return (
     <div className="alert ok stack" role="status" data-testid="one-time-password">
       <div>
-        {reason} Give <strong>{email}</strong> this one-time password; they must choose their own at first sign-in. It will not be shown again.
+        {reason} Give <strong>{email}</strong> this one-time password; they must choose their own at first sign-in. It
+        will not be shown again.
       </div>
       <div className="row">
         <code className="secret-once">{password}</code>

@@ -17,7 +17,10 @@ type Pending = { kind: "disable" | "reset" | "reauth"; userId: string; email: st
 const CONFIRM_TEXT: Record<Pending["kind"], { question: (email: string) => string; button: string }> = {
   disable: { question: (email) => `Disable ${email}? Their sessions end now.`, button: "Disable" },
   reset: { question: (email) => `Reset the password of ${email}?`, button: "Reset" },
-  reauth: { question: (email) => `Ask ${email} for their password before their next high-risk step, on every session?`, button: "Ask" },
+  reauth: {
+    question: (email) => `Ask ${email} for their password before their next high-risk step, on every session?`,
+    button: "Ask",
+  },
 };
 
 export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
@@ -45,7 +48,9 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
     trpc.users.requireReauthentication.mutationOptions({
       onSuccess: (result, variables) => {
         const email = users.data?.find((u) => u.id === variables.userId)?.email ?? "the user";
-        setReauthNotice(`${email} will be asked for their password before their next high-risk step (${result.sessions} open ${result.sessions === 1 ? "session" : "sessions"}).`);
+        setReauthNotice(
+          `${email} will be asked for their password before their next high-risk step (${result.sessions} open ${result.sessions === 1 ? "session" : "sessions"}).`,
+        );
       },
     }),
   );
@@ -117,7 +122,8 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
                               value={user.role}
                               disabled={changeRole.isPending}
                               onChange={(event) => {
-                                if (isRole(event.target.value)) changeRole.mutate({ userId: user.id, role: event.target.value });
+                                if (isRole(event.target.value))
+                                  changeRole.mutate({ userId: user.id, role: event.target.value });
                               }}
                             >
                               {ROLES.map((role) => (
@@ -129,10 +135,18 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
                           )}
                         </td>
                         <td data-label="Status">
-                          {user.disabledAt ? <span className="badge danger">Disabled</span> : <span className="badge ok">Active</span>}{" "}
-                          {user.mustChangePassword && !user.disabledAt ? <span className="badge warn">Must set password</span> : null}
+                          {user.disabledAt ? (
+                            <span className="badge danger">Disabled</span>
+                          ) : (
+                            <span className="badge ok">Active</span>
+                          )}{" "}
+                          {user.mustChangePassword && !user.disabledAt ? (
+                            <span className="badge warn">Must set password</span>
+                          ) : null}
                         </td>
-                        <td data-label="Last sign-in">{user.lastSignInAt ? formatDateTime(user.lastSignInAt) : "Never"}</td>
+                        <td data-label="Last sign-in">
+                          {user.lastSignInAt ? formatDateTime(user.lastSignInAt) : "Never"}
+                        </td>
                         <td data-label="Actions">
                           {self ? (
                             <span className="muted small">You</span>
@@ -144,32 +158,57 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
                                 type="button"
                                 onClick={() => {
                                   setConfirming(null);
-                                  if (isConfirming.kind === "disable") setDisabled.mutate({ userId: user.id, disabled: true });
+                                  if (isConfirming.kind === "disable")
+                                    setDisabled.mutate({ userId: user.id, disabled: true });
                                   else if (isConfirming.kind === "reset") resetPassword.mutate({ userId: user.id });
                                   else requireReauth.mutate({ userId: user.id });
                                 }}
                               >
                                 {CONFIRM_TEXT[isConfirming.kind].button}
                               </button>
-                              <button className="button secondary small" type="button" onClick={() => setConfirming(null)}>
+                              <button
+                                className="button secondary small"
+                                type="button"
+                                onClick={() => setConfirming(null)}
+                              >
                                 Cancel
                               </button>
                             </div>
                           ) : (
                             <div className="row">
                               {user.disabledAt ? (
-                                <button className="button secondary small" type="button" onClick={() => setDisabled.mutate({ userId: user.id, disabled: false })}>
+                                <button
+                                  className="button secondary small"
+                                  type="button"
+                                  onClick={() => setDisabled.mutate({ userId: user.id, disabled: false })}
+                                >
                                   Enable
                                 </button>
                               ) : (
                                 <>
-                                  <button className="button secondary small" type="button" onClick={() => setConfirming({ kind: "reset", userId: user.id, email: user.email })}>
+                                  <button
+                                    className="button secondary small"
+                                    type="button"
+                                    onClick={() => setConfirming({ kind: "reset", userId: user.id, email: user.email })}
+                                  >
                                     Reset password
                                   </button>
-                                  <button className="button secondary small" type="button" onClick={() => setConfirming({ kind: "reauth", userId: user.id, email: user.email })}>
+                                  <button
+                                    className="button secondary small"
+                                    type="button"
+                                    onClick={() =>
+                                      setConfirming({ kind: "reauth", userId: user.id, email: user.email })
+                                    }
+                                  >
                                     Ask for password
                                   </button>
-                                  <button className="button secondary small" type="button" onClick={() => setConfirming({ kind: "disable", userId: user.id, email: user.email })}>
+                                  <button
+                                    className="button secondary small"
+                                    type="button"
+                                    onClick={() =>
+                                      setConfirming({ kind: "disable", userId: user.id, email: user.email })
+                                    }
+                                  >
                                     Disable
                                   </button>
                                 </>

@@ -16,7 +16,11 @@ const FIELDS: Record<ProbeKind, { name: string; label: string; hint?: string }[]
   http: [
     { name: "url", label: "URL", hint: "May start with {{serviceUrl}}. Redirects are not followed." },
     { name: "expectStatus", label: "Expected status" },
-    { name: "headers", label: "Expected headers", hint: "One per line: name, or name: text it must contain (e.g. strict-transport-security: max-age)." },
+    {
+      name: "headers",
+      label: "Expected headers",
+      hint: "One per line: name, or name: text it must contain (e.g. strict-transport-security: max-age).",
+    },
   ],
   "https-redirect": [{ name: "url", label: "URL", hint: "Asked over plain HTTP; must redirect to https://." }],
   "backup-age": [
@@ -57,7 +61,10 @@ export function BindCheckForm({ item, onChanged }: { item: ItemView; onChanged: 
   const id = (name: string) => `bind-${name}-${item.id}`;
   const current = (item.verify ?? {}) as Record<string, unknown>;
   const initial = (name: string): string => {
-    if (name === "headers") return ((current.expectHeaders as { name: string; contains?: string }[] | undefined) ?? []).map((h) => (h.contains ? `${h.name}: ${h.contains}` : h.name)).join("\n");
+    if (name === "headers")
+      return ((current.expectHeaders as { name: string; contains?: string }[] | undefined) ?? [])
+        .map((h) => (h.contains ? `${h.name}: ${h.contains}` : h.name))
+        .join("\n");
     if (name === "input") return JSON.stringify(current.input ?? {});
     const value = current[name];
     return value === undefined ? (name === "expectStatus" ? "200" : "") : String(value);
@@ -92,7 +99,11 @@ export function BindCheckForm({ item, onChanged }: { item: ItemView; onChanged: 
         } else verify[field.name] = NUMBER_FIELDS.has(field.name) ? Number(raw) : raw;
       }
     }
-    const parsed = bindCheckInput.safeParse({ itemId: item.id, verify, reconfirmEveryDays: reconfirm === "" ? null : Number(reconfirm) });
+    const parsed = bindCheckInput.safeParse({
+      itemId: item.id,
+      verify,
+      reconfirmEveryDays: reconfirm === "" ? null : Number(reconfirm),
+    });
     if (!parsed.success) {
       setFields(fieldErrorsOf(parsed.error));
       return;
@@ -119,15 +130,40 @@ export function BindCheckForm({ item, onChanged }: { item: ItemView; onChanged: 
           {FIELDS[kind].map((field) => {
             const key = field.name === "headers" ? "verify.expectHeaders" : `verify.${field.name}`;
             return (
-              <Field key={`${kind}-${field.name}`} id={id(field.name)} label={field.label} hint={field.hint} error={fields[key]}>
-                {field.name === "headers" ? <textarea {...fieldAria(id(field.name), fields[key])} rows={3} defaultValue={initial(field.name)} /> : <input {...fieldAria(id(field.name), fields[key])} type="text" defaultValue={initial(field.name)} spellCheck={false} />}
+              <Field
+                key={`${kind}-${field.name}`}
+                id={id(field.name)}
+                label={field.label}
+                hint={field.hint}
+                error={fields[key]}
+              >
+                {field.name === "headers" ? (
+                  <textarea {...fieldAria(id(field.name), fields[key])} rows={3} defaultValue={initial(field.name)} />
+                ) : (
+                  <input
+                    {...fieldAria(id(field.name), fields[key])}
+                    type="text"
+                    defaultValue={initial(field.name)}
+                    spellCheck={false}
+                  />
+                )}
               </Field>
             );
           })}
         </div>
       ) : null}
-      <Field id={id("reconfirm")} label="Confirm again every (days)" error={fields.reconfirmEveryDays} hint="Empty: once done, it stays done. Automated items are re-run when stale.">
-        <input {...fieldAria(id("reconfirm"), fields.reconfirmEveryDays)} type="number" min={1} defaultValue={item.reconfirmEveryDays ?? ""} />
+      <Field
+        id={id("reconfirm")}
+        label="Confirm again every (days)"
+        error={fields.reconfirmEveryDays}
+        hint="Empty: once done, it stays done. Automated items are re-run when stale."
+      >
+        <input
+          {...fieldAria(id("reconfirm"), fields.reconfirmEveryDays)}
+          type="number"
+          min={1}
+          defaultValue={item.reconfirmEveryDays ?? ""}
+        />
       </Field>
       <button className="button small secondary" type="submit" disabled={bind.isPending}>
         Save check

@@ -20,12 +20,18 @@ export function ChecklistPage({ checklistId, viewer }: { checklistId: string; vi
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [filters, setFilters] = useState<Filters>({});
-  const view = useQuery({ ...trpc.checklists.get.queryOptions({ checklistId, ...filters }), placeholderData: (previous) => previous });
+  const view = useQuery({
+    ...trpc.checklists.get.queryOptions({ checklistId, ...filters }),
+    placeholderData: (previous) => previous,
+  });
   const people = useQuery(trpc.checklists.people.queryOptions());
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulkError, setBulkError] = useState<ClientErrorInfo | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.checklists.pathKey() });
-  const bulkDone = { onSuccess: () => (setSelected(new Set()), setBulkError(null), refresh()), onError: (e: unknown) => setBulkError(readClientError(e)) };
+  const bulkDone = {
+    onSuccess: () => (setSelected(new Set()), setBulkError(null), refresh()),
+    onError: (e: unknown) => setBulkError(readClientError(e)),
+  };
   const assign = useMutation(trpc.checklists.assign.mutationOptions(bulkDone));
   const setStatuses = useMutation(trpc.checklists.setStatuses.mutationOptions(bulkDone));
   const dismiss = useMutation(trpc.checklists.dismissNotice.mutationOptions({ onSuccess: () => refresh() }));
@@ -62,7 +68,9 @@ export function ChecklistPage({ checklistId, viewer }: { checklistId: string; vi
         <div>
           <h1>{checklist.name}</h1>
           <p>
-            {checklist.service} · launch {formatCalendarDate(checklist.launchDate)} ({checklist.daysToLaunch >= 0 ? `in ${checklist.daysToLaunch} days` : `${-checklist.daysToLaunch} days ago`}) · owner {checklist.owner} · {template.title} v{template.version}
+            {checklist.service} · launch {formatCalendarDate(checklist.launchDate)} (
+            {checklist.daysToLaunch >= 0 ? `in ${checklist.daysToLaunch} days` : `${-checklist.daysToLaunch} days ago`})
+            · owner {checklist.owner} · {template.title} v{template.version}
             {template.isCurrent ? "" : " (the template has changed since; this checklist keeps its version)"}
           </p>
         </div>
@@ -76,7 +84,11 @@ export function ChecklistPage({ checklistId, viewer }: { checklistId: string; vi
           <div key={notice.id} className="alert warn row" role="status">
             <span>{notice.message}</span>
             <span className="spacer" />
-            <button className="button small secondary" type="button" onClick={() => dismiss.mutate({ noticeId: notice.id })}>
+            <button
+              className="button small secondary"
+              type="button"
+              onClick={() => dismiss.mutate({ noticeId: notice.id })}
+            >
               Dismiss
             </button>
           </div>
@@ -141,7 +153,12 @@ export function ChecklistPage({ checklistId, viewer }: { checklistId: string; vi
           <form className="item-filters" aria-label="Filter items" onSubmit={(e) => e.preventDefault()}>
             <label>
               Owner{" "}
-              <select className="inline-select" aria-label="Filter by owner" value={filters.owner ?? ""} onChange={(e) => setFilters({ ...filters, owner: e.target.value || undefined })}>
+              <select
+                className="inline-select"
+                aria-label="Filter by owner"
+                value={filters.owner ?? ""}
+                onChange={(e) => setFilters({ ...filters, owner: e.target.value || undefined })}
+              >
                 <option value="">Anyone</option>
                 <option value="unassigned">Unassigned</option>
                 {people.data?.map((p) => (
@@ -153,7 +170,12 @@ export function ChecklistPage({ checklistId, viewer }: { checklistId: string; vi
             </label>
             <label>
               Section{" "}
-              <select className="inline-select" aria-label="Filter by section" value={filters.section ?? ""} onChange={(e) => setFilters({ ...filters, section: e.target.value || undefined })}>
+              <select
+                className="inline-select"
+                aria-label="Filter by section"
+                value={filters.section ?? ""}
+                onChange={(e) => setFilters({ ...filters, section: e.target.value || undefined })}
+              >
                 <option value="">All sections</option>
                 {allSections.map((s) => (
                   <option key={s} value={s}>
@@ -164,7 +186,14 @@ export function ChecklistPage({ checklistId, viewer }: { checklistId: string; vi
             </label>
             <label>
               Status{" "}
-              <select className="inline-select" aria-label="Filter by status" value={filters.status ?? ""} onChange={(e) => setFilters({ ...filters, status: (e.target.value || undefined) as ItemStatus | undefined })}>
+              <select
+                className="inline-select"
+                aria-label="Filter by status"
+                value={filters.status ?? ""}
+                onChange={(e) =>
+                  setFilters({ ...filters, status: (e.target.value || undefined) as ItemStatus | undefined })
+                }
+              >
                 <option value="">Any status</option>
                 {ITEM_STATUSES.map((s) => (
                   <option key={s} value={s}>
@@ -178,7 +207,11 @@ export function ChecklistPage({ checklistId, viewer }: { checklistId: string; vi
           {viewer.lead ? (
             <div className="bulk-bar" aria-label="Bulk actions">
               <span className="small">{selected.size} selected</span>
-              <button className="button small ghost" type="button" onClick={() => setSelected(new Set(items.map((i) => i.id)))}>
+              <button
+                className="button small ghost"
+                type="button"
+                onClick={() => setSelected(new Set(items.map((i) => i.id)))}
+              >
                 Select all shown
               </button>
               <form className="row" onSubmit={onAssign}>
@@ -219,7 +252,14 @@ export function ChecklistPage({ checklistId, viewer }: { checklistId: string; vi
           {items.length === 0 ? <p className="empty">No item matches these filters.</p> : null}
           <ul className="item-list" aria-label="Checklist items">
             {items.map((item) => (
-              <ItemCard key={item.id} item={item} viewer={viewer} selected={selected.has(item.id)} onSelect={(on) => toggle(item.id, on)} onChanged={refresh} />
+              <ItemCard
+                key={item.id}
+                item={item}
+                viewer={viewer}
+                selected={selected.has(item.id)}
+                onSelect={(on) => toggle(item.id, on)}
+                onChanged={refresh}
+              />
             ))}
           </ul>
         </section>

@@ -12,14 +12,29 @@ import type { Person } from "./item-card";
 type Checklist = RouterOutputs["checklists"]["get"]["checklist"];
 
 /** A lead moves the launch date (due dates follow), the owner or the service URL. */
-export function ChecklistSettings({ checklist, people, onSaved }: { checklist: Checklist; people: Person[]; onSaved: () => void }) {
+export function ChecklistSettings({
+  checklist,
+  people,
+  onSaved,
+}: {
+  checklist: Checklist;
+  people: Person[];
+  onSaved: () => void;
+}) {
   const trpc = useTRPC();
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<ClientErrorInfo | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const update = useMutation(
     trpc.checklists.update.mutationOptions({
-      onSuccess: (result) => (setFields({}), setError(null), setSaved(result.movedDueDates > 0 ? `Saved; ${result.movedDueDates} due dates moved with the launch date.` : "Saved."), onSaved()),
+      onSuccess: (result) => (
+        setFields({}),
+        setError(null),
+        setSaved(
+          result.movedDueDates > 0 ? `Saved; ${result.movedDueDates} due dates moved with the launch date.` : "Saved.",
+        ),
+        onSaved()
+      ),
       onError: (cause) => {
         const info = readClientError(cause);
         setSaved(null);
@@ -31,7 +46,12 @@ export function ChecklistSettings({ checklist, people, onSaved }: { checklist: C
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    update.mutate({ checklistId: checklist.id, launchDate: String(form.get("settings-launchDate")), ownerId: String(form.get("settings-ownerId")), serviceUrl: String(form.get("settings-serviceUrl") ?? "") });
+    update.mutate({
+      checklistId: checklist.id,
+      launchDate: String(form.get("settings-launchDate")),
+      ownerId: String(form.get("settings-ownerId")),
+      serviceUrl: String(form.get("settings-serviceUrl") ?? ""),
+    });
   }
   return (
     <details className="card">
@@ -40,8 +60,17 @@ export function ChecklistSettings({ checklist, people, onSaved }: { checklist: C
         <FormError error={error} />
         {saved ? <p className="alert ok">{saved}</p> : null}
         <div className="grid grid-2">
-          <Field id="settings-launchDate" label="Launch date" error={fields.launchDate} hint="Due dates follow it, except ones set by hand.">
-            <input {...fieldAria("settings-launchDate", fields.launchDate)} type="date" defaultValue={checklist.launchDate} />
+          <Field
+            id="settings-launchDate"
+            label="Launch date"
+            error={fields.launchDate}
+            hint="Due dates follow it, except ones set by hand."
+          >
+            <input
+              {...fieldAria("settings-launchDate", fields.launchDate)}
+              type="date"
+              defaultValue={checklist.launchDate}
+            />
           </Field>
           <Field id="settings-ownerId" label="Owner" error={fields.ownerId}>
             <select {...fieldAria("settings-ownerId", fields.ownerId)} defaultValue={checklist.ownerId}>
@@ -52,8 +81,17 @@ export function ChecklistSettings({ checklist, people, onSaved }: { checklist: C
               ))}
             </select>
           </Field>
-          <Field id="settings-serviceUrl" label="Service URL" error={fields.serviceUrl} hint="Probes use it as {{serviceUrl}}.">
-            <input {...fieldAria("settings-serviceUrl", fields.serviceUrl)} type="url" defaultValue={checklist.serviceUrl} />
+          <Field
+            id="settings-serviceUrl"
+            label="Service URL"
+            error={fields.serviceUrl}
+            hint="Probes use it as {{serviceUrl}}."
+          >
+            <input
+              {...fieldAria("settings-serviceUrl", fields.serviceUrl)}
+              type="url"
+              defaultValue={checklist.serviceUrl}
+            />
           </Field>
         </div>
         <button className="button small" type="submit" disabled={update.isPending}>

@@ -33,18 +33,42 @@ function useFormErrors() {
   return { fields, error, fail, clear, setFields };
 }
 
-export function ItemCard({ item, viewer, selected, onSelect, onChanged }: { item: ItemView; viewer: Viewer; selected: boolean; onSelect: (on: boolean) => void; onChanged: () => void }) {
+export function ItemCard({
+  item,
+  viewer,
+  selected,
+  onSelect,
+  onChanged,
+}: {
+  item: ItemView;
+  viewer: Viewer;
+  selected: boolean;
+  onSelect: (on: boolean) => void;
+  onChanged: () => void;
+}) {
   const trpc = useTRPC();
   const mayWork = viewer.lead || (viewer.responder && (item.ownerId === null || item.ownerId === viewer.id));
   const [checkError, setCheckError] = useState<ClientErrorInfo | null>(null);
-  const runCheck = useMutation(trpc.checklists.runCheck.mutationOptions({ onSuccess: () => (setCheckError(null), onChanged()), onError: (e) => setCheckError(readClientError(e)) }));
+  const runCheck = useMutation(
+    trpc.checklists.runCheck.mutationOptions({
+      onSuccess: () => (setCheckError(null), onChanged()),
+      onError: (e) => setCheckError(readClientError(e)),
+    }),
+  );
   const pending = item.waivers.find((w) => w.status === "requested");
   const approved = item.waivers.find((w) => w.status === "approved");
 
   return (
     <li className={`checklist-item${item.overdue ? " overdue" : ""}`} id={`item-${item.id}`} aria-label={item.title}>
       <div className="item-head">
-        {viewer.lead ? <input type="checkbox" aria-label={`Select ${item.title}`} checked={selected} onChange={(e) => onSelect(e.target.checked)} /> : null}
+        {viewer.lead ? (
+          <input
+            type="checkbox"
+            aria-label={`Select ${item.title}`}
+            checked={selected}
+            onChange={(e) => onSelect(e.target.checked)}
+          />
+        ) : null}
         <div className="item-title">
           <strong>{item.title}</strong>
           <div className="small muted">
@@ -76,26 +100,43 @@ export function ItemCard({ item, viewer, selected, onSelect, onChanged }: { item
           {item.lastResult ? (
             <>
               Last ran {formatDateTime(item.lastResult.ranAt)}
-              {item.lastResult.scheduled ? " (scheduled)" : ""}: <span className={`badge ${item.lastResult.passed ? "ok" : "danger"}`}>{item.lastResult.passed ? "passed" : "failed"}</span> {item.lastResult.summary}
+              {item.lastResult.scheduled ? " (scheduled)" : ""}:{" "}
+              <span className={`badge ${item.lastResult.passed ? "ok" : "danger"}`}>
+                {item.lastResult.passed ? "passed" : "failed"}
+              </span>{" "}
+              {item.lastResult.summary}
             </>
           ) : (
             <span className="muted">Not run yet.</span>
           )}
-          {item.reconfirmEveryDays ? <span className="muted"> Re-checked every {item.reconfirmEveryDays === 1 ? "day" : `${item.reconfirmEveryDays} days`}.</span> : null}
+          {item.reconfirmEveryDays ? (
+            <span className="muted">
+              {" "}
+              Re-checked every {item.reconfirmEveryDays === 1 ? "day" : `${item.reconfirmEveryDays} days`}.
+            </span>
+          ) : null}
         </p>
       ) : item.reconfirmEveryDays ? (
-        <p className="small muted">Confirm again every {item.reconfirmEveryDays === 1 ? "day" : `${item.reconfirmEveryDays} days`}.</p>
+        <p className="small muted">
+          Confirm again every {item.reconfirmEveryDays === 1 ? "day" : `${item.reconfirmEveryDays} days`}.
+        </p>
       ) : null}
       <Evidence item={item} />
       {approved ? (
         <p className="small">
-          Waived until {formatDateTime(approved.expiresAt)} ({approved.reason}); requested by {approved.requestedBy}, approved by {approved.decidedBy}.
+          Waived until {formatDateTime(approved.expiresAt)} ({approved.reason}); requested by {approved.requestedBy},
+          approved by {approved.decidedBy}.
         </p>
       ) : null}
       {pending ? <PendingWaiver waiver={pending} viewer={viewer} onChanged={onChanged} /> : null}
       {item.verify && mayWork ? (
         <div className="row">
-          <button className="button small" type="button" onClick={() => runCheck.mutate({ itemId: item.id })} disabled={runCheck.isPending}>
+          <button
+            className="button small"
+            type="button"
+            onClick={() => runCheck.mutate({ itemId: item.id })}
+            disabled={runCheck.isPending}
+          >
             {runCheck.isPending ? "Checking…" : "Run check"}
           </button>
           <FormError error={checkError} />
@@ -105,7 +146,9 @@ export function ItemCard({ item, viewer, selected, onSelect, onChanged }: { item
         <summary>Details, comments{mayWork ? " and changes" : ""}</summary>
         {item.description ? <p>{item.description}</p> : null}
         {mayWork ? <UpdateItemForm item={item} viewer={viewer} onChanged={onChanged} /> : null}
-        {viewer.responder && !pending && !["done", "waived", "not_applicable"].includes(item.status) ? <RequestWaiverForm item={item} onChanged={onChanged} /> : null}
+        {viewer.responder && !pending && !["done", "waived", "not_applicable"].includes(item.status) ? (
+          <RequestWaiverForm item={item} onChanged={onChanged} />
+        ) : null}
         {viewer.lead ? <DueDateForm item={item} onChanged={onChanged} /> : null}
         {viewer.lead ? <BindCheckForm item={item} onChanged={onChanged} /> : null}
         <Comments item={item} canComment={viewer.responder} onChanged={onChanged} />
@@ -143,10 +186,21 @@ function Evidence({ item }: { item: ItemView }) {
   );
 }
 
-function PendingWaiver({ waiver, viewer, onChanged }: { waiver: ItemView["waivers"][number]; viewer: Viewer; onChanged: () => void }) {
+function PendingWaiver({
+  waiver,
+  viewer,
+  onChanged,
+}: {
+  waiver: ItemView["waivers"][number];
+  viewer: Viewer;
+  onChanged: () => void;
+}) {
   const trpc = useTRPC();
   const [error, setError] = useState<ClientErrorInfo | null>(null);
-  const options = { onSuccess: () => (setError(null), onChanged()), onError: (e: unknown) => setError(readClientError(e)) };
+  const options = {
+    onSuccess: () => (setError(null), onChanged()),
+    onError: (e: unknown) => setError(readClientError(e)),
+  };
   const approve = useMutation(trpc.checklists.approveWaiver.mutationOptions(options));
   const reject = useMutation(trpc.checklists.rejectWaiver.mutationOptions(options));
   const mine = waiver.requestedById === viewer.id;
@@ -157,10 +211,20 @@ function PendingWaiver({ waiver, viewer, onChanged }: { waiver: ItemView["waiver
       </p>
       {viewer.lead && !mine ? (
         <div className="row">
-          <button className="button small" type="button" onClick={() => approve.mutate({ waiverId: waiver.id })} disabled={approve.isPending}>
+          <button
+            className="button small"
+            type="button"
+            onClick={() => approve.mutate({ waiverId: waiver.id })}
+            disabled={approve.isPending}
+          >
             Approve waiver
           </button>
-          <button className="button small secondary" type="button" onClick={() => reject.mutate({ waiverId: waiver.id })} disabled={reject.isPending}>
+          <button
+            className="button small secondary"
+            type="button"
+            onClick={() => reject.mutate({ waiverId: waiver.id })}
+            disabled={reject.isPending}
+          >
             Reject
           </button>
         </div>
@@ -176,7 +240,12 @@ function UpdateItemForm({ item, viewer, onChanged }: { item: ItemView; viewer: V
   const trpc = useTRPC();
   const errors = useFormErrors();
   const [kind, setKind] = useState<"none" | "link" | "note" | "run">("none");
-  const update = useMutation(trpc.checklists.updateItem.mutationOptions({ onSuccess: () => (errors.clear(), setKind("none"), onChanged()), onError: errors.fail }));
+  const update = useMutation(
+    trpc.checklists.updateItem.mutationOptions({
+      onSuccess: () => (errors.clear(), setKind("none"), onChanged()),
+      onError: errors.fail,
+    }),
+  );
   const id = (name: string) => `${name}-${item.id}`;
   const statuses = SETTABLE_STATUSES.filter((s) => s !== "not_applicable" || viewer.lead);
 
@@ -184,9 +253,21 @@ function UpdateItemForm({ item, viewer, onChanged }: { item: ItemView; viewer: V
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const value = String(form.get(id("evidence")) ?? "");
-    const evidence = kind === "link" ? { kind, url: value } : kind === "note" ? { kind, note: value } : kind === "run" ? { kind, run: value } : undefined;
+    const evidence =
+      kind === "link"
+        ? { kind, url: value }
+        : kind === "note"
+          ? { kind, note: value }
+          : kind === "run"
+            ? { kind, run: value }
+            : undefined;
     const status = String(form.get(id("status")));
-    const parsed = updateItemInput.safeParse({ itemId: item.id, status: status === item.status && status !== "done" ? undefined : status, reason: String(form.get(id("reason")) ?? "") || undefined, evidence });
+    const parsed = updateItemInput.safeParse({
+      itemId: item.id,
+      status: status === item.status && status !== "done" ? undefined : status,
+      reason: String(form.get(id("reason")) ?? "") || undefined,
+      evidence,
+    });
     if (!parsed.success) {
       errors.setFields(fieldErrorsOf(parsed.error));
       return;
@@ -198,8 +279,16 @@ function UpdateItemForm({ item, viewer, onChanged }: { item: ItemView; viewer: V
     <form className="form item-form" onSubmit={onSubmit} noValidate aria-label={`Update ${item.title}`}>
       <FormError error={errors.error} />
       <div className="grid grid-2">
-        <Field id={id("status")} label="Status" error={errors.fields.status} hint={item.status === "done" ? "Saving “Done” again confirms it again." : undefined}>
-          <select {...fieldAria(id("status"), errors.fields.status)} defaultValue={item.status === "waived" ? "todo" : item.status}>
+        <Field
+          id={id("status")}
+          label="Status"
+          error={errors.fields.status}
+          hint={item.status === "done" ? "Saving “Done” again confirms it again." : undefined}
+        >
+          <select
+            {...fieldAria(id("status"), errors.fields.status)}
+            defaultValue={item.status === "waived" ? "todo" : item.status}
+          >
             {statuses.map((s) => (
               <option key={s} value={s}>
                 {STATUS_LABELS[s]}
@@ -207,7 +296,12 @@ function UpdateItemForm({ item, viewer, onChanged }: { item: ItemView; viewer: V
             ))}
           </select>
         </Field>
-        <Field id={id("reason")} label="Reason or note" error={errors.fields.reason} hint="Why it is blocked or not applicable.">
+        <Field
+          id={id("reason")}
+          label="Reason or note"
+          error={errors.fields.reason}
+          hint="Why it is blocked or not applicable."
+        >
           <input {...fieldAria(id("reason"), errors.fields.reason)} type="text" />
         </Field>
         <Field id={id("evidence-kind")} label="Evidence">
@@ -219,7 +313,11 @@ function UpdateItemForm({ item, viewer, onChanged }: { item: ItemView; viewer: V
           </select>
         </Field>
         {kind !== "none" ? (
-          <Field id={id("evidence")} label={kind === "link" ? "Link" : kind === "note" ? "Note" : "Run number or id"} error={errors.fields["evidence.url"] ?? errors.fields["evidence.note"] ?? errors.fields["evidence.run"]}>
+          <Field
+            id={id("evidence")}
+            label={kind === "link" ? "Link" : kind === "note" ? "Note" : "Run number or id"}
+            error={errors.fields["evidence.url"] ?? errors.fields["evidence.note"] ?? errors.fields["evidence.run"]}
+          >
             <input {...fieldAria(id("evidence"), errors.fields["evidence.run"])} type="text" />
           </Field>
         ) : null}
@@ -234,12 +332,21 @@ function UpdateItemForm({ item, viewer, onChanged }: { item: ItemView; viewer: V
 function RequestWaiverForm({ item, onChanged }: { item: ItemView; onChanged: () => void }) {
   const trpc = useTRPC();
   const errors = useFormErrors();
-  const request = useMutation(trpc.checklists.requestWaiver.mutationOptions({ onSuccess: () => (errors.clear(), onChanged()), onError: errors.fail }));
+  const request = useMutation(
+    trpc.checklists.requestWaiver.mutationOptions({
+      onSuccess: () => (errors.clear(), onChanged()),
+      onError: errors.fail,
+    }),
+  );
   const id = (name: string) => `${name}-${item.id}`;
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const parsed = requestWaiverInput.safeParse({ itemId: item.id, reason: form.get(id("waiver-reason")), expiresAt: form.get(id("waiver-expires")) });
+    const parsed = requestWaiverInput.safeParse({
+      itemId: item.id,
+      reason: form.get(id("waiver-reason")),
+      expiresAt: form.get(id("waiver-expires")),
+    });
     if (!parsed.success) {
       errors.setFields(fieldErrorsOf(parsed.error));
       return;
@@ -254,7 +361,12 @@ function RequestWaiverForm({ item, onChanged }: { item: ItemView; onChanged: () 
         <Field id={id("waiver-reason")} label="Why it can wait" error={errors.fields.reason}>
           <input {...fieldAria(id("waiver-reason"), errors.fields.reason)} type="text" />
         </Field>
-        <Field id={id("waiver-expires")} label="Waived until" error={errors.fields.expiresAt} hint="The item reopens that day and its owner is told.">
+        <Field
+          id={id("waiver-expires")}
+          label="Waived until"
+          error={errors.fields.expiresAt}
+          hint="The item reopens that day and its owner is told."
+        >
           <input {...fieldAria(id("waiver-expires"), errors.fields.expiresAt)} type="date" />
         </Field>
       </div>
@@ -268,7 +380,12 @@ function RequestWaiverForm({ item, onChanged }: { item: ItemView; onChanged: () 
 function DueDateForm({ item, onChanged }: { item: ItemView; onChanged: () => void }) {
   const trpc = useTRPC();
   const errors = useFormErrors();
-  const save = useMutation(trpc.checklists.setDueDate.mutationOptions({ onSuccess: () => (errors.clear(), onChanged()), onError: errors.fail }));
+  const save = useMutation(
+    trpc.checklists.setDueDate.mutationOptions({
+      onSuccess: () => (errors.clear(), onChanged()),
+      onError: errors.fail,
+    }),
+  );
   const id = `due-${item.id}`;
   return (
     <form
@@ -281,7 +398,16 @@ function DueDateForm({ item, onChanged }: { item: ItemView; onChanged: () => voi
       }}
     >
       <FormError error={errors.error} />
-      <Field id={id} label="Due date" error={errors.fields.dueDate} hint={item.dueDateOverridden ? "Set by hand: it stays when the launch date moves." : "From the priority and the launch date; setting it by hand pins it."}>
+      <Field
+        id={id}
+        label="Due date"
+        error={errors.fields.dueDate}
+        hint={
+          item.dueDateOverridden
+            ? "Set by hand: it stays when the launch date moves."
+            : "From the priority and the launch date; setting it by hand pins it."
+        }
+      >
         <input {...fieldAria(id, errors.fields.dueDate)} type="date" defaultValue={item.dueDate} />
       </Field>
       <button className="button small secondary" type="submit" disabled={save.isPending}>
@@ -294,7 +420,9 @@ function DueDateForm({ item, onChanged }: { item: ItemView; onChanged: () => voi
 function Comments({ item, canComment, onChanged }: { item: ItemView; canComment: boolean; onChanged: () => void }) {
   const trpc = useTRPC();
   const errors = useFormErrors();
-  const add = useMutation(trpc.checklists.comment.mutationOptions({ onSuccess: () => (errors.clear(), onChanged()), onError: errors.fail }));
+  const add = useMutation(
+    trpc.checklists.comment.mutationOptions({ onSuccess: () => (errors.clear(), onChanged()), onError: errors.fail }),
+  );
   const id = `comment-${item.id}`;
   return (
     <div className="item-comments">
@@ -317,7 +445,10 @@ function Comments({ item, canComment, onChanged }: { item: ItemView; canComment:
           onSubmit={(e) => {
             e.preventDefault();
             const form = e.currentTarget;
-            add.mutate({ itemId: item.id, body: String(new FormData(form).get(id) ?? "") }, { onSuccess: () => form.reset() });
+            add.mutate(
+              { itemId: item.id, body: String(new FormData(form).get(id) ?? "") },
+              { onSuccess: () => form.reset() },
+            );
           }}
         >
           <FormError error={errors.error} />

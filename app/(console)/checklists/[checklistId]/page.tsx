@@ -12,10 +12,20 @@ export default async function ChecklistRoute({ params }: { params: Promise<{ che
   const session = await requireSession();
   const { checklistId } = await params;
   if (!z.uuid().safeParse(checklistId).success) notFound();
-  await Promise.all([prefetch(trpc.checklists.get.queryOptions({ checklistId })), prefetch(trpc.checklists.people.queryOptions())]);
+  await Promise.all([
+    prefetch(trpc.checklists.get.queryOptions({ checklistId })),
+    prefetch(trpc.checklists.people.queryOptions()),
+  ]);
   return (
     <HydrateClient>
-      <ChecklistPage checklistId={checklistId} viewer={{ id: session.user.id, lead: hasRole(session.user.role, "lead"), responder: hasRole(session.user.role, "responder") }} />
+      <ChecklistPage
+        checklistId={checklistId}
+        viewer={{
+          id: session.user.id,
+          lead: hasRole(session.user.role, "lead"),
+          responder: hasRole(session.user.role, "responder"),
+        }}
+      />
     </HydrateClient>
   );
 }

@@ -2,7 +2,14 @@ import { STATUS_LABELS, type ItemStatus } from "@/lib/checklists/readiness";
 import type { Priority } from "@/lib/checklists/template";
 
 const PRIORITY_TONE: Record<Priority, string> = { critical: "danger", high: "warn", medium: "info", low: "muted" };
-const STATUS_TONE: Record<ItemStatus, string> = { todo: "muted", in_progress: "info", done: "ok", blocked: "danger", waived: "warn", not_applicable: "muted" };
+const STATUS_TONE: Record<ItemStatus, string> = {
+  todo: "muted",
+  in_progress: "info",
+  done: "ok",
+  blocked: "danger",
+  waived: "warn",
+  not_applicable: "muted",
+};
 
 export function PriorityBadge({ priority }: { priority: Priority }) {
   return <span className={`badge ${PRIORITY_TONE[priority]}`}>{priority}</span>;

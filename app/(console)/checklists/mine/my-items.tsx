@@ -13,7 +13,11 @@ export function MyItems() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const mine = useQuery(trpc.checklists.myItems.queryOptions());
-  const dismiss = useMutation(trpc.checklists.dismissNotice.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.checklists.pathKey() }) }));
+  const dismiss = useMutation(
+    trpc.checklists.dismissNotice.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.checklists.pathKey() }),
+    }),
+  );
   return (
     <>
       <Link className="back-link" href="/checklists">
@@ -36,7 +40,11 @@ export function MyItems() {
                   <span>
                     <Link href={`/checklists/${n.checklistId}`}>{n.message}</Link>
                   </span>
-                  <button className="button small secondary" type="button" onClick={() => dismiss.mutate({ noticeId: n.id })}>
+                  <button
+                    className="button small secondary"
+                    type="button"
+                    onClick={() => dismiss.mutate({ noticeId: n.id })}
+                  >
                     Dismiss
                   </button>
                 </li>
@@ -45,7 +53,9 @@ export function MyItems() {
           </section>
         ) : null}
         <section className="card">
-          {mine.data && mine.data.items.length === 0 ? <p className="empty">Nothing is assigned to you. A lead assigns items on a checklist&apos;s page.</p> : null}
+          {mine.data && mine.data.items.length === 0 ? (
+            <p className="empty">Nothing is assigned to you. A lead assigns items on a checklist&apos;s page.</p>
+          ) : null}
           {mine.data && mine.data.items.length > 0 ? (
             <div className="table-wrap">
               <table className="table" aria-label="My items">
@@ -68,7 +78,9 @@ export function MyItems() {
                           {item.fromIncident ? (
                             <>
                               {" · "}
-                              <Link href={`/incidents/${item.fromIncident.id}`}>From incident #{item.fromIncident.number}</Link>
+                              <Link href={`/incidents/${item.fromIncident.id}`}>
+                                From incident #{item.fromIncident.number}
+                              </Link>
                             </>
                           ) : null}
                         </div>

@@ -74,7 +74,12 @@ export function DeclareIncidentForm({ viewerId }: { viewerId: string }) {
       <section className="card">
         <form className="form" onSubmit={onSubmit} noValidate>
           <FormError error={error} />
-          <Field id="title" label="What is wrong" error={fields.title} hint="One line a colleague understands at a glance, e.g. “Checkout returns 500 for card payments”.">
+          <Field
+            id="title"
+            label="What is wrong"
+            error={fields.title}
+            hint="One line a colleague understands at a glance, e.g. “Checkout returns 500 for card payments”."
+          >
             <input {...fieldAria("title", fields.title)} type="text" autoComplete="off" />
           </Field>
           <fieldset className="choices" aria-describedby={fields.severity ? "severity-error" : undefined}>
@@ -97,7 +102,9 @@ export function DeclareIncidentForm({ viewerId }: { viewerId: string }) {
           </fieldset>
           <fieldset className="choices" aria-describedby={serviceError ? "services-error" : "services-hint"}>
             <legend>Affected services</legend>
-            {options.data && options.data.services.length === 0 ? <p className="muted small">Keel knows no services yet: add service targets under Admin → Targets.</p> : null}
+            {options.data && options.data.services.length === 0 ? (
+              <p className="muted small">Keel knows no services yet: add service targets under Admin → Targets.</p>
+            ) : null}
             <div className="chips">
               {options.data?.services.map((service) => (
                 <label key={service} className="choice">
@@ -117,10 +124,26 @@ export function DeclareIncidentForm({ viewerId }: { viewerId: string }) {
               )}
             </span>
           </fieldset>
-          <Field id="tags" label="Tags (optional)" error={tagError} hint="Words separated by commas or spaces, e.g. latency, 5xx, rollback. Runbooks with the same tags are suggested too.">
-            <input {...fieldAria("tags", tagError)} type="text" autoComplete="off" autoCapitalize="none" spellCheck={false} />
+          <Field
+            id="tags"
+            label="Tags (optional)"
+            error={tagError}
+            hint="Words separated by commas or spaces, e.g. latency, 5xx, rollback. Runbooks with the same tags are suggested too."
+          >
+            <input
+              {...fieldAria("tags", tagError)}
+              type="text"
+              autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+            />
           </Field>
-          <Field id="commanderId" label="Commander" error={fields.commanderId} hint="Leads the response and decides. You by default; hand it over any time from the incident page.">
+          <Field
+            id="commanderId"
+            label="Commander"
+            error={fields.commanderId}
+            hint="Leads the response and decides. You by default; hand it over any time from the incident page."
+          >
             <select {...fieldAria("commanderId", fields.commanderId)} defaultValue={viewerId}>
               {options.data?.people.map((p) => (
                 <option key={p.id} value={p.id}>

@@ -8,5 +8,8 @@ export function readingScopeOf(definition: Pick<RunbookDefinition, "inputs" | "s
     inputLabels: Object.fromEntries(definition.inputs.map((input) => [input.name, input.label])),
     secretInputs: new Set(definition.inputs.filter((input) => input.type === "secret").map((input) => input.name)),
   };
-  return { ...base, stepTitles: Object.fromEntries(definition.steps.map((step) => [step.id, readingText(step.title, base)])) };
+  return {
+    ...base,
+    stepTitles: Object.fromEntries(definition.steps.map((step) => [step.id, readingText(step.title, base)])),
+  };
 }

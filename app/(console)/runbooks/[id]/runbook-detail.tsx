@@ -53,8 +53,9 @@ export function RunbookDetail({ runbookId, canStart }: { runbookId: string; canS
           <p>{data.summary}</p>
           <Labels services={data.services} tags={data.tags} />
           <p className="muted small">
-            <span className="mono">{data.id}</span> · version {data.version.number}, loaded {formatDateTime(data.version.loadedAt)} from{" "}
-            <span className="mono">{data.filePath}</span> · <Link href={`/runbooks/${encodeURIComponent(data.id)}/stats`}>Telemetry</Link>
+            <span className="mono">{data.id}</span> · version {data.version.number}, loaded{" "}
+            {formatDateTime(data.version.loadedAt)} from <span className="mono">{data.filePath}</span> ·{" "}
+            <Link href={`/runbooks/${encodeURIComponent(data.id)}/stats`}>Telemetry</Link>
           </p>
         </div>
         {canStart ? (

@@ -14,7 +14,9 @@ export function RunbookLocks({ locks, reading }: { locks: LockDefinition[]; read
             <li key={lock.key}>
               <code>{readingText(lock.key, reading)}</code>
               <span className="muted small">
-                {lock.onBusy === "refuse" ? "While another run holds it, a new run refuses to start." : "While another run holds it, a new run waits in line."}
+                {lock.onBusy === "refuse"
+                  ? "While another run holds it, a new run refuses to start."
+                  : "While another run holds it, a new run waits in line."}
               </span>
             </li>
           ))}

@@ -3,7 +3,11 @@ import { describeCondition, STEP_KIND_LABELS } from "@/lib/runbooks/describe";
 import { Markdown } from "@/app/_components/markdown";
 import { readingText, type ReadingScope } from "@/lib/runbooks/reading-text";
 
-const EVIDENCE = { none: "No evidence asked for.", optional: "Evidence (a note or link) is optional.", required: "Evidence (a note or link) is required." };
+const EVIDENCE = {
+  none: "No evidence asked for.",
+  optional: "Evidence (a note or link) is optional.",
+  required: "Evidence (a note or link) is required.",
+};
 
 /** The steps in the order a run takes them, with what each one does. */
 export function RunbookSteps({ steps, reading }: { steps: StepDefinition[]; reading: ReadingScope }) {
@@ -60,8 +64,8 @@ function StepDetails({ step, reading }: { step: StepDefinition; reading: Reading
     case "approval":
       return (
         <p className="small">
-          Needs {step.approvals === 1 ? "one approval" : `${step.approvals} approvals`} from a {step.role} or above, never from the person who started the
-          run. The approval covers the plan of the actions after it
+          Needs {step.approvals === 1 ? "one approval" : `${step.approvals} approvals`} from a {step.role} or above,
+          never from the person who started the run. The approval covers the plan of the actions after it
           {step.expiresIn ? ` and expires after ${step.expiresIn}` : ""}.
         </p>
       );

@@ -11,7 +11,15 @@ import { VersionDiff } from "./version-diff";
 type Version = { number: number; hash: string; loadedAt: string | Date };
 
 /** Every version the file has had (runs stay pinned to theirs), and what changed between any two. */
-export function RunbookVersions({ runbookId, versions, current }: { runbookId: string; versions: Version[]; current: number }) {
+export function RunbookVersions({
+  runbookId,
+  versions,
+  current,
+}: {
+  runbookId: string;
+  versions: Version[];
+  current: number;
+}) {
   const numbers = versions.map((version) => version.number);
   const [from, setFrom] = useState(numbers[1] ?? numbers[0] ?? 1);
   const [to, setTo] = useState(numbers[0] ?? 1);
@@ -24,12 +32,21 @@ export function RunbookVersions({ runbookId, versions, current }: { runbookId: s
         {versions.map((version) => (
           <li key={version.number} className="version-row">
             <span>
-              <strong>Version {version.number}</strong> {version.number === current ? <span className="badge ok">current</span> : null}
+              <strong>Version {version.number}</strong>{" "}
+              {version.number === current ? <span className="badge ok">current</span> : null}
             </span>
             <span className="muted small">
-              loaded {formatDateTime(version.loadedAt)} · <span className="mono" title={`SHA-256 ${version.hash}`}>{version.hash.slice(0, 12)}</span>
+              loaded {formatDateTime(version.loadedAt)} ·{" "}
+              <span className="mono" title={`SHA-256 ${version.hash}`}>
+                {version.hash.slice(0, 12)}
+              </span>
             </span>
-            <button className="button ghost small" type="button" aria-expanded={shownFile === version.number} onClick={() => setShownFile(shownFile === version.number ? null : version.number)}>
+            <button
+              className="button ghost small"
+              type="button"
+              aria-expanded={shownFile === version.number}
+              onClick={() => setShownFile(shownFile === version.number ? null : version.number)}
+            >
               {shownFile === version.number ? "Hide file" : "View file"}
             </button>
             {shownFile === version.number ? <VersionFile runbookId={runbookId} number={version.number} /> : null}
@@ -37,12 +54,19 @@ export function RunbookVersions({ runbookId, versions, current }: { runbookId: s
         ))}
       </ul>
       {versions.length < 2 ? (
-        <p className="muted small">Only one version so far. When the file changes, Keel loads it as a new version and you can compare them here.</p>
+        <p className="muted small">
+          Only one version so far. When the file changes, Keel loads it as a new version and you can compare them here.
+        </p>
       ) : (
         <>
           <div className="row diff-controls">
             <label htmlFor="diff-from">Compare version</label>
-            <select id="diff-from" className="inline-select" value={from} onChange={(event) => setFrom(Number(event.target.value))}>
+            <select
+              id="diff-from"
+              className="inline-select"
+              value={from}
+              onChange={(event) => setFrom(Number(event.target.value))}
+            >
               {numbers.map((n) => (
                 <option key={n} value={n}>
                   {n}
@@ -50,7 +74,12 @@ export function RunbookVersions({ runbookId, versions, current }: { runbookId: s
               ))}
             </select>
             <label htmlFor="diff-to">with version</label>
-            <select id="diff-to" className="inline-select" value={to} onChange={(event) => setTo(Number(event.target.value))}>
+            <select
+              id="diff-to"
+              className="inline-select"
+              value={to}
+              onChange={(event) => setTo(Number(event.target.value))}
+            >
               {numbers.map((n) => (
                 <option key={n} value={n}>
                   {n}
@@ -58,7 +87,11 @@ export function RunbookVersions({ runbookId, versions, current }: { runbookId: s
               ))}
             </select>
           </div>
-          {from === to ? <p className="muted small">Choose two different versions to see what changed.</p> : <VersionDiff runbookId={runbookId} from={from} to={to} />}
+          {from === to ? (
+            <p className="muted small">Choose two different versions to see what changed.</p>
+          ) : (
+            <VersionDiff runbookId={runbookId} from={from} to={to} />
+          )}
         </>
       )}
     </section>

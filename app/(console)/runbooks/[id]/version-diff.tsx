@@ -18,10 +18,18 @@ export function VersionDiff({ runbookId, from, to }: { runbookId: string; from: 
     <div className="diff" role="table" aria-label={`Changes from version ${from} to version ${to}`}>
       {diff.data.lines.map((line, index) => (
         <div key={index} className={`diff-line ${line.kind}`} role="row">
-          <span className="diff-number" role="cell" aria-label={line.oldLine === null ? undefined : `line ${line.oldLine} of version ${from}`}>
+          <span
+            className="diff-number"
+            role="cell"
+            aria-label={line.oldLine === null ? undefined : `line ${line.oldLine} of version ${from}`}
+          >
             {line.oldLine ?? ""}
           </span>
-          <span className="diff-number" role="cell" aria-label={line.newLine === null ? undefined : `line ${line.newLine} of version ${to}`}>
+          <span
+            className="diff-number"
+            role="cell"
+            aria-label={line.newLine === null ? undefined : `line ${line.newLine} of version ${to}`}
+          >
             {line.newLine ?? ""}
           </span>
           <span className="diff-text" role="cell">

@@ -11,7 +11,10 @@ export default async function RunRoute({ params }: { params: Promise<{ runId: st
   const session = await requireSession();
   const { runId } = await params;
   if (!z.uuid().safeParse(runId).success) notFound();
-  await Promise.all([prefetch(trpc.runs.get.queryOptions({ runId })), prefetch(trpc.runs.history.queryOptions({ runId }))]);
+  await Promise.all([
+    prefetch(trpc.runs.get.queryOptions({ runId })),
+    prefetch(trpc.runs.history.queryOptions({ runId })),
+  ]);
   return (
     <HydrateClient>
       <RunPage runId={runId} viewer={{ id: session.user.id, role: session.user.role }} />

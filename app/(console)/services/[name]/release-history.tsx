@@ -21,8 +21,11 @@ export function ReleaseHistory({ service }: { service: string }) {
           <h1>{service}</h1>
           {data ? (
             <p>
-              {data.environment}. Rollback by {data.strategy === "git" ? `reverting commits on ${data.branch} of ${data.deployRepository}` : "calling the deploy system"}; health at{" "}
-              <code>{data.healthUrl}</code>.
+              {data.environment}. Rollback by{" "}
+              {data.strategy === "git"
+                ? `reverting commits on ${data.branch} of ${data.deployRepository}`
+                : "calling the deploy system"}
+              ; health at <code>{data.healthUrl}</code>.
             </p>
           ) : null}
         </div>
@@ -49,15 +52,22 @@ export function ReleaseHistory({ service }: { service: string }) {
               </thead>
               <tbody>
                 {data.releases.map((release, index) => (
-                  <tr key={`${release.source}-${release.commit ?? release.version}-${index}`} data-testid={`release-${index}`}>
+                  <tr
+                    key={`${release.source}-${release.commit ?? release.version}-${index}`}
+                    data-testid={`release-${index}`}
+                  >
                     <td data-label="Version">
-                      <strong>{release.version}</strong> {release.current ? <span className="badge ok">current</span> : null}
+                      <strong>{release.version}</strong>{" "}
+                      {release.current ? <span className="badge ok">current</span> : null}
                     </td>
                     <td data-label="Commit" className="mono small">
                       {release.commit ? release.commit.slice(0, 12) : "—"}
                     </td>
                     <td data-label="Description">
-                      {release.description} {release.rolledBackFrom ? <span className="badge warn">rolled back {release.rolledBackFrom}</span> : null}
+                      {release.description}{" "}
+                      {release.rolledBackFrom ? (
+                        <span className="badge warn">rolled back {release.rolledBackFrom}</span>
+                      ) : null}
                     </td>
                     <td data-label="Deployed">{formatDateTime(release.deployedAt)}</td>
                     <td data-label="Source">{SOURCE_LABEL[release.source]}</td>

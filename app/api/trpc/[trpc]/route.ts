@@ -28,7 +28,13 @@ async function handler(req: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: async () => ({ db: await getDb(), session: await getCurrentSession(), request, engine: runningEngine()?.deps ?? null, rateLimits: await getRateLimits() }),
+    createContext: async () => ({
+      db: await getDb(),
+      session: await getCurrentSession(),
+      request,
+      engine: runningEngine()?.deps ?? null,
+      rateLimits: await getRateLimits(),
+    }),
     responseMeta: ({ errors, info }) => {
       const headers = new Headers({ "cache-control": "no-store" });
       const retryAfter = retryAfterOf(errors);

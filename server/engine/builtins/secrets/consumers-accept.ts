@@ -9,7 +9,8 @@ import { secretInput, type SecretInput } from "./shared";
 export const consumersAcceptCheck: CheckDefinition<SecretInput> = {
   name: "secret.consumers-accept",
   title: "Consumers accept the pending value",
-  description: "Calls each consumer's acceptance probe with the pending value (for example as a bearer token); every probe must answer 2xx.",
+  description:
+    "Calls each consumer's acceptance probe with the pending value (for example as a bearer token); every probe must answer 2xx.",
   input: secretInput,
   async run({ secret }, context) {
     const { pending } = await readOwnPending(context.db, { name: secret, runId: context.runId });
@@ -18,8 +19,16 @@ export const consumersAcceptCheck: CheckDefinition<SecretInput> = {
     const consumers = await consumersOf(context.db, secret);
     const results = [];
     for (const consumer of consumers) {
-      const outcome = await probeConsumer(consumer, pending.value, { log: (line) => context.log(line), signal: context.signal });
-      context.log(outcome.probed ? `${consumer.name}: ${outcome.accepted ? "accepted" : "REFUSED"} (${outcome.detail})` : `${consumer.name}: no acceptance probe configured`, outcome.probed && !outcome.accepted ? "stderr" : "info");
+      const outcome = await probeConsumer(consumer, pending.value, {
+        log: (line) => context.log(line),
+        signal: context.signal,
+      });
+      context.log(
+        outcome.probed
+          ? `${consumer.name}: ${outcome.accepted ? "accepted" : "REFUSED"} (${outcome.detail})`
+          : `${consumer.name}: no acceptance probe configured`,
+        outcome.probed && !outcome.accepted ? "stderr" : "info",
+      );
       results.push(outcome);
     }
     const probed = results.filter((r) => r.probed);
@@ -37,7 +46,12 @@ export const consumersAcceptCheck: CheckDefinition<SecretInput> = {
       return {
         passed: true,
         summary: `${secret} has no consumer configured; nothing was verified.`,
-        details: { results, ...confirmByHand(`${secret} has no secret-consumer target, so no service was given pending ${label} and nothing verified that anything accepts it.`) },
+        details: {
+          results,
+          ...confirmByHand(
+            `${secret} has no secret-consumer target, so no service was given pending ${label} and nothing verified that anything accepts it.`,
+          ),
+        },
       };
     }
     const accepted = `${probed.length} consumer${probed.length === 1 ? "" : "s"} accepted pending ${label}`;
@@ -46,7 +60,10 @@ export const consumersAcceptCheck: CheckDefinition<SecretInput> = {
       const names = unprobed.join(", ");
       return {
         passed: true,
-        summary: probed.length === 0 ? `No consumer of ${secret} has an acceptance probe; nothing was verified.` : `${accepted}; ${unprobed.length} without a probe (${names}).`,
+        summary:
+          probed.length === 0
+            ? `No consumer of ${secret} has an acceptance probe; nothing was verified.`
+            : `${accepted}; ${unprobed.length} without a probe (${names}).`,
         details: {
           results,
           ...confirmByHand(

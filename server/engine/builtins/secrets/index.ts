@@ -8,12 +8,20 @@ import { retirePreviousAction } from "./retire-previous";
 import { withPlainPlanErrors } from "./shared";
 
 /** The steps of a secret rotation (runbooks/rotate-secret.yaml) and their compensations. */
-export const SECRET_ROTATION_ACTIONS: readonly AnyAction[] = [createPendingAction, discardPendingAction, distributeAction, restoreConsumersAction, promoteAction, retirePreviousAction].map(
-  (action: AnyAction) => withPlainPlanErrors(action),
-);
+export const SECRET_ROTATION_ACTIONS: readonly AnyAction[] = [
+  createPendingAction,
+  discardPendingAction,
+  distributeAction,
+  restoreConsumersAction,
+  promoteAction,
+  retirePreviousAction,
+].map((action: AnyAction) => withPlainPlanErrors(action));
 export const SECRET_ROTATION_CHECKS: readonly AnyCheck[] = [consumersAcceptCheck];
 
-export function registerSecretRotation(registry: StepRegistry, actions: readonly AnyAction[] = SECRET_ROTATION_ACTIONS): StepRegistry {
+export function registerSecretRotation(
+  registry: StepRegistry,
+  actions: readonly AnyAction[] = SECRET_ROTATION_ACTIONS,
+): StepRegistry {
   for (const action of actions) registry.registerAction(action);
   for (const check of SECRET_ROTATION_CHECKS) registry.registerCheck(check);
   return registry;

@@ -12,7 +12,12 @@ export type SecretInput = z.infer<typeof secretInput>;
 /** Promotion and retirement also take the grace period: empty means the secret's own. */
 export const graceInput = z.strictObject({
   secret: secretName,
-  graceHours: z.number().int().min(0, "use 0 or more hours").max(24 * 90, "use at most 2160 hours (90 days)").nullish(),
+  graceHours: z
+    .number()
+    .int()
+    .min(0, "use 0 or more hours")
+    .max(24 * 90, "use at most 2160 hours (90 days)")
+    .nullish(),
 });
 export type GraceInput = z.infer<typeof graceInput>;
 

@@ -61,11 +61,19 @@ export function buildDefinition(specs: StepSpec[]): RunbookDefinition {
             ...base,
             kind: "action",
             action: "test.record-effect",
-            input: spec.defersPlan ? { label: `{{steps.${stepIdOf(Math.max(0, index - 1))}.output.summary}}` } : { label: "x" },
+            input: spec.defersPlan
+              ? { label: `{{steps.${stepIdOf(Math.max(0, index - 1))}.output.summary}}` }
+              : { label: "x" },
             ...(spec.compensation ? { compensation: { action: "test.undo-effect", input: {} } } : {}),
           };
         case "approval":
-          return { ...base, kind: "approval", approvals: spec.approvals, role: spec.role, ...(spec.expires ? { expiresIn: "15m" } : {}) };
+          return {
+            ...base,
+            kind: "approval",
+            approvals: spec.approvals,
+            role: spec.role,
+            ...(spec.expires ? { expiresIn: "15m" } : {}),
+          };
       }
     }),
   });
@@ -151,7 +159,9 @@ export class Simulation {
   ) {
     this.definition = buildDefinition(scenario.specs);
     this.inputs = { ...scenario.inputs };
-    this.defersPlan = new Set(scenario.specs.flatMap((spec, i) => (spec.kind === "action" && spec.defersPlan ? [stepIdOf(i)] : [])));
+    this.defersPlan = new Set(
+      scenario.specs.flatMap((spec, i) => (spec.kind === "action" && spec.defersPlan ? [stepIdOf(i)] : [])),
+    );
     this.lockHeld = !scenario.waitingForLock;
     this.run = initialRun({
       definition: this.definition,
@@ -162,7 +172,8 @@ export class Simulation {
       waitingForLock: scenario.waitingForLock,
     });
     const started = this.send({ type: "start" });
-    if (!started.ok) throw new PropertyViolation("start", `the start was refused: ${started.refusal.message}`, this.trace);
+    if (!started.ok)
+      throw new PropertyViolation("start", `the start was refused: ${started.refusal.message}`, this.trace);
   }
 
   get terminal() {
@@ -179,8 +190,11 @@ export class Simulation {
     const snapshot = structuredClone(before);
     const result = transition({ definition: this.definition, now: this.now }, before, command);
     this.sent.push(command);
-    this.trace.push(`${describeCommand(command)} -> ${result.ok ? `ok, run ${result.run.status} [${result.run.steps.map((s) => `${s.id}:${s.status}`).join(" ")}]` : `refused ${result.refusal.code} (${result.refusal.message})`}`);
-    if (!isDeepStrictEqual(before, snapshot)) this.fail("the input run is never mutated", `the machine changed the run it was given (${command.type})`);
+    this.trace.push(
+      `${describeCommand(command)} -> ${result.ok ? `ok, run ${result.run.status} [${result.run.steps.map((s) => `${s.id}:${s.status}`).join(" ")}]` : `refused ${result.refusal.code} (${result.refusal.message})`}`,
+    );
+    if (!isDeepStrictEqual(before, snapshot))
+      this.fail("the input run is never mutated", `the machine changed the run it was given (${command.type})`);
     if (result.ok) {
       if (command.type === "lock_acquired") this.lockHeld = true;
       if (command.type === "skip") {
@@ -198,7 +212,13 @@ export class Simulation {
       for (const effect of result.effects) {
         if (effect.type === "audit") this.events.set(effect.eventType, (this.events.get(effect.eventType) ?? 0) + 1);
         if (effect.type !== "enqueue") continue;
-        this.queue.push({ stepId: effect.stepId, attempt: effect.attempt, phase: effect.phase, resumed: effect.resumed, ...(effect.forApproval ? { forApproval: effect.forApproval } : {}) });
+        this.queue.push({
+          stepId: effect.stepId,
+          attempt: effect.attempt,
+          phase: effect.phase,
+          resumed: effect.resumed,
+          ...(effect.forApproval ? { forApproval: effect.forApproval } : {}),
+        });
       }
     }
     return result;
@@ -212,7 +232,9 @@ export class Simulation {
   }
 
   planHashOf(stepId: string) {
-    return createHash("sha256").update(`${stepId}@${this.world[stepId] ?? 0}`).digest("hex");
+    return createHash("sha256")
+      .update(`${stepId}@${this.world[stepId] ?? 0}`)
+      .digest("hex");
   }
 
   /** The idempotent action: its effect happens once per key, however often it is called. */
@@ -230,11 +252,30 @@ export class Simulation {
     if (job.phase === "plan") {
       const forApproval = job.forApproval ? { forApproval: job.forApproval } : {};
       if (job.forApproval && this.defersPlan.has(job.stepId)) {
-        this.send({ type: "plan_failed", stepId: job.stepId, attempt: job.attempt, error: "depends on an earlier step", deferred: true, ...forApproval });
+        this.send({
+          type: "plan_failed",
+          stepId: job.stepId,
+          attempt: job.attempt,
+          error: "depends on an earlier step",
+          deferred: true,
+          ...forApproval,
+        });
       } else if (planOk) {
-        this.send({ type: "plan_ready", stepId: job.stepId, attempt: job.attempt, planHash: this.planHashOf(job.stepId), ...forApproval });
+        this.send({
+          type: "plan_ready",
+          stepId: job.stepId,
+          attempt: job.attempt,
+          planHash: this.planHashOf(job.stepId),
+          ...forApproval,
+        });
       } else {
-        this.send({ type: "plan_failed", stepId: job.stepId, attempt: job.attempt, error: "the target is unreachable", ...forApproval });
+        this.send({
+          type: "plan_failed",
+          stepId: job.stepId,
+          attempt: job.attempt,
+          error: "the target is unreachable",
+          ...forApproval,
+        });
       }
       return;
     }
@@ -243,11 +284,19 @@ export class Simulation {
   }
 
   /** A running worker ends its job. */
-  finish(worker: Worker, outcome: "ok" | "fail" | "crash_after_effect" | "crash_before_effect", checkOk = true, unverified = false) {
+  finish(
+    worker: Worker,
+    outcome: "ok" | "fail" | "crash_after_effect" | "crash_before_effect",
+    checkOk = true,
+    unverified = false,
+  ) {
     const { job } = worker;
     const phase = job.phase as Exclude<JobPhase, "plan">;
     const step = this.run.steps.find((s) => s.id === job.stepId);
-    if (worker.zombie && !(step?.status === "interrupted" && step.activeJob?.phase === phase && step.activeJob.attempt === job.attempt)) {
+    if (
+      worker.zombie &&
+      !(step?.status === "interrupted" && step.activeJob?.phase === phase && step.activeJob.attempt === job.attempt)
+    ) {
       // A known gap, outside what this model checks: once a person resumed (or skipped) the
       // attempt a zombie still works on, two workers run one idempotency key, and the machine
       // cannot tell their reports apart (same step, attempt and phase). If one fails while the
@@ -267,24 +316,47 @@ export class Simulation {
     if (effective === "ok") this.applyEffect(job);
     const ok = phase === "check" ? checkOk : effective === "ok";
     // A check may pass without verifying anything (no probe configured): it says so in its output.
-    const output = ok ? { summary: "done", ...(phase === "check" && unverified ? { confirmByHand: "nothing to probe" } : {}) } : undefined;
-    this.send({ type: "job_finished", stepId: job.stepId, attempt: job.attempt, phase, ok, output, error: ok ? undefined : "it did not work" });
+    const output = ok
+      ? { summary: "done", ...(phase === "check" && unverified ? { confirmByHand: "nothing to probe" } : {}) }
+      : undefined;
+    this.send({
+      type: "job_finished",
+      stepId: job.stepId,
+      attempt: job.attempt,
+      phase,
+      ok,
+      output,
+      error: ok ? undefined : "it did not work",
+    });
   }
 
   /** The sweeper's second job: queue again the jobs of steps that wait for one (sweep.ts, lostJobsOf). */
   sweep() {
     for (const step of this.run.steps) {
-      if (step.status === "queued") this.queue.push({ stepId: step.id, attempt: step.attempt, phase: step.kind === "check" ? "check" : "execute", resumed: false });
-      else if (step.status === "compensating" && !step.activeJob) this.queue.push({ stepId: step.id, attempt: step.compensationAttempt, phase: "compensate", resumed: false });
+      if (step.status === "queued")
+        this.queue.push({
+          stepId: step.id,
+          attempt: step.attempt,
+          phase: step.kind === "check" ? "check" : "execute",
+          resumed: false,
+        });
+      else if (step.status === "compensating" && !step.activeJob)
+        this.queue.push({ stepId: step.id, attempt: step.compensationAttempt, phase: "compensate", resumed: false });
       else if (step.status === "planning" && step.coveredPlans) {
-        for (const [id, plan] of Object.entries(step.coveredPlans)) if (plan === null) this.queue.push({ stepId: id, attempt: step.attempt, phase: "plan", resumed: false, forApproval: step.id });
-      } else if (step.status === "planning") this.queue.push({ stepId: step.id, attempt: step.attempt, phase: "plan", resumed: false });
+        for (const [id, plan] of Object.entries(step.coveredPlans))
+          if (plan === null)
+            this.queue.push({ stepId: id, attempt: step.attempt, phase: "plan", resumed: false, forApproval: step.id });
+      } else if (step.status === "planning")
+        this.queue.push({ stepId: step.id, attempt: step.attempt, phase: "plan", resumed: false });
     }
   }
 
   /** Where a person would look: the current step, or during an abort the step that blocks it. */
   focusStep(): MachineStep | undefined {
-    if (this.run.aborting) return this.run.steps.find((s) => ["compensation_failed", "interrupted", "compensating", "running", "queued"].includes(s.status));
+    if (this.run.aborting)
+      return this.run.steps.find((s) =>
+        ["compensation_failed", "interrupted", "compensating", "running", "queued"].includes(s.status),
+      );
     return this.run.steps.find((s) => !["succeeded", "skipped", "not_applicable", "compensated"].includes(s.status));
   }
 
@@ -292,7 +364,8 @@ export class Simulation {
   play(choices: Choice[], ending: Ending) {
     const midway = ending === "abort_midway" ? Math.floor(choices.length / 2) : -1;
     for (const [i, choice] of choices.entries()) {
-      if (i === midway && !this.terminal && !this.run.aborting) this.send({ type: "abort", actor: LEAD, reason: "rolling back" });
+      if (i === midway && !this.terminal && !this.run.aborting)
+        this.send({ type: "abort", actor: LEAD, reason: "rolling back" });
       this.act(choice);
     }
   }
@@ -310,19 +383,28 @@ export class Simulation {
       const job = this.queue[index]!;
       if (c % 6 !== 0) this.queue.splice(index, 1); // else: delivered twice
       // Sometimes the world changed since the action was last planned (for its approval, say).
-      if (job.phase === "plan" && !job.forApproval && c % 3 === 1) this.world[job.stepId] = (this.world[job.stepId] ?? 0) + 1;
+      if (job.phase === "plan" && !job.forApproval && c % 3 === 1)
+        this.world[job.stepId] = (this.world[job.stepId] ?? 0) + 1;
       this.deliver(job, b % 10 < 8);
     } else if (op < 45 && this.workers.length > 0) {
       const worker = this.workers[a % this.workers.length]!;
       const roll = b % 20;
       const okBelow = worker.job.phase === "compensate" ? 10 : 13; // undoing is where things go wrong
-      this.finish(worker, roll < okBelow ? "ok" : roll < 16 ? "fail" : roll < 18 ? "crash_after_effect" : "crash_before_effect", c % 3 !== 0, c % 5 === 0);
+      this.finish(
+        worker,
+        roll < okBelow ? "ok" : roll < 16 ? "fail" : roll < 18 ? "crash_after_effect" : "crash_before_effect",
+        c % 3 !== 0,
+        c % 5 === 0,
+      );
     } else if (op < 75) {
       this.plausible(choice);
     } else if (op < 79) {
       // The sweeper finds a step whose heartbeat is stale: the worker died (or, sometimes, is only slow).
-      const running = this.run.steps.filter((s) => s.status === "running" || (s.status === "compensating" && s.activeJob));
-      const step = running.length > 0 && b % 5 !== 0 ? running[a % running.length]! : this.run.steps[a % this.run.steps.length]!;
+      const running = this.run.steps.filter(
+        (s) => s.status === "running" || (s.status === "compensating" && s.activeJob),
+      );
+      const step =
+        running.length > 0 && b % 5 !== 0 ? running[a % running.length]! : this.run.steps[a % this.run.steps.length]!;
       for (const worker of this.workers.filter((w) => w.job.stepId === step.id)) {
         if (b % 3 === 0) worker.zombie = true;
         else this.finish(worker, c % 2 === 0 ? "crash_after_effect" : "crash_before_effect");
@@ -364,28 +446,41 @@ export class Simulation {
     if (run.status === "queued" && !run.aborting) return void this.send({ type: "lock_acquired" });
     const roll = b % 100;
     // Aborts come more often once something may need undoing.
-    const undoable = run.steps.some((s, i) => this.definition.steps[i]!.compensation && (s.status === "succeeded" || s.activeJob?.phase === "execute"));
-    if (!run.aborting && roll < (undoable ? 8 : 1)) return void this.send({ type: "abort", actor: a % 2 === 0 ? STARTER : LEAD, reason: "wrong service" });
+    const undoable = run.steps.some(
+      (s, i) =>
+        this.definition.steps[i]!.compensation && (s.status === "succeeded" || s.activeJob?.phase === "execute"),
+    );
+    if (!run.aborting && roll < (undoable ? 8 : 1))
+      return void this.send({ type: "abort", actor: a % 2 === 0 ? STARTER : LEAD, reason: "wrong service" });
     const focus = this.focusStep();
     if (!focus) return;
     // Now and then the right command comes from the wrong person (the starter, a viewer, a responder).
     const anyone = (c >> 5) % 8 === 0 ? PEOPLE[(a >> 3) % PEOPLE.length] : undefined;
     const lead = anyone ?? PEOPLE[[0, 1, 2, 5][a % 4]!]!;
-    if (!run.aborting && roll < 7) return void this.send({ type: "skip", stepId: focus.id, actor: lead, reason: "done by hand" });
+    if (!run.aborting && roll < 7)
+      return void this.send({ type: "skip", stepId: focus.id, actor: lead, reason: "done by hand" });
     const someone = anyone ?? PEOPLE[[1, 2, 3, 4, 5, 0][a % 6]!]!;
     switch (focus.status) {
       case "waiting_operator": {
         const command: Command =
           focus.kind === "manual" || focus.kind === "check"
-            ? { type: "confirm", stepId: focus.id, actor: someone, evidence: c % 4 === 0 ? null : { note: `looked at dashboard ${c % 7}` } }
+            ? {
+                type: "confirm",
+                stepId: focus.id,
+                actor: someone,
+                evidence: c % 4 === 0 ? null : { note: `looked at dashboard ${c % 7}` },
+              }
             : { type: "execute", stepId: focus.id, actor: someone };
         this.send(command);
-        if (c % 5 === 0) this.send({ ...command, ...(command.type === "confirm" ? { evidence: { note: "submitted twice" } } : {}) }); // a double submit
+        if (c % 5 === 0)
+          this.send({ ...command, ...(command.type === "confirm" ? { evidence: { note: "submitted twice" } } : {}) }); // a double submit
         return;
       }
       case "waiting_approval": {
         const definition = this.definition.steps.find((s) => s.id === focus.id);
-        const eligible = PEOPLE.filter((p) => p.userId !== STARTER.userId && definition?.kind === "approval" && hasRole(p.role, definition.role));
+        const eligible = PEOPLE.filter(
+          (p) => p.userId !== STARTER.userId && definition?.kind === "approval" && hasRole(p.role, definition.role),
+        );
         const approver = anyone ?? eligible[a % eligible.length]!;
         // Approvers take their time: an approval with an expiry may lapse before the next one comes.
         if (definition?.kind === "approval" && definition.expiresIn && roll >= 15 && roll < 40) this.now += 20 * 60_000;
@@ -393,7 +488,8 @@ export class Simulation {
         const seen = [...this.bindings.keys()];
         const bindingHash = roll >= 90 && seen.length > 0 ? seen[c % seen.length]! : (focus.bindingHash ?? "");
         // An approval asked again (its plans changed) is refused more often.
-        if (roll < (focus.attempt > 1 ? 30 : 12)) return void this.send({ type: "refuse", stepId: focus.id, actor: approver, bindingHash, comment: "not now" });
+        if (roll < (focus.attempt > 1 ? 30 : 12))
+          return void this.send({ type: "refuse", stepId: focus.id, actor: approver, bindingHash, comment: "not now" });
         return void this.send({ type: "approve", stepId: focus.id, actor: approver, bindingHash });
       }
       case "failed":
@@ -403,7 +499,8 @@ export class Simulation {
         return void this.send({ type: "retry", stepId: focus.id, actor: someone });
       default:
         if (this.workers.some((w) => w.job.stepId === focus.id)) return;
-        if (focus.status === "running" || (focus.status === "compensating" && focus.activeJob)) return void this.send({ type: "interrupt", stepId: focus.id });
+        if (focus.status === "running" || (focus.status === "compensating" && focus.activeJob))
+          return void this.send({ type: "interrupt", stepId: focus.id });
         if (this.queue.length === 0) this.sweep();
     }
   }
@@ -413,8 +510,20 @@ export class Simulation {
     const focus = this.focusStep();
     const pick = c % 10;
     // The step on screen, the one just done (a stale page), any step, or none at all.
-    const done = focus ? this.run.steps.slice(0, this.run.steps.indexOf(focus)).filter((s) => s.status === "succeeded").at(-1) : undefined;
-    const stepId = pick < 6 && focus ? focus.id : pick < 8 && done ? done.id : pick < 9 ? stepIdOf(c % this.run.steps.length) : "ghost";
+    const done = focus
+      ? this.run.steps
+          .slice(0, this.run.steps.indexOf(focus))
+          .filter((s) => s.status === "succeeded")
+          .at(-1)
+      : undefined;
+    const stepId =
+      pick < 6 && focus
+        ? focus.id
+        : pick < 8 && done
+          ? done.id
+          : pick < 9
+            ? stepIdOf(c % this.run.steps.length)
+            : "ghost";
     const step = this.run.steps.find((s) => s.id === stepId);
     const variant = (c >> 4) % 5;
     const reason = (c >> 7) % 5 === 0 ? "no" : "not needed for this incident";
@@ -426,10 +535,21 @@ export class Simulation {
       this.send({ type: "execute", stepId, actor });
     } else if (kind < 23) {
       const stale = [...this.bindings.keys()];
-      const bindingHash = variant < 3 ? (step?.bindingHash ?? "none") : variant === 3 && stale.length > 0 ? stale[a % stale.length]! : "0".repeat(64);
+      const bindingHash =
+        variant < 3
+          ? (step?.bindingHash ?? "none")
+          : variant === 3 && stale.length > 0
+            ? stale[a % stale.length]!
+            : "0".repeat(64);
       // Approvals mostly come from someone allowed to give them, so that runs get past them.
       const approver = b % 3 === 0 ? actor : PEOPLE[1 + ((a >> 3) % 5)]!;
-      this.send({ type: kind < 21 ? "approve" : "refuse", stepId, actor: approver, bindingHash, ...(kind < 21 ? {} : { comment: "not now" }) } as Command);
+      this.send({
+        type: kind < 21 ? "approve" : "refuse",
+        stepId,
+        actor: approver,
+        bindingHash,
+        ...(kind < 21 ? {} : { comment: "not now" }),
+      } as Command);
     } else if (kind < 31) {
       this.send({ type: "retry", stepId, actor });
     } else if (kind < 38) {
@@ -450,19 +570,25 @@ export class Simulation {
       if (mustEnd) this.fail(LIVENESS, message);
       return false;
     };
-    if (mode === "abort" && !this.terminal && !this.run.aborting) this.send({ type: "abort", actor: LEAD, reason: "rolling back" });
+    if (mode === "abort" && !this.terminal && !this.run.aborting)
+      this.send({ type: "abort", actor: LEAD, reason: "rolling back" });
     for (let move = 0; move < limit && !this.terminal; move++) {
       if (!this.cooperate()) return stuck(`no move brings the run forward from status ${this.run.status}`);
     }
-    if (!this.terminal) return stuck(`the run did not end within ${limit} cooperative moves (status ${this.run.status})`);
-    const expected = !this.run.aborting ? "succeeded" : this.run.steps.some((s) => s.status === "refused") ? "refused" : "cancelled";
+    if (!this.terminal)
+      return stuck(`the run did not end within ${limit} cooperative moves (status ${this.run.status})`);
+    const expected = !this.run.aborting
+      ? "succeeded"
+      : this.run.steps.some((s) => s.status === "refused")
+        ? "refused"
+        : "cancelled";
     if (this.run.status !== expected) return stuck(`it ended ${this.run.status}, expected ${expected}`);
     return true;
   }
 
   private cooperate(): boolean {
     const run = this.run;
-    if (run.status === "queued" && !run.aborting) return this.send({ type: "lock_acquired" }), true;
+    if (run.status === "queued" && !run.aborting) return (this.send({ type: "lock_acquired" }), true);
     const worker = this.workers[0];
     if (worker) {
       const definition = this.definition.steps.find((s) => s.id === worker.job.stepId);
@@ -470,9 +596,9 @@ export class Simulation {
       return true;
     }
     const job = this.queue.shift();
-    if (job) return this.deliver(job), true;
+    if (job) return (this.deliver(job), true);
     const orphan = run.steps.find((s) => s.status === "running" || (s.status === "compensating" && s.activeJob));
-    if (orphan) return this.send({ type: "interrupt", stepId: orphan.id }), true;
+    if (orphan) return (this.send({ type: "interrupt", stepId: orphan.id }), true);
     const focus = this.focusStep();
     if (!focus) return false;
     if (focus.status === "planning" || focus.status === "queued" || focus.status === "compensating") {
@@ -483,15 +609,25 @@ export class Simulation {
     if (focus.status === "failed" || focus.status === "interrupted" || focus.status === "compensation_failed") {
       return this.send({ type: "retry", stepId: focus.id, actor: RESPONDER }).ok;
     }
-    if (focus.status === "waiting_operator" && (focus.kind === "manual" || focus.kind === "check")) return this.send({ type: "confirm", stepId: focus.id, actor: RESPONDER, evidence: { note: "done" } }).ok;
-    if (focus.status === "waiting_operator" && focus.kind === "action") return this.send({ type: "execute", stepId: focus.id, actor: RESPONDER }).ok;
+    if (focus.status === "waiting_operator" && (focus.kind === "manual" || focus.kind === "check"))
+      return this.send({ type: "confirm", stepId: focus.id, actor: RESPONDER, evidence: { note: "done" } }).ok;
+    if (focus.status === "waiting_operator" && focus.kind === "action")
+      return this.send({ type: "execute", stepId: focus.id, actor: RESPONDER }).ok;
     if (focus.status === "waiting_approval") {
       const definition = this.definition.steps.find((s) => s.id === focus.id)!;
       if (definition.kind !== "approval") return false;
       // Whoever may decide and has no decision that still counts; those whose approval lapsed come back first.
-      const lapsed = (p: Actor) => focus.approvals.some((a) => a.userId === p.userId && a.attempt === focus.attempt && !a.voided && isExpired(a, this.now));
+      const lapsed = (p: Actor) =>
+        focus.approvals.some(
+          (a) => a.userId === p.userId && a.attempt === focus.attempt && !a.voided && isExpired(a, this.now),
+        );
       const approver = [...PEOPLE.filter(lapsed), ...PEOPLE].find(
-        (p) => p.userId !== STARTER.userId && hasRole(p.role, definition.role) && !focus.approvals.some((a) => a.userId === p.userId && a.attempt === focus.attempt && !a.voided && !isExpired(a, this.now)),
+        (p) =>
+          p.userId !== STARTER.userId &&
+          hasRole(p.role, definition.role) &&
+          !focus.approvals.some(
+            (a) => a.userId === p.userId && a.attempt === focus.attempt && !a.voided && !isExpired(a, this.now),
+          ),
       );
       if (!approver) return false;
       return this.send({ type: "approve", stepId: focus.id, actor: approver, bindingHash: focus.bindingHash ?? "" }).ok;
@@ -506,6 +642,9 @@ export function isExpired(approval: { expiresAt: number | null }, now: number) {
 
 function describeCommand(command: Command): string {
   const { type, ...rest } = command;
-  const parts = Object.entries(rest).map(([k, v]) => `${k}=${k === "actor" ? (v as Actor).userId : typeof v === "string" && v.length > 20 ? `${v.slice(0, 8)}…` : JSON.stringify(v)}`);
+  const parts = Object.entries(rest).map(
+    ([k, v]) =>
+      `${k}=${k === "actor" ? (v as Actor).userId : typeof v === "string" && v.length > 20 ? `${v.slice(0, 8)}…` : JSON.stringify(v)}`,
+  );
   return `${type}(${parts.join(", ")})`;
 }

@@ -27,7 +27,13 @@ function show(value: unknown): string {
   if (typeof value === "string") return value;
   if (typeof value === "object" && value && "kind" in value) {
     const v = value as Record<string, unknown>;
-    return v.kind === "link" ? `link ${String(v.url)}` : v.kind === "note" ? `note “${String(v.note)}”` : v.kind === "run" ? `run ${String(v.runNumber)}` : "a check result";
+    return v.kind === "link"
+      ? `link ${String(v.url)}`
+      : v.kind === "note"
+        ? `note “${String(v.note)}”`
+        : v.kind === "run"
+          ? `run ${String(v.runNumber)}`
+          : "a check result";
   }
   return JSON.stringify(value);
 }
@@ -72,7 +78,16 @@ export function ChecklistHistory({ checklistId }: { checklistId: string }) {
               </thead>
               <tbody>
                 {history.data.map((event) => {
-                  const meta = event.meta as { incidentId?: string; incidentNumber?: number; item?: string; changes?: Record<string, { from: unknown; to: unknown }>; summary?: string; reason?: string; name?: string; template?: string };
+                  const meta = event.meta as {
+                    incidentId?: string;
+                    incidentNumber?: number;
+                    item?: string;
+                    changes?: Record<string, { from: unknown; to: unknown }>;
+                    summary?: string;
+                    reason?: string;
+                    name?: string;
+                    template?: string;
+                  };
                   return (
                     <tr key={event.seq}>
                       <td data-label="When">{formatDateTime(event.createdAt)}</td>
@@ -83,7 +98,9 @@ export function ChecklistHistory({ checklistId }: { checklistId: string }) {
                         {meta.changes
                           ? ordered(meta.changes).map(([field, change]) => (
                               <div key={field}>
-                                {event.eventType === "checklist.item_added" ? `${field}: ${show(change.to)}` : `${field}: ${show(change.from)} → ${show(change.to)}`}
+                                {event.eventType === "checklist.item_added"
+                                  ? `${field}: ${show(change.to)}`
+                                  : `${field}: ${show(change.from)} → ${show(change.to)}`}
                               </div>
                             ))
                           : meta.template
@@ -91,7 +108,8 @@ export function ChecklistHistory({ checklistId }: { checklistId: string }) {
                             : null}
                         {meta.incidentId ? (
                           <div className="small">
-                            <Link href={`/incidents/${meta.incidentId}`}>From incident #{meta.incidentNumber}</Link>, a follow-up
+                            <Link href={`/incidents/${meta.incidentId}`}>From incident #{meta.incidentNumber}</Link>, a
+                            follow-up
                           </div>
                         ) : null}
                         {meta.summary ? <div className="small muted">{meta.summary}</div> : null}

@@ -11,7 +11,10 @@ export default async function ChecklistHistoryRoute({ params }: { params: Promis
   await requireSession();
   const { checklistId } = await params;
   if (!z.uuid().safeParse(checklistId).success) notFound();
-  await Promise.all([prefetch(trpc.checklists.history.queryOptions({ checklistId })), prefetch(trpc.checklists.get.queryOptions({ checklistId }))]);
+  await Promise.all([
+    prefetch(trpc.checklists.history.queryOptions({ checklistId })),
+    prefetch(trpc.checklists.get.queryOptions({ checklistId })),
+  ]);
   return (
     <HydrateClient>
       <ChecklistHistory checklistId={checklistId} />

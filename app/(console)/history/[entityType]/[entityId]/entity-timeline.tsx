@@ -11,7 +11,15 @@ import { timelineHref } from "../../audit-event-table";
 
 const OUTCOME_BADGE: Record<string, string> = { success: "ok", failure: "danger", refused: "warn", intent: "info" };
 
-export function EntityTimeline({ entityType, entityId, cursor }: { entityType: string; entityId: string; cursor: string | null }) {
+export function EntityTimeline({
+  entityType,
+  entityId,
+  cursor,
+}: {
+  entityType: string;
+  entityId: string;
+  cursor: string | null;
+}) {
   const trpc = useTRPC();
   const page = useQuery(trpc.history.timeline.queryOptions({ entityType, entityId, cursor }));
   const base = timelineHref(entityType, entityId);
@@ -31,7 +39,11 @@ export function EntityTimeline({ entityType, entityId, cursor }: { entityType: s
       </div>
       {page.isError ? <FormError error={readClientError(page.error)} /> : null}
       {page.isPending ? <p className="muted">Loading…</p> : null}
-      {page.data && page.data.events.length === 0 ? <p className="empty">Nothing you may see is recorded about this {entityType}. Check the id, or search History for it.</p> : null}
+      {page.data && page.data.events.length === 0 ? (
+        <p className="empty">
+          Nothing you may see is recorded about this {entityType}. Check the id, or search History for it.
+        </p>
+      ) : null}
       {page.data && page.data.events.length > 0 ? (
         <ol className="step-timeline" aria-label="Timeline">
           {page.data.events.map((event) => (

@@ -17,7 +17,13 @@ function entityPage(entityType: string, entityId: string): string | null {
   return null;
 }
 
-export default async function EntityTimelinePage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<PageSearchParams> }) {
+export default async function EntityTimelinePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<Params>;
+  searchParams: Promise<PageSearchParams>;
+}) {
   await requireSession();
   const raw = await params;
   const entityType = decodeURIComponent(raw.entityType);
@@ -36,7 +42,10 @@ export default async function EntityTimelinePage({ params, searchParams }: { par
           <h1>
             Timeline of {entityType} <span className="mono">{entityId}</span>
           </h1>
-          <p>Everything the audit trail recorded about it, newest first.{entityType === "secret" ? " Secret values never appear here, only their fingerprints." : ""}</p>
+          <p>
+            Everything the audit trail recorded about it, newest first.
+            {entityType === "secret" ? " Secret values never appear here, only their fingerprints." : ""}
+          </p>
         </div>
         {page ? (
           <Link className="button secondary" href={page}>
@@ -47,7 +56,9 @@ export default async function EntityTimelinePage({ params, searchParams }: { par
       {parsed.success ? (
         <EntityTimeline entityType={parsed.data.entityType} entityId={parsed.data.entityId} cursor={cursor} />
       ) : (
-        <p className="alert error">This is not an entity the audit trail can name. Open a timeline from an entity link on the History page.</p>
+        <p className="alert error">
+          This is not an entity the audit trail can name. Open a timeline from an entity link on the History page.
+        </p>
       )}
     </HydrateClient>
   );

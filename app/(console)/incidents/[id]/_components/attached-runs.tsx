@@ -8,7 +8,9 @@ export function AttachedRuns({ runs }: { runs: IncidentView["runs"] }) {
   return (
     <section className="card" aria-labelledby="runs-title">
       <h2 id="runs-title">Runs</h2>
-      {runs.length === 0 ? <p className="muted small">No run yet. Start a suggested runbook, and its steps join the timeline.</p> : null}
+      {runs.length === 0 ? (
+        <p className="muted small">No run yet. Start a suggested runbook, and its steps join the timeline.</p>
+      ) : null}
       <ul className="list" aria-label="Runs in this incident">
         {runs.map((run) => (
           <li key={run.id}>

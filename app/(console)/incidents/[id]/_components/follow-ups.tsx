@@ -18,13 +18,19 @@ export function FollowUps({ incident }: { incident: IncidentView }) {
   const trpc = useTRPC();
   const form = useIncidentForm();
   const options = useQuery({ ...trpc.incidents.formOptions.queryOptions(), enabled: incident.can.addFollowUp });
-  const add = useMutation(trpc.incidents.addFollowUp.mutationOptions({ onSuccess: () => void form.refresh(), onError: form.onError }));
+  const add = useMutation(
+    trpc.incidents.addFollowUp.mutationOptions({ onSuccess: () => void form.refresh(), onError: form.onError }),
+  );
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const element = event.currentTarget;
     const data = new FormData(element);
-    const parsed = addFollowUpInput.safeParse({ incidentId: incident.id, text: data.get("follow-up-text"), ownerId: data.get("follow-up-owner") });
+    const parsed = addFollowUpInput.safeParse({
+      incidentId: incident.id,
+      text: data.get("follow-up-text"),
+      ownerId: data.get("follow-up-owner"),
+    });
     if (!parsed.success) {
       form.setFields(fieldErrorsOf(parsed.error));
       return;
@@ -36,7 +42,9 @@ export function FollowUps({ incident }: { incident: IncidentView }) {
   return (
     <section className="card" aria-labelledby="follow-ups-title">
       <h2 id="follow-ups-title">Follow-ups</h2>
-      {incident.followUps.length === 0 ? <p className="muted small">Nothing to follow up yet. Add what should change so this does not happen again.</p> : null}
+      {incident.followUps.length === 0 ? (
+        <p className="muted small">Nothing to follow up yet. Add what should change so this does not happen again.</p>
+      ) : null}
       <ul className="list" aria-label="Follow-ups">
         {incident.followUps.map((item) => (
           <li key={item.id} aria-label={item.text}>
@@ -48,12 +56,17 @@ export function FollowUps({ incident }: { incident: IncidentView }) {
                 <Link href={`/checklists/${item.tracked.checklistId}#item-${item.tracked.itemId}`}>
                   {item.tracked.checklistName}
                 </Link>{" "}
-                · {item.tracked.statusLabel} <span className="muted">({item.tracked.priority}, due {formatCalendarDate(item.tracked.dueDate)})</span>
+                · {item.tracked.statusLabel}{" "}
+                <span className="muted">
+                  ({item.tracked.priority}, due {formatCalendarDate(item.tracked.dueDate)})
+                </span>
               </span>
             ) : incident.can.trackFollowUp ? (
               <TrackFollowUpForm followUp={item} incident={incident} />
             ) : (
-              <span className="follow-up-track small muted">Not in a readiness checklist yet; a lead or a checklist&apos;s owner can add it.</span>
+              <span className="follow-up-track small muted">
+                Not in a readiness checklist yet; a lead or a checklist&apos;s owner can add it.
+              </span>
             )}
           </li>
         ))}
@@ -89,13 +102,19 @@ type FollowUpView = IncidentView["followUps"][number];
 function TrackFollowUpForm({ followUp, incident }: { followUp: FollowUpView; incident: IncidentView }) {
   const trpc = useTRPC();
   const form = useIncidentForm();
-  const track = useMutation(trpc.incidents.trackFollowUp.mutationOptions({ onSuccess: () => void form.refresh(), onError: form.onError }));
+  const track = useMutation(
+    trpc.incidents.trackFollowUp.mutationOptions({ onSuccess: () => void form.refresh(), onError: form.onError }),
+  );
   const id = `track-${followUp.id}`;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const parsed = trackFollowUpInput.safeParse({ followUpId: followUp.id, checklistId: data.get(`${id}-checklist`), priority: data.get(`${id}-priority`) });
+    const parsed = trackFollowUpInput.safeParse({
+      followUpId: followUp.id,
+      checklistId: data.get(`${id}-checklist`),
+      priority: data.get(`${id}-priority`),
+    });
     if (!parsed.success) {
       form.setFields(fieldErrorsOf(parsed.error));
       return;
@@ -107,14 +126,24 @@ function TrackFollowUpForm({ followUp, incident }: { followUp: FollowUpView; inc
   return (
     <details className="follow-up-track item-details">
       <summary>Add to a readiness checklist</summary>
-      <form className="form item-form" onSubmit={onSubmit} noValidate aria-label={`Add "${followUp.text}" to a checklist`}>
+      <form
+        className="form item-form"
+        onSubmit={onSubmit}
+        noValidate
+        aria-label={`Add "${followUp.text}" to a checklist`}
+      >
         <FormError error={form.error} />
         {form.fields.followUpId ? (
           <p className="field-error" role="alert">
             {form.fields.followUpId}
           </p>
         ) : null}
-        <Field id={`${id}-checklist`} label="Checklist" error={form.fields.checklistId} hint={`It becomes an item owned by ${followUp.owner?.name ?? "the follow-up's owner"}, in the section "Incident follow-ups", due by the checklist's priority rule.`}>
+        <Field
+          id={`${id}-checklist`}
+          label="Checklist"
+          error={form.fields.checklistId}
+          hint={`It becomes an item owned by ${followUp.owner?.name ?? "the follow-up's owner"}, in the section "Incident follow-ups", due by the checklist's priority rule.`}
+        >
           <select {...fieldAria(`${id}-checklist`, form.fields.checklistId)} defaultValue="">
             <option value="">Choose a checklist…</option>
             {incident.checklistChoices.map((c) => (

@@ -49,7 +49,8 @@ export function IncidentPage({ incidentId, viewer }: { incidentId: string; viewe
           <p className="row">
             <IncidentStatusBadge status={view.status} />
             <span className="small muted">
-              declared by {view.declaredBy?.id === viewer.id ? "you" : (view.declaredBy?.email ?? "unknown")} · {formatDateTime(view.declaredAt)}
+              declared by {view.declaredBy?.id === viewer.id ? "you" : (view.declaredBy?.email ?? "unknown")} ·{" "}
+              {formatDateTime(view.declaredAt)}
               {view.resolvedAt ? ` · resolved ${formatDateTime(view.resolvedAt)}` : ""}
             </span>
             <span className={`live-dot ${connected ? "on" : "off"}`} data-testid="live-indicator">

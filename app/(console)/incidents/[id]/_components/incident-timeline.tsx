@@ -36,7 +36,9 @@ export function IncidentTimeline({ incidentId, canWrite }: { incidentId: string;
       <h2 id="timeline-title">Timeline</h2>
       {canWrite ? <NoteForm incidentId={incidentId} /> : null}
       {timeline.isError ? <FormError error={readClientError(timeline.error)} /> : null}
-      {timeline.data?.truncated ? <p className="alert warn">Only the first 5,000 entries are shown; the audit history has them all.</p> : null}
+      {timeline.data?.truncated ? (
+        <p className="alert warn">Only the first 5,000 entries are shown; the audit history has them all.</p>
+      ) : null}
       {timeline.data ? (
         <ol className="list timeline" aria-label="Incident timeline">
           {timeline.data.entries.map((entry) => (
@@ -68,15 +70,20 @@ function TimelineItem({ entry, canWrite }: { entry: TimelineEntryView; canWrite:
             <>
               {note.pinned && !superseded ? <span className="badge warn">Pinned</span> : null}
               {note.supersedesId ? <span className="badge muted">Edited</span> : null}
-              {superseded ? <span className="badge muted">Superseded by a later edit</span> : null} <span className="note-body">{note.body}</span>
+              {superseded ? <span className="badge muted">Superseded by a later edit</span> : null}{" "}
+              <span className="note-body">{note.body}</span>
             </>
           ) : (
             entry.text
           )}
-          {entry.outcome === "refused" || entry.outcome === "failure" ? <span className="badge danger">{entry.outcome}</span> : null}
+          {entry.outcome === "refused" || entry.outcome === "failure" ? (
+            <span className="badge danger">{entry.outcome}</span>
+          ) : null}
           <span className="muted small"> · {entry.actorLabel}</span>
         </span>
-        {note && canWrite && !superseded ? <NoteActions noteId={note.id} body={note.body} pinned={note.pinned} /> : null}
+        {note && canWrite && !superseded ? (
+          <NoteActions noteId={note.id} body={note.body} pinned={note.pinned} />
+        ) : null}
       </span>
       <span className="small muted">
         #{entry.seq} · {formatDateTime(entry.at)}
@@ -88,13 +95,19 @@ function TimelineItem({ entry, canWrite }: { entry: TimelineEntryView; canWrite:
 function NoteForm({ incidentId }: { incidentId: string }) {
   const trpc = useTRPC();
   const form = useIncidentForm();
-  const add = useMutation(trpc.incidents.addNote.mutationOptions({ onSuccess: () => void form.refresh(), onError: form.onError }));
+  const add = useMutation(
+    trpc.incidents.addNote.mutationOptions({ onSuccess: () => void form.refresh(), onError: form.onError }),
+  );
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const element = event.currentTarget;
     const data = new FormData(element);
-    const parsed = addIncidentNoteInput.safeParse({ incidentId, body: data.get("note-body"), pinned: data.get("note-pinned") === "on" });
+    const parsed = addIncidentNoteInput.safeParse({
+      incidentId,
+      body: data.get("note-body"),
+      pinned: data.get("note-pinned") === "on",
+    });
     if (!parsed.success) {
       form.setFields(fieldErrorsOf(parsed.error));
       return;
@@ -106,7 +119,12 @@ function NoteForm({ incidentId }: { incidentId: string }) {
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
       <FormError error={form.error} />
-      <Field id="note-body" label="Add a note" error={form.fields.body} hint="What you see, what you tried, what you decided. Notes are never changed: an edit adds a new version.">
+      <Field
+        id="note-body"
+        label="Add a note"
+        error={form.fields.body}
+        hint="What you see, what you tried, what you decided. Notes are never changed: an edit adds a new version."
+      >
         <textarea {...fieldAria("note-body", form.fields.body)} rows={2} />
       </Field>
       <div className="row">
@@ -126,7 +144,9 @@ function NoteActions({ noteId, body, pinned }: { noteId: string; body: string; p
   const trpc = useTRPC();
   const form = useIncidentForm();
   const [editing, setEditing] = useState(false);
-  const pin = useMutation(trpc.incidents.pinNote.mutationOptions({ onSuccess: () => void form.refresh(), onError: form.onError }));
+  const pin = useMutation(
+    trpc.incidents.pinNote.mutationOptions({ onSuccess: () => void form.refresh(), onError: form.onError }),
+  );
   const edit = useMutation(
     trpc.incidents.editNote.mutationOptions({
       onSuccess: () => {
@@ -137,7 +157,11 @@ function NoteActions({ noteId, body, pinned }: { noteId: string; body: string; p
     }),
   );
   const fieldId = `edit-${noteId}`;
-  const problem = form.error ?? (form.fields.pinned || form.fields.noteId ? { code: "", message: form.fields.pinned ?? form.fields.noteId!, fields: {}, requestId: null } : null);
+  const problem =
+    form.error ??
+    (form.fields.pinned || form.fields.noteId
+      ? { code: "", message: form.fields.pinned ?? form.fields.noteId!, fields: {}, requestId: null }
+      : null);
   return (
     <span className="stack">
       <FormError error={problem} />
@@ -150,7 +174,12 @@ function NoteActions({ noteId, body, pinned }: { noteId: string; body: string; p
             edit.mutate({ noteId, body: String(new FormData(event.currentTarget).get(fieldId) ?? "") });
           }}
         >
-          <Field id={fieldId} label="New version of the note" error={form.fields.body} hint="The current text stays on the timeline, marked superseded.">
+          <Field
+            id={fieldId}
+            label="New version of the note"
+            error={form.fields.body}
+            hint="The current text stays on the timeline, marked superseded."
+          >
             <textarea {...fieldAria(fieldId, form.fields.body)} rows={2} defaultValue={body} />
           </Field>
           <div className="row">
@@ -167,7 +196,12 @@ function NoteActions({ noteId, body, pinned }: { noteId: string; body: string; p
           <button className="button small secondary" type="button" onClick={() => setEditing(true)}>
             Edit
           </button>
-          <button className="button small secondary" type="button" disabled={pin.isPending} onClick={() => pin.mutate({ noteId, pinned: !pinned })}>
+          <button
+            className="button small secondary"
+            type="button"
+            disabled={pin.isPending}
+            onClick={() => pin.mutate({ noteId, pinned: !pinned })}
+          >
             {pinned ? "Unpin" : "Pin"}
           </button>
         </span>

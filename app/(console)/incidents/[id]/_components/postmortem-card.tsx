@@ -13,12 +13,19 @@ export function PostmortemCard({ incidentId }: { incidentId: string }) {
   return (
     <section className="card" aria-labelledby="postmortem-title">
       <h2 id="postmortem-title">Postmortem draft</h2>
-      <p className="small muted">Summary, impact, timeline, actions with their outcomes, and follow-ups, in Markdown. Each download is recorded.</p>
+      <p className="small muted">
+        Summary, impact, timeline, actions with their outcomes, and follow-ups, in Markdown. Each download is recorded.
+      </p>
       <div className="row">
         <a className="button small" href={`/api/incidents/${incidentId}/postmortem`} download={draft.data?.fileName}>
           Download (.md)
         </a>
-        <button className="button small secondary" type="button" onClick={() => setShown((s) => !s)} aria-expanded={shown}>
+        <button
+          className="button small secondary"
+          type="button"
+          onClick={() => setShown((s) => !s)}
+          aria-expanded={shown}
+        >
           {shown ? "Hide draft" : "Show draft"}
         </button>
       </div>

@@ -23,12 +23,22 @@ export function RolesCard({ incident }: { incident: IncidentView }) {
         <RoleRow incident={incident} role="commander" holder={incident.commander} />
         <RoleRow incident={incident} role="scribe" holder={incident.scribe} />
       </dl>
-      {!incident.can.assignRoles ? <p className="small muted">The commander, a lead or an admin can hand these roles over.</p> : null}
+      {!incident.can.assignRoles ? (
+        <p className="small muted">The commander, a lead or an admin can hand these roles over.</p>
+      ) : null}
     </section>
   );
 }
 
-function RoleRow({ incident, role, holder }: { incident: IncidentView; role: IncidentRole; holder: IncidentView["commander"] }) {
+function RoleRow({
+  incident,
+  role,
+  holder,
+}: {
+  incident: IncidentView;
+  role: IncidentRole;
+  holder: IncidentView["commander"];
+}) {
   const trpc = useTRPC();
   const form = useIncidentForm();
   const [editing, setEditing] = useState(false);

@@ -63,7 +63,11 @@ function ChangeStatusForm({ incident }: { incident: IncidentView }) {
       <form className="form" onSubmit={onSubmit} noValidate>
         <FormError error={form.error} />
         <Field id="status" label="Move to" error={form.fields.status}>
-          <select {...fieldAria("status", form.fields.status)} value={next} onChange={(e) => setNext(e.target.value as IncidentStatus | "")}>
+          <select
+            {...fieldAria("status", form.fields.status)}
+            value={next}
+            onChange={(e) => setNext(e.target.value as IncidentStatus | "")}
+          >
             <option value="">Choose the new status…</option>
             {incident.can.nextStatuses.map((status) => (
               <option key={status} value={status}>
@@ -74,10 +78,20 @@ function ChangeStatusForm({ incident }: { incident: IncidentView }) {
         </Field>
         {next === "resolved" ? (
           <>
-            <Field id="summary" label="Summary" error={form.fields.summary} hint="Required: what happened and what fixed it. It opens the postmortem.">
+            <Field
+              id="summary"
+              label="Summary"
+              error={form.fields.summary}
+              hint="Required: what happened and what fixed it. It opens the postmortem."
+            >
               <textarea {...fieldAria("summary", form.fields.summary)} rows={4} />
             </Field>
-            <Field id="impact" label="Impact (optional)" error={form.fields.impact} hint="Who or what was affected, and for how long.">
+            <Field
+              id="impact"
+              label="Impact (optional)"
+              error={form.fields.impact}
+              hint="Who or what was affected, and for how long."
+            >
               <textarea {...fieldAria("impact", form.fields.impact)} rows={2} />
             </Field>
           </>
@@ -108,7 +122,10 @@ function ReopenForm({ incident }: { incident: IncidentView }) {
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const parsed = reopenIncidentInput.safeParse({ incidentId: incident.id, reason: new FormData(event.currentTarget).get("reason") });
+    const parsed = reopenIncidentInput.safeParse({
+      incidentId: incident.id,
+      reason: new FormData(event.currentTarget).get("reason"),
+    });
     if (!parsed.success) {
       form.setFields(fieldErrorsOf(parsed.error));
       return;

@@ -6,7 +6,15 @@ import { RiskBadge } from "@/app/_components/risk-badge";
 import { useTRPC } from "@/lib/trpc/client";
 
 /** Runbooks for the incident's services and tags, each one click from a start form inside the incident. */
-export function SuggestedRunbooks({ incidentId, canStart, active }: { incidentId: string; canStart: boolean; active: boolean }) {
+export function SuggestedRunbooks({
+  incidentId,
+  canStart,
+  active,
+}: {
+  incidentId: string;
+  canStart: boolean;
+  active: boolean;
+}) {
   const trpc = useTRPC();
   const suggestions = useQuery(trpc.incidents.suggestions.queryOptions({ incidentId }));
   return (
@@ -14,7 +22,8 @@ export function SuggestedRunbooks({ incidentId, canStart, active }: { incidentId
       <h2 id="suggested-title">Suggested runbooks</h2>
       {suggestions.data && suggestions.data.length === 0 ? (
         <p className="muted small">
-          No runbook names these services or tags, or takes one of these services as an input. Find one in the <Link href="/runbooks">catalog</Link>.
+          No runbook names these services or tags, or takes one of these services as an input. Find one in the{" "}
+          <Link href="/runbooks">catalog</Link>.
         </p>
       ) : null}
       <ul className="list" aria-label="Suggested runbooks">
@@ -26,13 +35,19 @@ export function SuggestedRunbooks({ incidentId, canStart, active }: { incidentId
               </span>
               <span className="small muted">
                 {[
-                  ...(runbook.matchedServices.length + runbook.matchedTags.length > 0 ? [`matches ${[...runbook.matchedServices, ...runbook.matchedTags.map((t) => `#${t}`)].join(", ")}`] : []),
+                  ...(runbook.matchedServices.length + runbook.matchedTags.length > 0
+                    ? [`matches ${[...runbook.matchedServices, ...runbook.matchedTags.map((t) => `#${t}`)].join(", ")}`]
+                    : []),
                   ...runbook.matchedInputs.map((m) => `its ${m.label.toLowerCase()} input takes ${m.service}`),
                 ].join("; ")}
               </span>
             </span>
             {canStart ? (
-              <Link className="button small" href={startHref(runbook.id, incidentId, runbook.matchedInputs)} aria-label={`Start ${runbook.title}`}>
+              <Link
+                className="button small"
+                href={startHref(runbook.id, incidentId, runbook.matchedInputs)}
+                aria-label={`Start ${runbook.title}`}
+              >
                 Start
               </Link>
             ) : null}

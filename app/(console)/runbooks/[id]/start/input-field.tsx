@@ -11,7 +11,17 @@ const TYPE_HINTS: Partial<Record<InputDefinition["type"], string>> = {
 };
 
 /** One form control for a runbook input, chosen by its type; initial: a value carried over from an earlier run. */
-export function InputField({ input, error, options, initial }: { input: InputDefinition; error?: string; options?: string[]; initial?: string }) {
+export function InputField({
+  input,
+  error,
+  options,
+  initial,
+}: {
+  input: InputDefinition;
+  error?: string;
+  options?: string[];
+  initial?: string;
+}) {
   const id = `input-${input.name}`;
   const aria = { ...fieldAria(id, error), name: input.name };
   const hint = [input.help, TYPE_HINTS[input.type]].filter(Boolean).join(" ");
@@ -23,7 +33,12 @@ export function InputField({ input, error, options, initial }: { input: InputDef
   );
 }
 
-function renderControl(input: InputDefinition, aria: Record<string, unknown>, options: string[], initial: string | undefined) {
+function renderControl(
+  input: InputDefinition,
+  aria: Record<string, unknown>,
+  options: string[],
+  initial: string | undefined,
+) {
   switch (input.type) {
     case "string":
       return input.multiline ? (
@@ -32,11 +47,19 @@ function renderControl(input: InputDefinition, aria: Record<string, unknown>, op
         <input {...aria} type="text" defaultValue={initial ?? input.default ?? ""} autoComplete="off" />
       );
     case "number":
-      return <input {...aria} type="number" defaultValue={initial ?? input.default ?? ""} step={input.integer ? 1 : "any"} />;
+      return (
+        <input {...aria} type="number" defaultValue={initial ?? input.default ?? ""} step={input.integer ? 1 : "any"} />
+      );
     case "boolean":
       return (
         <label className="row small">
-          <input {...aria} type="checkbox" defaultChecked={initial !== undefined ? initial === "true" : (input.default ?? false)} value="true" /> Yes
+          <input
+            {...aria}
+            type="checkbox"
+            defaultChecked={initial !== undefined ? initial === "true" : (input.default ?? false)}
+            value="true"
+          />{" "}
+          Yes
         </label>
       );
     case "enum":
@@ -58,7 +81,9 @@ function renderControl(input: InputDefinition, aria: Record<string, unknown>, op
     case "ref":
       return (
         <select {...aria} defaultValue={initial ?? input.default ?? ""}>
-          <option value="">{options.length === 0 ? `No ${input.target} is configured` : `Choose ${withArticle(input.target)}…`}</option>
+          <option value="">
+            {options.length === 0 ? `No ${input.target} is configured` : `Choose ${withArticle(input.target)}…`}
+          </option>
           {options.map((name) => (
             <option key={name} value={name}>
               {name}
@@ -67,6 +92,14 @@ function renderControl(input: InputDefinition, aria: Record<string, unknown>, op
         </select>
       );
     default:
-      return <input {...aria} type="text" defaultValue={initial ?? ("default" in input ? (input.default ?? "") : "")} autoComplete="off" spellCheck={false} />;
+      return (
+        <input
+          {...aria}
+          type="text"
+          defaultValue={initial ?? ("default" in input ? (input.default ?? "") : "")}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      );
   }
 }

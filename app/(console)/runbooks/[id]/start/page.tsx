@@ -13,7 +13,13 @@ import { StartRunForm } from "./start-run-form";
 
 export const metadata: Metadata = { title: "Start a run" };
 
-export default async function StartRunPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function StartRunPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const session = await requireSession();
   if (!hasRole(session.user.role, "responder")) return <Forbidden needed="responder" current={session.user.role} />;
   const db = await getDb();
@@ -32,10 +38,26 @@ export default async function StartRunPage({ params, searchParams }: { params: P
       return input.type !== "secret" && typeof value === "string" && value.length <= 200 ? [[input.name, value]] : [];
     }),
   );
-  const open = (await listIncidents(db, { status: "active", limit: 50 })).map(({ id, number, title }) => ({ id, number, title }));
+  const open = (await listIncidents(db, { status: "active", limit: 50 })).map(({ id, number, title }) => ({
+    id,
+    number,
+    title,
+  }));
   // The incident it came from stays choosable even if it is no longer open (the server then says so).
-  const openIncidents = incident && !open.some((o) => o.id === incident.id) ? [{ id: incident.id, number: incident.number, title: incident.title }, ...open] : open;
-  return <StartRunForm runbook={runbook} refOptions={await refOptions(db)} incident={incident} restart={restart} prefill={prefill} openIncidents={openIncidents} />;
+  const openIncidents =
+    incident && !open.some((o) => o.id === incident.id)
+      ? [{ id: incident.id, number: incident.number, title: incident.title }, ...open]
+      : open;
+  return (
+    <StartRunForm
+      runbook={runbook}
+      refOptions={await refOptions(db)}
+      incident={incident}
+      restart={restart}
+      prefill={prefill}
+      openIncidents={openIncidents}
+    />
+  );
 }
 
 function isUuid(value: string | string[] | undefined): value is string {

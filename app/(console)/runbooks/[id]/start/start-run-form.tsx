@@ -45,8 +45,14 @@ export function StartRunForm({
   const [requestKey] = useState(() => crypto.randomUUID());
   const [fields, setFields] = useState<Record<string, string>>({});
   // What is chosen so far: every text below reads with it ("Add the entry to edge"), or names what is not chosen yet.
-  const [chosen, setChosen] = useState<Record<string, unknown>>(() => initialChoices(runbook, { ...restart?.values, ...prefill }));
-  const reading = { inputs: chosen, inputLabels: Object.fromEntries(runbook.inputs.map((i) => [i.name, i.label])), secretInputs: new Set(runbook.inputs.filter((i) => i.type === "secret").map((i) => i.name)) };
+  const [chosen, setChosen] = useState<Record<string, unknown>>(() =>
+    initialChoices(runbook, { ...restart?.values, ...prefill }),
+  );
+  const reading = {
+    inputs: chosen,
+    inputLabels: Object.fromEntries(runbook.inputs.map((i) => [i.name, i.label])),
+    secretInputs: new Set(runbook.inputs.filter((i) => i.type === "secret").map((i) => i.name)),
+  };
   const stepTitles = Object.fromEntries(runbook.steps.map((step) => [step.id, readingText(step.title, reading)]));
   const [error, setError] = useState<ClientErrorInfo | null>(null);
   const start = useMutation(
@@ -54,7 +60,9 @@ export function StartRunForm({
       onSuccess: (run) => router.push(`/runs/${run.runId}`),
       onError: (cause) => {
         const info = readClientError(cause);
-        const inputFields = Object.fromEntries(Object.entries(info.fields).map(([key, message]) => [key.replace(/^inputs\./, ""), message]));
+        const inputFields = Object.fromEntries(
+          Object.entries(info.fields).map(([key, message]) => [key.replace(/^inputs\./, ""), message]),
+        );
         setFields(inputFields);
         setError(Object.keys(inputFields).length > 0 ? null : info);
       },
@@ -73,7 +81,12 @@ export function StartRunForm({
     setFields({});
     setError(null);
     const chosenIncident = new FormData(event.currentTarget).get("incidentId");
-    start.mutate({ runbookId: runbook.id, inputs: values, requestKey, incidentId: typeof chosenIncident === "string" && chosenIncident !== "" ? chosenIncident : null });
+    start.mutate({
+      runbookId: runbook.id,
+      inputs: values,
+      requestKey,
+      incidentId: typeof chosenIncident === "string" && chosenIncident !== "" ? chosenIncident : null,
+    });
   }
 
   return (
@@ -81,7 +94,13 @@ export function StartRunForm({
       <div className="page-header">
         <div>
           <p className="small">
-            {incident ? <Link href={`/incidents/${incident.id}`}>← Incident {incident.number}: {incident.title}</Link> : <Link href={`/runbooks/${runbook.id}`}>← {runbook.title}</Link>}
+            {incident ? (
+              <Link href={`/incidents/${incident.id}`}>
+                ← Incident {incident.number}: {incident.title}
+              </Link>
+            ) : (
+              <Link href={`/runbooks/${runbook.id}`}>← {runbook.title}</Link>
+            )}
           </p>
           <h1>Start: {runbook.title}</h1>
           <p>{runbook.summary}</p>
@@ -91,21 +110,35 @@ export function StartRunForm({
       <div className="grid grid-2">
         <section className="card">
           <h2>Inputs</h2>
-          <form className="form" onSubmit={onSubmit} onChange={(event) => setChosen(formValues(event.currentTarget, runbook))} noValidate>
+          <form
+            className="form"
+            onSubmit={onSubmit}
+            onChange={(event) => setChosen(formValues(event.currentTarget, runbook))}
+            noValidate
+          >
             <FormError error={error} />
             {incident ? (
               <p className="alert info" data-testid="start-inside-incident">
-                This run is part of <strong>Incident {incident.number}: {incident.title}</strong>: its steps appear on the incident&apos;s timeline.
+                This run is part of{" "}
+                <strong>
+                  Incident {incident.number}: {incident.title}
+                </strong>
+                : its steps appear on the incident&apos;s timeline.
               </p>
             ) : null}
             {restart ? (
               <p className="alert info" data-testid="start-again-from">
-                Filled in from <Link href={`/runs/${restart.runId}`}>run {restart.runNumber}</Link> ({RUN_STATUS_LABELS[restart.status].toLowerCase()}): change what needs changing, then start.
-                {restart.secretsToRetype.length > 0 ? ` Secret values are never carried over: type ${restart.secretsToRetype.join(", ")} again.` : ""}
+                Filled in from <Link href={`/runs/${restart.runId}`}>run {restart.runNumber}</Link> (
+                {RUN_STATUS_LABELS[restart.status].toLowerCase()}): change what needs changing, then start.
+                {restart.secretsToRetype.length > 0
+                  ? ` Secret values are never carried over: type ${restart.secretsToRetype.join(", ")} again.`
+                  : ""}
               </p>
             ) : null}
             {runbook.inputs.length === 0 ? <p className="muted">This runbook needs no inputs.</p> : null}
-            {openIncidents.length > 0 ? <IncidentField incidents={openIncidents} selected={incident?.id ?? null} error={fields.incidentId} /> : null}
+            {openIncidents.length > 0 ? (
+              <IncidentField incidents={openIncidents} selected={incident?.id ?? null} error={fields.incidentId} />
+            ) : null}
             {runbook.inputs.map((input) => (
               <InputField
                 key={input.name}
@@ -118,7 +151,9 @@ export function StartRunForm({
             <button className="button" type="submit" disabled={start.isPending}>
               {start.isPending ? "Starting…" : "Start the run"}
             </button>
-            <p className="small muted">Nothing changes yet: every change is shown as a plan first, and you execute it yourself.</p>
+            <p className="small muted">
+              Nothing changes yet: every change is shown as a plan first, and you execute it yourself.
+            </p>
           </form>
         </section>
         <section className="card">
@@ -133,11 +168,17 @@ export function StartRunForm({
           </ol>
           {runbook.locks.length > 0 ? (
             <p className="small muted">
-              Holds {runbook.locks.map((lock) => <code key={lock.key}>{readingText(lock.key, reading)}</code>)} while it runs; another run needing the same resource{" "}
+              Holds{" "}
+              {runbook.locks.map((lock) => (
+                <code key={lock.key}>{readingText(lock.key, reading)}</code>
+              ))}{" "}
+              while it runs; another run needing the same resource{" "}
               {runbook.locks.some((l) => l.onBusy === "refuse") ? "is refused" : "waits in a queue"}.
             </p>
           ) : null}
-          <p className="small muted">Version {runbook.versionNumber}. The run stays on this version even if the runbook changes.</p>
+          <p className="small muted">
+            Version {runbook.versionNumber}. The run stays on this version even if the runbook changes.
+          </p>
         </section>
       </div>
     </>
@@ -148,11 +189,14 @@ export function StartRunForm({
 function formValues(form: HTMLFormElement, runbook: StartableRunbook): Record<string, unknown> {
   const data = new FormData(form);
   const values: Record<string, unknown> = {};
-  for (const input of runbook.inputs) values[input.name] = input.type === "boolean" ? data.get(input.name) === "true" : (data.get(input.name) ?? "");
+  for (const input of runbook.inputs)
+    values[input.name] = input.type === "boolean" ? data.get(input.name) === "true" : (data.get(input.name) ?? "");
   return values;
 }
 
 /** Before anyone types: what the form shows already (defaults, or the values carried over from an earlier run). */
 function initialChoices(runbook: StartableRunbook, given: Record<string, string>): Record<string, unknown> {
-  return Object.fromEntries(runbook.inputs.map((input) => [input.name, given[input.name] ?? ("default" in input ? input.default : undefined)]));
+  return Object.fromEntries(
+    runbook.inputs.map((input) => [input.name, given[input.name] ?? ("default" in input ? input.default : undefined)]),
+  );
 }

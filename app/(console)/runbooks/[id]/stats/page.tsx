@@ -6,7 +6,13 @@ import { RunbookStats } from "./runbook-stats";
 
 export const metadata: Metadata = { title: "Runbook telemetry" };
 
-export default async function RunbookStatsPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function RunbookStatsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireSession();
   const { id: runbookId } = await params;
   const requested = (await searchParams).days;

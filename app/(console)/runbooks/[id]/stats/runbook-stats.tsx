@@ -17,7 +17,8 @@ export function RunbookStats({ runbookId, days }: { runbookId: string; days: num
   return (
     <>
       <p className="back-link">
-        <Link href={`/runbooks/${runbookId}`}>← {stats.data?.runbook.title ?? runbookId}</Link> · <Link href="/telemetry">All telemetry</Link>
+        <Link href={`/runbooks/${runbookId}`}>← {stats.data?.runbook.title ?? runbookId}</Link> ·{" "}
+        <Link href="/telemetry">All telemetry</Link>
       </p>
       <div className="page-header">
         <div>
@@ -40,7 +41,11 @@ export function RunbookStats({ runbookId, days }: { runbookId: string; days: num
                 <div>
                   <dt className="muted small">Success rate</dt>
                   <dd>
-                    {formatRate(s.successRate)} <span className="muted small">({s.succeeded} succeeded, {s.cancelled} aborted, {s.refused} refused, {s.failing} failing now, {s.active} going)</span>
+                    {formatRate(s.successRate)}{" "}
+                    <span className="muted small">
+                      ({s.succeeded} succeeded, {s.cancelled} aborted, {s.refused} refused, {s.failing} failing now,{" "}
+                      {s.active} going)
+                    </span>
                   </dd>
                 </div>
                 <div>
@@ -57,7 +62,10 @@ export function RunbookStats({ runbookId, days }: { runbookId: string; days: num
           </section>
           <section className="card">
             <h2>Steps</h2>
-            <p className="muted small">Durations count from when a step became current (its job&apos;s start, or the end of the step before) to its success, so manual steps include the wait for a person.</p>
+            <p className="muted small">
+              Durations count from when a step became current (its job&apos;s start, or the end of the step before) to
+              its success, so manual steps include the wait for a person.
+            </p>
             {stats.data.steps.length === 0 ? (
               <p className="empty">No step has run in this range.</p>
             ) : (
@@ -78,11 +86,22 @@ export function RunbookStats({ runbookId, days }: { runbookId: string; days: num
                     {stats.data.steps.map((step) => (
                       <tr key={step.stepId}>
                         <td>
-                          <span className="mono">{step.stepId}</span> <span className={`badge kind-${step.kind}`}>{step.kind}</span>
+                          <span className="mono">{step.stepId}</span>{" "}
+                          <span className={`badge kind-${step.kind}`}>{step.kind}</span>
                         </td>
                         <td className="num">{step.reached}</td>
                         <td>
-                          {step.successRate !== null ? <meter className="rate" min={0} max={1} low={0.8} high={0.95} optimum={1} value={step.successRate} /> : null}
+                          {step.successRate !== null ? (
+                            <meter
+                              className="rate"
+                              min={0}
+                              max={1}
+                              low={0.8}
+                              high={0.95}
+                              optimum={1}
+                              value={step.successRate}
+                            />
+                          ) : null}
                           {formatRate(step.successRate)}
                           {step.failing > 0 ? <span className="text-danger small"> {step.failing} failing</span> : null}
                         </td>

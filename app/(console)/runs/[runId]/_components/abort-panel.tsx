@@ -33,13 +33,25 @@ export function AbortPanel({ run, onClose }: { run: RunView; onClose: () => void
       ) : (
         <p>No completed step has an undo action; nothing will be changed back.</p>
       )}
-      <p className="small muted">Steps not started yet will not run. A step that is running finishes first, then is undone if it can be.</p>
+      <p className="small muted">
+        Steps not started yet will not run. A step that is running finishes first, then is undone if it can be.
+      </p>
       <FormError error={error && !error.fields.reason ? error : null} />
       <Field id="abort-reason" label="Why are you aborting?" error={error?.fields.reason}>
-        <textarea {...fieldAria("abort-reason", error?.fields.reason)} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <textarea
+          {...fieldAria("abort-reason", error?.fields.reason)}
+          rows={2}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
       </Field>
       <div className="row">
-        <button className="button danger" type="button" disabled={abort.isPending} onClick={() => abort.mutate({ runId: run.id, reason })}>
+        <button
+          className="button danger"
+          type="button"
+          disabled={abort.isPending}
+          onClick={() => abort.mutate({ runId: run.id, reason })}
+        >
           {abort.isPending ? "Aborting…" : "Abort and undo"}
         </button>
         <button className="button secondary" type="button" onClick={onClose}>

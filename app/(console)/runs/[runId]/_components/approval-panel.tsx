@@ -22,15 +22,21 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
   const refresh = useRefreshRun(run.id);
   const [comment, setComment] = useState("");
   const [refusing, setRefusing] = useState(false);
-  const approve = useMutation(trpc.runs.approve.mutationOptions({ onSuccess: () => void refresh(), onError: () => void refresh() }));
-  const refuse = useMutation(trpc.runs.refuse.mutationOptions({ onSuccess: () => void refresh(), onError: () => void refresh() }));
+  const approve = useMutation(
+    trpc.runs.approve.mutationOptions({ onSuccess: () => void refresh(), onError: () => void refresh() }),
+  );
+  const refuse = useMutation(
+    trpc.runs.refuse.mutationOptions({ onSuccess: () => void refresh(), onError: () => void refresh() }),
+  );
   const error = approve.error ?? refuse.error;
   const errorInfo = error ? readClientError(error) : null;
   const reauth = reauthRequiredOf(approve.error);
   const covered = Object.entries(step.coveredPlans ?? {});
   const decisions = step.approvals.filter((a) => a.attempt === step.attempt);
   // What the approver relies on that Keel did not verify itself: checks a person confirmed by hand.
-  const byHand = run.steps.filter((s) => s.position < step.position && s.kind === "check" && s.confirmByHand && s.status === "succeeded");
+  const byHand = run.steps.filter(
+    (s) => s.position < step.position && s.kind === "check" && s.confirmByHand && s.status === "succeeded",
+  );
 
   return (
     <div className="stack">
@@ -51,7 +57,8 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
       ) : null}
       {covered.map(([stepId, entry]) => {
         const title = run.steps.find((s) => s.id === stepId)?.title ?? stepId;
-        if (entry.plan) return <PlanView key={stepId} plan={entry.plan} heading={`If approved, "${title}" will change`} />;
+        if (entry.plan)
+          return <PlanView key={stepId} plan={entry.plan} heading={`If approved, "${title}" will change`} />;
         return (
           <p key={stepId} className="small muted">
             “{title}”:{" "}
@@ -80,14 +87,23 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
       ) : null}
       {step.status === "waiting_approval" && step.neededBy.length > 0 ? (
         <p className="small muted" data-testid="approval-needed-by">
-          This approval cannot be skipped: {step.neededBy.map((title) => `“${title}”`).join(" and ")} must not run without it.
+          This approval cannot be skipped: {step.neededBy.map((title) => `“${title}”`).join(" and ")} must not run
+          without it.
         </p>
       ) : null}
-      {step.approvals.some((a) => a.voided) ? <p className="small muted">Earlier approvals were voided because what they approved changed.</p> : null}
+      {step.approvals.some((a) => a.voided) ? (
+        <p className="small muted">Earlier approvals were voided because what they approved changed.</p>
+      ) : null}
       {step.can.decide && step.bindingHash ? (
         <div className="stack">
           {reauth && approve.variables ? (
-            <ReauthPrompt id={`reauth-${step.id}`} message={approve.error!.message} details={reauth} onConfirmed={() => approve.mutate(approve.variables!)} onCancel={() => approve.reset()} />
+            <ReauthPrompt
+              id={`reauth-${step.id}`}
+              message={approve.error!.message}
+              details={reauth}
+              onConfirmed={() => approve.mutate(approve.variables!)}
+              onCancel={() => approve.reset()}
+            />
           ) : (
             <FormError error={errorInfo && !errorInfo.fields.comment ? errorInfo : null} />
           )}
@@ -98,13 +114,23 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
               hint="Refusing ends the run: what it already changed is undone, and the person who started it can start again with other inputs."
               error={errorInfo?.fields.comment}
             >
-              <textarea {...fieldAria("refuse-comment", errorInfo?.fields.comment)} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
+              <textarea
+                {...fieldAria("refuse-comment", errorInfo?.fields.comment)}
+                rows={2}
+                value={comment}
+                onChange={(e) => setComment(e.target.value)}
+              />
             </Field>
           ) : null}
           <div className="row">
             {!refusing ? (
               <>
-                <button className="button" type="button" disabled={approve.isPending} onClick={() => approve.mutate({ runId: run.id, stepId: step.id, bindingHash: step.bindingHash! })}>
+                <button
+                  className="button"
+                  type="button"
+                  disabled={approve.isPending}
+                  onClick={() => approve.mutate({ runId: run.id, stepId: step.id, bindingHash: step.bindingHash! })}
+                >
                   {approve.isPending ? "Approving…" : "Approve"}
                 </button>
                 <button className="button secondary" type="button" onClick={() => setRefusing(true)}>
@@ -113,7 +139,14 @@ export function ApprovalPanel({ run, step }: { run: RunView; step: RunStepView }
               </>
             ) : (
               <>
-                <button className="button danger" type="button" disabled={refuse.isPending} onClick={() => refuse.mutate({ runId: run.id, stepId: step.id, bindingHash: step.bindingHash!, comment })}>
+                <button
+                  className="button danger"
+                  type="button"
+                  disabled={refuse.isPending}
+                  onClick={() =>
+                    refuse.mutate({ runId: run.id, stepId: step.id, bindingHash: step.bindingHash!, comment })
+                  }
+                >
                   {refuse.isPending ? "Refusing…" : "Refuse"}
                 </button>
                 <button className="button secondary" type="button" onClick={() => setRefusing(false)}>

@@ -35,12 +35,15 @@ export function CurrentStep({ run, step, outputTick }: { run: RunView; step: Run
       {step.kind === "manual" && step.can.confirm ? <ManualControls run={run} step={step} /> : null}
       {step.kind === "check" && step.status === "waiting_operator" && step.confirmByHand ? (
         <div className="alert warn" role="status" data-testid="check-unverified">
-          Keel could not verify this by itself: {step.confirmByHand} It stays unconfirmed until someone checks by hand and says what they saw.
+          Keel could not verify this by itself: {step.confirmByHand} It stays unconfirmed until someone checks by hand
+          and says what they saw.
         </div>
       ) : null}
       {step.kind === "check" && step.can.confirm ? <ManualControls run={run} step={step} /> : null}
 
-      {step.kind === "action" && step.status === "planning" ? <p className="muted">Working out exactly what will change…</p> : null}
+      {step.kind === "action" && step.status === "planning" ? (
+        <p className="muted">Working out exactly what will change…</p>
+      ) : null}
       {step.kind === "action" && step.plan ? <PlanView plan={step.plan} heading="What will change" /> : null}
       {step.kind === "action" && step.can.execute ? <ExecuteControls run={run} step={step} /> : null}
 
@@ -50,10 +53,13 @@ export function CurrentStep({ run, step, outputTick }: { run: RunView; step: Run
       {busy && step.kind === "action" ? (
         <div className="stack">
           <progress className="step-progress" max={1} value={step.progress ?? undefined} aria-label="Progress" />
-          <span className="small muted">{step.progressMessage ?? (step.status === "queued" ? "Waiting for a worker…" : "Running…")}</span>
+          <span className="small muted">
+            {step.progressMessage ?? (step.status === "queued" ? "Waiting for a worker…" : "Running…")}
+          </span>
         </div>
       ) : null}
-      {(step.kind === "action" && step.status !== "planning" && step.status !== "waiting_operator") || step.kind === "check" ? (
+      {(step.kind === "action" && step.status !== "planning" && step.status !== "waiting_operator") ||
+      step.kind === "check" ? (
         <OutputViewer runId={run.id} stepId={step.id} attempt={step.attempt} tick={outputTick} live={busy} />
       ) : null}
 

@@ -18,17 +18,32 @@ export function ExecuteControls({ run, step }: { run: RunView; step: RunStepView
   return (
     <div className="stack">
       {reauth && execute.variables ? (
-        <ReauthPrompt id={`reauth-${step.id}`} message={execute.error!.message} details={reauth} onConfirmed={() => execute.mutate(execute.variables!)} onCancel={() => execute.reset()} />
+        <ReauthPrompt
+          id={`reauth-${step.id}`}
+          message={execute.error!.message}
+          details={reauth}
+          onConfirmed={() => execute.mutate(execute.variables!)}
+          onCancel={() => execute.reset()}
+        />
       ) : (
         <FormError error={execute.error ? readClientError(execute.error) : null} />
       )}
       {/* While the password prompt is open, it is the way on: it repeats this command. */}
       {reauth ? null : (
         <div className="row">
-          <button className="button" type="button" disabled={execute.isPending} onClick={() => execute.mutate({ runId: run.id, stepId: step.id })}>
+          <button
+            className="button"
+            type="button"
+            disabled={execute.isPending}
+            onClick={() => execute.mutate({ runId: run.id, stepId: step.id })}
+          >
             {execute.isPending ? "Starting…" : `Execute: ${step.title}`}
           </button>
-          {step.compensation ? <span className="small muted">Can be undone by aborting the run ({step.compensation}).</span> : <span className="small muted">This change has no automatic undo.</span>}
+          {step.compensation ? (
+            <span className="small muted">Can be undone by aborting the run ({step.compensation}).</span>
+          ) : (
+            <span className="small muted">This change has no automatic undo.</span>
+          )}
         </div>
       )}
     </div>

@@ -24,11 +24,37 @@ export function ManualControls({ run, step }: { run: RunView; step: RunStepView 
       <FormError error={error && !error.fields.note && !error.fields.link ? error : null} />
       {step.evidenceMode !== "none" ? (
         <>
-          <Field id="evidence-note" label={byHand ? "Evidence: what you checked by hand" : required ? "Evidence: what you did or saw" : "Note (optional)"} error={error?.fields.note}>
-            <textarea {...fieldAria("evidence-note", error?.fields.note)} rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
+          <Field
+            id="evidence-note"
+            label={
+              byHand
+                ? "Evidence: what you checked by hand"
+                : required
+                  ? "Evidence: what you did or saw"
+                  : "Note (optional)"
+            }
+            error={error?.fields.note}
+          >
+            <textarea
+              {...fieldAria("evidence-note", error?.fields.note)}
+              rows={2}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+            />
           </Field>
-          <Field id="evidence-link" label="Link (optional)" hint="A dashboard, ticket or message that shows it." error={error?.fields.link}>
-            <input {...fieldAria("evidence-link", error?.fields.link)} type="text" inputMode="url" value={link} onChange={(e) => setLink(e.target.value)} />
+          <Field
+            id="evidence-link"
+            label="Link (optional)"
+            hint="A dashboard, ticket or message that shows it."
+            error={error?.fields.link}
+          >
+            <input
+              {...fieldAria("evidence-link", error?.fields.link)}
+              type="text"
+              inputMode="url"
+              value={link}
+              onChange={(e) => setLink(e.target.value)}
+            />
           </Field>
         </>
       ) : null}
@@ -37,7 +63,14 @@ export function ManualControls({ run, step }: { run: RunView; step: RunStepView 
           className="button"
           type="button"
           disabled={confirm.isPending}
-          onClick={() => confirm.mutate({ runId: run.id, stepId: step.id, ...(note.trim() ? { note } : {}), ...(link.trim() ? { link } : {}) })}
+          onClick={() =>
+            confirm.mutate({
+              runId: run.id,
+              stepId: step.id,
+              ...(note.trim() ? { note } : {}),
+              ...(link.trim() ? { link } : {}),
+            })
+          }
         >
           {confirm.isPending ? "Saving…" : byHand ? "Confirm: checked by hand" : "Mark done"}
         </button>

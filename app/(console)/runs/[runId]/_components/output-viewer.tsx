@@ -13,7 +13,19 @@ const PAGE = 2000;
  * so 100,000 lines scroll smoothly; new lines are fetched when the live stream says they exist,
  * and the view follows the end unless the reader scrolled up.
  */
-export function OutputViewer({ runId, stepId, attempt, tick, live }: { runId: string; stepId: string; attempt: number; tick: number; live: boolean }) {
+export function OutputViewer({
+  runId,
+  stepId,
+  attempt,
+  tick,
+  live,
+}: {
+  runId: string;
+  stepId: string;
+  attempt: number;
+  tick: number;
+  live: boolean;
+}) {
   const client = useTRPCClient();
   const [lines, setLines] = useState<Line[]>([]);
   const [mounted, setMounted] = useState(false);
@@ -42,7 +54,13 @@ export function OutputViewer({ runId, stepId, attempt, tick, live }: { runId: st
         do {
           again.current = false;
           for (;;) {
-            const page = await client.runs.output.query({ runId, stepId, attempt, after: lastLineNo.current, limit: PAGE });
+            const page = await client.runs.output.query({
+              runId,
+              stepId,
+              attempt,
+              after: lastLineNo.current,
+              limit: PAGE,
+            });
             if (page.length === 0) break;
             lastLineNo.current = page[page.length - 1]!.lineNo;
             setLines((existing) => existing.concat(page));
@@ -68,7 +86,8 @@ export function OutputViewer({ runId, stepId, attempt, tick, live }: { runId: st
   }, [following, lines.length, virtualizer]);
 
   if (!mounted) return null;
-  if (lines.length === 0) return <p className="small muted">{live ? "No output yet." : "This step printed nothing."}</p>;
+  if (lines.length === 0)
+    return <p className="small muted">{live ? "No output yet." : "This step printed nothing."}</p>;
   return (
     <div className="output-panel">
       <div className="row small muted output-toolbar">
@@ -94,7 +113,11 @@ export function OutputViewer({ runId, stepId, attempt, tick, live }: { runId: st
           {virtualizer.getVirtualItems().map((item) => {
             const line = lines[item.index]!;
             return (
-              <div key={line.lineNo} className={`output-line ${line.stream}`} style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}>
+              <div
+                key={line.lineNo}
+                className={`output-line ${line.stream}`}
+                style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}
+              >
                 <span className="output-no">{line.lineNo}</span>
                 {line.text}
               </div>

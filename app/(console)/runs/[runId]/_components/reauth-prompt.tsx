@@ -14,7 +14,19 @@ import { useTRPC } from "@/lib/trpc/client";
  * the person enters it here, and `onConfirmed` repeats the command. A single sign-on session
  * has no Keel password, so it is sent through the provider again and comes back to this page.
  */
-export function ReauthPrompt({ id, message, details, onConfirmed, onCancel }: { id: string; message: string; details: ReauthRequiredDetails; onConfirmed: () => void; onCancel: () => void }) {
+export function ReauthPrompt({
+  id,
+  message,
+  details,
+  onConfirmed,
+  onCancel,
+}: {
+  id: string;
+  message: string;
+  details: ReauthRequiredDetails;
+  onConfirmed: () => void;
+  onCancel: () => void;
+}) {
   const trpc = useTRPC();
   const [password, setPassword] = useState("");
   const reauthenticate = useMutation(
@@ -34,7 +46,11 @@ export function ReauthPrompt({ id, message, details, onConfirmed, onCancel }: { 
         <h3 id={`${id}-heading`}>Sign in again to continue</h3>
         <p>{message}</p>
         <div className="row">
-          <button className="button" type="button" onClick={() => void signIn("oidc", { callbackUrl: window.location.href })}>
+          <button
+            className="button"
+            type="button"
+            onClick={() => void signIn("oidc", { callbackUrl: window.location.href })}
+          >
             Sign in again with single sign-on
           </button>
           <button className="button secondary" type="button" onClick={onCancel}>
@@ -55,8 +71,21 @@ export function ReauthPrompt({ id, message, details, onConfirmed, onCancel }: { 
       <h3 id={`${id}-heading`}>Confirm it is you</h3>
       <p>{message}</p>
       <FormError error={info && !info.fields.password ? info : null} />
-      <Field id={fieldId} label="Your password" error={info?.fields.password} hint={`Keel will not ask again for ${details.windowMinutes} minutes.`}>
-        <input {...fieldAria(fieldId, info?.fields.password)} type="password" autoComplete="current-password" required autoFocus value={password} onChange={(e) => setPassword(e.target.value)} />
+      <Field
+        id={fieldId}
+        label="Your password"
+        error={info?.fields.password}
+        hint={`Keel will not ask again for ${details.windowMinutes} minutes.`}
+      >
+        <input
+          {...fieldAria(fieldId, info?.fields.password)}
+          type="password"
+          autoComplete="current-password"
+          required
+          autoFocus
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </Field>
       <div className="row">
         <button className="button" type="submit" disabled={reauthenticate.isPending || password.length === 0}>

@@ -25,18 +25,34 @@ export function RecoveryControls({ run, step }: { run: RunView; step: RunStepVie
   return (
     <div className="stack">
       {reauth && retry.variables ? (
-        <ReauthPrompt id={`reauth-${step.id}`} message={retry.error!.message} details={reauth} onConfirmed={() => retry.mutate(retry.variables!)} onCancel={() => retry.reset()} />
+        <ReauthPrompt
+          id={`reauth-${step.id}`}
+          message={retry.error!.message}
+          details={reauth}
+          onConfirmed={() => retry.mutate(retry.variables!)}
+          onCancel={() => retry.reset()}
+        />
       ) : (
         <FormError error={info && !info.fields.reason ? info : null} />
       )}
       {skipping ? (
         <Field id="skip-reason" label="Why skip this step?" error={info?.fields.reason}>
-          <textarea {...fieldAria("skip-reason", info?.fields.reason)} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <textarea
+            {...fieldAria("skip-reason", info?.fields.reason)}
+            rows={2}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
         </Field>
       ) : null}
       <div className="row">
         {step.can.retry && !skipping ? (
-          <button className="button" type="button" disabled={retry.isPending} onClick={() => retry.mutate({ runId: run.id, stepId: step.id })}>
+          <button
+            className="button"
+            type="button"
+            disabled={retry.isPending}
+            onClick={() => retry.mutate({ runId: run.id, stepId: step.id })}
+          >
             {step.status === "interrupted" ? "Retry (resume safely)" : "Retry"}
           </button>
         ) : null}
@@ -47,7 +63,12 @@ export function RecoveryControls({ run, step }: { run: RunView; step: RunStepVie
         ) : null}
         {skipping ? (
           <>
-            <button className="button danger" type="button" disabled={skip.isPending} onClick={() => skip.mutate({ runId: run.id, stepId: step.id, reason })}>
+            <button
+              className="button danger"
+              type="button"
+              disabled={skip.isPending}
+              onClick={() => skip.mutate({ runId: run.id, stepId: step.id, reason })}
+            >
               Skip this step
             </button>
             <button className="button secondary" type="button" onClick={() => setSkipping(false)}>

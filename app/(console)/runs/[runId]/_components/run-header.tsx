@@ -33,7 +33,8 @@ export function RunHeader({ run, live, viewer }: { run: RunView; live: boolean; 
             <RunStatusBadge status={run.status} />
             <RiskBadge risk={run.runbook.risk} />
             <span className="small muted">
-              started by {run.startedBy?.id === viewer.id ? "you" : (run.startedBy?.email ?? "unknown")} · {formatDateTime(run.createdAt)} ·{" "}
+              started by {run.startedBy?.id === viewer.id ? "you" : (run.startedBy?.email ?? "unknown")} ·{" "}
+              {formatDateTime(run.createdAt)} ·{" "}
               <Link href={`/runbooks/${run.runbook.id}`}>version {run.runbook.versionNumber}</Link>
             </span>
             <span className={`live-dot ${live ? "on" : "off"}`} data-testid="live-indicator">

@@ -18,7 +18,9 @@ export function RunHistory({ runId }: { runId: string }) {
             <li key={event.seq}>
               <span>
                 {describeAuditEvent(event)}
-                {event.outcome === "refused" || event.outcome === "failure" ? <span className="badge danger">{event.outcome}</span> : null}
+                {event.outcome === "refused" || event.outcome === "failure" ? (
+                  <span className="badge danger">{event.outcome}</span>
+                ) : null}
                 <span className="muted small"> · {event.actorLabel}</span>
               </span>
               <span className="small muted">

@@ -11,7 +11,11 @@ export function RunInputs({ run }: { run: RunView }) {
           <div key={input.name}>
             <dt className="muted small">{input.label}</dt>
             <dd className="mono">
-              {input.fingerprint ? <span title={input.fingerprint}>hidden · {input.fingerprint.slice(0, 24)}…</span> : (input.value ?? <span className="muted">not given</span>)}
+              {input.fingerprint ? (
+                <span title={input.fingerprint}>hidden · {input.fingerprint.slice(0, 24)}…</span>
+              ) : (
+                (input.value ?? <span className="muted">not given</span>)
+              )}
             </dd>
           </div>
         ))}

@@ -21,7 +21,10 @@ export function RunPage({ runId, viewer }: { runId: string; viewer: { id: string
   const queryClient = useQueryClient();
   const refresh = useRefreshRun(runId);
   // An instance of the awaited worker group starting changes no run, so nothing is pushed: look again every few seconds.
-  const run = useQuery({ ...trpc.runs.get.queryOptions({ runId }), refetchInterval: (query) => (query.state.data?.waitingForInstance ? 5000 : false) });
+  const run = useQuery({
+    ...trpc.runs.get.queryOptions({ runId }),
+    refetchInterval: (query) => (query.state.data?.waitingForInstance ? 5000 : false),
+  });
   const [outputTick, setOutputTick] = useState(0);
   const { connected } = useRunEvents(runId, {
     onRunChanged: (version) => {

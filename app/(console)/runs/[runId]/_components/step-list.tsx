@@ -20,11 +20,17 @@ export function StepList({ run, outputTick }: { run: RunView; outputTick: number
               <strong>{step.title}</strong>
               <StepStatusBadge status={step.status} cancelledWithRun={step.cancelledWithRun} />
               {step.attempt > 1 ? <span className="badge">attempt {step.attempt}</span> : null}
-              {step.confirmByHand && step.status === "succeeded" ? <span className="badge warn">checked by hand, not by Keel</span> : null}
+              {step.confirmByHand && step.status === "succeeded" ? (
+                <span className="badge warn">checked by hand, not by Keel</span>
+              ) : null}
             </div>
             <div className="step-details small muted">
               {step.actorLabel && !step.cancelledWithRun ? <span>by {step.actorLabel}</span> : null}
-              {step.cancelledWithRun ? <span>{run.status === "refused" ? "not run: the run was refused" : "not run: the run was cancelled"}</span> : null}
+              {step.cancelledWithRun ? (
+                <span>
+                  {run.status === "refused" ? "not run: the run was refused" : "not run: the run was cancelled"}
+                </span>
+              ) : null}
               {step.endedAt ? <span>{formatDateTime(step.endedAt)}</span> : null}
               {step.skipReason ? <span>skipped: {step.skipReason}</span> : null}
               {step.output && typeof step.output.summary === "string" ? <span>{step.output.summary}</span> : null}
@@ -37,11 +43,17 @@ export function StepList({ run, outputTick }: { run: RunView; outputTick: number
               {step.error && !step.isCurrent ? <span className="text-danger">{step.error}</span> : null}
             </div>
             {(step.kind === "action" || step.kind === "check") && !step.isCurrent && step.startedAt ? (
-              <button className="button ghost small" type="button" onClick={() => setOpen(open === step.id ? null : step.id)}>
+              <button
+                className="button ghost small"
+                type="button"
+                onClick={() => setOpen(open === step.id ? null : step.id)}
+              >
                 {open === step.id ? "Hide output" : "Show output"}
               </button>
             ) : null}
-            {open === step.id ? <OutputViewer runId={run.id} stepId={step.id} attempt={step.attempt} tick={outputTick} live={false} /> : null}
+            {open === step.id ? (
+              <OutputViewer runId={run.id} stepId={step.id} attempt={step.attempt} tick={outputTick} live={false} />
+            ) : null}
           </li>
         ))}
       </ol>
