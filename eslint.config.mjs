@@ -2,6 +2,7 @@ import { defineConfig, globalIgnores } from "eslint/config";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
 import prettier from "eslint-config-prettier/flat";
+import { clientBoundaryRule } from "./scripts/lint/client-boundary-rule.mjs";
 
 export default defineConfig([
   ...nextVitals,
@@ -14,23 +15,12 @@ export default defineConfig([
     },
   },
   {
-    // Code the browser loads must never reach into server/ (DESIGN: guard with server-only).
-    files: ["lib/**/*.{ts,tsx}", "app/_components/**/*.{ts,tsx}"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              group: ["@/server/*", "!@/server/routers/_app"],
-              message: "Browser code must not import server modules.",
-              allowTypeImports: true,
-            },
-          ],
-        },
-      ],
-    },
+    // Code the browser loads ("use client" files and lib/) never imports server/ or db/ at run time.
+    files: ["app/**/*.{ts,tsx}", "lib/**/*.{ts,tsx}"],
+    plugins: { keel: { rules: { "client-boundary": clientBoundaryRule } } },
+    rules: { "keel/client-boundary": "error" },
   },
+
   // Layout is Prettier's (npm run lint checks it); ESLint's own layout rules are off.
   prettier,
   globalIgnores([

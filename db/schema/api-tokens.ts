@@ -1,8 +1,9 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
-export const API_TOKEN_SCOPES = ["deployments:write"] as const;
-export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+import { API_TOKEN_SCOPES, type ApiTokenScope } from "../../lib/api-tokens/scopes";
+
+export { API_TOKEN_SCOPES, type ApiTokenScope };
 
 /**
  * Tokens for machines (CI pipelines) calling Keel's REST API. Only the SHA-256 of a token's

@@ -7,8 +7,9 @@ const xid8 = customType<{ data: string }>({ dataType: () => "xid8" });
 /** A full-text document; Keel only ever searches it in SQL, never reads it. */
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
-export const AUDIT_OUTCOMES = ["success", "failure", "refused", "intent"] as const;
-export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+import { AUDIT_OUTCOMES, type AuditOutcome } from "../../lib/audit/outcomes";
+
+export { AUDIT_OUTCOMES, type AuditOutcome };
 
 /**
  * The text full-text search looks in: event type (also split at dots), actor, entity and every

@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
-export const SECRET_ALPHABETS = ["base64url", "hex", "alphanumeric", "printable"] as const;
-export type SecretPolicy = { length: number; alphabet: (typeof SECRET_ALPHABETS)[number] };
+import { SECRET_ALPHABETS, type SecretPolicy } from "../../lib/secrets/alphabets";
+
+export { SECRET_ALPHABETS, type SecretPolicy };
 
 export const SECRET_LABELS = ["current", "pending", "previous", "retired"] as const;
 export type SecretLabel = (typeof SECRET_LABELS)[number];

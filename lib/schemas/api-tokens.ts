@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { API_TOKEN_SCOPES } from "@/db/schema/api-tokens";
+import { API_TOKEN_SCOPES } from "@/lib/api-tokens/scopes";
 
 export const API_TOKEN_SCOPE_DESCRIPTIONS: Record<(typeof API_TOKEN_SCOPES)[number], string> = {
   "deployments:write": "Record deployments (POST /api/v1/deployments)",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AUDIT_OUTCOMES } from "@/db/schema/audit";
+import { AUDIT_OUTCOMES } from "@/lib/audit/outcomes";
 
 const optionalText = (max: number, message: string) =>
   z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SECRET_ALPHABETS } from "@/db/schema/secrets";
+import { SECRET_ALPHABETS } from "@/lib/secrets/alphabets";
 
 export const secretName = z
   .string()

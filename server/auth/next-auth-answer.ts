@@ -1,3 +1,4 @@
+import "server-only";
 import { SIGN_IN_RATE_LIMITED, signInErrorMessage } from "@/lib/auth/sign-in-errors";
 import { errorEnvelope, type ErrorCode } from "../errors";
 

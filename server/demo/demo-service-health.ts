@@ -1,3 +1,4 @@
+import "server-only";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Database } from "@/db/client";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
 import { exportFormatInput, filtersFromSearchParams, historyFiltersInput } from "@/lib/schemas/history";

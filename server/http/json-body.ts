@@ -1,3 +1,4 @@
+import "server-only";
 import { AppError } from "../errors";
 
 /** Refuses a request body not declared as JSON with 415 in the envelope (Keel's clients send only JSON). */

@@ -1,3 +1,4 @@
+import "server-only";
 import type { DatabaseHandle } from "@/db/client";
 import { beforeDatabaseClose, getDatabaseHandle } from "../db";
 import { getLogger, type Logger } from "../observability/logger";

@@ -1,3 +1,4 @@
+import "server-only";
 import { count } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { runs, runSteps } from "@/db/schema";

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Form from "next/form";
 import Link from "next/link";
 import { Field } from "@/app/_components/field";
-import { AUDIT_OUTCOMES } from "@/db/schema/audit";
+import { AUDIT_OUTCOMES } from "@/lib/audit/outcomes";
 import { toDateTimeLocal } from "@/lib/schemas/history";
 import { useTRPC } from "@/lib/trpc/client";
 

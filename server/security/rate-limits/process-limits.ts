@@ -1,3 +1,4 @@
+import "server-only";
 import { isAllowlisted } from "../../allowlist/entries";
 import { getEnv } from "../../config/env";
 import { getDatabaseHandle } from "../../db";

@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
-import { API_TOKEN_SCOPES } from "@/db/schema/api-tokens";
+import { API_TOKEN_SCOPES } from "@/lib/api-tokens/scopes";
 import { API_TOKEN_SCOPE_DESCRIPTIONS, createApiTokenInput } from "@/lib/schemas/api-tokens";
 import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";

@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
-import { SECRET_ALPHABETS } from "@/db/schema/secrets";
+import { SECRET_ALPHABETS } from "@/lib/secrets/alphabets";
 import { createSecretInput } from "@/lib/schemas/secrets";
 import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";

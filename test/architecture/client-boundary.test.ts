@@ -1,0 +1,93 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+function sourceFiles(directory: string): string[] {
+  return readdirSync(path.join(ROOT, directory), { recursive: true, encoding: "utf8" })
+    .filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file))
+    .map((file) => path.join(directory, file).split(path.sep).join("/"));
+}
+
+function isClientEntry(file: string): boolean {
+  return /^\s*["']use client["']/m.test(readFileSync(path.join(ROOT, file), "utf8"));
+}
+
+/** Every module esbuild bundles from these entries, following run-time imports only (types are erased). */
+async function modulesReachedFrom(entries: string[], platform: "browser" | "node" = "browser"): Promise<string[]> {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: entries,
+    bundle: true,
+    write: false,
+    metafile: true,
+    outdir: "out",
+    format: "esm",
+    platform,
+    packages: "external",
+    loader: { ".css": "empty", ".svg": "empty" },
+    logLevel: "silent",
+  });
+  return Object.keys(result.metafile.inputs);
+}
+
+describe("the browser bundle's boundary", () => {
+  it("no client component and nothing in lib/ reaches server/ or db/, even through other files", async () => {
+    const clientEntries = [...sourceFiles("app"), ...sourceFiles("lib")].filter(
+      (file) => file.startsWith("lib/") || isClientEntry(file),
+    );
+    expect(clientEntries.length).toBeGreaterThan(50);
+
+    const reached = await modulesReachedFrom(clientEntries);
+
+    expect(reached.some((file) => file.startsWith("lib/"))).toBe(true);
+    expect(reached.filter((file) => /^(server|db)\//.test(file))).toEqual([]);
+  }, 60_000);
+
+  it("follows the @/ alias into db/ (so an import through it would be seen)", async () => {
+    const reached = await modulesReachedFrom(["server/incidents/queries.ts"]);
+    expect(reached).toContain("db/schema/incidents.ts");
+  });
+
+  it("every server module a page or route imports is guarded by server-only, unless the process or a CLI loads it too", async () => {
+    const appSources = sourceFiles("app");
+    const importedByApp = await directServerImports(appSources);
+    // The process entry and the command-line scripts run outside React's server graph, where
+    // `server-only` throws; modules they load are kept out of the browser by the test above.
+    const processEntries = ["server/main.ts", ...sourceFiles("scripts").filter((file) => file.split("/").length === 2)];
+    const loadedByProcess = new Set(await modulesReachedFrom(processEntries, "node"));
+
+    const unguarded = importedByApp.filter(
+      (file) =>
+        !loadedByProcess.has(file) && !readFileSync(path.join(ROOT, file), "utf8").includes('import "server-only";'),
+    );
+    expect(importedByApp.length).toBeGreaterThan(20);
+    expect(unguarded).toEqual([]);
+  }, 60_000);
+});
+
+/** The server/ and db/ modules that these files import themselves (run-time imports only). */
+async function directServerImports(files: string[]): Promise<string[]> {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: files,
+    bundle: true,
+    write: false,
+    metafile: true,
+    outdir: "out",
+    format: "esm",
+    platform: "node",
+    packages: "external",
+    loader: { ".css": "empty", ".svg": "empty" },
+    logLevel: "silent",
+  });
+  const direct = new Set<string>();
+  for (const file of files) {
+    for (const imported of result.metafile.inputs[file]?.imports ?? []) {
+      if (/^(server|db)\//.test(imported.path)) direct.add(imported.path);
+    }
+  }
+  return [...direct].sort();
+}
