@@ -1,8 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runbookDefinition } from "@/lib/runbooks/definition";
-import { choicesArb, endingArb, scenarioArb } from "./testing/arbitraries";
-import { Simulation, T0, type Checker, type Choice, type Ending, type Scenario } from "./testing/model";
+import { choicesArb, endingArb, scenarioArb } from "@/test/support/run-machine/arbitraries";
+import {
+  Simulation,
+  T0,
+  type Checker,
+  type Choice,
+  type Ending,
+  type Scenario,
+} from "@/test/support/run-machine/model";
 import {
   abortCompensatesNewestFirst,
   actionEffectsHappenOnce,
@@ -12,7 +19,7 @@ import {
   resultsDecideOutcomes,
   stateIsValid,
   terminalRunsAreFinal,
-} from "./testing/properties";
+} from "@/test/support/run-machine/properties";
 import { initialRun, transition } from "./transition";
 import type { Command, Effect, MachineRun } from "./types";
 

@@ -2,8 +2,15 @@ import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import { hasRole } from "@/lib/roles";
 import { runbookDefinition, type Condition, type RunbookDefinition } from "@/lib/runbooks/definition";
-import { initialRun, transition } from "../transition";
-import type { Actor, Command, JobPhase, MachineRun, MachineStep, TransitionResult } from "../types";
+import { initialRun, transition } from "@/server/engine/machine/transition";
+import type {
+  Actor,
+  Command,
+  JobPhase,
+  MachineRun,
+  MachineStep,
+  TransitionResult,
+} from "@/server/engine/machine/types";
 
 /**
  * A small world around the run state machine, for the property tests: the people who act on a

@@ -1,9 +1,9 @@
 import { RUN_STATUSES, STEP_STATUSES, type RunStatus, type StepStatus } from "@/db/schema/runs";
 import { hasRole, type Role } from "@/lib/roles";
 import type { StepDefinition } from "@/lib/runbooks/definition";
-import { canonicalJson } from "../../../audit/canonical-json";
-import { bindingHashOf } from "../transition";
-import type { Effect, MachineRun, MachineStep } from "../types";
+import { canonicalJson } from "@/server/audit/canonical-json";
+import { bindingHashOf } from "@/server/engine/machine/transition";
+import type { Effect, MachineRun, MachineStep } from "@/server/engine/machine/types";
 import { conditionIsTrue, isExpired, PEOPLE, type Checker, type Observation, type Simulation } from "./model";
 
 /**
