@@ -16,7 +16,7 @@ test("the first admin replaces the one-time password at first sign-in", async ({
   // Nothing else is open until the password is replaced.
   const refused = await trpcCall(page.request, "users.list");
   expect(refused.status).toBe(403);
-  expect(refused.body).toMatchObject({ error: { code: "FORBIDDEN" } });
+  expect(refused.body).toMatchObject({ error: { data: { code: "FORBIDDEN" } } });
   await page.goto("/admin/users");
   await expect(page).toHaveURL(/\/change-password$/);
 

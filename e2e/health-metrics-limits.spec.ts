@@ -32,16 +32,15 @@ test("metrics answer only with the scrape token, in Prometheus text", async ({ r
   expect(text).toContain("keel_process_resident_memory_bytes");
 });
 
-test("a body over 1 MB is refused at the edge with 413 in the envelope", async ({ request }) => {
+test("a body over 1 MB is refused at the edge with 413 in tRPC's error shape", async ({ request }) => {
   const response = await request.post("/api/trpc/runs.start", {
     data: { runbookId: "x", inputs: { note: "n".repeat(1100 * 1024) }, requestKey: "k" },
   });
   expect(response.status()).toBe(413);
   expect(await response.json()).toMatchObject({
     error: {
-      code: "PAYLOAD_TOO_LARGE",
       message: expect.stringContaining("the limit is 1 MB"),
-      requestId: expect.any(String),
+      data: { code: "PAYLOAD_TOO_LARGE", requestId: expect.any(String) },
     },
   });
 });
@@ -53,8 +52,10 @@ test("a string over 256 KB is refused naming the field", async ({ request }) => 
   expect(response.status()).toBe(413);
   expect(await response.json()).toMatchObject({
     error: {
-      code: "PAYLOAD_TOO_LARGE",
-      details: { fields: { "inputs.note": expect.stringContaining("the limit is 256 KB") } },
+      data: {
+        code: "PAYLOAD_TOO_LARGE",
+        details: { fields: { "inputs.note": expect.stringContaining("the limit is 256 KB") } },
+      },
     },
   });
 });

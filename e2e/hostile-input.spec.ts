@@ -102,8 +102,8 @@ test("every tRPC procedure refuses NUL and lone surrogates with 400 naming the f
           continue;
         }
         const fields =
-          (JSON.parse(body) as { error?: { details?: { fields?: Record<string, string> } } }).error?.details?.fields ??
-          {};
+          (JSON.parse(body) as { error?: { data?: { details?: { fields?: Record<string, string> } } } }).error?.data
+            ?.details?.fields ?? {};
         const expected = `${field} contains a character that cannot be stored: ${character}.`;
         if (response.status() !== 400 || fields[field] !== expected)
           problems.push(`${caller.name} ${procedure}: ${response.status()} ${body.slice(0, 160)}`);
@@ -116,7 +116,9 @@ test("every tRPC procedure refuses NUL and lone surrogates with 400 naming the f
   expect(problems).toEqual([]);
 });
 
-test("malformed tRPC requests answer in the envelope with their request id", async ({ request }) => {
+test("malformed tRPC requests answer in tRPC's error shape with Keel's code and their request id", async ({
+  request,
+}) => {
   const cases: [string, string, string | null, string | null][] = [
     ["GET", "/api/trpc/session.me?input=%7Bbad", null, null],
     ["GET", "/api/trpc/session.me?batch=1&input=%5B1%5D", null, null],
@@ -137,7 +139,13 @@ test("malformed tRPC requests answer in the envelope with their request id", asy
       ...(data === null ? {} : { data }),
       headers: type ? { "content-type": type } : {},
     });
-    const problem = envelopeProblem(response.status(), response.headers()["content-type"], await response.text());
+    const problem = envelopeProblem(
+      response.status(),
+      response.headers()["content-type"],
+      await response.text(),
+      // No procedure named: the route is not tRPC's, and the edge answers in the envelope.
+      url === "/api/trpc/" ? "any" : "trpc",
+    );
     if (problem || response.status() < 400)
       problems.push(`${method} ${url} ${type ?? ""}: ${problem ?? response.status()}`);
   }
@@ -176,7 +184,7 @@ test("bytes that are not UTF-8 or not percent-encoded are refused, never stored 
   });
   expect(response.status()).toBe(400);
   expect(await response.json()).toMatchObject({
-    error: { code: "BAD_REQUEST", details: { fields: { body: "The request body is not valid UTF-8." } } },
+    error: { data: { code: "BAD_REQUEST", details: { fields: { body: "The request body is not valid UTF-8." } } } },
   });
   const raw = await rawRequest(
     E2E_PORT,

@@ -31,7 +31,7 @@ test("an admin adds a viewer, who cannot reach the admin page or the admin proce
   // ...and the server refuses it anyway.
   const refused = await trpcCall(viewer.request, "users.list");
   expect(refused.status).toBe(403);
-  expect(refused.body).toMatchObject({ error: { code: "FORBIDDEN", requestId: expect.any(String) } });
+  expect(refused.body).toMatchObject({ error: { data: { code: "FORBIDDEN", requestId: expect.any(String) } } });
   const create = await trpcCall(
     viewer.request,
     "users.create",

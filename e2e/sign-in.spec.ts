@@ -14,11 +14,17 @@ test("a wrong password and an unknown email get the same generic message", async
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
-test("a request without a session gets UNAUTHORIZED in the error envelope", async ({ request }) => {
+test("a request without a session gets UNAUTHORIZED in tRPC's error shape, with Keel's code and request id", async ({
+  request,
+}) => {
   const response = await trpcCall(request, "users.list");
   expect(response.status).toBe(401);
   expect(response.body).toEqual({
-    error: { code: "UNAUTHORIZED", message: "Sign in to continue.", requestId: expect.any(String) },
+    error: {
+      code: -32001,
+      message: "Sign in to continue.",
+      data: { code: "UNAUTHORIZED", httpStatus: 401, path: "users.list", requestId: expect.any(String) },
+    },
   });
 });
 

@@ -6,7 +6,7 @@ import { findUnstorableText } from "@/lib/validation/storable-text";
 import { actorOf, type Context } from "./context";
 import { AppError } from "./errors";
 import { limitProcedureCall } from "./security/rate-limits/request-limits";
-import { toErrorEnvelope } from "./http/error-response";
+import { keelErrorShape } from "./http/trpc-error-shape";
 import { withArticle } from "@/lib/format/article";
 
 /** Every procedure declares who may call it; a test walks the router to make sure. */
@@ -22,12 +22,9 @@ const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
-    // The wire shape is Keel's envelope: { error: { code, message, details?, requestId } }.
-    // lib/trpc/envelope-fetch.ts adapts it back for the tRPC client.
-    errorFormatter(opts) {
-      const envelope = toErrorEnvelope(opts.error, opts.ctx?.request.requestId ?? "unknown");
-      return envelope.body.error as unknown as typeof opts.shape;
-    },
+    // tRPC's own error shape, with Keel's code, details and request id under `data`.
+    errorFormatter: ({ error, ctx, shape }) =>
+      keelErrorShape(error, ctx?.request.requestId ?? "unknown", shape.data.path),
   });
 
 export const router = t.router;

@@ -26,8 +26,18 @@ export function rawRequest(port: number, request: string | Buffer): Promise<RawA
   });
 }
 
-/** What is wrong with an error answer, or null when it is Keel's envelope: JSON `{ error: { code, message, requestId, details? } }`. */
-export function envelopeProblem(status: number, contentType: string | undefined, body: string): string | null {
+/**
+ * What is wrong with an error answer, or null when it is Keel's: the envelope, JSON
+ * `{ error: { code, message, requestId, details? } }`, or from a tRPC procedure tRPC's error shape
+ * `{ error: { code: <JSON-RPC number>, message, data: { code, httpStatus, requestId, details? } } }`.
+ * With `shape: "trpc"` only the second is accepted.
+ */
+export function envelopeProblem(
+  status: number,
+  contentType: string | undefined,
+  body: string,
+  shape: "any" | "trpc" = "any",
+): string | null {
   if (status >= 500) return `answered ${status}`;
   if (status < 400) return null;
   if (!/^application\/json\b/.test(contentType ?? ""))
@@ -41,15 +51,25 @@ export function envelopeProblem(status: number, contentType: string | undefined,
   // A tRPC batch answers one item per call; each failed call carries its own envelope.
   const batch = Array.isArray(parsed);
   for (const answer of batch ? (parsed as unknown[]) : [parsed]) {
-    const problem = answerProblem(status, answer, body, batch);
+    const problem = answerProblem(status, answer, body, batch, shape);
     if (problem) return problem;
   }
   return null;
 }
 
-function answerProblem(status: number, answer: unknown, body: string, batch: boolean): string | null {
+function answerProblem(
+  status: number,
+  answer: unknown,
+  body: string,
+  batch: boolean,
+  shape: "any" | "trpc",
+): string | null {
   if (batch && answer && typeof answer === "object" && "result" in answer) return null;
-  const error = (answer as { error?: Record<string, unknown> } | null)?.error;
+  const outer = (answer as { error?: Record<string, unknown> } | null)?.error;
+  const trpcShape = typeof outer?.code === "number";
+  if (shape === "trpc" && !trpcShape) return `${status} not in tRPC's error shape: ${body.slice(0, 120)}`;
+  // tRPC's shape keeps Keel's code, request id and details under data; the message stays outside.
+  const error = trpcShape ? { ...(outer?.data as Record<string, unknown>), message: outer?.message } : outer;
   if (!error || typeof error.code !== "string" || typeof error.message !== "string" || error.message === "")
     return `${status} outside the envelope: ${body.slice(0, 120)}`;
   if (typeof error.requestId !== "string" || error.requestId === "unknown" || error.requestId.length < 8)

@@ -60,17 +60,6 @@ export function errorResponse(error: unknown, requestId: string, headers?: Heade
   return response;
 }
 
-/**
- * The HTTP status of a tRPC response whose calls failed: Keel's envelope carries no JSON-RPC
- * `data.httpStatus`, so tRPC is told the status here. Mixed batches answer 207, as tRPC does.
- */
-export function statusOfFailedCalls(errors: readonly unknown[], callCount: number): number | undefined {
-  if (errors.length === 0) return undefined;
-  const statuses = new Set(errors.map((error) => toErrorEnvelope(error, "").status));
-  if (statuses.size !== 1 || errors.length < callCount) return 207;
-  return [...statuses][0];
-}
-
 /** The longest wait any refused call asks for, in seconds: the Retry-After of a 429. */
 export function retryAfterOf(errors: readonly unknown[]): number | null {
   const waits = errors

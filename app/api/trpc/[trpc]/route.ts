@@ -3,7 +3,8 @@ import { getCurrentSession } from "@/server/auth/current-session";
 import { requestInfoFromHeaders } from "@/server/context";
 import { getDb } from "@/server/db";
 import { runningEngine } from "@/server/engine/instance";
-import { errorResponse, retryAfterOf, statusOfFailedCalls } from "@/server/http/error-response";
+import { retryAfterOf } from "@/server/http/error-response";
+import { trpcErrorResponse } from "@/server/http/trpc-error-shape";
 import { assertJsonBody, readUtf8Body } from "@/server/http/json-body";
 import { assertSameOrigin } from "@/server/http/same-origin";
 import { getLogger } from "@/server/observability/logger";
@@ -22,7 +23,7 @@ async function handler(req: Request): Promise<Response> {
       await readUtf8Body(req);
     }
   } catch (error) {
-    return errorResponse(error, request.requestId);
+    return trpcErrorResponse(error, request.requestId);
   }
   return fetchRequestHandler({
     endpoint: "/api/trpc",
@@ -35,11 +36,12 @@ async function handler(req: Request): Promise<Response> {
       engine: runningEngine()?.deps ?? null,
       rateLimits: await getRateLimits(),
     }),
-    responseMeta: ({ errors, info }) => {
+    // The status is tRPC's own, from each error's data.httpStatus (207 for a mixed batch).
+    responseMeta: ({ errors }) => {
       const headers = new Headers({ "cache-control": "no-store" });
       const retryAfter = retryAfterOf(errors);
       if (retryAfter) headers.set("retry-after", String(retryAfter));
-      return { status: statusOfFailedCalls(errors, info?.calls.length ?? 1), headers };
+      return { headers };
     },
     onError({ error, path, type }) {
       const log = getLogger().child({ requestId: request.requestId, path, type, code: error.code });
