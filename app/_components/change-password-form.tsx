@@ -1,11 +1,9 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { type FormEvent } from "react";
 import { changePasswordInput, PASSWORD_MIN_LENGTH } from "@/lib/schemas/account";
-import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
-import { fieldErrorsOf } from "@/lib/validation/field-errors";
+import { useFormMutation } from "@/lib/forms/use-form-mutation";
 import { Field, fieldAria } from "./field";
 import { FormError } from "./form-error";
 
@@ -18,30 +16,14 @@ export function ChangePasswordForm({
   currentLabel?: string;
 }) {
   const trpc = useTRPC();
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ClientErrorInfo | null>(null);
-  const mutation = useMutation(
-    trpc.account.changePassword.mutationOptions({
-      onSuccess: () => onChanged(),
-      onError: (cause) => {
-        const info = readClientError(cause);
-        setFields(info.fields);
-        setError(Object.keys(info.fields).length > 0 ? null : info);
-      },
-    }),
+  const { fields, error, mutation, submit } = useFormMutation(
+    trpc.account.changePassword.mutationOptions({ onSuccess: () => onChanged() }),
+    changePasswordInput,
   );
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const parsed = changePasswordInput.safeParse(Object.fromEntries(form));
-    if (!parsed.success) {
-      setFields(fieldErrorsOf(parsed.error));
-      return;
-    }
-    setFields({});
-    setError(null);
-    mutation.mutate(parsed.data);
+    submit(Object.fromEntries(new FormData(event.currentTarget)));
   }
 
   return (

@@ -1,13 +1,12 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { type FormEvent } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
 import { createChecklistInput } from "@/lib/checklists/inputs";
-import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
-import { fieldErrorsOf } from "@/lib/validation/field-errors";
+import { useFormMutation } from "@/lib/forms/use-form-mutation";
 
 /** A lead makes a checklist from a template: every item, due by its priority from the launch date. */
 export function CreateChecklistForm({
@@ -22,34 +21,26 @@ export function CreateChecklistForm({
   const trpc = useTRPC();
   const templates = useQuery(trpc.checklists.templates.queryOptions());
   const people = useQuery(trpc.checklists.people.queryOptions());
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ClientErrorInfo | null>(null);
-  const create = useMutation(
+  const {
+    fields,
+    error,
+    mutation: create,
+    submit,
+  } = useFormMutation(
     trpc.checklists.create.mutationOptions({
       onSuccess: (result) => onCreated(result.id),
-      onError: (cause) => {
-        const info = readClientError(cause);
-        setFields(info.fields);
-        setError(Object.keys(info.fields).length > 0 ? null : info);
-      },
     }),
+    createChecklistInput,
   );
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const parsed = createChecklistInput.safeParse(
+    submit(
       Object.fromEntries(
         ["templateId", "name", "service", "serviceUrl", "launchDate", "ownerId"].map((k) => [k, form.get(k) ?? ""]),
       ),
     );
-    setError(null);
-    if (!parsed.success) {
-      setFields(fieldErrorsOf(parsed.error));
-      return;
-    }
-    setFields({});
-    create.mutate(parsed.data);
   }
 
   return (

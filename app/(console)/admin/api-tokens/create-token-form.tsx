@@ -1,14 +1,12 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { type FormEvent } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
 import { API_TOKEN_SCOPES } from "@/lib/api-tokens/scopes";
 import { API_TOKEN_SCOPE_DESCRIPTIONS, createApiTokenInput } from "@/lib/schemas/api-tokens";
-import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
-import { fieldErrorsOf } from "@/lib/validation/field-errors";
+import { useFormMutation } from "@/lib/forms/use-form-mutation";
 
 export function CreateTokenForm({
   onCreated,
@@ -18,30 +16,22 @@ export function CreateTokenForm({
   onCancel: () => void;
 }) {
   const trpc = useTRPC();
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ClientErrorInfo | null>(null);
-  const create = useMutation(
+  const {
+    fields,
+    error,
+    mutation: create,
+    submit,
+  } = useFormMutation(
     trpc.apiTokens.create.mutationOptions({
       onSuccess: (result, variables) => onCreated(variables.name, result.token),
-      onError: (cause) => {
-        const info = readClientError(cause);
-        setFields(info.fields);
-        setError(Object.keys(info.fields).length > 0 ? null : info);
-      },
     }),
+    createApiTokenInput,
   );
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const parsed = createApiTokenInput.safeParse({ name: form.get("name"), scopes: form.getAll("scopes") });
-    if (!parsed.success) {
-      setFields(fieldErrorsOf(parsed.error));
-      return;
-    }
-    setFields({});
-    setError(null);
-    create.mutate(parsed.data);
+    submit({ name: form.get("name"), scopes: form.getAll("scopes") });
   }
 
   return (

@@ -6,8 +6,8 @@ import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
 import { SECRET_ALPHABETS } from "@/lib/secrets/alphabets";
 import { createSecretInput } from "@/lib/schemas/secrets";
-import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
+import { useFormErrors } from "@/lib/forms/use-form-errors";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
 
 type Source = "typed" | "generate";
@@ -27,19 +27,14 @@ export function CreateSecretForm({
   const trpc = useTRPC();
   const valueRef = useRef<HTMLInputElement>(null);
   const [source, setSource] = useState<Source>("typed");
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ClientErrorInfo | null>(null);
+  const { fields, error, fail, setFields, clear } = useFormErrors();
   const create = useMutation(
     trpc.secrets.create.mutationOptions({
       onSuccess: (result) => {
         create.reset(); // drops the sent value from the mutation's memory
         onCreated(result);
       },
-      onError: (cause) => {
-        const info = readClientError(cause);
-        setFields(info.fields);
-        setError(Object.keys(info.fields).length > 0 ? null : info);
-      },
+      onError: fail,
     }),
   );
 
@@ -56,12 +51,12 @@ export function CreateSecretForm({
     });
     const problems = parsed.success ? {} : fieldErrorsOf(parsed.error);
     if (source === "typed" && !value) problems.value = "Enter the value, or choose “Generate one”.";
-    setError(null);
     if (!parsed.success || Object.keys(problems).length > 0) {
+      clear();
       setFields(problems);
       return;
     }
-    setFields({});
+    clear();
     if (valueRef.current) valueRef.current.value = "";
     create.mutate(parsed.data);
   }

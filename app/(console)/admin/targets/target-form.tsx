@@ -5,10 +5,10 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
 import { saveTargetInput } from "@/lib/schemas/targets";
-import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
+import { readClientError } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
+import { useFormErrors } from "@/lib/forms/use-form-errors";
 import type { RouterOutputs } from "@/lib/trpc/outputs";
-import { fieldErrorsOf } from "@/lib/validation/field-errors";
 import { ConfigKeys } from "./config-keys";
 
 export type TargetFormMode = { mode: "create" } | { mode: "update"; kind: string; name: string };
@@ -68,8 +68,7 @@ function TargetFormFields({
 }) {
   const trpc = useTRPC();
   const [values, setValues] = useState<Values>(initial);
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ClientErrorInfo | null>(null);
+  const { fields, error, fail, refuse, clear } = useFormErrors();
   const editing = mode.mode === "update";
   const kind = kinds.find((k) => k.kind === values.kind);
   const section = useRef<HTMLElement>(null);
@@ -86,11 +85,7 @@ function TargetFormFields({
             ? `${input.name} was already like this; nothing changed.`
             : `${input.name} ${result.outcome === "created" ? "added" : "saved"}.`,
         ),
-      onError: (cause) => {
-        const info = readClientError(cause);
-        setFields(info.fields);
-        setError(Object.keys(info.fields).length > 0 ? null : info);
-      },
+      onError: fail,
     }),
   );
   const set = (key: keyof Values) => (event: { target: { value: string } }) =>
@@ -100,12 +95,8 @@ function TargetFormFields({
     event.preventDefault();
     const input = { mode: mode.mode, ...values };
     const parsed = saveTargetInput.safeParse(input);
-    setError(null);
-    if (!parsed.success) {
-      setFields(fieldErrorsOf(parsed.error));
-      return;
-    }
-    setFields({});
+    if (!parsed.success) return refuse(parsed.error);
+    clear();
     save.mutate(input);
   }
 

@@ -1,14 +1,12 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { type FormEvent } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
 import { ROLE_DESCRIPTIONS, ROLES } from "@/lib/roles";
 import { createUserInput } from "@/lib/schemas/users";
-import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
-import { fieldErrorsOf } from "@/lib/validation/field-errors";
+import { useFormMutation } from "@/lib/forms/use-form-mutation";
 
 export function CreateUserForm({
   onCreated,
@@ -18,29 +16,21 @@ export function CreateUserForm({
   onCancel: () => void;
 }) {
   const trpc = useTRPC();
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ClientErrorInfo | null>(null);
-  const create = useMutation(
+  const {
+    fields,
+    error,
+    mutation: create,
+    submit,
+  } = useFormMutation(
     trpc.users.create.mutationOptions({
       onSuccess: (result) => onCreated(result.user.email, result.oneTimePassword),
-      onError: (cause) => {
-        const info = readClientError(cause);
-        setFields(info.fields);
-        setError(Object.keys(info.fields).length > 0 ? null : info);
-      },
     }),
+    createUserInput,
   );
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const parsed = createUserInput.safeParse(Object.fromEntries(new FormData(event.currentTarget)));
-    if (!parsed.success) {
-      setFields(fieldErrorsOf(parsed.error));
-      return;
-    }
-    setFields({});
-    setError(null);
-    create.mutate(parsed.data);
+    submit(Object.fromEntries(new FormData(event.currentTarget)));
   }
 
   return (

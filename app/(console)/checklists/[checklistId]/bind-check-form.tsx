@@ -6,9 +6,8 @@ import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
 import { bindCheckInput } from "@/lib/checklists/inputs";
 import { PROBE_KINDS, type ProbeKind } from "@/lib/checklists/probes";
-import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
-import { fieldErrorsOf } from "@/lib/validation/field-errors";
+import { useFormErrors } from "@/lib/forms/use-form-errors";
 import type { ItemView } from "./item-card";
 
 const NUMBER_FIELDS = new Set(["expectStatus", "maxAgeHours", "withinDays", "timeoutSeconds"]);
@@ -46,16 +45,11 @@ const FIELDS: Record<ProbeKind, { name: string; label: string; hint?: string }[]
 export function BindCheckForm({ item, onChanged }: { item: ItemView; onChanged: () => void }) {
   const trpc = useTRPC();
   const [kind, setKind] = useState<ProbeKind | "none">(item.verify?.probe ?? "none");
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ClientErrorInfo | null>(null);
+  const { fields, error, fail, refuse, setFields, clear } = useFormErrors();
   const bind = useMutation(
     trpc.checklists.bindCheck.mutationOptions({
-      onSuccess: () => (setFields({}), setError(null), onChanged()),
-      onError: (cause) => {
-        const info = readClientError(cause);
-        setFields(info.fields);
-        setError(Object.keys(info.fields).length > 0 ? null : info);
-      },
+      onSuccess: () => (clear(), onChanged()),
+      onError: fail,
     }),
   );
   const id = (name: string) => `bind-${name}-${item.id}`;
@@ -104,10 +98,7 @@ export function BindCheckForm({ item, onChanged }: { item: ItemView; onChanged: 
       verify,
       reconfirmEveryDays: reconfirm === "" ? null : Number(reconfirm),
     });
-    if (!parsed.success) {
-      setFields(fieldErrorsOf(parsed.error));
-      return;
-    }
+    if (!parsed.success) return refuse(parsed.error);
     bind.mutate(parsed.data);
   }
 

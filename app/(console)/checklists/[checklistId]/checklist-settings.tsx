@@ -4,8 +4,8 @@ import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
-import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
+import { useFormErrors } from "@/lib/forms/use-form-errors";
 import type { RouterOutputs } from "@/lib/trpc/outputs";
 import type { Person } from "./item-card";
 
@@ -22,25 +22,18 @@ export function ChecklistSettings({
   onSaved: () => void;
 }) {
   const trpc = useTRPC();
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ClientErrorInfo | null>(null);
+  const { fields, error, fail, clear } = useFormErrors();
   const [saved, setSaved] = useState<string | null>(null);
   const update = useMutation(
     trpc.checklists.update.mutationOptions({
       onSuccess: (result) => (
-        setFields({}),
-        setError(null),
+        clear(),
         setSaved(
           result.movedDueDates > 0 ? `Saved; ${result.movedDueDates} due dates moved with the launch date.` : "Saved.",
         ),
         onSaved()
       ),
-      onError: (cause) => {
-        const info = readClientError(cause);
-        setSaved(null);
-        setFields(info.fields);
-        setError(Object.keys(info.fields).length > 0 ? null : info);
-      },
+      onError: (cause) => (setSaved(null), fail(cause)),
     }),
   );
   function onSubmit(event: FormEvent<HTMLFormElement>) {

@@ -11,27 +11,14 @@ import { STATUS_LABELS } from "@/lib/checklists/readiness";
 import { formatDateTime } from "@/lib/format/time";
 import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
+import { useFormErrors } from "@/lib/forms/use-form-errors";
 import type { RouterOutputs } from "@/lib/trpc/outputs";
-import { fieldErrorsOf } from "@/lib/validation/field-errors";
 import { ItemStatusBadge, PriorityBadge } from "../_components/badges";
 import type { Viewer } from "./checklist-page";
 import { BindCheckForm } from "./bind-check-form";
 
 export type ItemView = RouterOutputs["checklists"]["get"]["items"][number];
 export type Person = RouterOutputs["checklists"]["people"][number];
-
-/** Shared by the forms of one item: field errors next to fields, other errors above. */
-function useFormErrors() {
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ClientErrorInfo | null>(null);
-  const fail = (cause: unknown) => {
-    const info = readClientError(cause);
-    setFields(info.fields);
-    setError(Object.keys(info.fields).length > 0 ? null : info);
-  };
-  const clear = () => (setFields({}), setError(null));
-  return { fields, error, fail, clear, setFields };
-}
 
 export function ItemCard({
   item,
@@ -268,10 +255,7 @@ function UpdateItemForm({ item, viewer, onChanged }: { item: ItemView; viewer: V
       reason: String(form.get(id("reason")) ?? "") || undefined,
       evidence,
     });
-    if (!parsed.success) {
-      errors.setFields(fieldErrorsOf(parsed.error));
-      return;
-    }
+    if (!parsed.success) return errors.refuse(parsed.error);
     update.mutate(parsed.data);
   }
 
@@ -347,10 +331,7 @@ function RequestWaiverForm({ item, onChanged }: { item: ItemView; onChanged: () 
       reason: form.get(id("waiver-reason")),
       expiresAt: form.get(id("waiver-expires")),
     });
-    if (!parsed.success) {
-      errors.setFields(fieldErrorsOf(parsed.error));
-      return;
-    }
+    if (!parsed.success) return errors.refuse(parsed.error);
     request.mutate(parsed.data);
   }
   return (

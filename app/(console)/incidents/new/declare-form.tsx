@@ -1,16 +1,15 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { type FormEvent } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
 import { INCIDENT_SEVERITIES, SEVERITY_DESCRIPTIONS } from "@/lib/incidents/status";
 import { declareIncidentInput } from "@/lib/schemas/incidents";
-import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
-import { fieldErrorsOf } from "@/lib/validation/field-errors";
+import { useFormMutation } from "@/lib/forms/use-form-mutation";
 
 /** Splits "a, b c" into ["a", "b", "c"]. */
 export function splitTags(text: string): string[] {
@@ -25,36 +24,28 @@ export function DeclareIncidentForm({ viewerId }: { viewerId: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const options = useQuery(trpc.incidents.formOptions.queryOptions());
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ClientErrorInfo | null>(null);
-  const declare = useMutation(
+  const {
+    fields,
+    error,
+    mutation: declare,
+    submit,
+  } = useFormMutation(
     trpc.incidents.declare.mutationOptions({
       onSuccess: (result) => router.push(`/incidents/${result.incidentId}`),
-      onError: (cause) => {
-        const info = readClientError(cause);
-        setFields(info.fields);
-        setError(Object.keys(info.fields).length > 0 ? null : info);
-      },
     }),
+    declareIncidentInput,
   );
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const parsed = declareIncidentInput.safeParse({
+    submit({
       title: form.get("title"),
       severity: form.get("severity") ?? undefined,
       services: form.getAll("services"),
       tags: splitTags(String(form.get("tags") ?? "")),
       commanderId: form.get("commanderId") || null,
     });
-    setError(null);
-    if (!parsed.success) {
-      setFields(fieldErrorsOf(parsed.error));
-      return;
-    }
-    setFields({});
-    declare.mutate(parsed.data);
   }
 
   const serviceError = fields.services ?? Object.entries(fields).find(([key]) => key.startsWith("services."))?.[1];
