@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { FormError } from "@/app/_components/form-error";
+import { QueryList } from "@/app/_components/query-list";
 import { formatDateTime } from "@/lib/format/time";
 import { readClientError } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
@@ -68,83 +69,82 @@ export function ApiTokensAdmin() {
         ) : null}
         <FormError error={revoke.error ? readClientError(revoke.error) : null} />
         <section className="card">
-          {tokens.isPending ? <p className="muted">Loading…</p> : null}
-          {tokens.isError ? <FormError error={readClientError(tokens.error)} /> : null}
-          {tokens.data && tokens.data.length === 0 ? <p className="muted">No tokens yet.</p> : null}
-          {tokens.data && tokens.data.length > 0 ? (
-            <div className="table-wrap">
-              <table className="table" aria-label="API tokens">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Scopes</th>
-                    <th>Created</th>
-                    <th>Last used</th>
-                    <th>Status</th>
-                    <th>Actions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {tokens.data.map((token) => (
-                    <tr key={token.id} data-testid={`api-token-${token.name}`}>
-                      <td data-label="Name">
-                        <div>{token.name}</div>
-                        <div className="muted small mono" title="Fingerprint: how the audit trail names this token">
-                          {token.fingerprint}
-                        </div>
-                      </td>
-                      <td data-label="Scopes">
-                        {token.scopes.map((scope) => (
-                          <code key={scope}>{scope}</code>
-                        ))}
-                      </td>
-                      <td data-label="Created">{formatDateTime(token.createdAt)}</td>
-                      <td data-label="Last used">{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</td>
-                      <td data-label="Status">
-                        {token.revokedAt ? (
-                          <span className="badge danger">Revoked</span>
-                        ) : (
-                          <span className="badge ok">Active</span>
-                        )}
-                      </td>
-                      <td data-label="Actions">
-                        {token.revokedAt ? null : confirming === token.id ? (
-                          <div className="row">
-                            <span className="small">Revoke {token.name}? Its next request is refused.</span>
-                            <button
-                              className="button danger small"
-                              type="button"
-                              onClick={() => {
-                                setConfirming(null);
-                                revoke.mutate({ tokenId: token.id });
-                              }}
-                            >
-                              Revoke
-                            </button>
+          <QueryList query={tokens} items={(data) => data} empty="No tokens yet.">
+            {(items) => (
+              <div className="table-wrap">
+                <table className="table" aria-label="API tokens">
+                  <thead>
+                    <tr>
+                      <th>Name</th>
+                      <th>Scopes</th>
+                      <th>Created</th>
+                      <th>Last used</th>
+                      <th>Status</th>
+                      <th>Actions</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((token) => (
+                      <tr key={token.id} data-testid={`api-token-${token.name}`}>
+                        <td data-label="Name">
+                          <div>{token.name}</div>
+                          <div className="muted small mono" title="Fingerprint: how the audit trail names this token">
+                            {token.fingerprint}
+                          </div>
+                        </td>
+                        <td data-label="Scopes">
+                          {token.scopes.map((scope) => (
+                            <code key={scope}>{scope}</code>
+                          ))}
+                        </td>
+                        <td data-label="Created">{formatDateTime(token.createdAt)}</td>
+                        <td data-label="Last used">{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</td>
+                        <td data-label="Status">
+                          {token.revokedAt ? (
+                            <span className="badge danger">Revoked</span>
+                          ) : (
+                            <span className="badge ok">Active</span>
+                          )}
+                        </td>
+                        <td data-label="Actions">
+                          {token.revokedAt ? null : confirming === token.id ? (
+                            <div className="row">
+                              <span className="small">Revoke {token.name}? Its next request is refused.</span>
+                              <button
+                                className="button danger small"
+                                type="button"
+                                onClick={() => {
+                                  setConfirming(null);
+                                  revoke.mutate({ tokenId: token.id });
+                                }}
+                              >
+                                Revoke
+                              </button>
+                              <button
+                                className="button secondary small"
+                                type="button"
+                                onClick={() => setConfirming(null)}
+                              >
+                                Cancel
+                              </button>
+                            </div>
+                          ) : (
                             <button
                               className="button secondary small"
                               type="button"
-                              onClick={() => setConfirming(null)}
+                              onClick={() => setConfirming(token.id)}
                             >
-                              Cancel
+                              Revoke
                             </button>
-                          </div>
-                        ) : (
-                          <button
-                            className="button secondary small"
-                            type="button"
-                            onClick={() => setConfirming(token.id)}
-                          >
-                            Revoke
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : null}
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </QueryList>
         </section>
       </div>
     </>

@@ -2,9 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { FormError } from "@/app/_components/form-error";
+import { QueryList } from "@/app/_components/query-list";
 import { formatDateTime } from "@/lib/format/time";
-import { readClientError } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
 
 /** What an instance executes: its worker groups, the ungrouped steps, or nothing (web-only). */
@@ -32,68 +31,67 @@ export function InstancesAdmin() {
         </div>
       </div>
       <section className="card">
-        {list.isPending ? <p className="muted">Loading…</p> : null}
-        {list.isError ? <FormError error={readClientError(list.error)} /> : null}
-        {list.data && list.data.length === 0 ? <p className="muted">No instance has reported yet.</p> : null}
-        {list.data && list.data.length > 0 ? (
-          <div className="table-wrap">
-            <table className="table" aria-label="Instances">
-              <thead>
-                <tr>
-                  <th>Instance</th>
-                  <th>Status</th>
-                  <th>Worker groups</th>
-                  <th>Version</th>
-                  <th>Executing</th>
-                  <th>Started</th>
-                  <th>Last seen</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.map((instance) => (
-                  <tr key={instance.id} data-testid={`instance-${instance.hostname}-${instance.pid}`}>
-                    <td data-label="Instance">
-                      <div>{instance.hostname}</div>
-                      <div className="muted small mono">pid {instance.pid}</div>
-                    </td>
-                    <td data-label="Status">
-                      {instance.alive ? (
-                        <span className="badge ok">Alive</span>
-                      ) : (
-                        <span className="badge danger">Gone</span>
-                      )}
-                    </td>
-                    <td data-label="Worker groups">
-                      {instance.groups.map((group) => (
-                        <code key={group}>{group}</code>
-                      ))}
-                      <div className="muted small">{servesText(instance)}</div>
-                    </td>
-                    <td data-label="Version">{instance.version}</td>
-                    <td data-label="Executing">
-                      {instance.executing.length === 0 ? (
-                        <span className="muted">Nothing</span>
-                      ) : (
-                        <ul>
-                          {instance.executing.map((job) => (
-                            <li key={`${job.runId}:${job.stepId}:${job.phase}`}>
-                              <Link href={`/runs/${job.runId}`}>
-                                step {job.stepId} ({job.phase})
-                              </Link>{" "}
-                              <span className="muted small">since {formatDateTime(job.since)}</span>
-                            </li>
-                          ))}
-                        </ul>
-                      )}
-                    </td>
-                    <td data-label="Started">{formatDateTime(instance.startedAt)}</td>
-                    <td data-label="Last seen">{formatDateTime(instance.lastSeenAt)}</td>
+        <QueryList query={list} items={(data) => data} empty="No instance has reported yet.">
+          {(items) => (
+            <div className="table-wrap">
+              <table className="table" aria-label="Instances">
+                <thead>
+                  <tr>
+                    <th>Instance</th>
+                    <th>Status</th>
+                    <th>Worker groups</th>
+                    <th>Version</th>
+                    <th>Executing</th>
+                    <th>Started</th>
+                    <th>Last seen</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+                </thead>
+                <tbody>
+                  {items.map((instance) => (
+                    <tr key={instance.id} data-testid={`instance-${instance.hostname}-${instance.pid}`}>
+                      <td data-label="Instance">
+                        <div>{instance.hostname}</div>
+                        <div className="muted small mono">pid {instance.pid}</div>
+                      </td>
+                      <td data-label="Status">
+                        {instance.alive ? (
+                          <span className="badge ok">Alive</span>
+                        ) : (
+                          <span className="badge danger">Gone</span>
+                        )}
+                      </td>
+                      <td data-label="Worker groups">
+                        {instance.groups.map((group) => (
+                          <code key={group}>{group}</code>
+                        ))}
+                        <div className="muted small">{servesText(instance)}</div>
+                      </td>
+                      <td data-label="Version">{instance.version}</td>
+                      <td data-label="Executing">
+                        {instance.executing.length === 0 ? (
+                          <span className="muted">Nothing</span>
+                        ) : (
+                          <ul>
+                            {instance.executing.map((job) => (
+                              <li key={`${job.runId}:${job.stepId}:${job.phase}`}>
+                                <Link href={`/runs/${job.runId}`}>
+                                  step {job.stepId} ({job.phase})
+                                </Link>{" "}
+                                <span className="muted small">since {formatDateTime(job.since)}</span>
+                              </li>
+                            ))}
+                          </ul>
+                        )}
+                      </td>
+                      <td data-label="Started">{formatDateTime(instance.startedAt)}</td>
+                      <td data-label="Last seen">{formatDateTime(instance.lastSeenAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryList>
       </section>
     </>
   );

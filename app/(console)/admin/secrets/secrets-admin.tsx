@@ -3,9 +3,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { FormError } from "@/app/_components/form-error";
+import { QueryList } from "@/app/_components/query-list";
 import { formatDateTime } from "@/lib/format/time";
-import { readClientError } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/lib/trpc/outputs";
 import { CreateSecretForm } from "./create-secret-form";
@@ -68,28 +67,27 @@ export function SecretsAdmin() {
           />
         ) : null}
         <section className="card">
-          {secrets.isPending ? <p className="muted">Loading…</p> : null}
-          {secrets.isError ? <FormError error={readClientError(secrets.error)} /> : null}
-          {secrets.data?.length === 0 ? <p className="empty">No managed secrets yet.</p> : null}
-          {secrets.data && secrets.data.length > 0 ? (
-            <div className="table-wrap">
-              <table className="table" aria-label="Secrets">
-                <thead>
-                  <tr>
-                    <th>Secret</th>
-                    <th>Values</th>
-                    <th>Last rotated</th>
-                    <th>Rotation</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {secrets.data.map((secret) => (
-                    <SecretRow key={secret.name} secret={secret} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : null}
+          <QueryList query={secrets} items={(data) => data} empty="No managed secrets yet.">
+            {(items) => (
+              <div className="table-wrap">
+                <table className="table" aria-label="Secrets">
+                  <thead>
+                    <tr>
+                      <th>Secret</th>
+                      <th>Values</th>
+                      <th>Last rotated</th>
+                      <th>Rotation</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((secret) => (
+                      <SecretRow key={secret.name} secret={secret} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </QueryList>
         </section>
       </div>
     </>

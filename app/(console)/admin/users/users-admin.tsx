@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { FormError } from "@/app/_components/form-error";
+import { QueryList } from "@/app/_components/query-list";
 import { RoleBadge } from "@/app/_components/role-badge";
 import { formatDateTime } from "@/lib/format/time";
 import { isRole, ROLES } from "@/lib/roles";
@@ -88,141 +89,143 @@ export function UsersAdmin({ currentUserId }: { currentUserId: string }) {
         ) : null}
         <FormError error={actionError ? readClientError(actionError) : null} />
         <section className="card">
-          {users.isPending ? <p className="muted">Loading…</p> : null}
-          {users.isError ? <FormError error={readClientError(users.error)} /> : null}
-          {users.data ? (
-            <div className="table-wrap">
-              <table className="table" aria-label="Users">
-                <thead>
-                  <tr>
-                    <th>User</th>
-                    <th>Role</th>
-                    <th>Status</th>
-                    <th>Last sign-in</th>
-                    <th>Actions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {users.data.map((user) => {
-                    const self = user.id === currentUserId;
-                    const isConfirming = confirming?.userId === user.id ? confirming : null;
-                    return (
-                      <tr key={user.id} data-testid={`user-row-${user.email}`}>
-                        <td data-label="User">
-                          <div>{user.name}</div>
-                          <div className="muted small">{user.email}</div>
-                        </td>
-                        <td data-label="Role">
-                          {self ? (
-                            <RoleBadge role={user.role} />
-                          ) : (
-                            <select
-                              className="inline-select"
-                              aria-label={`Role of ${user.email}`}
-                              value={user.role}
-                              disabled={changeRole.isPending}
-                              onChange={(event) => {
-                                if (isRole(event.target.value))
-                                  changeRole.mutate({ userId: user.id, role: event.target.value });
-                              }}
-                            >
-                              {ROLES.map((role) => (
-                                <option key={role} value={role}>
-                                  {role}
-                                </option>
-                              ))}
-                            </select>
-                          )}
-                        </td>
-                        <td data-label="Status">
-                          {user.disabledAt ? (
-                            <span className="badge danger">Disabled</span>
-                          ) : (
-                            <span className="badge ok">Active</span>
-                          )}{" "}
-                          {user.mustChangePassword && !user.disabledAt ? (
-                            <span className="badge warn">Must set password</span>
-                          ) : null}
-                        </td>
-                        <td data-label="Last sign-in">
-                          {user.lastSignInAt ? formatDateTime(user.lastSignInAt) : "Never"}
-                        </td>
-                        <td data-label="Actions">
-                          {self ? (
-                            <span className="muted small">You</span>
-                          ) : isConfirming ? (
-                            <div className="row">
-                              <span className="small">{CONFIRM_TEXT[isConfirming.kind].question(user.email)}</span>
-                              <button
-                                className="button danger small"
-                                type="button"
-                                onClick={() => {
-                                  setConfirming(null);
-                                  if (isConfirming.kind === "disable")
-                                    setDisabled.mutate({ userId: user.id, disabled: true });
-                                  else if (isConfirming.kind === "reset") resetPassword.mutate({ userId: user.id });
-                                  else requireReauth.mutate({ userId: user.id });
+          <QueryList query={users} items={(data) => data} empty="No users yet.">
+            {(items) => (
+              <div className="table-wrap">
+                <table className="table" aria-label="Users">
+                  <thead>
+                    <tr>
+                      <th>User</th>
+                      <th>Role</th>
+                      <th>Status</th>
+                      <th>Last sign-in</th>
+                      <th>Actions</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((user) => {
+                      const self = user.id === currentUserId;
+                      const isConfirming = confirming?.userId === user.id ? confirming : null;
+                      return (
+                        <tr key={user.id} data-testid={`user-row-${user.email}`}>
+                          <td data-label="User">
+                            <div>{user.name}</div>
+                            <div className="muted small">{user.email}</div>
+                          </td>
+                          <td data-label="Role">
+                            {self ? (
+                              <RoleBadge role={user.role} />
+                            ) : (
+                              <select
+                                className="inline-select"
+                                aria-label={`Role of ${user.email}`}
+                                value={user.role}
+                                disabled={changeRole.isPending}
+                                onChange={(event) => {
+                                  if (isRole(event.target.value))
+                                    changeRole.mutate({ userId: user.id, role: event.target.value });
                                 }}
                               >
-                                {CONFIRM_TEXT[isConfirming.kind].button}
-                              </button>
-                              <button
-                                className="button secondary small"
-                                type="button"
-                                onClick={() => setConfirming(null)}
-                              >
-                                Cancel
-                              </button>
-                            </div>
-                          ) : (
-                            <div className="row">
-                              {user.disabledAt ? (
+                                {ROLES.map((role) => (
+                                  <option key={role} value={role}>
+                                    {role}
+                                  </option>
+                                ))}
+                              </select>
+                            )}
+                          </td>
+                          <td data-label="Status">
+                            {user.disabledAt ? (
+                              <span className="badge danger">Disabled</span>
+                            ) : (
+                              <span className="badge ok">Active</span>
+                            )}{" "}
+                            {user.mustChangePassword && !user.disabledAt ? (
+                              <span className="badge warn">Must set password</span>
+                            ) : null}
+                          </td>
+                          <td data-label="Last sign-in">
+                            {user.lastSignInAt ? formatDateTime(user.lastSignInAt) : "Never"}
+                          </td>
+                          <td data-label="Actions">
+                            {self ? (
+                              <span className="muted small">You</span>
+                            ) : isConfirming ? (
+                              <div className="row">
+                                <span className="small">{CONFIRM_TEXT[isConfirming.kind].question(user.email)}</span>
+                                <button
+                                  className="button danger small"
+                                  type="button"
+                                  onClick={() => {
+                                    setConfirming(null);
+                                    if (isConfirming.kind === "disable")
+                                      setDisabled.mutate({ userId: user.id, disabled: true });
+                                    else if (isConfirming.kind === "reset") resetPassword.mutate({ userId: user.id });
+                                    else requireReauth.mutate({ userId: user.id });
+                                  }}
+                                >
+                                  {CONFIRM_TEXT[isConfirming.kind].button}
+                                </button>
                                 <button
                                   className="button secondary small"
                                   type="button"
-                                  onClick={() => setDisabled.mutate({ userId: user.id, disabled: false })}
+                                  onClick={() => setConfirming(null)}
                                 >
-                                  Enable
+                                  Cancel
                                 </button>
-                              ) : (
-                                <>
+                              </div>
+                            ) : (
+                              <div className="row">
+                                {user.disabledAt ? (
                                   <button
                                     className="button secondary small"
                                     type="button"
-                                    onClick={() => setConfirming({ kind: "reset", userId: user.id, email: user.email })}
+                                    onClick={() => setDisabled.mutate({ userId: user.id, disabled: false })}
                                   >
-                                    Reset password
+                                    Enable
                                   </button>
-                                  <button
-                                    className="button secondary small"
-                                    type="button"
-                                    onClick={() =>
-                                      setConfirming({ kind: "reauth", userId: user.id, email: user.email })
-                                    }
-                                  >
-                                    Ask for password
-                                  </button>
-                                  <button
-                                    className="button secondary small"
-                                    type="button"
-                                    onClick={() =>
-                                      setConfirming({ kind: "disable", userId: user.id, email: user.email })
-                                    }
-                                  >
-                                    Disable
-                                  </button>
-                                </>
-                              )}
-                            </div>
-                          )}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          ) : null}
+                                ) : (
+                                  <>
+                                    <button
+                                      className="button secondary small"
+                                      type="button"
+                                      onClick={() =>
+                                        setConfirming({ kind: "reset", userId: user.id, email: user.email })
+                                      }
+                                    >
+                                      Reset password
+                                    </button>
+                                    <button
+                                      className="button secondary small"
+                                      type="button"
+                                      onClick={() =>
+                                        setConfirming({ kind: "reauth", userId: user.id, email: user.email })
+                                      }
+                                    >
+                                      Ask for password
+                                    </button>
+                                    <button
+                                      className="button secondary small"
+                                      type="button"
+                                      onClick={() =>
+                                        setConfirming({ kind: "disable", userId: user.id, email: user.email })
+                                      }
+                                    >
+                                      Disable
+                                    </button>
+                                  </>
+                                )}
+                              </div>
+                            )}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </QueryList>
         </section>
       </div>
     </>

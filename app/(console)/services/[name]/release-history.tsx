@@ -2,9 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { FormError } from "@/app/_components/form-error";
+import { QueryList } from "@/app/_components/query-list";
 import { formatDateTime } from "@/lib/format/time";
-import { readClientError } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
 
 const SOURCE_LABEL = { git: "deploy repository", api: "recorded by CI", keel: "recorded by a Keel run" } as const;
@@ -35,48 +34,52 @@ export function ReleaseHistory({ service }: { service: string }) {
       </div>
       <section className="card" aria-labelledby="releases-title">
         <h2 id="releases-title">Release history</h2>
-        {history.isPending ? <p className="muted">Reading the release history…</p> : null}
-        {history.isError ? <FormError error={readClientError(history.error)} /> : null}
-        {data && data.releases.length === 0 ? <p className="muted">No releases yet.</p> : null}
-        {data && data.releases.length > 0 ? (
-          <div className="table-wrap">
-            <table className="table" aria-label="Release history">
-              <thead>
-                <tr>
-                  <th>Version</th>
-                  <th>Commit</th>
-                  <th>Description</th>
-                  <th>Deployed</th>
-                  <th>Source</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.releases.map((release, index) => (
-                  <tr
-                    key={`${release.source}-${release.commit ?? release.version}-${index}`}
-                    data-testid={`release-${index}`}
-                  >
-                    <td data-label="Version">
-                      <strong>{release.version}</strong>{" "}
-                      {release.current ? <span className="badge ok">current</span> : null}
-                    </td>
-                    <td data-label="Commit" className="mono small">
-                      {release.commit ? release.commit.slice(0, 12) : "—"}
-                    </td>
-                    <td data-label="Description">
-                      {release.description}{" "}
-                      {release.rolledBackFrom ? (
-                        <span className="badge warn">rolled back {release.rolledBackFrom}</span>
-                      ) : null}
-                    </td>
-                    <td data-label="Deployed">{formatDateTime(release.deployedAt)}</td>
-                    <td data-label="Source">{SOURCE_LABEL[release.source]}</td>
+        <QueryList
+          query={history}
+          items={(data) => data.releases}
+          empty="No releases yet."
+          loading="Reading the release history…"
+        >
+          {(items) => (
+            <div className="table-wrap">
+              <table className="table" aria-label="Release history">
+                <thead>
+                  <tr>
+                    <th>Version</th>
+                    <th>Commit</th>
+                    <th>Description</th>
+                    <th>Deployed</th>
+                    <th>Source</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+                </thead>
+                <tbody>
+                  {items.map((release, index) => (
+                    <tr
+                      key={`${release.source}-${release.commit ?? release.version}-${index}`}
+                      data-testid={`release-${index}`}
+                    >
+                      <td data-label="Version">
+                        <strong>{release.version}</strong>{" "}
+                        {release.current ? <span className="badge ok">current</span> : null}
+                      </td>
+                      <td data-label="Commit" className="mono small">
+                        {release.commit ? release.commit.slice(0, 12) : "—"}
+                      </td>
+                      <td data-label="Description">
+                        {release.description}{" "}
+                        {release.rolledBackFrom ? (
+                          <span className="badge warn">rolled back {release.rolledBackFrom}</span>
+                        ) : null}
+                      </td>
+                      <td data-label="Deployed">{formatDateTime(release.deployedAt)}</td>
+                      <td data-label="Source">{SOURCE_LABEL[release.source]}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryList>
       </section>
     </>
   );
