@@ -1,12 +1,11 @@
 import "server-only";
-import { getServerSession } from "next-auth";
 import { cache } from "react";
 import { getDb } from "../db";
 import { resolveSessionCached } from "./cached-session";
-import { getAuthOptions } from "./next-auth";
 import { getProcessSessionCache } from "./process-session-cache";
 import { sessionPolicyFromEnv } from "./session-policy";
 import type { ResolvedSession } from "./sessions";
+import { sessionIdFromCookie } from "./session-token";
 
 /**
  * The session of the current request: a revoked, expired or idle session, or a disabled user, is
@@ -15,7 +14,7 @@ import type { ResolvedSession } from "./sessions";
  * Cached per render.
  */
 export const getCurrentSession = cache(async (): Promise<ResolvedSession | null> => {
-  const session = await getServerSession(getAuthOptions());
-  if (!session?.sid) return null;
-  return resolveSessionCached(await getProcessSessionCache(), await getDb(), session.sid, sessionPolicyFromEnv());
+  const sessionId = await sessionIdFromCookie();
+  if (!sessionId) return null;
+  return resolveSessionCached(await getProcessSessionCache(), await getDb(), sessionId, sessionPolicyFromEnv());
 });
