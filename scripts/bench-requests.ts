@@ -2,9 +2,9 @@
  * `npm run bench:requests [-- --seconds 10 --users 600 --port 3199 --cpu-prof <dir>]`: what a
  * request costs on the production server. Starts `npm start`'s server (building it when the
  * sources changed) on a throwaway PostgreSQL database (TEST_DATABASE_URL), gives it responders
- * with sessions, each behind an address of its own (TRUSTED_PROXIES + X-Forwarded-For), so no
- * per-user or per-address limit is reached, and drives at 8 connections, one after the other:
- * Next.js's 404 page, /api/healthz, incidents.get and incidents.addNote. Prints requests per
+ * with sessions, each behind an address of its own (TRUSTED_PROXIES + X-Forwarded-For) and making
+ * a short burst of requests in turn, so no per-user or per-address limit is reached, and drives at
+ * 8 connections, one after the other: Next.js's 404 page, /api/healthz, incidents.get and incidents.addNote. Prints requests per
  * second, p50/p95 latency and the server's CPU per request from its own /proc/<pid>/stat, and
  * addNote's requests per second as a share of the 404 page's. A script, not a test.
  */
@@ -138,8 +138,15 @@ async function declareIncidents(person: Person, count: number): Promise<string[]
   return ids;
 }
 
+/**
+ * Each person makes this many requests in a row, as one browser does for a page view or a burst
+ * of notes, then the next person takes over. Whatever the burst, a person's share of a minute's
+ * requests stays rps × 60 / USERS, under the per-user limits with 600 people up to ~600 rps.
+ */
+const REQUESTS_PER_PERSON = 25;
+
 function scenarios(people: Person[], incidentIds: string[]): Scenario[] {
-  const person = (i: number) => people[i % people.length]!;
+  const person = (i: number) => people[Math.floor(i / REQUESTS_PER_PERSON) % people.length]!;
   const incident = (i: number) => incidentIds[i % incidentIds.length]!;
   return [
     { name: "404 page", expectStatus: 404, next: () => ({ method: "GET", path: "/no-such-page", headers: {} }) },
