@@ -109,7 +109,9 @@ test("a viewer reads a runbook but is not offered to start a run", async ({ page
  * Issue #16, "Fast where people wait": a page view asks for what it shows, not for every page it
  * links to (links no longer prefetch as they scroll into view).
  */
-test("the home page and a run page each load with at most 15 requests", async ({ page }) => {
+test("the home page and a run page each load with at most 15 requests besides build assets, none a prefetch", async ({
+  page,
+}) => {
   const started = await trpcCall(
     page.request,
     "runs.start",
@@ -132,9 +134,12 @@ test("the home page and a run page each load with at most 15 requests", async ({
     return urls;
   };
 
+  // The build's script and style chunks are content-hashed and cached for good; they are not counted.
+  const ownRequests = (urls: string[]) =>
+    urls.filter((url) => !new URL(url.replace(/^prefetch /, "")).pathname.startsWith("/_next/static/"));
   const home = await requestsWhileViewing("/", /^Hello, /);
-  expect(home.length, home.join("\n")).toBeLessThanOrEqual(15);
+  expect(ownRequests(home).length, home.join("\n")).toBeLessThanOrEqual(15);
   const run = await requestsWhileViewing(`/runs/${runId}`, /Verify the audit trail/);
-  expect(run.length, run.join("\n")).toBeLessThanOrEqual(15);
+  expect(ownRequests(run).length, run.join("\n")).toBeLessThanOrEqual(15);
   expect([...home, ...run].filter((url) => url.startsWith("prefetch "))).toEqual([]);
 });
