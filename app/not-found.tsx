@@ -6,7 +6,7 @@ export default function NotFound() {
       <div className="card stack auth-card">
         <h1>Page not found</h1>
         <p className="muted">There is nothing at this address.</p>
-        <Link className="button" href="/">
+        <Link prefetch={false} className="button" href="/">
           Go to the console
         </Link>
       </div>

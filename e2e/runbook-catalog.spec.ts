@@ -1,4 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { randomUUID } from "node:crypto";
+import { expect, test, type Request } from "@playwright/test";
 import { replaceOneTimePassword, signIn, trpcCall, uniqueE2eEmail } from "./support/session";
 import { runbookFileCount } from "../test/support/runbook-files";
 import { rememberSecret } from "../test/support/secrets-used";
@@ -102,4 +103,43 @@ test("a viewer reads a runbook but is not offered to start a run", async ({ page
   // File problems are for admins: the server refuses them to a viewer.
   expect((await trpcCall(viewer.request, "runbooks.fileProblems")).status).toBe(403);
   await context.close();
+});
+
+/**
+ * Issue #16, "Fast where people wait": a page view asks for what it shows, not for every page it
+ * links to (links no longer prefetch as they scroll into view).
+ */
+test("the home page and a run page each load with at most 15 requests besides build assets, none a prefetch", async ({
+  page,
+}) => {
+  const started = await trpcCall(
+    page.request,
+    "runs.start",
+    { runbookId: "verify-audit-trail", inputs: {}, requestKey: randomUUID() },
+    "mutation",
+  );
+  expect(started.status).toBe(200);
+  const { runId } = (started.body as { result: { data: { runId: string } } }).result.data;
+
+  const requestsWhileViewing = async (path: string, heading: RegExp) => {
+    const urls: string[] = [];
+    const record = (request: Request) =>
+      urls.push(`${request.headers()["next-router-prefetch"] ? "prefetch " : ""}${request.url()}`);
+    page.on("request", record);
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    // Prefetches start once links are in view and the browser is idle; give them time to show up.
+    await page.waitForTimeout(2_000);
+    page.off("request", record);
+    return urls;
+  };
+
+  // The build's script and style chunks are content-hashed and cached for good; they are not counted.
+  const ownRequests = (urls: string[]) =>
+    urls.filter((url) => !new URL(url.replace(/^prefetch /, "")).pathname.startsWith("/_next/static/"));
+  const home = await requestsWhileViewing("/", /^Hello, /);
+  expect(ownRequests(home).length, home.join("\n")).toBeLessThanOrEqual(15);
+  const run = await requestsWhileViewing(`/runs/${runId}`, /Verify the audit trail/);
+  expect(ownRequests(run).length, run.join("\n")).toBeLessThanOrEqual(15);
+  expect([...home, ...run].filter((url) => url.startsWith("prefetch "))).toEqual([]);
 });

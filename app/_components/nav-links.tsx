@@ -19,7 +19,12 @@ export function NavLinks({ items }: { items: NavItem[] }) {
           {items
             .filter((item) => item.section === section)
             .map((item) => (
-              <Link key={item.href} href={item.href} aria-current={isCurrent(pathname, item.href) ? "page" : undefined}>
+              <Link
+                prefetch={false}
+                key={item.href}
+                href={item.href}
+                aria-current={isCurrent(pathname, item.href) ? "page" : undefined}
+              >
                 {item.label}
               </Link>
             ))}

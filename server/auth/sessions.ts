@@ -1,9 +1,12 @@
-import { and, eq, isNull, ne } from "drizzle-orm";
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { sessions, users } from "@/db/schema";
 import type { Role } from "@/lib/roles";
 import { appendAuditEvent } from "../audit/append";
 import type { Actor } from "../audit/actor";
+import { notifySessionsChanged } from "../live/notify";
+import { forgetCachedSessions } from "./process-session-cache";
+import type { SessionRecord } from "./session-cache";
 
 export type SessionPolicy = { maxAgeMs: number; idleTimeoutMs: number };
 
@@ -51,6 +54,30 @@ export async function createSession(
   return row!.id;
 }
 
+/** The session and its user in one round trip; prepared once per database (the hottest query there is). */
+const preparedLookups = new WeakMap<Queryable, ReturnType<typeof prepareLookup>>();
+
+function prepareLookup(db: Queryable) {
+  return db
+    .select({
+      sessionId: sessions.id,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      revokedAt: sessions.revokedAt,
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      mustChangePassword: users.mustChangePassword,
+      disabledAt: users.disabledAt,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder("sessionId")))
+    .prepare("keel_session_lookup");
+}
+
 /**
  * The signed-in user behind a session id, or null when the session was revoked, has expired,
  * has been idle too long, or its user is disabled. Called on every request.
@@ -61,29 +88,42 @@ export async function resolveSession(
   policy: SessionPolicy,
   now = new Date(),
 ): Promise<ResolvedSession | null> {
-  const [row] = await db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, sessionId));
+  return (await readSessionRecord(db, sessionId, policy, now))?.session ?? null;
+}
+
+/** resolveSession, with the session's expiry and last recorded activity (what a cache needs to keep it honest). */
+export async function readSessionRecord(
+  db: Queryable,
+  sessionId: string,
+  policy: SessionPolicy,
+  now = new Date(),
+): Promise<SessionRecord | null> {
+  let lookup = preparedLookups.get(db);
+  if (!lookup) preparedLookups.set(db, (lookup = prepareLookup(db)));
+  const [row] = await lookup.execute({ sessionId });
   if (!row) return null;
-  const { session, user } = row;
-  if (session.revokedAt || user.disabledAt) return null;
-  if (session.expiresAt.getTime() <= now.getTime()) return null;
-  if (now.getTime() - session.lastSeenAt.getTime() > policy.idleTimeoutMs) return null;
-  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+  if (row.revokedAt || row.disabledAt) return null;
+  if (row.expiresAt.getTime() <= now.getTime()) return null;
+  if (now.getTime() - row.lastSeenAt.getTime() > policy.idleTimeoutMs) return null;
+  let lastSeenAt = row.lastSeenAt;
+  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId));
+    lastSeenAt = now;
   }
   return {
-    sessionId: session.id,
-    createdAt: session.createdAt,
-    user: {
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      role: user.role,
-      mustChangePassword: user.mustChangePassword,
+    session: {
+      sessionId: row.sessionId,
+      createdAt: row.createdAt,
+      user: {
+        id: row.userId,
+        email: row.email,
+        name: row.name,
+        role: row.role,
+        mustChangePassword: row.mustChangePassword,
+      },
     },
+    expiresAt: row.expiresAt.getTime(),
+    lastSeenAt: lastSeenAt.getTime(),
   };
 }
 
@@ -95,13 +135,13 @@ export async function revokeSession(
   reason: string,
   eventType: "session.revoked" | "auth.signed_out" = "session.revoked",
 ): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  const revokedUserId = await db.transaction(async (tx) => {
     const revoked = await tx
       .update(sessions)
       .set({ revokedAt: new Date(), revokedReason: reason })
       .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
       .returning({ id: sessions.id, userId: sessions.userId });
-    if (revoked.length === 0) return false;
+    if (revoked.length === 0) return null;
     await appendAuditEvent(tx, actor, {
       eventType,
       outcome: "success",
@@ -109,11 +149,18 @@ export async function revokeSession(
       entityId: revoked[0]!.userId,
       meta: { revokedSessionId: sessionId, reason },
     });
-    return true;
+    await notifySessionsChanged(tx, revoked[0]!.userId, sessionId);
+    return revoked[0]!.userId;
   });
+  // The other instances hear of it at commit; this one must not wait for its own notification.
+  forgetCachedSessions(revokedUserId, sessionId);
+  return revokedUserId !== null;
 }
 
-/** Ends every session of a user (optionally but one) at once. Runs inside the caller's transaction. */
+/**
+ * Ends every session of a user (optionally but one) at once. Runs inside the caller's
+ * transaction, which tells every instance at commit; the caller then calls forgetCachedSessions.
+ */
 export async function revokeUserSessions(
   db: Queryable,
   userId: string,
@@ -127,6 +174,7 @@ export async function revokeUserSessions(
     .set({ revokedAt: new Date(), revokedReason: reason })
     .where(and(...conditions))
     .returning({ id: sessions.id });
+  if (revoked.length > 0) await notifySessionsChanged(db, userId, null);
   return revoked.length;
 }
 

@@ -86,6 +86,17 @@ const envSchema = z.object({
     .positive()
     .default(12 * 60),
   /**
+   * How long each process may answer "who is this session" from memory before asking the database
+   * again; sign-out, revocation, disabling, role and password changes reach every instance at once
+   * through NOTIFY. 0 asks the database on every request.
+   */
+  KEEL_SESSION_CACHE_SECONDS: z.coerce
+    .number({ message: "must be a whole number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(0, "must be 0 (off) or more")
+    .max(60, "must be at most 60 seconds")
+    .default(5),
+  /**
    * Build the demo environment at first start. Unset, it is off when NODE_ENV=production (a team's
    * deployment: the demo creates databases on the server Keel uses) and on otherwise.
    */

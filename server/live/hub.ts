@@ -19,6 +19,9 @@ export class LiveHub {
   private readonly log: Logger;
   private starting: Promise<void> | null = null;
   private stopListening: (() => Promise<void>) | null = null;
+  /** Counts every time listening started or stopped; null while not listening. */
+  private epoch = 0;
+  private listening = false;
 
   constructor(
     private readonly handle: DatabaseHandle,
@@ -68,6 +71,20 @@ export class LiveHub {
     return () => void this.reconnectListeners.delete(subscription);
   }
 
+  /**
+   * While the hub is listening, a number that changes whenever it stops or starts again (so a
+   * notification may have been missed in between); null while it is not listening. Whoever
+   * caches what notifications invalidate serves the cache only while this stays the same.
+   */
+  listeningEpoch(): number | null {
+    return this.listening ? this.epoch : null;
+  }
+
+  private setListening(listening: boolean): void {
+    this.listening = listening;
+    this.epoch += 1;
+  }
+
   /** How many runs have someone watching (for tests and diagnostics). */
   watchedRunCount(): number {
     return this.subscribers.size;
@@ -77,14 +94,23 @@ export class LiveHub {
     const onNotification = (channel: string, payload: string | undefined) => this.dispatch(channel, payload);
     const { raw } = this.handle;
     if (raw.kind === "pglite") {
-      this.stopListening = await listenOnPglite(raw.client, POSTGRES_LIVE_CHANNELS, onNotification);
+      const unlisten = await listenOnPglite(raw.client, POSTGRES_LIVE_CHANNELS, onNotification);
+      this.setListening(true);
+      this.stopListening = async () => {
+        this.setListening(false);
+        await unlisten();
+      };
       return;
     }
     // The same connection settings the pool gives its own clients.
     const listener = new PostgresListener(
       raw.pool.options,
       POSTGRES_LIVE_CHANNELS,
-      { onNotification, onReconnected: () => this.announceReconnect() },
+      {
+        onNotification,
+        onReconnected: () => this.announceReconnect(),
+        onListeningChanged: (listening) => this.setListening(listening),
+      },
       this.log,
       this.options.backoff,
     );

@@ -8,6 +8,8 @@ describe("live event payloads", () => {
     { channel: "run_changed", runId, version: 7 },
     { channel: "run_output", runId, stepId: "restore-db", attempt: 2, lastLineNo: 130 },
     { channel: "incident_changed", incidentId: runId, version: 3 },
+    { channel: "sessions_changed", userId: runId, sessionId: null },
+    { channel: "sessions_changed", userId: runId, sessionId: runId },
   ])("round-trip through their channel: %j", (event) => {
     const { channel, payload } = encodeLiveEvent(event);
     expect(decodeLiveEvent(channel, payload)).toEqual(event);

@@ -9,13 +9,16 @@ export type LiveEvent =
   | { channel: "run_changed"; runId: string; version: number }
   | { channel: "run_output"; runId: string; stepId: string; attempt: number; lastLineNo: number }
   /** Something about an incident changed (status, roles, notes, follow-ups, a run attached). */
-  | { channel: "incident_changed"; incidentId: string; version: number };
+  | { channel: "incident_changed"; incidentId: string; version: number }
+  /** A user's sessions (all of them, or the one named) must be checked against the database again. */
+  | { channel: "sessions_changed"; userId: string; sessionId: string | null };
 
 /** Postgres channel names, one per kind of event. */
 export const LIVE_CHANNELS = {
   run_changed: "keel_run_changed",
   run_output: "keel_run_output",
   incident_changed: "keel_incident_changed",
+  sessions_changed: "keel_sessions_changed",
 } as const satisfies Record<LiveEvent["channel"], string>;
 
 export const POSTGRES_LIVE_CHANNELS = Object.values(LIVE_CHANNELS);
@@ -27,9 +30,14 @@ const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const runChangedPayload = z.strictObject({ runId: z.uuid(), version: count });
 const runOutputPayload = z.strictObject({ runId: z.uuid(), stepId: stepIdToken, attempt: count, lastLineNo: count });
 const incidentChangedPayload = z.strictObject({ incidentId: z.uuid(), version: count });
+const sessionsChangedPayload = z.strictObject({ userId: z.uuid(), sessionId: z.uuid().nullable() });
+
+/** The hub topic of session changes: every session cache listens to all of them. */
+export const SESSIONS_TOPIC = "sessions";
 
 /** Who listens for an event in the hub: a run's id, or an incident's topic. */
 export function liveEventTopic(event: LiveEvent): string {
+  if (event.channel === "sessions_changed") return SESSIONS_TOPIC;
   return event.channel === "incident_changed" ? incidentTopic(event.incidentId) : event.runId;
 }
 
@@ -53,6 +61,12 @@ export function encodeLiveEvent(event: LiveEvent): { channel: string; payload: s
     return {
       channel: LIVE_CHANNELS.incident_changed,
       payload: JSON.stringify(incidentChangedPayload.parse({ incidentId: event.incidentId, version: event.version })),
+    };
+  }
+  if (event.channel === "sessions_changed") {
+    return {
+      channel: LIVE_CHANNELS.sessions_changed,
+      payload: JSON.stringify(sessionsChangedPayload.parse({ userId: event.userId, sessionId: event.sessionId })),
     };
   }
   const { runId, stepId, attempt, lastLineNo } = event;
@@ -82,6 +96,10 @@ export function decodeLiveEvent(channel: string, payload: string | undefined): L
   if (channel === LIVE_CHANNELS.incident_changed) {
     const parsed = incidentChangedPayload.safeParse(json);
     return parsed.success ? { channel: "incident_changed", ...parsed.data } : null;
+  }
+  if (channel === LIVE_CHANNELS.sessions_changed) {
+    const parsed = sessionsChangedPayload.safeParse(json);
+    return parsed.success ? { channel: "sessions_changed", ...parsed.data } : null;
   }
   return null;
 }

@@ -25,6 +25,14 @@ export async function notifyIncidentChanged(db: Queryable, incidentId: string, v
   await sendLiveEvent(db, { channel: "incident_changed", incidentId, version });
 }
 
+/**
+ * Tells every app instance to stop trusting what it cached about a user's sessions (one of
+ * them, or all): the session was ended, or the user disabled, demoted or given a new password.
+ */
+export async function notifySessionsChanged(db: Queryable, userId: string, sessionId: string | null): Promise<void> {
+  await sendLiveEvent(db, { channel: "sessions_changed", userId, sessionId });
+}
+
 async function sendLiveEvent(db: Queryable, event: LiveEvent): Promise<void> {
   const { channel, payload } = encodeLiveEvent(event);
   await db.execute(sql`select pg_notify(${channel}, ${payload})`);

@@ -26,7 +26,12 @@ export class PostgresListener {
   constructor(
     private readonly config: pg.ClientConfig,
     private readonly channels: readonly string[],
-    private readonly callbacks: { onNotification: NotificationCallback; onReconnected: () => void },
+    private readonly callbacks: {
+      onNotification: NotificationCallback;
+      onReconnected: () => void;
+      /** Called each time the LISTENs are in place, and each time the connection is lost. */
+      onListeningChanged?: (listening: boolean) => void;
+    },
     private readonly log: Logger,
     private readonly backoff: ReconnectBackoff = DEFAULT_BACKOFF,
   ) {}
@@ -39,6 +44,7 @@ export class PostgresListener {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.client) this.callbacks.onListeningChanged?.(false);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const client = this.client;
@@ -73,12 +79,14 @@ export class PostgresListener {
     const reconnected = this.hasListened;
     this.hasListened = true;
     this.log.info({ channels: this.channels, reconnected }, "listening for live updates");
+    this.callbacks.onListeningChanged?.(true);
     if (reconnected) this.callbacks.onReconnected();
   }
 
   private connectionLost(client: pg.Client, error: unknown): void {
     if (this.client !== client) return; // already handled, or stopped on purpose
     this.client = null;
+    this.callbacks.onListeningChanged?.(false);
     void client.end().catch(() => undefined);
     const delayMs = this.nextDelay();
     this.log.warn({ err: error ?? undefined, retryInMs: delayMs }, "live updates connection lost; reconnecting");

@@ -8,7 +8,9 @@ import { appendAuditEvent } from "../audit/append";
 import type { Actor } from "../audit/actor";
 import { AppError } from "../errors";
 import { generateOneTimePassword, hashPassword, verifyPassword } from "../auth/password";
+import { forgetCachedSessions } from "../auth/process-session-cache";
 import { revokeUserSessions } from "../auth/sessions";
+import { notifySessionsChanged } from "../live/notify";
 import { getUser, publicUserColumns } from "./queries";
 
 /**
@@ -38,7 +40,7 @@ export async function createUser(db: Database, actor: Actor, input: CreateUserIn
 }
 
 export async function changeUserRole(db: Database, actor: Actor, input: { userId: string; role: Role }) {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const user = await getUser(tx, input.userId);
     if (user.id === actor.userId)
       throw AppError.field("role", "You cannot change your own role; ask another admin.", "FORBIDDEN");
@@ -52,13 +54,16 @@ export async function changeUserRole(db: Database, actor: Actor, input: { userId
       entityId: user.id,
       meta: { email: user.email, from: user.role, to: input.role },
     });
+    await notifySessionsChanged(tx, user.id, null);
     return { changed: true };
   });
+  if (result.changed) forgetCachedSessions(input.userId, null);
+  return result;
 }
 
 /** Disabling a user ends all of their sessions in the same transaction. */
 export async function setUserDisabled(db: Database, actor: Actor, input: { userId: string; disabled: boolean }) {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const user = await getUser(tx, input.userId);
     if (input.disabled && user.id === actor.userId) {
       throw AppError.field("userId", "You cannot disable your own account.", "FORBIDDEN");
@@ -77,8 +82,11 @@ export async function setUserDisabled(db: Database, actor: Actor, input: { userI
       entityId: user.id,
       meta: { email: user.email, sessionsEnded },
     });
+    await notifySessionsChanged(tx, user.id, null);
     return { changed: true, sessionsEnded };
   });
+  if (result.changed) forgetCachedSessions(input.userId, null);
+  return result;
 }
 
 /** A new one-time password; the user's sessions end and they must choose a new password. */
@@ -102,7 +110,9 @@ export async function resetUserPassword(db: Database, actor: Actor, input: { use
       entityId: user.id,
       meta: { email: user.email, sessionsEnded },
     });
+    await notifySessionsChanged(tx, user.id, null);
   });
+  forgetCachedSessions(input.userId, null);
   return { oneTimePassword };
 }
 
@@ -133,7 +143,10 @@ export async function changeOwnPassword(db: Database, actor: Actor & { userId: s
       entityId: user.id,
       meta: { firstSignIn: user.mustChangePassword, otherSessionsEnded: sessionsEnded },
     });
+    // This session too: it no longer has to change its password.
+    await notifySessionsChanged(tx, user.id, null);
   });
+  forgetCachedSessions(user.id, null);
 }
 
 /**

@@ -19,7 +19,7 @@ export function ActiveIncidentsCard() {
     <section className="card home-incidents" aria-labelledby="active-incidents-title">
       <div className="card-title-row">
         <h2 id="active-incidents-title">Active incidents</h2>
-        <Link className="small" href="/incidents?status=active">
+        <Link prefetch={false} className="small" href="/incidents?status=active">
           All active incidents
         </Link>
       </div>
@@ -35,7 +35,7 @@ export function ActiveIncidentsCard() {
             <li key={incident.id}>
               <span className="row">
                 <SeverityBadge severity={incident.severity} />
-                <Link href={`/incidents/${incident.id}`}>
+                <Link prefetch={false} href={`/incidents/${incident.id}`}>
                   Incident {incident.number}: {incident.title}
                 </Link>
                 <IncidentStatusBadge status={incident.status} />

@@ -19,7 +19,9 @@ export function LaunchesAtRiskList() {
       {risk.data.map((launch) => (
         <li key={launch.id}>
           <span>
-            <Link href={`/checklists/${launch.id}`}>{launch.name}</Link>{" "}
+            <Link prefetch={false} href={`/checklists/${launch.id}`}>
+              {launch.name}
+            </Link>{" "}
             <span className="small muted">({launch.service})</span>
           </span>
           <span className="small">

@@ -48,7 +48,7 @@ export function NeedsYouList({ kind }: { kind: Kind }) {
       {runs.map((run) => (
         <li key={`${run.runId}-${run.stepId}`}>
           <span className="stack-tight">
-            <Link href={`/runs/${run.runId}`}>
+            <Link prefetch={false} href={`/runs/${run.runId}`}>
               <strong>
                 Run {run.number}: {run.runbookTitle}
               </strong>
@@ -64,7 +64,7 @@ export function NeedsYouList({ kind }: { kind: Kind }) {
             {run.error ? <span className="small text-danger">{run.error}</span> : null}
           </span>
           <span className="row">
-            <Link className="button small" href={`/runs/${run.runId}`}>
+            <Link prefetch={false} className="button small" href={`/runs/${run.runId}`}>
               {ACTION[kind]}
             </Link>
             <span className="muted small">since {formatDateTime(run.since)}</span>

@@ -9,7 +9,7 @@ export async function RecentActivityCard({ email }: { email: string }) {
     <section className="card" aria-labelledby="home-activity">
       <div className="card-title-row">
         <h2 id="home-activity">Your recent activity</h2>
-        <Link className="small" href={`/history?actor=${encodeURIComponent(email)}`}>
+        <Link prefetch={false} className="small" href={`/history?actor=${encodeURIComponent(email)}`}>
           In History →
         </Link>
       </div>

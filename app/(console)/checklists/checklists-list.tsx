@@ -24,7 +24,7 @@ export function ChecklistsList({ canCreate, viewerId }: { canCreate: boolean; vi
           <p>Launch readiness: what blocks each launch, who owns it, and the evidence.</p>
         </div>
         <div className="row">
-          <Link className="button secondary" href="/checklists/mine">
+          <Link prefetch={false} className="button secondary" href="/checklists/mine">
             My items
           </Link>
           {canCreate && !creating ? (
@@ -69,7 +69,9 @@ export function ChecklistsList({ canCreate, viewerId }: { canCreate: boolean; vi
                   {list.data.map((c) => (
                     <tr key={c.id}>
                       <td data-label="Checklist">
-                        <Link href={`/checklists/${c.id}`}>{c.name}</Link>
+                        <Link prefetch={false} href={`/checklists/${c.id}`}>
+                          {c.name}
+                        </Link>
                         <div className="small muted">
                           {c.template} v{c.templateVersion}
                         </div>

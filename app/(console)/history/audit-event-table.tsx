@@ -70,6 +70,7 @@ export function AuditEventTable({
               </td>
               <td className="small">
                 <Link
+                  prefetch={false}
                   href={`/history?actor=${encodeURIComponent(event.actorLabel)}`}
                   title={`Everything ${event.actorLabel} did`}
                 >
@@ -79,7 +80,11 @@ export function AuditEventTable({
               {showEntity ? (
                 <td className="small">
                   {event.entityType && event.entityId ? (
-                    <Link href={timelineHref(event.entityType, event.entityId)} title="This entity's timeline">
+                    <Link
+                      prefetch={false}
+                      href={timelineHref(event.entityType, event.entityId)}
+                      title="This entity's timeline"
+                    >
                       <span className="badge muted">{event.entityType}</span>{" "}
                       <span className="mono">{shortId(event.entityId)}</span>
                     </Link>

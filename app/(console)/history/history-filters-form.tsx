@@ -111,7 +111,7 @@ export function HistoryFiltersForm({
             Show events
           </button>
           {filtered ? (
-            <Link className="button secondary" href="/history">
+            <Link prefetch={false} className="button secondary" href="/history">
               Clear filters
             </Link>
           ) : null}

@@ -42,7 +42,9 @@ export function HistoryTable({ filters, cursor }: { filters: HistoryFilters; cur
         <>
           <FormError error={readClientError(page.error)} />
           <p>
-            <Link href={newestHref}>Show the newest events</Link>
+            <Link prefetch={false} href={newestHref}>
+              Show the newest events
+            </Link>
           </p>
         </>
       ) : null}
@@ -59,10 +61,14 @@ export function HistoryTable({ filters, cursor }: { filters: HistoryFilters; cur
       ) : null}
       {page.data ? (
         <nav className="row pager" aria-label="Pages">
-          {cursor ? <Link href={newestHref}>← Newest</Link> : null}
+          {cursor ? (
+            <Link prefetch={false} href={newestHref}>
+              ← Newest
+            </Link>
+          ) : null}
           <span className="spacer" />
           {page.data.nextCursor ? (
-            <Link className="button secondary small" href={olderHref(page.data.nextCursor)}>
+            <Link prefetch={false} className="button secondary small" href={olderHref(page.data.nextCursor)}>
               Older events →
             </Link>
           ) : page.data.events.length > 0 ? (

@@ -29,14 +29,19 @@ export function IncidentsList({ status, canDeclare }: { status: IncidentFilter; 
           </p>
         </div>
         {canDeclare ? (
-          <Link className="button" href="/incidents/new">
+          <Link prefetch={false} className="button" href="/incidents/new">
             Declare an incident
           </Link>
         ) : null}
       </div>
       <nav className="tabs" aria-label="Filter incidents by status">
         {INCIDENT_FILTERS.map((key) => (
-          <Link key={key} href={`/incidents?status=${key}`} aria-current={key === status ? "page" : undefined}>
+          <Link
+            prefetch={false}
+            key={key}
+            href={`/incidents?status=${key}`}
+            aria-current={key === status ? "page" : undefined}
+          >
             {FILTER_LABELS[key]}
           </Link>
         ))}
@@ -71,7 +76,7 @@ export function IncidentsList({ status, canDeclare }: { status: IncidentFilter; 
                 {list.data.map((incident) => (
                   <tr key={incident.id}>
                     <td data-label="Incident">
-                      <Link href={`/incidents/${incident.id}`}>
+                      <Link prefetch={false} href={`/incidents/${incident.id}`}>
                         Incident {incident.number}: {incident.title}
                       </Link>
                     </td>

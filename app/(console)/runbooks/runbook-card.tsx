@@ -20,7 +20,7 @@ export function RunbookCard({ runbook }: { runbook: RunbookSummary }) {
     <li className="runbook-card" data-testid={`runbook-card-${runbook.id}`}>
       <div className="runbook-card-head">
         <h2>
-          <Link href={`/runbooks/${encodeURIComponent(runbook.id)}`}>{runbook.title}</Link>
+          <Link prefetch={false} href={`/runbooks/${encodeURIComponent(runbook.id)}`}>{runbook.title}</Link>
         </h2>
         <RiskBadge risk={runbook.risk} />
       </div>

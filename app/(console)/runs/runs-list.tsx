@@ -27,13 +27,18 @@ export function RunsList({ filter }: { filter: (typeof RUN_FILTERS)[number] }) {
           <h1>Runs</h1>
           <p>Every execution of a runbook: what is running, what waits for someone, what ended.</p>
         </div>
-        <Link className="button" href="/runbooks">
+        <Link prefetch={false} className="button" href="/runbooks">
           Start from a runbook
         </Link>
       </div>
       <nav className="tabs" aria-label="Filter runs">
         {(Object.keys(FILTER_LABELS) as (keyof typeof FILTER_LABELS)[]).map((key) => (
-          <Link key={key} href={`/runs?filter=${key}`} aria-current={key === filter ? "page" : undefined}>
+          <Link
+            prefetch={false}
+            key={key}
+            href={`/runs?filter=${key}`}
+            aria-current={key === filter ? "page" : undefined}
+          >
             {FILTER_LABELS[key]}
           </Link>
         ))}
@@ -58,7 +63,9 @@ export function RunsList({ filter }: { filter: (typeof RUN_FILTERS)[number] }) {
                 {runs.data.map((run) => (
                   <tr key={run.id}>
                     <td data-label="Run">
-                      <Link href={`/runs/${run.id}`}>Run {run.number}</Link>
+                      <Link prefetch={false} href={`/runs/${run.id}`}>
+                        Run {run.number}
+                      </Link>
                     </td>
                     <td data-label="Runbook">
                       {run.runbookTitle} <RiskBadge risk={run.risk} />

@@ -26,7 +26,7 @@ export function ServicesList() {
           <ul className="stack" aria-label="Services">
             {services.data.map((service) => (
               <li key={service.name}>
-                <Link href={`/services/${service.name}`}>
+                <Link prefetch={false} href={`/services/${service.name}`}>
                   <strong>{service.name}</strong>
                 </Link>
                 {service.source === "demo" ? <span className="badge warn">demo</span> : null}

@@ -5,7 +5,12 @@ export function RangeTabs({ base, days }: { base: string; days: number }) {
   return (
     <nav className="tabs" aria-label="Time range">
       {TELEMETRY_RANGES.map((range) => (
-        <Link key={range} href={`${base}?days=${range}`} aria-current={range === days ? "page" : undefined}>
+        <Link
+          prefetch={false}
+          key={range}
+          href={`${base}?days=${range}`}
+          aria-current={range === days ? "page" : undefined}
+        >
           Last {range} days
         </Link>
       ))}

@@ -39,7 +39,11 @@ export function TelemetryOverview({ days }: { days: number }) {
             </p>
             {overview.data.runbooks.length === 0 ? (
               <p className="empty">
-                No run started in the last {days} days. Start one from <Link href="/runbooks">Runbooks</Link>.
+                No run started in the last {days} days. Start one from{" "}
+                <Link prefetch={false} href="/runbooks">
+                  Runbooks
+                </Link>
+                .
               </p>
             ) : (
               <div className="table-wrap">
@@ -59,7 +63,9 @@ export function TelemetryOverview({ days }: { days: number }) {
                     {overview.data.runbooks.map((r) => (
                       <tr key={r.runbookId}>
                         <td>
-                          <Link href={`/runbooks/${r.runbookId}/stats?days=${days}`}>{r.title}</Link>
+                          <Link prefetch={false} href={`/runbooks/${r.runbookId}/stats?days=${days}`}>
+                            {r.title}
+                          </Link>
                           <div className="muted small mono">{r.runbookId}</div>
                         </td>
                         <td className="num">{r.runs}</td>

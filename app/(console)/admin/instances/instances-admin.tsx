@@ -74,7 +74,7 @@ export function InstancesAdmin() {
                           <ul>
                             {instance.executing.map((job) => (
                               <li key={`${job.runId}:${job.stepId}:${job.phase}`}>
-                                <Link href={`/runs/${job.runId}`}>
+                                <Link prefetch={false} href={`/runs/${job.runId}`}>
                                   step {job.stepId} ({job.phase})
                                 </Link>{" "}
                                 <span className="muted small">since {formatDateTime(job.since)}</span>

@@ -134,7 +134,7 @@ function SecretRow({ secret }: { secret: Secret }) {
       </td>
       <td data-label="Rotation">
         {secret.rotationRunId ? (
-          <Link href={`/runs/${secret.rotationRunId}`} className="badge warn">
+          <Link prefetch={false} href={`/runs/${secret.rotationRunId}`} className="badge warn">
             Rotation in progress: open its run
           </Link>
         ) : (

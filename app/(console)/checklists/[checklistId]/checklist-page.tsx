@@ -61,7 +61,7 @@ export function ChecklistPage({ checklistId, viewer }: { checklistId: string; vi
 
   return (
     <>
-      <Link className="back-link" href="/checklists">
+      <Link prefetch={false} className="back-link" href="/checklists">
         ← Checklists
       </Link>
       <div className="page-header">
@@ -74,7 +74,7 @@ export function ChecklistPage({ checklistId, viewer }: { checklistId: string; vi
             {template.isCurrent ? "" : " (the template has changed since; this checklist keeps its version)"}
           </p>
         </div>
-        <Link className="button secondary" href={`/checklists/${checklistId}/history`}>
+        <Link prefetch={false} className="button secondary" href={`/checklists/${checklistId}/history`}>
           Change history
         </Link>
       </div>

@@ -63,7 +63,7 @@ export function ItemCard({
             {item.fromIncident ? (
               <>
                 {" · "}
-                <Link href={`/incidents/${item.fromIncident.id}`} data-testid="item-from-incident">
+                <Link prefetch={false} href={`/incidents/${item.fromIncident.id}`} data-testid="item-from-incident">
                   From incident #{item.fromIncident.number}
                 </Link>
               </>
@@ -160,7 +160,10 @@ function Evidence({ item }: { item: ItemView }) {
   if (evidence.kind === "run")
     return (
       <p className="small">
-        Evidence: <Link href={`/runs/${evidence.runId}`}>Run {evidence.runNumber}</Link>
+        Evidence:{" "}
+        <Link prefetch={false} href={`/runs/${evidence.runId}`}>
+          Run {evidence.runNumber}
+        </Link>
       </p>
     );
   if (!item.lastResult) return null;

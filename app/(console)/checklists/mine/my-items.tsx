@@ -20,7 +20,7 @@ export function MyItems() {
   );
   return (
     <>
-      <Link className="back-link" href="/checklists">
+      <Link prefetch={false} className="back-link" href="/checklists">
         ← Checklists
       </Link>
       <div className="page-header">
@@ -38,7 +38,9 @@ export function MyItems() {
               {mine.data.notices.map((n) => (
                 <li key={n.id}>
                   <span>
-                    <Link href={`/checklists/${n.checklistId}`}>{n.message}</Link>
+                    <Link prefetch={false} href={`/checklists/${n.checklistId}`}>
+                      {n.message}
+                    </Link>
                   </span>
                   <button
                     className="button small secondary"
@@ -72,13 +74,15 @@ export function MyItems() {
                   {mine.data.items.map((item) => (
                     <tr key={item.id}>
                       <td data-label="Item">
-                        <Link href={`/checklists/${item.checklistId}#item-${item.id}`}>{item.title}</Link>
+                        <Link prefetch={false} href={`/checklists/${item.checklistId}#item-${item.id}`}>
+                          {item.title}
+                        </Link>
                         <div className="small muted">
                           {item.section}
                           {item.fromIncident ? (
                             <>
                               {" · "}
-                              <Link href={`/incidents/${item.fromIncident.id}`}>
+                              <Link prefetch={false} href={`/incidents/${item.fromIncident.id}`}>
                                 From incident #{item.fromIncident.number}
                               </Link>
                             </>

@@ -56,7 +56,9 @@ export function DeclareIncidentForm({ viewerId }: { viewerId: string }) {
       <div className="page-header">
         <div>
           <p className="small">
-            <Link href="/incidents">← Incidents</Link>
+            <Link prefetch={false} href="/incidents">
+              ← Incidents
+            </Link>
           </p>
           <h1>Declare an incident</h1>
           <p>Say what is wrong now; you can add notes, people and runs from the incident page as you learn more.</p>
@@ -147,7 +149,7 @@ export function DeclareIncidentForm({ viewerId }: { viewerId: string }) {
             <button className="button" type="submit" disabled={declare.isPending}>
               {declare.isPending ? "Declaring…" : "Declare the incident"}
             </button>
-            <Link className="button secondary" href="/incidents">
+            <Link prefetch={false} className="button secondary" href="/incidents">
               Cancel
             </Link>
           </div>

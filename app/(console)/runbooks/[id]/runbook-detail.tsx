@@ -55,11 +55,11 @@ export function RunbookDetail({ runbookId, canStart }: { runbookId: string; canS
           <p className="muted small">
             <span className="mono">{data.id}</span> · version {data.version.number}, loaded{" "}
             {formatDateTime(data.version.loadedAt)} from <span className="mono">{data.filePath}</span> ·{" "}
-            <Link href={`/runbooks/${encodeURIComponent(data.id)}/stats`}>Telemetry</Link>
+            <Link prefetch={false} href={`/runbooks/${encodeURIComponent(data.id)}/stats`}>Telemetry</Link>
           </p>
         </div>
         {canStart ? (
-          <Link className="button" href={`/runbooks/${encodeURIComponent(data.id)}/start`}>
+          <Link prefetch={false} className="button" href={`/runbooks/${encodeURIComponent(data.id)}/start`}>
             Start a run
           </Link>
         ) : (
@@ -76,7 +76,7 @@ export function RunbookDetail({ runbookId, canStart }: { runbookId: string; canS
 
 function BackLink() {
   return (
-    <Link className="back-link" href="/runbooks">
+    <Link prefetch={false} className="back-link" href="/runbooks">
       ← All runbooks
     </Link>
   );

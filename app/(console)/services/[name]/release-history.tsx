@@ -28,7 +28,7 @@ export function ReleaseHistory({ service }: { service: string }) {
             </p>
           ) : null}
         </div>
-        <Link className="button" href="/runbooks/rollback/start">
+        <Link prefetch={false} className="button" href="/runbooks/rollback/start">
           Roll back…
         </Link>
       </div>

@@ -52,7 +52,7 @@ export function ChecklistHistory({ checklistId }: { checklistId: string }) {
   const view = useQuery(trpc.checklists.get.queryOptions({ checklistId }));
   return (
     <>
-      <Link className="back-link" href={`/checklists/${checklistId}`}>
+      <Link prefetch={false} className="back-link" href={`/checklists/${checklistId}`}>
         ← {view.data?.checklist.name ?? "Checklist"}
       </Link>
       <div className="page-header">
@@ -108,8 +108,10 @@ export function ChecklistHistory({ checklistId }: { checklistId: string }) {
                             : null}
                         {meta.incidentId ? (
                           <div className="small">
-                            <Link href={`/incidents/${meta.incidentId}`}>From incident #{meta.incidentNumber}</Link>, a
-                            follow-up
+                            <Link prefetch={false} href={`/incidents/${meta.incidentId}`}>
+                              From incident #{meta.incidentNumber}
+                            </Link>
+                            , a follow-up
                           </div>
                         ) : null}
                         {meta.summary ? <div className="small muted">{meta.summary}</div> : null}

@@ -29,7 +29,7 @@ export function EntityTimeline({
       <div className="card-title-row">
         <h2>Timeline</h2>
         <div className="row">
-          <Link className="button secondary small" href={`/history?${filter.toString()}`}>
+          <Link prefetch={false} className="button secondary small" href={`/history?${filter.toString()}`}>
             Filter History by it
           </Link>
           <a className="button secondary small" href={`/api/audit/export?format=ndjson&${filter.toString()}`} download>
@@ -62,7 +62,11 @@ export function EntityTimeline({
       {page.data?.nextCursor ? (
         <nav className="row pager" aria-label="Pages">
           <span className="spacer" />
-          <Link className="button secondary small" href={`${base}?cursor=${encodeURIComponent(page.data.nextCursor)}`}>
+          <Link
+            prefetch={false}
+            className="button secondary small"
+            href={`${base}?cursor=${encodeURIComponent(page.data.nextCursor)}`}
+          >
             Older events →
           </Link>
         </nav>

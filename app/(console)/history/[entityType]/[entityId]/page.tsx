@@ -35,7 +35,9 @@ export default async function EntityTimelinePage({
   return (
     <HydrateClient>
       <p className="back-link">
-        <Link href="/history">← History</Link>
+        <Link prefetch={false} href="/history">
+          ← History
+        </Link>
       </p>
       <div className="page-header">
         <div>
@@ -48,7 +50,7 @@ export default async function EntityTimelinePage({
           </p>
         </div>
         {page ? (
-          <Link className="button secondary" href={page}>
+          <Link prefetch={false} className="button secondary" href={page}>
             Open the {entityType}
           </Link>
         ) : null}

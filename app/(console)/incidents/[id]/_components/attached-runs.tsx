@@ -15,7 +15,7 @@ export function AttachedRuns({ runs }: { runs: IncidentView["runs"] }) {
         {runs.map((run) => (
           <li key={run.id}>
             <span className="stack">
-              <Link href={`/runs/${run.id}`}>
+              <Link prefetch={false} href={`/runs/${run.id}`}>
                 Run {run.number}: {run.runbookTitle}
               </Link>
               <span className="small muted">{formatDateTime(run.createdAt)}</span>

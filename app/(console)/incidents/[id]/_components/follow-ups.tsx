@@ -53,7 +53,7 @@ export function FollowUps({ incident }: { incident: IncidentView }) {
             {item.tracked ? (
               <span className="follow-up-track small" data-testid="follow-up-tracked">
                 Tracked in{" "}
-                <Link href={`/checklists/${item.tracked.checklistId}#item-${item.tracked.itemId}`}>
+                <Link prefetch={false} href={`/checklists/${item.tracked.checklistId}#item-${item.tracked.itemId}`}>
                   {item.tracked.checklistName}
                 </Link>{" "}
                 · {item.tracked.statusLabel}{" "}

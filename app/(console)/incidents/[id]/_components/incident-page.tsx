@@ -37,7 +37,9 @@ export function IncidentPage({ incidentId, viewer }: { incidentId: string; viewe
       <div className="page-header">
         <div>
           <p className="small">
-            <Link href="/incidents">← Incidents</Link>
+            <Link prefetch={false} href="/incidents">
+              ← Incidents
+            </Link>
           </p>
           <h1>
             Incident {view.number}: {view.title}

@@ -63,7 +63,10 @@ function TimelineItem({ entry, canWrite }: { entry: TimelineEntryView; canWrite:
           <span className={`badge ${category.tone}`}>{category.label}</span>{" "}
           {entry.run ? (
             <>
-              <Link href={`/runs/${entry.run.id}`}>Run {entry.run.number}</Link>:{" "}
+              <Link prefetch={false} href={`/runs/${entry.run.id}`}>
+                Run {entry.run.number}
+              </Link>
+              :{" "}
             </>
           ) : null}
           {note ? (

@@ -23,7 +23,10 @@ export function SuggestedRunbooks({
       {suggestions.data && suggestions.data.length === 0 ? (
         <p className="muted small">
           No runbook names these services or tags, or takes one of these services as an input. Find one in the{" "}
-          <Link href="/runbooks">catalog</Link>.
+          <Link prefetch={false} href="/runbooks">
+            catalog
+          </Link>
+          .
         </p>
       ) : null}
       <ul className="list" aria-label="Suggested runbooks">
@@ -31,7 +34,10 @@ export function SuggestedRunbooks({
           <li key={runbook.id} data-testid="suggested-runbook">
             <span className="stack">
               <span>
-                <Link href={`/runbooks/${runbook.id}`}>{runbook.title}</Link> <RiskBadge risk={runbook.risk} />
+                <Link prefetch={false} href={`/runbooks/${runbook.id}`}>
+                  {runbook.title}
+                </Link>{" "}
+                <RiskBadge risk={runbook.risk} />
               </span>
               <span className="small muted">
                 {[
@@ -44,6 +50,7 @@ export function SuggestedRunbooks({
             </span>
             {canStart ? (
               <Link
+                prefetch={false}
                 className="button small"
                 href={startHref(runbook.id, incidentId, runbook.matchedInputs)}
                 aria-label={`Start ${runbook.title}`}

@@ -95,11 +95,11 @@ export function StartRunForm({
         <div>
           <p className="small">
             {incident ? (
-              <Link href={`/incidents/${incident.id}`}>
+              <Link prefetch={false} href={`/incidents/${incident.id}`}>
                 ← Incident {incident.number}: {incident.title}
               </Link>
             ) : (
-              <Link href={`/runbooks/${runbook.id}`}>← {runbook.title}</Link>
+              <Link prefetch={false} href={`/runbooks/${runbook.id}`}>← {runbook.title}</Link>
             )}
           </p>
           <h1>Start: {runbook.title}</h1>
@@ -128,7 +128,7 @@ export function StartRunForm({
             ) : null}
             {restart ? (
               <p className="alert info" data-testid="start-again-from">
-                Filled in from <Link href={`/runs/${restart.runId}`}>run {restart.runNumber}</Link> (
+                Filled in from <Link prefetch={false} href={`/runs/${restart.runId}`}>run {restart.runNumber}</Link> (
                 {RUN_STATUS_LABELS[restart.status].toLowerCase()}): change what needs changing, then start.
                 {restart.secretsToRetype.length > 0
                   ? ` Secret values are never carried over: type ${restart.secretsToRetype.join(", ")} again.`

@@ -17,8 +17,8 @@ export function RunbookStats({ runbookId, days }: { runbookId: string; days: num
   return (
     <>
       <p className="back-link">
-        <Link href={`/runbooks/${runbookId}`}>← {stats.data?.runbook.title ?? runbookId}</Link> ·{" "}
-        <Link href="/telemetry">All telemetry</Link>
+        <Link prefetch={false} href={`/runbooks/${runbookId}`}>← {stats.data?.runbook.title ?? runbookId}</Link> ·{" "}
+        <Link prefetch={false} href="/telemetry">All telemetry</Link>
       </p>
       <div className="page-header">
         <div>

@@ -16,11 +16,13 @@ export function RunHeader({ run, live, viewer }: { run: RunView; live: boolean; 
       <div className="page-header">
         <div>
           <p className="small">
-            <Link href="/runs">← Runs</Link>
+            <Link prefetch={false} href="/runs">
+              ← Runs
+            </Link>
             {run.incident ? (
               <>
                 {" · "}
-                <Link href={`/incidents/${run.incident.id}`} data-testid="run-incident-link">
+                <Link prefetch={false} href={`/incidents/${run.incident.id}`} data-testid="run-incident-link">
                   Inside incident {run.incident.number}: {run.incident.title}
                 </Link>
               </>
@@ -35,7 +37,9 @@ export function RunHeader({ run, live, viewer }: { run: RunView; live: boolean; 
             <span className="small muted">
               started by {run.startedBy?.id === viewer.id ? "you" : (run.startedBy?.email ?? "unknown")} ·{" "}
               {formatDateTime(run.createdAt)} ·{" "}
-              <Link href={`/runbooks/${run.runbook.id}`}>version {run.runbook.versionNumber}</Link>
+              <Link prefetch={false} href={`/runbooks/${run.runbook.id}`}>
+                version {run.runbook.versionNumber}
+              </Link>
             </span>
             <span className={`live-dot ${live ? "on" : "off"}`} data-testid="live-indicator">
               {live ? "Live" : "Reconnecting…"}

@@ -23,7 +23,7 @@ export function StatusBanner({
       {restart ? (
         <>
           {" "}
-          <Link href={`/runbooks/${run.runbook.id}/start?from=${run.id}`} data-testid="start-again">
+          <Link prefetch={false} href={`/runbooks/${run.runbook.id}/start?from=${run.id}`} data-testid="start-again">
             Start again with these inputs
           </Link>
         </>
