@@ -105,7 +105,8 @@ const tooMany = {
   details: { limit: "high_risk_user", retryAfterSeconds: expect.any(Number) },
 };
 
-describe(`the high-risk limit (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, () => {
+// Each test signs in several people (password hashing) and runs several runs: more than the default 30 s on a busy machine.
+describe(`the high-risk limit (${process.env.TEST_DATABASE_URL ? "postgres" : "pglite"})`, { timeout: 120_000 }, () => {
   it("counts approving what gates a high-risk step: over the limit, the approval is refused and nothing changes", async () => {
     const responder = await person("responder");
     const lead = await person("lead");
