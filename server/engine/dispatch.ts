@@ -5,7 +5,6 @@ import { requireRecentAuthentication } from "../auth/reauth";
 import { AppError } from "../errors";
 import { notifyRunChanged } from "../live/notify";
 import { getLogger } from "../observability/logger";
-import { highRiskCommand } from "./high-risk";
 import { workerGroupOfJob } from "./jobs/step-group";
 import type { JobQueue, StepJob } from "./jobs/step-job";
 import type { StepLeases } from "./leases/step-leases";
@@ -15,7 +14,17 @@ import type { Command, Effect, MachineRun } from "./machine/types";
 import { loadRunForUpdate, persistRun, toMachineRun, type PersistDetails, type StoredRun } from "./run-state";
 import type { StepRegistry } from "./registry";
 
-/** What the engine needs from the process: the database, the actions and checks, the job queue, the step leases, a clock. */
+/**
+ * A domain rule the engine applies but does not own: what makes a person's command high-risk, in
+ * words for the refusal, or null. Such a command asks for the password again when the person's
+ * last proof of it is old.
+ */
+export type HighRiskClassifier = (registry: StepRegistry, stored: StoredRun, command: Command) => string | null;
+
+/**
+ * What the engine needs from the process: the database, the actions and checks, the job queue,
+ * the step leases, a clock, and the policy hooks the composition passes in.
+ */
 export type EngineDeps = {
   db: Database;
   registry: StepRegistry;
@@ -23,6 +32,7 @@ export type EngineDeps = {
   /** Who works on which running step (leases/step-leases.ts). */
   leases: StepLeases;
   now: () => number;
+  highRisk: HighRiskClassifier;
 };
 
 export type DispatchInput = {
@@ -62,7 +72,7 @@ export async function dispatch(deps: EngineDeps, input: DispatchInput): Promise<
         );
       }
       // A high-risk step asks for the password again when the person's last proof of it is old.
-      const highRisk = input.actor.userId ? highRiskCommand(deps.registry, stored, input.command) : null;
+      const highRisk = input.actor.userId ? deps.highRisk(deps.registry, stored, input.command) : null;
       if (highRisk) {
         refusedBy.stored = stored;
         await requireRecentAuthentication(tx, input.actor, highRisk);

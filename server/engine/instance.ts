@@ -10,6 +10,7 @@ import { getEnv } from "../config/env";
 import type { WorkerGroups } from "../config/worker-settings";
 import { startRetentionSweep } from "../retention/sweep";
 import { retireDueVersions } from "../secrets/rotation/retire";
+import { highRiskCommand } from "../runs/high-risk";
 import { createBuiltinRegistry } from "./builtins";
 import type { EngineDeps } from "./dispatch";
 import { PgBossQueue } from "./jobs/pg-boss-queue";
@@ -57,6 +58,7 @@ export async function startEngine(
     queue,
     leases: stepLeasesFor(handle),
     now: Date.now,
+    highRisk: highRiskCommand,
   };
   const stopping = new AbortController();
   const inFlight = new InFlightJobs();

@@ -10,14 +10,15 @@ import {
   startRunInput,
   stepRefInput,
 } from "@/lib/schemas/runs";
+import type { Actor } from "../audit/actor";
 import type { Context } from "../context";
 import { dispatch, type EngineDeps } from "../engine/dispatch";
 import type { Command } from "../engine/machine/types";
 import { readOutput } from "../engine/output-sink";
 import { startRun } from "../engine/start-run";
 import { AppError } from "../errors";
+import { limitHighRiskCommand } from "../runs/high-risk-limit";
 import { getRunView, listRuns, runHistory } from "../runs/view";
-import { limitHighRiskStep } from "../security/rate-limits/request-limits";
 import { refOptions } from "../targets/catalog";
 import { leadProcedure, protectedProcedure, responderProcedure, router } from "../trpc";
 
@@ -26,21 +27,27 @@ function engineOf(ctx: Pick<Context, "engine">): EngineDeps {
   return ctx.engine;
 }
 
-type Acting = Pick<Context, "engine"> & {
-  actor: Parameters<typeof dispatch>[1]["actor"];
+type Acting = Pick<Context, "engine" | "rateLimits"> & {
+  actor: Actor & { userId: string };
   user: { id: string; email: string; role: import("@/lib/roles").Role };
 };
 
-/** A person's command on a run; who acted is kept on the step and in the audit trail. */
+/**
+ * A person's command on a run, counted against the high-risk limit when it is high-risk; who
+ * acted is kept on the step and in the audit trail.
+ */
 async function command(
   ctx: Acting,
   runId: string,
   build: (actor: { userId: string; role: Acting["user"]["role"] }) => Command,
   extra: Parameters<typeof dispatch>[1]["details"] = {},
 ) {
-  const result = await dispatch(engineOf(ctx), {
+  const engine = engineOf(ctx);
+  const built = build({ userId: ctx.user.id, role: ctx.user.role });
+  await limitHighRiskCommand(ctx.rateLimits, engine, runId, built, ctx.actor);
+  const result = await dispatch(engine, {
     runId,
-    command: build({ userId: ctx.user.id, role: ctx.user.role }),
+    command: built,
     actor: ctx.actor,
     details: { ...extra, patch: { actorUserId: ctx.user.id, actorLabel: ctx.user.email, ...(extra.patch ?? {}) } },
   });
@@ -79,10 +86,11 @@ export const runsRouter = router({
     });
   }),
 
-  execute: responderProcedure.input(stepRefInput).mutation(async ({ ctx, input }) => {
-    await limitHighRiskStep(ctx.rateLimits, ctx.engine, input.runId, input.stepId, ctx.actor);
-    return command(ctx, input.runId, (actor) => ({ type: "execute", stepId: input.stepId, actor }));
-  }),
+  execute: responderProcedure
+    .input(stepRefInput)
+    .mutation(({ ctx, input }) =>
+      command(ctx, input.runId, (actor) => ({ type: "execute", stepId: input.stepId, actor })),
+    ),
 
   approve: responderProcedure.input(decideApprovalInput).mutation(({ ctx, input }) =>
     command(
@@ -113,13 +121,12 @@ export const runsRouter = router({
     ),
   ),
 
-  retry: responderProcedure.input(stepRefInput).mutation(async ({ ctx, input }) => {
-    await limitHighRiskStep(ctx.rateLimits, ctx.engine, input.runId, input.stepId, ctx.actor);
-    return command(ctx, input.runId, (actor) => ({ type: "retry", stepId: input.stepId, actor }), {
+  retry: responderProcedure.input(stepRefInput).mutation(({ ctx, input }) =>
+    command(ctx, input.runId, (actor) => ({ type: "retry", stepId: input.stepId, actor }), {
       voidReason: "the step was retried",
       patch: { error: null },
-    });
-  }),
+    }),
+  ),
 
   skip: leadProcedure.input(skipStepInput).mutation(({ ctx, input }) =>
     command(ctx, input.runId, (actor) => ({ type: "skip", stepId: input.stepId, actor, reason: input.reason }), {

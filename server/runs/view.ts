@@ -11,8 +11,8 @@ import { loadRun, toMachineRun, type StoredRun } from "../engine/run-state";
 import { incidentLinkOf } from "../incidents/queries";
 import { displayText } from "./display-text";
 import { instanceWaitOf } from "./instance-wait";
+import { mayAbort, stepPermissions } from "./permissions";
 
-const SKIPPABLE = new Set(["waiting_operator", "waiting_approval", "failed", "interrupted", "planning"]);
 const ENDED: RunStatus[] = [...TERMINAL_RUN_STATUSES];
 
 /** Everything the run page shows, and what this viewer may do now (the server checks again). */
@@ -30,7 +30,9 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
   const currentIndex = currentStepIndex(machine);
   const ended = ENDED.includes(stored.row.status);
   const aborting = stored.row.abortReason !== null;
-  const isStarter = viewer.id === stored.row.startedBy;
+  // What this viewer may do: the state machine's answer to each command they could send (permissions.ts).
+  const machineContext = { definition: stored.definition, now };
+  const actor = { userId: viewer.id, role: viewer.role };
   const lockHolders = stored.row.status === "queued" ? await holdersOf(db, stored.row.lockKeys, stored.row.id) : [];
   const displayScope = {
     inputs: Object.fromEntries(Object.entries(stored.row.inputs).filter(([, v]) => typeof v !== "object")),
@@ -46,14 +48,6 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
     // The actions this approval covers, still to run: it cannot be skipped, and the page says why.
     const neededBy = stepsNeedingApproval({ definition: stored.definition }, machine, index).map((d) =>
       displayText(d.title, displayScope, stored.definition),
-    );
-    const decidedByViewer = stored.approvals.some(
-      (a) =>
-        a.stepId === row.stepId &&
-        a.attempt === row.attempt &&
-        a.userId === viewer.id &&
-        !a.voidedAt &&
-        !(a.expiresAt && a.expiresAt.getTime() <= now),
     );
     return {
       id: row.stepId,
@@ -97,35 +91,7 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
           expiresAt: a.expiresAt,
         })),
       approvalsNow,
-      can: {
-        confirm:
-          isCurrent &&
-          (row.kind === "manual" || row.kind === "check") &&
-          row.status === "waiting_operator" &&
-          hasRole(viewer.role, "responder"),
-        execute:
-          isCurrent && row.kind === "action" && row.status === "waiting_operator" && hasRole(viewer.role, "responder"),
-        decide:
-          isCurrent &&
-          definition.kind === "approval" &&
-          row.status === "waiting_approval" &&
-          !isStarter &&
-          hasRole(viewer.role, definition.role) &&
-          !decidedByViewer,
-        retry:
-          hasRole(viewer.role, "responder") &&
-          ((isCurrent && (row.status === "failed" || row.status === "interrupted")) ||
-            (aborting &&
-              (row.status === "compensation_failed" || (row.status === "interrupted" && row.activeJob !== null)))),
-        skip:
-          hasRole(viewer.role, "lead") &&
-          ((isCurrent &&
-            SKIPPABLE.has(row.status) &&
-            !(row.kind === "approval" && (isStarter || neededBy.length > 0))) ||
-            (aborting &&
-              (row.status === "compensation_failed" ||
-                (row.status === "interrupted" && row.activeJob !== null && row.activeJob.phase !== "compensate")))),
-      },
+      can: stepPermissions(machineContext, machine, actor, row.stepId),
     };
   });
 
@@ -153,7 +119,7 @@ export async function getRunView(db: Queryable, runId: string, viewer: SessionUs
     currentStepId: currentIndex >= 0 && !ended ? stored.steps[currentIndex]!.stepId : null,
     steps,
     can: {
-      abort: !ended && !aborting && (isStarter || hasRole(viewer.role, "lead")),
+      abort: mayAbort(machineContext, machine, actor),
       compensations: stored.steps
         .map((row, i) => ({ row, definition: stored.definition.steps[i]! }))
         .filter(({ row, definition }) => row.status === "succeeded" && definition.compensation)

@@ -10,6 +10,7 @@ import type { JobQueue, StepJob } from "../../server/engine/jobs/step-job";
 import { LocalStepLeases } from "../../server/engine/leases/local-step-leases";
 import type { StepLeases } from "../../server/engine/leases/step-leases";
 import { runStepJob } from "../../server/engine/worker";
+import { highRiskCommand } from "../../server/runs/high-risk";
 
 /**
  * Jobs wait here until the test runs them, so every interleaving is deliberate. A job queued in a
@@ -141,6 +142,7 @@ export async function createTestEngine(db: Database, leases: StepLeases = new Lo
     leases,
     clock,
     now: () => clock.now,
+    highRisk: highRiskCommand,
     async drain(signal) {
       let ran = 0;
       while (queue.jobs.length > 0) {

@@ -12,6 +12,7 @@ import { waitAction } from "../../server/engine/builtins/wait-action";
 import { StepRegistry } from "../../server/engine/registry";
 import { LocalStepLeases } from "../../server/engine/leases/local-step-leases";
 import { runStepJob } from "../../server/engine/worker";
+import { highRiskCommand } from "../../server/runs/high-risk";
 import { ManualQueue, type TestEngine } from "./engine";
 
 /** The shipped rotate-secret runbook, as its file says. */
@@ -112,6 +113,7 @@ export function createRotationEngine(db: Database, crashes: CrashPlan): TestEngi
     leases: new LocalStepLeases(),
     clock,
     now: () => clock.now,
+    highRisk: highRiskCommand,
     async drain(signal) {
       let ran = 0;
       while (queue.jobs.length > 0) {

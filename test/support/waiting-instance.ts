@@ -6,6 +6,7 @@ import { and, eq } from "drizzle-orm";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
 import { auditEvents } from "../../db/schema";
 import { createBuiltinRegistry } from "../../server/engine/builtins";
+import { highRiskCommand } from "../../server/runs/high-risk";
 import type { EngineDeps } from "../../server/engine/dispatch";
 import { PgBossQueue } from "../../server/engine/jobs/pg-boss-queue";
 import { stepLeasesFor } from "../../server/engine/leases/leases-for";
@@ -67,7 +68,7 @@ export async function startWaitingInstance(
     instance,
     port: await instance.port,
     handle,
-    deps: { db: handle.db, registry: createBuiltinRegistry(), queue, leases, now: Date.now },
+    deps: { db: handle.db, registry: createBuiltinRegistry(), queue, leases, now: Date.now, highRisk: highRiskCommand },
   };
 }
 

@@ -1,14 +1,16 @@
 import { approvesBroadAllowlistEntry } from "../allowlist/broad-approval";
-import { displayText } from "../runs/display-text";
-import type { Command } from "./machine/types";
-import type { StepRegistry } from "./registry";
-import type { StoredRun } from "./run-state";
+import type { Command } from "../engine/machine/types";
+import type { StepRegistry } from "../engine/registry";
+import type { StoredRun } from "../engine/run-state";
+import { displayText } from "./display-text";
 
 /**
  * What makes a person's command high-risk, in words for the refusal ("Promoting a secret's new
  * value"), or null. High-risk: executing or retrying an action marked `highRisk`
  * (secret.promote, backup.restore, deploy.rollback), and approving an approval that gates one of
- * them or lets a broad allowlist range through.
+ * them or lets a broad allowlist range through. Keel's one definition: the engine asks it before
+ * a person's command (re-authentication) and the runs router before dispatching one (the
+ * high-risk rate limit); the composition hands it to the engine as `EngineDeps.highRisk`.
  */
 export function highRiskCommand(registry: StepRegistry, stored: StoredRun, command: Command): string | null {
   if (command.type !== "execute" && command.type !== "retry" && command.type !== "approve") return null;

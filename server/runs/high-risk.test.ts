@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { RunStep } from "@/db/schema";
 import { runbookDefinition } from "@/lib/runbooks/definition";
-import { createBuiltinRegistry } from "./builtins";
+import { createBuiltinRegistry } from "../engine/builtins";
+import type { StoredRun } from "../engine/run-state";
 import { highRiskCommand } from "./high-risk";
-import type { StoredRun } from "./run-state";
 
 const registry = createBuiltinRegistry();
 const actor = { userId: "u", role: "lead" as const };
