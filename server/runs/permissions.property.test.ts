@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { hasRole } from "@/lib/roles";
-import { choicesArb, endingArb, scenarioArb } from "../engine/machine/testing/arbitraries";
-import { PEOPLE, Simulation, type Checker } from "../engine/machine/testing/model";
+import { choicesArb, endingArb, scenarioArb } from "@/test/support/run-machine/arbitraries";
+import { PEOPLE, Simulation, type Checker } from "@/test/support/run-machine/model";
 import { transition } from "../engine/machine/transition";
 import type { Actor, Command, MachineContext, MachineRun } from "../engine/machine/types";
 import { COMMAND_ROLES, mayAbort, stepPermissions } from "./permissions";
