@@ -1,0 +1,72 @@
+import { test as base, expect, type Browser, type BrowserContext } from "@playwright/test";
+import { copyProblems } from "../../lib/format/copy-problems";
+
+export { expect };
+
+const BINDING = "__keelReportCopy";
+
+/**
+ * In every page of every browser context a journey opens, the text a person sees is sent here
+ * whenever it settles after a change (a debounced MutationObserver), so a message shown only for
+ * a moment is read too.
+ */
+const WATCH_TEXT = `(() => {
+  let timer;
+  let last = "";
+  const send = () => {
+    timer = undefined;
+    const text = document.body ? document.body.innerText : "";
+    if (text === last || typeof window.${BINDING} !== "function") return;
+    last = text;
+    window.${BINDING}(text).catch(() => {});
+  };
+  const schedule = () => { if (timer === undefined) timer = setTimeout(send, 250); };
+  new MutationObserver(schedule).observe(document, { subtree: true, childList: true, characterData: true });
+  addEventListener("DOMContentLoaded", schedule);
+  window.__keelSendCopy = send;
+})();`;
+
+type Findings = Map<string, string>;
+
+async function watchContext(context: BrowserContext, findings: Findings, watched: WeakSet<BrowserContext>) {
+  if (watched.has(context)) return;
+  watched.add(context);
+  await context.exposeBinding(BINDING, ({ page }, text: string) => {
+    for (const problem of copyProblems(text)) if (!findings.has(problem)) findings.set(problem, page.url());
+  });
+  await context.addInitScript({ content: WATCH_TEXT });
+}
+
+/** A last reading of every page still open when the journey ends. */
+async function readOpenPages(browser: Browser, findings: Findings) {
+  for (const context of browser.contexts())
+    for (const page of context.pages()) {
+      const text = await page.evaluate(() => document.body?.innerText ?? "").catch(() => "");
+      for (const problem of copyProblems(text)) if (!findings.has(problem)) findings.set(problem, page.url());
+    }
+}
+
+/**
+ * Playwright's `test` with the console's language check (lib/format/copy-problems.ts) on every
+ * page each journey shows: no raw `{{`, no doubled full stop, no "a" before a vowel-initial word.
+ * Every journey imports `test` and `expect` from here.
+ */
+export const test = base.extend<{ copyCheck: void }>({
+  copyCheck: [
+    async ({ browser }, use) => {
+      const findings: Findings = new Map();
+      const watched = new WeakSet<BrowserContext>();
+      const pending: Promise<void>[] = [];
+      const onContext = (context: BrowserContext) => void pending.push(watchContext(context, findings, watched));
+      for (const context of browser.contexts()) onContext(context);
+      browser.on("context", onContext);
+      await use();
+      browser.off("context", onContext);
+      await Promise.allSettled(pending);
+      await readOpenPages(browser, findings);
+      const report = [...findings].map(([problem, url]) => `${problem} on ${url}`);
+      expect(report, "the language check of the console's copy").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
