@@ -389,7 +389,7 @@ describe(`whitelist-ip on a file and an http sink (${process.env.TEST_DATABASE_U
     expect(await step(runId, "add")).toMatchObject({
       status: "failed",
       error:
-        "cidr: 10.0.0.0/8 is a broad range (16,777,216 addresses): adding it needs a lead's approval earlier in this run, and none was given.",
+        "CIDR: 10.0.0.0/8 is a broad range (16,777,216 addresses): adding it needs a lead's approval earlier in this run, and none was given.",
     });
     expect(readFileSync(allowFile, "utf8")).toBe(before);
     expect(

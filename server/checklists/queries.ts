@@ -413,7 +413,7 @@ export async function dismissNotice(
       )
       .returning({ id: checklistNotices.id, checklistId: checklistNotices.checklistId });
     if (updated.length === 0)
-      throw AppError.field("noticeId", "noticeId: there is no unread notice of yours with this id.", "NOT_FOUND");
+      throw AppError.field("noticeId", "There is no unread notice of yours with this id.", "NOT_FOUND");
     await appendAuditEvent(tx, actor, {
       eventType: "checklist.notice_dismissed",
       outcome: "success",
