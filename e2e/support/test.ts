@@ -6,16 +6,30 @@ export { expect };
 const BINDING = "__keelReportCopy";
 
 /**
+ * The copy a person reads on the page: the body's text without what is shown verbatim, a file or
+ * recorded data (`pre`, `[data-verbatim]`: a runbook's YAML legitimately holds `{{inputs.x}}`).
+ */
+const READ_COPY = `() => {
+  let text = document.body ? document.body.innerText : "";
+  for (const element of document.querySelectorAll("pre, [data-verbatim]")) {
+    const shown = element.innerText;
+    if (shown) text = text.replace(shown, "");
+  }
+  return text;
+}`;
+
+/**
  * In every page of every browser context a journey opens, the text a person sees is sent here
  * whenever it settles after a change (a debounced MutationObserver), so a message shown only for
  * a moment is read too.
  */
 const WATCH_TEXT = `(() => {
+  const readCopy = ${READ_COPY};
   let timer;
   let last = "";
   const send = () => {
     timer = undefined;
-    const text = document.body ? document.body.innerText : "";
+    const text = readCopy();
     if (text === last || typeof window.${BINDING} !== "function") return;
     last = text;
     window.${BINDING}(text).catch(() => {});
