@@ -12,6 +12,7 @@ describe("fieldLabel", () => {
     expect(fieldLabel("health.url")).toBe("Health URL");
     expect(fieldLabel("cidr")).toBe("CIDR");
     expect(fieldLabel("id")).toBe("ID");
+    expect(fieldLabel("expiresAt")).toBe("Expiry date");
   });
 });
 

@@ -1,6 +1,9 @@
 /** Short words written in capitals wherever they appear in a field's name. */
 const ACRONYMS = new Set(["url", "ip", "cidr", "id", "ids", "sla", "rpo", "rto", "api", "sql", "http"]);
 
+/** Keys whose words are not their parts' words. */
+const WORDS: Record<string, string> = { expiresAt: "Expiry date" };
+
 /**
  * A field's key in words, for a person: "launchDate" → "Launch date", "inputs.backupName" →
  * "Backup name", "health.url" → "Health URL", "ownerId" → "Owner". Positions in a list and a
@@ -9,6 +12,7 @@ const ACRONYMS = new Set(["url", "ip", "cidr", "id", "ids", "sla", "rpo", "rto",
 export function fieldLabel(path: string): string {
   const parts = path.split(".").filter((part) => part !== "" && !/^\d+$/.test(part));
   if (parts.length > 1 && parts[0] === "inputs") parts.shift();
+  if (parts.length === 1 && WORDS[parts[0]!]) return WORDS[parts[0]!]!;
   const words = parts
     .join(" ")
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")

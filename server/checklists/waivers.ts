@@ -24,7 +24,7 @@ export async function requestWaiver(
 ): Promise<{ id: string }> {
   const expiresAt = expiryOf(input.expiresAt);
   if (expiresAt.getTime() <= now.getTime())
-    throw AppError.field("expiresAt", "The waiver's expiry must be in the future.");
+    throw AppError.field("expiresAt", "The expiry date of the waiver must be in the future.");
   return db.transaction(async (tx) => {
     const item = await requireItem(tx, input.itemId);
     if (item.status === "done" || item.status === "not_applicable" || item.status === "waived") {
