@@ -65,14 +65,23 @@ async function readOpenPages(browser: Browser, findings: Findings) {
  * page each journey shows: no raw `{{`, no doubled full stop, no "a" before a vowel-initial word.
  * Every journey imports `test` and `expect` from here.
  */
-export const test = base.extend<{ copyCheck: void }>({
+export const test = base.extend<{
+  copyFindings: { findings: Findings; watched: WeakSet<BrowserContext> };
+  copyCheck: void;
+}>({
+  copyFindings: async ({}, provide) => {
+    await provide({ findings: new Map(), watched: new WeakSet() });
+  },
+  // The journey's own context is watched before its first page opens.
+  context: async ({ context, copyFindings }, provide) => {
+    await watchContext(context, copyFindings.findings, copyFindings.watched);
+    await provide(context);
+  },
   copyCheck: [
-    async ({ browser }, use) => {
-      const findings: Findings = new Map();
-      const watched = new WeakSet<BrowserContext>();
+    async ({ browser, copyFindings }, use) => {
+      const { findings, watched } = copyFindings;
       const pending: Promise<void>[] = [];
       const onContext = (context: BrowserContext) => void pending.push(watchContext(context, findings, watched));
-      for (const context of browser.contexts()) onContext(context);
       browser.on("context", onContext);
       await use();
       browser.off("context", onContext);
