@@ -20,7 +20,24 @@ export default defineConfig([
     plugins: { keel: { rules: { "client-boundary": clientBoundaryRule } } },
     rules: { "keel/client-boundary": "error" },
   },
-
+  {
+    // Every journey runs the language check of the console's copy (e2e/support/test.ts).
+    files: ["e2e/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@playwright/test",
+              importNames: ["test", "expect"],
+              message: "Import test and expect from ./support/test, which checks the copy of every page.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Layout is Prettier's (npm run lint checks it); ESLint's own layout rules are off.
   prettier,
   globalIgnores([

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { replaceOneTimePassword, signIn, trpcCall, uniqueE2eEmail } from "./support/session";
 import { rememberSecret } from "../test/support/secrets-used";
 

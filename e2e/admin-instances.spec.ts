@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import os from "node:os";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { version } from "../package.json";
 import { trpcCall } from "./support/session";
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { trpcCall } from "./support/session";
 import { rememberSecret } from "../test/support/secrets-used";
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { ADMIN_STATE, INITIAL_ADMIN } from "./support/config";
 import { replaceOneTimePassword, signIn, trpcCall } from "./support/session";
 

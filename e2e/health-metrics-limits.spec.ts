@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { TEST_METRICS_TOKEN } from "../test/support/test-keys";
 
 test("the health check reports each part, without a session", async ({ playwright, baseURL }) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, request as requests, test, type APIRequestContext } from "@playwright/test";
+import { request as requests, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { E2E_DRIVER, E2E_PORT } from "./support/config";
 import {
   API_ROUTES,

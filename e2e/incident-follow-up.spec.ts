@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { addDays, formatCalendarDate, todayUtc } from "../lib/checklists/dates";
 import { newPerson } from "./support/people";
 import { trpcCall } from "./support/session";

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { newPerson } from "./support/people";
 import { trpcCall } from "./support/session";
 

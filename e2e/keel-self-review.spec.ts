@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { parse } from "yaml";
 import { addDays, todayUtc } from "../lib/checklists/dates";
 import { BASE_URL } from "./support/config";

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { addDays, todayUtc } from "../lib/checklists/dates";
 import { snap } from "./support/screenshots";
 import { trpcCall } from "./support/session";
@@ -14,7 +15,7 @@ async function widthAt(
   url: string,
   width: number,
 ): Promise<{ url: string; width: number; scrollWidth: number; widest: string }> {
-  await page.setViewportSize({ width, height: 844 });
+  await page.setViewportSize({ width, height: width === 360 ? 780 : 844 });
   await page.goto(url);
   await expect(page.locator("main")).toBeVisible();
   await page.waitForLoadState("networkidle");
@@ -38,7 +39,8 @@ async function widthAt(
   );
 }
 
-test("the run, incident, checklist and history pages fit a 360 and a 390 px wide phone", async ({ page }) => {
+test("the run, incident, checklist, history and admin pages fit a 360 and a 390 px wide phone", async ({ page }) => {
+  test.setTimeout(240_000);
   await page.goto("/runbooks/whitelist-ip/start");
   await page.getByLabel("IP address or range").fill("10.40.0.0/14");
   await page.getByLabel("Reason").fill("Partner data centre blocked on /api/v1/orders-with-a-very-long-path/and-more");
@@ -80,7 +82,16 @@ test("the run, incident, checklist and history pages fit a 360 and a 390 px wide
     runUrl,
     `/incidents/${declared.result.data.incidentId}`,
     `/checklists/${created.result.data.id}`,
+    `/checklists/${created.result.data.id}/history`,
     "/history",
+    `/history/run/${runUrl.split("/").at(-1)}`,
+    "/runbooks/restore-backup",
+    "/services/demo-web",
+    "/admin/users",
+    "/admin/api-tokens",
+    "/admin/secrets",
+    "/admin/targets",
+    "/admin/instances",
   ];
   try {
     const measured = [];
@@ -88,6 +99,8 @@ test("the run, incident, checklist and history pages fit a 360 and a 390 px wide
     expect(measured.filter((m) => m.scrollWidth > m.width)).toEqual([]);
     await page.goto(urls[2]!);
     await snap(page, "checklist");
+    await page.goto(runUrl);
+    await snap(page, "run");
   } finally {
     // The run holds the demo allowlist's lock: ended here, later journeys find the allowlist free.
     const aborted = await trpcCall(
@@ -98,4 +111,42 @@ test("the run, incident, checklist and history pages fit a 360 and a 390 px wide
     );
     expect(aborted.status).toBe(200);
   }
+});
+
+test("on a phone the menu is a labelled button that shows and hides the navigation", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.goto("/");
+  const open = page.getByRole("button", { name: "Open menu" });
+  await expect(open).toBeVisible();
+  await expect(open).toHaveAttribute("aria-expanded", "false");
+  const menuId = await open.getAttribute("aria-controls");
+  expect(menuId).toBeTruthy();
+  await expect(page.locator(`[id="${menuId}"]`)).toBeHidden();
+  await open.click();
+  const close = page.getByRole("button", { name: "Close menu" });
+  await expect(close).toHaveAttribute("aria-expanded", "true");
+  const menu = page.locator(`[id="${menuId}"]`);
+  await expect(menu.getByRole("link", { name: "History" })).toBeVisible();
+  await snap(page, "menu-open");
+  await menu.getByRole("link", { name: "History" }).click();
+  await expect(page).toHaveURL(/\/history$/);
+  // Following a link closes the menu again.
+  await expect(page.getByRole("button", { name: "Open menu" })).toHaveAttribute("aria-expanded", "false");
+  await expect(menu).toBeHidden();
+  await page.getByRole("button", { name: "Open menu" }).click();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("button", { name: "Open menu" })).toHaveAttribute("aria-expanded", "false");
+});
+
+test("a long token carries a copy button that copies the whole value and says so", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.goto("/runbooks/restore-backup");
+  const copy = page.getByRole("button", { name: /^Copy SHA-256 of version \d+$/ }).first();
+  await expect(copy).toBeVisible();
+  const full = await page.locator("code.long-token-value").first().getAttribute("title");
+  expect(full).toMatch(/^[0-9a-f]{64}$/);
+  await copy.click();
+  await expect(copy).toHaveText("Copied");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(full);
 });

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { addDays, todayUtc } from "../lib/checklists/dates";
 import { BASE_URL } from "./support/config";
 import { newPerson } from "./support/people";

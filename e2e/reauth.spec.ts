@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { E2E_DRIVER } from "./support/config";
 import { newPerson } from "./support/people";
 import { trpcCall } from "./support/session";

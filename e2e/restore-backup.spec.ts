@@ -1,7 +1,9 @@
 import { PGlite } from "@electric-sql/pglite";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import pg from "pg";
 import { newPerson } from "./support/people";
+import { snap } from "./support/screenshots";
 
 /**
  * Issue "The four runbooks", part 3: a responder restores the demo shop database from its
@@ -83,8 +85,24 @@ test("a responder restores demo-shop from its backup, a lead approves, and the d
   await r.goto("/runbooks/restore-backup/start");
   await expect(r.getByRole("heading", { name: /Start: Restore a database from a backup/ })).toBeVisible();
   await r.getByLabel("Database").selectOption("demo-shop");
+  // A path says what a backup name looks like; a name that is not a backup of demo-shop is refused
+  // at the form, naming the backups there are, before any run exists.
+  const backupField = r.getByLabel("Backup file (optional)");
+  await backupField.fill("../../etc/passwd");
+  await r.getByRole("button", { name: "Start the run" }).click();
+  await expect(r.getByText(/Backup file must be a file name only, ending in \.dump or \.sql/)).toBeVisible();
+  await backupField.fill("demo-shop-19990101T000000Z-00000000.dump");
+  await r.getByRole("button", { name: "Start the run" }).click();
+  await expect(
+    r.getByText(
+      /Backup file names demo-shop-19990101T000000Z-00000000\.dump, which is not a backup of demo-shop\. Leave it empty for the newest, or use one of demo-shop-\d{8}T\d{6}Z-[0-9a-f]{8}\.(dump|sql)/,
+    ),
+  ).toBeVisible();
+  await expect(r).toHaveURL(/\/runbooks\/restore-backup\/start/);
+  await snap(r, "restore-start-unknown-backup");
   // Left empty: the newest backup is restored.
-  await expect(r.getByLabel("Backup file (optional)")).toHaveValue("");
+  await backupField.fill("");
+  await expect(backupField).toHaveValue("");
   await r.getByRole("button", { name: "Start the run" }).click();
   await expect(r).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
   const runUrl = r.url();

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, request as playwrightRequest, test } from "@playwright/test";
+import { request as playwrightRequest } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { readCommits } from "../server/connectors/git";
 import { rememberSecret } from "../test/support/secrets-used";
 import { BASE_URL, E2E_DRIVER } from "./support/config";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { fingerprintSecret } from "../server/audit/fingerprint";
 import { envValueOf } from "../server/secrets/consumers/env-file";
 import { TEST_KEYS } from "../test/support/test-keys";

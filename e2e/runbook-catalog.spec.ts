@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { expect, test, type Request } from "@playwright/test";
+import type { Request } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { replaceOneTimePassword, signIn, trpcCall, uniqueE2eEmail } from "./support/session";
 import { runbookFileCount } from "../test/support/runbook-files";
 import { rememberSecret } from "../test/support/secrets-used";

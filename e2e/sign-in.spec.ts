@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { INITIAL_ADMIN } from "./support/config";
 import { signIn, trpcCall, uniqueE2eEmail } from "./support/session";
 

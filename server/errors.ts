@@ -1,4 +1,5 @@
 import { TRPCError } from "@trpc/server";
+import { messageForField } from "@/lib/validation/field-label";
 
 /**
  * Keel's error codes and the one place they are mapped to HTTP statuses. Every error a client
@@ -59,9 +60,13 @@ export class AppError extends TRPCError {
     return ERROR_STATUS[this.code];
   }
 
-  /** A bad-input error that names the field (DESIGN invariant 6). */
+  /**
+   * A bad-input error that names the field (DESIGN invariant 6), in words: a message that starts
+   * with the field's raw key ("launchDate: …") is said with the key in words ("Launch date: …").
+   */
   static field(field: string, message: string, code: ErrorCode = "BAD_REQUEST"): AppError {
-    return new AppError(code, message, { fields: { [field]: message } });
+    const said = messageForField(field, message);
+    return new AppError(code, said, { fields: { [field]: said } });
   }
 }
 

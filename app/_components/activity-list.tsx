@@ -18,7 +18,12 @@ export function ActivityList() {
         <li key={event.seq}>
           <span>
             {describeAuditEvent(event)}
-            {event.outcome !== "success" ? <span className="badge danger"> {event.outcome}</span> : null}
+            {event.outcome !== "success" ? (
+              <>
+                {" "}
+                <span className="badge danger">{event.outcome}</span>
+              </>
+            ) : null}
             {event.actorLabel && event.eventMeta && event.actorLabel !== "system" ? null : (
               <span className="muted small"> by system</span>
             )}

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { SessionUser } from "@/server/auth/sessions";
+import { MobileMenu } from "./mobile-menu";
 import { NavLinks } from "./nav-links";
 import { navFor } from "./navigation";
 import { RoleBadge } from "./role-badge";
@@ -15,25 +16,17 @@ function WhoAmI({ user }: { user: SessionUser }) {
   );
 }
 
-/** Sidebar on a laptop; a collapsible bar (no script needed) on a phone. */
+/** Sidebar on a laptop; on a phone, a bar whose menu button shows the same links. */
 export function ConsoleShell({ user, children }: { user: SessionUser; children: ReactNode }) {
   const items = navFor(user.role);
   return (
     <div className="shell">
       <header className="mobile-bar">
-        <details>
-          <summary>
-            <span className="brand">
-              <span className="brand-mark" aria-hidden="true" /> Keel
-            </span>
-            <span className="muted small">Menu</span>
-          </summary>
-          <div className="mobile-menu">
-            <NavLinks items={items} />
-            <WhoAmI user={user} />
-            <SignOutButton />
-          </div>
-        </details>
+        <MobileMenu>
+          <NavLinks items={items} />
+          <WhoAmI user={user} />
+          <SignOutButton />
+        </MobileMenu>
       </header>
       <aside className="sidebar">
         <div className="brand">

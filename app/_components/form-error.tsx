@@ -1,4 +1,5 @@
 import type { ClientErrorInfo } from "@/lib/trpc/client-error";
+import { LongToken } from "./long-token";
 
 /** The banner above a form when the server refused it; the request id helps an admin trace it. */
 export function FormError({ error }: { error: ClientErrorInfo | null }) {
@@ -6,7 +7,11 @@ export function FormError({ error }: { error: ClientErrorInfo | null }) {
   return (
     <div className="alert error" role="alert">
       {error.message}
-      {error.requestId ? <span className="request-id">Request id: {error.requestId}</span> : null}
+      {error.requestId ? (
+        <span className="request-id">
+          Request id: <LongToken value={error.requestId} what="request id" />
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -34,6 +34,10 @@ export const inputDefinition = z.discriminatedUnion("type", [
     minLength: z.number().int().min(0).optional(),
     maxLength: z.number().int().min(1).max(10_000).default(500),
     pattern: z.string().optional(),
+    /** What the pattern asks for, in words, ending the sentence "<label> must be …". */
+    patternHint: z.string().min(1).max(300).optional(),
+    /** The `ref` input naming a database: the value must be one of that database's backups when the run starts. */
+    backupOf: inputName.optional(),
     multiline: z.boolean().default(false),
   }),
   z.strictObject({
@@ -173,6 +177,17 @@ export const runbookDefinition = z.strictObject({
   inputs: z.array(inputDefinition).default([]),
   locks: z.array(lockDefinition).default([]),
   steps: z.array(stepDefinition).min(1, "a runbook needs at least one step"),
+}).superRefine((runbook, ctx) => {
+  runbook.inputs.forEach((input, index) => {
+    if (input.type !== "string" || !input.backupOf) return;
+    const database = runbook.inputs.find((other) => other.name === input.backupOf);
+    if (database?.type !== "ref" || database.target !== "database")
+      ctx.addIssue({
+        code: "custom",
+        path: ["inputs", index, "backupOf"],
+        message: `name an input of this runbook of type ref with target database; "${input.backupOf}" is not one`,
+      });
+  });
 });
 
 export type RunbookDefinition = z.infer<typeof runbookDefinition>;

@@ -33,7 +33,12 @@ function fieldSchema(input: InputDefinition, refOptions: RefOptions): z.ZodType 
       else if (input.minLength) schema = schema.min(input.minLength, `Use at least ${input.minLength} characters`);
       schema = schema.max(input.maxLength, `Use at most ${input.maxLength} characters`);
       if (input.pattern)
-        schema = schema.regex(new RegExp(input.pattern), `${input.label} does not have the expected format`);
+        schema = schema.regex(
+          new RegExp(input.pattern),
+          input.patternHint
+            ? `${input.label} must be ${input.patternHint}.`
+            : `${input.label} must match the pattern ${input.pattern}.`,
+        );
       return optionalUnlessRequired(
         input,
         z.preprocess(emptyToUndefined, input.default !== undefined ? schema.default(input.default) : schema),

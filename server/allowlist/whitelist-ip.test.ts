@@ -289,7 +289,7 @@ describe(`whitelist-ip on a file and an http sink (${process.env.TEST_DATABASE_U
     await engine.drain();
     expect(await step(runId, "classify")).toMatchObject({
       status: "failed",
-      error: 'allowlist: No allowlist named "short-lived" is configured.',
+      error: 'Allowlist: No allowlist named "short-lived" is configured.',
     });
     expect(existsSync(path.join(dir, "short-lived.conf"))).toBe(false);
     await responder.runs.abort({ runId, reason: "Allowlist removed" });
@@ -389,7 +389,7 @@ describe(`whitelist-ip on a file and an http sink (${process.env.TEST_DATABASE_U
     expect(await step(runId, "add")).toMatchObject({
       status: "failed",
       error:
-        "cidr: 10.0.0.0/8 is a broad range (16,777,216 addresses): adding it needs a lead's approval earlier in this run, and none was given.",
+        "CIDR: 10.0.0.0/8 is a broad range (16,777,216 addresses): adding it needs a lead's approval earlier in this run, and none was given.",
     });
     expect(readFileSync(allowFile, "utf8")).toBe(before);
     expect(
@@ -410,7 +410,7 @@ describe(`whitelist-ip on a file and an http sink (${process.env.TEST_DATABASE_U
     const remove = await step(runId, "remove");
     expect(remove.status).toBe("failed");
     expect(remove.error).toMatch(
-      /^cidr: "edge" has no live entry for 198\.51\.100\.1\/32 \(its live entries are 203\.0\.113\.0\/24\)/,
+      /^CIDR: "edge" has no live entry for 198\.51\.100\.1\/32 \(its live entries are 203\.0\.113\.0\/24\)/,
     );
     expect(await auditOf("allowlist.remove_refused")).toHaveLength(1);
     await responder.runs.abort({ runId, reason: "Wrong address" });

@@ -31,7 +31,7 @@ describe("backup files", () => {
     const error = await errorOf((async () => resolveBackup(dir, "../../etc/passwd"))());
     expect(error).toMatchObject({
       code: "BAD_REQUEST",
-      details: { fields: { backup: expect.stringMatching(/^backup: Give the backup's file name only/) } },
+      details: { fields: { backup: expect.stringMatching(/^Give the backup's file name only/) } },
     });
   });
 

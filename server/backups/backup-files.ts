@@ -51,13 +51,13 @@ export function backupNameProblem(name: string): string | null {
 /** The backup with this name in the directory, or a clear error naming the field. */
 export function resolveBackup(directory: string, name: string, field = "backup"): BackupFile {
   const problem = backupNameProblem(name);
-  if (problem) throw AppError.field(field, `${field}: ${problem}`);
+  if (problem) throw AppError.field(field, problem);
   const file = path.join(directory, name);
   // Belt and braces: the name cannot leave the directory even if the pattern above were loosened.
   if (path.dirname(file) !== path.resolve(directory))
-    throw AppError.field(field, `${field}: the backup must be a file in the backup directory.`);
+    throw AppError.field(field, "The backup must be a file in the backup directory.");
   const found = readBackup(directory, name);
-  if (!found) throw AppError.field(field, `${field}: there is no backup named ${name} in ${directory}.`, "NOT_FOUND");
+  if (!found) throw AppError.field(field, `There is no backup named ${name} in ${directory}.`, "NOT_FOUND");
   return found;
 }
 

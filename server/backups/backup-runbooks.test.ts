@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
@@ -313,14 +313,44 @@ describe(`backup and restore runbooks (Keel on ${driver}, target on PostgreSQL)`
     expect(refusals.filter((r) => r.entityId === "restore-backup")).toHaveLength(2);
   });
 
-  it("stops at the list when the backup does not exist, executing nothing", async () => {
+  it("refuses a backup that is not one of the database's at the start, naming the field and the backups there are", async () => {
+    const { responder } = await people();
+    const before = (await handle.db.select().from(runs)).length;
+    const newest = listBackups(backupDir)[0]!.name;
+    const missing = await responder.runs
+      .start({
+        runbookId: "restore-backup",
+        inputs: { database: "shop", backup: "shop-19990101T000000Z-00000000.dump" },
+        requestKey: randomUUID(),
+      })
+      .catch((e: unknown) => e);
+    expect(missing).toMatchObject({
+      code: "BAD_REQUEST",
+      message: "Check this field: Backup file.",
+      details: {
+        fields: {
+          "inputs.backup": expect.stringContaining(
+            `Backup file names shop-19990101T000000Z-00000000.dump, which is not a backup of shop. Leave it empty for the newest, or use one of ${newest}`,
+          ),
+        },
+      },
+    });
+    expect((await handle.db.select().from(runs)).length).toBe(before);
+    const refusals = await handle.db.select().from(auditEvents).where(eq(auditEvents.eventType, "run.inputs_refused"));
+    expect(refusals.at(-1)?.eventMeta).toMatchObject({ fields: { "inputs.backup": expect.stringContaining(newest) } });
+  });
+
+  it("stops at the list when the backup is gone by the time the step runs, executing nothing", async () => {
     const { responder, lead } = await people();
-    const files = readdirSync(backupDir);
+    const gone = "shop-19990101T000000Z-00000000.dump";
+    copyFileSync(path.join(backupDir, listBackups(backupDir)[0]!.name), path.join(backupDir, gone));
     const { runId } = await responder.runs.start({
       runbookId: "restore-backup",
-      inputs: { database: "shop", backup: "shop-19990101T000000Z-00000000.dump" },
+      inputs: { database: "shop", backup: gone },
       requestKey: randomUUID(),
     });
+    rmSync(path.join(backupDir, gone));
+    const files = readdirSync(backupDir);
     const view = await drive(runId, responder, lead);
     const list = view.steps.find((s) => s.id === "list")!;
     expect(list.status).toBe("failed");

@@ -1,3 +1,4 @@
+import { fieldLabel } from "@/lib/validation/field-label";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { checklistItems, checklists, users } from "@/db/schema";
@@ -20,19 +21,22 @@ export async function requireOwner(
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.disabledAt)));
   if (!user)
-    throw AppError.field(field, `${field}: there is no active user with this id; choose someone from the list.`);
+    throw AppError.field(
+      field,
+      `The ${fieldLabel(field).toLowerCase()} is not an active user; choose someone from the list.`,
+    );
   return user;
 }
 
 export async function requireChecklist(db: Queryable, checklistId: string, field = "checklistId") {
   const [row] = await db.select().from(checklists).where(eq(checklists.id, checklistId));
-  if (!row) throw AppError.field(field, `${field}: there is no checklist with this id.`, "NOT_FOUND");
+  if (!row) throw AppError.field(field, "There is no checklist with this id.", "NOT_FOUND");
   return row;
 }
 
 export async function requireItem(db: Queryable, itemId: string, field = "itemId") {
   const [row] = await db.select().from(checklistItems).where(eq(checklistItems.id, itemId));
-  if (!row) throw AppError.field(field, `${field}: there is no checklist item with this id.`, "NOT_FOUND");
+  if (!row) throw AppError.field(field, "There is no checklist item with this id.", "NOT_FOUND");
   return row;
 }
 

@@ -25,14 +25,14 @@ export async function createChecklist(
   if (input.launchDate < todayUtc(now))
     throw AppError.field(
       "launchDate",
-      `launchDate: ${input.launchDate} is before today (${todayUtc(now)}); choose the day the launch is planned.`,
+      `The launch date ${input.launchDate} is before today (${todayUtc(now)}); choose the day the launch is planned.`,
     );
   return db.transaction(async (tx) => {
     const [template] = await tx.select().from(checklistTemplates).where(eq(checklistTemplates.id, input.templateId));
     if (!template?.currentVersionId)
       throw AppError.field(
         "templateId",
-        `templateId: there is no checklist template "${input.templateId}"; choose one from the list.`,
+        `There is no checklist template "${input.templateId}"; choose one from the list.`,
       );
     const owner = await requireOwner(tx, input.ownerId, "ownerId");
     const [version] = await tx
@@ -125,7 +125,7 @@ export async function updateChecklist(
       if (input.launchDate < created)
         throw AppError.field(
           "launchDate",
-          `launchDate: ${input.launchDate} is before the checklist was created (${created}).`,
+          `The launch date ${input.launchDate} is before the checklist was created (${created}).`,
         );
       changes.launchDate = { from: checklist.launchDate, to: input.launchDate };
       set.launchDate = input.launchDate;
@@ -164,7 +164,6 @@ export async function itemsOf(db: Queryable, checklistId: string, itemIds: strin
     .select()
     .from(checklistItems)
     .where(and(eq(checklistItems.checklistId, checklistId), inArray(checklistItems.id, unique)));
-  if (rows.length !== unique.length)
-    throw AppError.field("itemIds", "itemIds: some of these items are not on this checklist.");
+  if (rows.length !== unique.length) throw AppError.field("itemIds", "Some of these items are not on this checklist.");
   return rows;
 }

@@ -84,13 +84,12 @@ async function resolveEvidence(db: Queryable, evidence: EvidenceInput): Promise<
   const ref = evidence.run.replace(/^#|^run\s+/i, "").trim();
   const byNumber = /^\d{1,12}$/.test(ref);
   const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
-  if (!byNumber && !byId)
-    throw AppError.field("evidence.run", "evidence.run: give the run's number (e.g. 42) or its id.");
+  if (!byNumber && !byId) throw AppError.field("evidence.run", "Give the evidence run's number (e.g. 42) or its id.");
   const [run] = await db
     .select({ id: runs.id, number: runs.number })
     .from(runs)
     .where(byNumber ? eq(runs.number, Number(ref)) : eq(runs.id, ref));
-  if (!run) throw AppError.field("evidence.run", `evidence.run: there is no run ${evidence.run}.`);
+  if (!run) throw AppError.field("evidence.run", `There is no run ${evidence.run} to give as evidence.`);
   return { kind: "run", runId: run.id, runNumber: run.number };
 }
 
@@ -105,7 +104,7 @@ export async function updateItem(
     const item = await requireItem(tx, input.itemId);
     assertMayWorkOn(caller, item);
     if (input.status === "not_applicable" && !hasRole(caller.role, "lead"))
-      throw AppError.field("status", "status: only a lead can mark an item not applicable.", "FORBIDDEN");
+      throw AppError.field("status", "Only a lead can mark an item not applicable.", "FORBIDDEN");
     const changes: Record<string, Change> = {};
     const set: Partial<ChecklistItem> = {};
     if (input.status !== undefined) {
@@ -215,7 +214,10 @@ export async function setDueDate(
     const checklist = await requireChecklist(tx, item.checklistId);
     const created = todayUtc(checklist.createdAt);
     if (input.dueDate < created)
-      throw AppError.field("dueDate", `dueDate: ${input.dueDate} is before the checklist was created (${created}).`);
+      throw AppError.field(
+        "dueDate",
+        `The due date ${input.dueDate} is before the checklist was created (${created}).`,
+      );
     if (input.dueDate === item.dueDate && item.dueDateOverridden) return { changed: false };
     await tx
       .update(checklistItems)

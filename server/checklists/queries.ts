@@ -26,6 +26,9 @@ import { AppError } from "../errors";
 import { requireChecklist } from "./access";
 import { fillProbe } from "./probes";
 
+/** How an item's check names the service URL while the checklist has none (never a raw `{{serviceUrl}}`). */
+const SERVICE_URL_NOT_SET = "[service URL not set yet]";
+
 /** Launches this close with an unready gate are at risk. */
 export const AT_RISK_WITHIN_DAYS = 14;
 
@@ -296,7 +299,7 @@ export async function getChecklist(
     .orderBy(desc(checklistNotices.createdAt));
   const views = await itemViews(db, filtered, now, () => ({
     service: checklist.service,
-    serviceUrl: checklist.serviceUrl || "{{serviceUrl}}",
+    serviceUrl: checklist.serviceUrl || SERVICE_URL_NOT_SET,
   }));
   const gate = gateOf(items, now);
   return {
@@ -351,7 +354,7 @@ export async function myItems(db: Queryable, userId: string, now = new Date()) {
       : [];
   const views = await itemViews(db, items, now, (item) => {
     const list = lists.find((l) => l.id === item.checklistId);
-    return { service: list?.service ?? "", serviceUrl: list?.serviceUrl || "{{serviceUrl}}" };
+    return { service: list?.service ?? "", serviceUrl: list?.serviceUrl || SERVICE_URL_NOT_SET };
   });
   const notices = await db
     .select({
@@ -413,7 +416,7 @@ export async function dismissNotice(
       )
       .returning({ id: checklistNotices.id, checklistId: checklistNotices.checklistId });
     if (updated.length === 0)
-      throw AppError.field("noticeId", "noticeId: there is no unread notice of yours with this id.", "NOT_FOUND");
+      throw AppError.field("noticeId", "There is no unread notice of yours with this id.", "NOT_FOUND");
     await appendAuditEvent(tx, actor, {
       eventType: "checklist.notice_dismissed",
       outcome: "success",

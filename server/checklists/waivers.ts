@@ -24,7 +24,7 @@ export async function requestWaiver(
 ): Promise<{ id: string }> {
   const expiresAt = expiryOf(input.expiresAt);
   if (expiresAt.getTime() <= now.getTime())
-    throw AppError.field("expiresAt", "expiresAt: the waiver must expire in the future.");
+    throw AppError.field("expiresAt", "The expiry date of the waiver must be in the future.");
   return db.transaction(async (tx) => {
     const item = await requireItem(tx, input.itemId);
     if (item.status === "done" || item.status === "not_applicable" || item.status === "waived") {
@@ -57,9 +57,9 @@ export async function requestWaiver(
 
 async function requireRequested(tx: Queryable, waiverId: string) {
   const [waiver] = await tx.select().from(checklistWaivers).where(eq(checklistWaivers.id, waiverId)).for("update");
-  if (!waiver) throw AppError.field("waiverId", "waiverId: there is no waiver with this id.", "NOT_FOUND");
+  if (!waiver) throw AppError.field("waiverId", "There is no waiver with this id.", "NOT_FOUND");
   if (waiver.status !== "requested")
-    throw AppError.field("waiverId", `waiverId: this waiver was already ${waiver.status}.`, "CONFLICT");
+    throw AppError.field("waiverId", `This waiver was already ${waiver.status}.`, "CONFLICT");
   return waiver;
 }
 
@@ -74,17 +74,9 @@ export async function approveWaiver(
   return db.transaction(async (tx) => {
     const waiver = await requireRequested(tx, input.waiverId);
     if (waiver.requestedById === caller.actor.userId)
-      throw AppError.field(
-        "waiverId",
-        "waiverId: you requested this waiver; another lead must approve it.",
-        "FORBIDDEN",
-      );
+      throw AppError.field("waiverId", "You requested this waiver; another lead must approve it.", "FORBIDDEN");
     if (waiver.expiresAt.getTime() <= now.getTime())
-      throw AppError.field(
-        "waiverId",
-        "waiverId: this waiver's expiry has already passed; request a new one.",
-        "CONFLICT",
-      );
+      throw AppError.field("waiverId", "This waiver's expiry has already passed; request a new one.", "CONFLICT");
     const item = await requireItem(tx, waiver.itemId);
     await tx
       .update(checklistWaivers)

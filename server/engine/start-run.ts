@@ -8,6 +8,7 @@ import type { Actor } from "../audit/actor";
 import { canonicalJson } from "../audit/canonical-json";
 import { fingerprintSecret } from "../audit/fingerprint";
 import { AppError } from "../errors";
+import { backupInputProblems } from "../backups/backup-inputs";
 import { attachRunToIncident } from "../incidents/commands";
 import { notifyRunChanged } from "../live/notify";
 import { renderTemplates } from "../runbooks/templates";
@@ -50,10 +51,11 @@ export async function startRun(
   const definition = version!.definition;
 
   const parsed = buildInputSchema(definition.inputs, refOptions).safeParse(input.inputs);
-  if (!parsed.success) {
-    const fields = Object.fromEntries(
-      Object.entries(fieldErrorsOf(parsed.error)).map(([name, message]) => [`inputs.${name}`, message]),
-    );
+  const problems = parsed.success
+    ? await backupInputProblems(deps.db, definition.inputs, parsed.data as Record<string, unknown>)
+    : fieldErrorsOf(parsed.error);
+  if (!parsed.success || Object.keys(problems).length > 0) {
+    const fields = Object.fromEntries(Object.entries(problems).map(([name, message]) => [`inputs.${name}`, message]));
     await appendAuditEvent(deps.db, starter, {
       eventType: "run.inputs_refused",
       outcome: "refused",
@@ -61,12 +63,13 @@ export async function startRun(
       entityId: runbook.id,
       meta: { runbookId: runbook.id, version: version!.number, fields },
     });
+    const labels = Object.keys(problems).map((name) => definition.inputs.find((i) => i.name === name)?.label ?? name);
     throw new AppError(
       "BAD_REQUEST",
-      `Some inputs are not valid: ${Object.keys(fields)
-        .map((f) => f.slice(7))
-        .join(", ")}.`,
-      { fields },
+      `Check ${labels.length === 1 ? "this field" : "these fields"}: ${labels.join(", ")}.`,
+      {
+        fields,
+      },
     );
   }
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { fieldLabel } from "@/lib/validation/field-label";
 import { and, eq, sql } from "drizzle-orm";
 import { ZodError } from "zod";
 import type { Transaction } from "@/db/client";
@@ -57,7 +58,7 @@ function stepDefinitionOf(stored: StoredRun, stepId: string): StepDefinition {
 
 function describeError(error: unknown, redact: (text: string) => string): string {
   if (error instanceof ZodError)
-    return `Invalid action input: ${error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`;
+    return `Invalid action input: ${error.issues.map((i) => (i.path.length > 0 ? `${fieldLabel(i.path.join("."))}: ${i.message}` : i.message)).join("; ")}`;
   return redact(error instanceof Error ? error.message : String(error));
 }
 

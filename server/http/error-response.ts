@@ -10,6 +10,7 @@ import {
   type ErrorEnvelope,
 } from "../errors";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
+import { fieldLabel } from "@/lib/validation/field-label";
 
 /**
  * The one mapping from anything thrown while serving a request to Keel's error envelope, used by
@@ -30,7 +31,14 @@ export function toErrorEnvelope(error: unknown, requestId: string): { status: nu
         : null;
   if (zodError) {
     const fields = fieldErrorsOf(zodError);
-    return envelope("BAD_REQUEST", `Invalid input: ${Object.keys(fields).join(", ")}.`, { fields });
+    const names = Object.keys(fields).map(fieldLabel);
+    return envelope(
+      "BAD_REQUEST",
+      `Check ${names.length === 1 ? "this field" : "these fields"}: ${names.join(", ")}.`,
+      {
+        fields,
+      },
+    );
   }
   if (error instanceof TRPCError) {
     if (error.cause instanceof AppError) return toErrorEnvelope(error.cause, requestId);

@@ -493,7 +493,7 @@ describe(`the rollback runbook (${driver})`, () => {
     )!;
     expect(legacyCheck).toMatchObject({
       status: "failed",
-      error: expect.stringMatching(/^service: .*rollback\.strategy: choose a rollback strategy/),
+      error: expect.stringMatching(/^Service: .*rollback\.strategy: choose a rollback strategy/),
     });
 
     // A health URL on a host the service does not allow: refused before anything is sent.
@@ -524,7 +524,7 @@ describe(`the rollback runbook (${driver})`, () => {
       (await responder.runs.get({ runId: wrongHost.runId })).steps.find((s) => s.id === "target-release"),
     ).toMatchObject({
       status: "failed",
-      error: "health.url: localhost is not in this target's allowed hosts (127.0.0.1)",
+      error: "Health URL: localhost is not in this target's allowed hosts (127.0.0.1)",
     });
 
     // An unreachable deploy repository: named as the deployRepository field.

@@ -11,7 +11,7 @@ export function checkServiceUrl(config: ServiceConfig, field: "health.url" | "ro
   try {
     checkUrl(httpPolicyOf(config), url);
   } catch (error) {
-    if (error instanceof HttpPolicyError) throw AppError.field(field, `${field}: ${error.message}`);
+    if (error instanceof HttpPolicyError) throw AppError.field(field, `${urlName(field)}: ${error.message}`);
     throw error;
   }
 }
@@ -20,7 +20,12 @@ export function checkServiceUrl(config: ServiceConfig, field: "health.url" | "ro
 export function unreachable(field: "health.url" | "rollback.url", url: string, error: unknown): AppError {
   return AppError.field(
     field,
-    `${field}: could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`,
+    `${urlName(field)}: could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`,
     "BAD_GATEWAY",
   );
+}
+
+/** The URL field in words, as the service's settings name it. */
+function urlName(field: "health.url" | "rollback.url"): string {
+  return field === "health.url" ? "Health URL" : "Rollback URL";
 }

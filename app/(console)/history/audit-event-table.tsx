@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { describeAuditEvent } from "@/lib/audit/describe";
 import { formatDateTime } from "@/lib/format/time";
+import { LongToken } from "@/app/_components/long-token";
 
 export type ShownEvent = {
   seq: number;
@@ -60,11 +61,14 @@ export function AuditEventTable({
                     <code>{event.eventType}</code>
                   </summary>
                   <pre className="event-meta">{JSON.stringify(event.eventMeta, null, 2)}</pre>
-                  <div className="muted small mono">
+                  <div className="muted small">
                     {event.ip ? `from ${event.ip} · ` : ""}
-                    {event.signature
-                      ? `signed ${event.signature.slice(0, 16)}…`
-                      : `hash ${(event.hash ?? "").slice(0, 16)}…`}
+                    {event.signature ? "signed " : "hash "}
+                    <LongToken
+                      value={event.signature ?? event.hash ?? ""}
+                      shown={`${(event.signature ?? event.hash ?? "").slice(0, 16)}…`}
+                      what={`${event.signature ? "signature" : "hash"} of event ${event.seq}`}
+                    />
                   </div>
                 </details>
               </td>

@@ -1,3 +1,4 @@
+import { fieldLabel } from "@/lib/validation/field-label";
 import { z } from "zod";
 import { AppError } from "../../errors";
 import { planRollback } from "../../services/rollback";
@@ -44,7 +45,8 @@ export const releaseKnownCheck: CheckDefinition<z.infer<typeof input>> = {
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const field = Object.keys(error.details?.fields ?? {})[0];
-      const summary = field && !error.message.startsWith(`${field}:`) ? `${field}: ${error.message}` : error.message;
+      const label = field ? fieldLabel(field) : "";
+      const summary = field && !error.message.startsWith(`${label}:`) ? `${label}: ${error.message}` : error.message;
       return { passed: false, summary, details: { field: field ?? null } };
     }
   },

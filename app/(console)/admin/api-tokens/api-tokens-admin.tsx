@@ -8,6 +8,7 @@ import { formatDateTime } from "@/lib/format/time";
 import { readClientError } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
 import { CreateTokenForm } from "./create-token-form";
+import { LongToken } from "@/app/_components/long-token";
 
 /** Shows a new token exactly once: Keel keeps only its hash, so it cannot be shown again. */
 function NewTokenNotice({ name, token, onDismiss }: { name: string; token: string; onDismiss: () => void }) {
@@ -18,9 +19,7 @@ function NewTokenNotice({ name, token, onDismiss }: { name: string; token: strin
         again. Send it as <code>Authorization: Bearer &lt;token&gt;</code>.
       </div>
       <div className="row">
-        <code className="secret-once" data-testid="new-api-token-value">
-          {token}
-        </code>
+        <LongToken value={token} what="API token" className="secret-once" testId="new-api-token-value" />
         <button className="button ghost small" type="button" onClick={onDismiss}>
           Done
         </button>
@@ -88,8 +87,12 @@ export function ApiTokensAdmin() {
                       <tr key={token.id} data-testid={`api-token-${token.name}`}>
                         <td data-label="Name">
                           <div>{token.name}</div>
-                          <div className="muted small mono" title="Fingerprint: how the audit trail names this token">
-                            {token.fingerprint}
+                          <div className="muted small" title="Fingerprint: how the audit trail names this token">
+                            <LongToken
+                              value={token.fingerprint}
+                              what={`fingerprint of ${token.name}`}
+                              className="fingerprint"
+                            />
                           </div>
                         </td>
                         <td data-label="Scopes">

@@ -8,6 +8,7 @@ import { formatDateTime } from "@/lib/format/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/lib/trpc/outputs";
 import { CreateSecretForm } from "./create-secret-form";
+import { LongToken } from "@/app/_components/long-token";
 
 type Secret = RouterOutputs["secrets"]["list"][number];
 
@@ -53,7 +54,7 @@ export function SecretsAdmin() {
         {created ? (
           <div className="alert ok" role="status" data-testid="secret-created">
             Secret <strong>{created.name}</strong> stored. Its value will not be shown again; its fingerprint is{" "}
-            <code className="fingerprint">{created.fingerprint}</code>.
+            <LongToken value={created.fingerprint} what={`fingerprint of ${created.name}`} className="fingerprint" />
           </div>
         ) : null}
         {creating ? (
@@ -117,7 +118,11 @@ function SecretRow({ secret }: { secret: Secret }) {
             return (
               <li key={version.version} title={`Version ${version.version}: ${style.meaning}`}>
                 <span className={style.badge}>{version.label}</span>
-                <code className="fingerprint">{version.fingerprint}</code>
+                <LongToken
+                  value={version.fingerprint}
+                  what={`fingerprint of ${version.label} version ${version.version}`}
+                  className="fingerprint"
+                />
                 <span className="muted small">v{version.version}</span>
               </li>
             );

@@ -1,3 +1,4 @@
+import { withArticle } from "@/lib/format/article";
 import type { RouterOutputs } from "@/lib/trpc/outputs";
 
 type Kind = RouterOutputs["targets"]["kinds"][number];
@@ -12,7 +13,7 @@ export function ConfigKeys({ kind }: { kind: Kind }) {
     );
   return (
     <span className="config-keys">
-      <span>A {kind.label.toLowerCase()} takes:</span>
+      <span>{capitalised(withArticle(kind.label.toLowerCase()))} takes:</span>
       <span>
         {kind.keys.map((key) => (
           <span key={key.key} className="config-key">
@@ -29,4 +30,8 @@ export function ConfigKeys({ kind }: { kind: Kind }) {
       </span>
     </span>
   );
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

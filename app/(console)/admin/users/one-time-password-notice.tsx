@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { LongToken } from "@/app/_components/long-token";
 
 /** Shows a one-time password exactly once; it is not stored anywhere the admin can see it again. */
 export function OneTimePasswordNotice({
@@ -14,7 +14,6 @@ export function OneTimePasswordNotice({
   reason: string;
   onDismiss: () => void;
 }) {
-  const [copied, setCopied] = useState(false);
   return (
     <div className="alert ok stack" role="status" data-testid="one-time-password">
       <div>
@@ -22,16 +21,7 @@ export function OneTimePasswordNotice({
         will not be shown again.
       </div>
       <div className="row">
-        <code className="secret-once">{password}</code>
-        <button
-          className="button secondary small"
-          type="button"
-          onClick={() => {
-            void navigator.clipboard?.writeText(password).then(() => setCopied(true));
-          }}
-        >
-          {copied ? "Copied" : "Copy"}
-        </button>
+        <LongToken value={password} what="one-time password" className="secret-once" />
         <button className="button ghost small" type="button" onClick={onDismiss}>
           Done
         </button>

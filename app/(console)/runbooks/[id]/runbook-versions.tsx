@@ -7,6 +7,7 @@ import { formatDateTime } from "@/lib/format/time";
 import { readClientError } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
 import { VersionDiff } from "./version-diff";
+import { LongToken } from "@/app/_components/long-token";
 
 type Version = { number: number; hash: string; loadedAt: string | Date };
 
@@ -37,9 +38,11 @@ export function RunbookVersions({
             </span>
             <span className="muted small">
               loaded {formatDateTime(version.loadedAt)} ·{" "}
-              <span className="mono" title={`SHA-256 ${version.hash}`}>
-                {version.hash.slice(0, 12)}
-              </span>
+              <LongToken
+                value={version.hash}
+                shown={version.hash.slice(0, 12)}
+                what={`SHA-256 of version ${version.number}`}
+              />
             </span>
             <button
               className="button ghost small"

@@ -15,7 +15,7 @@ export function VersionDiff({ runbookId, from, to }: { runbookId: string; from: 
   if (diff.isError) return <FormError error={readClientError(diff.error)} />;
   if (diff.data.lines.length === 0) return <p className="muted small">The two versions have the same content.</p>;
   return (
-    <div className="diff" role="table" aria-label={`Changes from version ${from} to version ${to}`}>
+    <div className="diff" data-verbatim role="table" aria-label={`Changes from version ${from} to version ${to}`}>
       {diff.data.lines.map((line, index) => (
         <div key={index} className={`diff-line ${line.kind}`} role="row">
           <span

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { QueryList } from "@/app/_components/query-list";
 import { formatDateTime } from "@/lib/format/time";
 import { useTRPC } from "@/lib/trpc/client";
+import { LongToken } from "@/app/_components/long-token";
 
 const SOURCE_LABEL = { git: "deploy repository", api: "recorded by CI", keel: "recorded by a Keel run" } as const;
 
@@ -63,7 +64,15 @@ export function ReleaseHistory({ service }: { service: string }) {
                         {release.current ? <span className="badge ok">current</span> : null}
                       </td>
                       <td data-label="Commit" className="mono small">
-                        {release.commit ? release.commit.slice(0, 12) : "—"}
+                        {release.commit ? (
+                          <LongToken
+                            value={release.commit}
+                            shown={release.commit.slice(0, 12)}
+                            what={`commit of ${release.version}`}
+                          />
+                        ) : (
+                          "—"
+                        )}
                       </td>
                       <td data-label="Description">
                         {release.description}{" "}

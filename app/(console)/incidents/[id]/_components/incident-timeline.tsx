@@ -80,7 +80,10 @@ function TimelineItem({ entry, canWrite }: { entry: TimelineEntryView; canWrite:
             entry.text
           )}
           {entry.outcome === "refused" || entry.outcome === "failure" ? (
-            <span className="badge danger">{entry.outcome}</span>
+            <>
+              {" "}
+              <span className="badge danger">{entry.outcome}</span>
+            </>
           ) : null}
           <span className="muted small"> · {entry.actorLabel}</span>
         </span>

@@ -101,6 +101,7 @@ export function OutputViewer({
       <div
         ref={parentRef}
         className="output-scroll"
+        data-verbatim
         role="log"
         aria-label="Step output"
         aria-live={live ? "polite" : "off"}

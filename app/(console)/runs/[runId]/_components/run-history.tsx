@@ -19,7 +19,10 @@ export function RunHistory({ runId }: { runId: string }) {
               <span>
                 {describeAuditEvent(event)}
                 {event.outcome === "refused" || event.outcome === "failure" ? (
-                  <span className="badge danger">{event.outcome}</span>
+                  <>
+                    {" "}
+                    <span className="badge danger">{event.outcome}</span>
+                  </>
                 ) : null}
                 <span className="muted small"> · {event.actorLabel}</span>
               </span>

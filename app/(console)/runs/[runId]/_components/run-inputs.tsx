@@ -1,4 +1,5 @@
 import type { RunView } from "@/lib/trpc/outputs";
+import { LongToken } from "@/app/_components/long-token";
 
 /** The inputs the run started with; secrets only as a fingerprint (the same value gives the same one). */
 export function RunInputs({ run }: { run: RunView }) {
@@ -12,7 +13,14 @@ export function RunInputs({ run }: { run: RunView }) {
             <dt className="muted small">{input.label}</dt>
             <dd className="mono">
               {input.fingerprint ? (
-                <span title={input.fingerprint}>hidden · {input.fingerprint.slice(0, 24)}…</span>
+                <>
+                  hidden ·{" "}
+                  <LongToken
+                    value={input.fingerprint}
+                    shown={`${input.fingerprint.slice(0, 24)}…`}
+                    what={`fingerprint of ${input.label}`}
+                  />
+                </>
               ) : (
                 (input.value ?? <span className="muted">not given</span>)
               )}
