@@ -1,5 +1,5 @@
 import { test as base, expect, type Browser, type BrowserContext } from "@playwright/test";
-import { copyProblems } from "../../lib/format/copy-problems";
+import { copyProblems } from "../../test/support/copy-problems";
 
 export { expect };
 
@@ -61,7 +61,7 @@ async function readOpenPages(browser: Browser, findings: Findings) {
 }
 
 /**
- * Playwright's `test` with the console's language check (lib/format/copy-problems.ts) on every
+ * Playwright's `test` with the console's language check (test/support/copy-problems.ts) on every
  * page each journey shows: no raw `{{`, no doubled full stop, no "a" before a vowel-initial word.
  * Every journey imports `test` and `expect` from here.
  */

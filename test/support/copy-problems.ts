@@ -1,7 +1,7 @@
-import { articleFor } from "./article";
+import { articleFor } from "../../lib/format/article";
 
 /**
- * The console's language check (issue #15, item 8), run by every browser journey on the text a
+ * The console's language check , run by every browser journey on the text a
  * person sees: a raw template (`{{`), a doubled full stop at the end of a sentence ("above.."), or
  * "a" before a word that starts with a vowel letter and takes "an" ("a incident"; "a user", "a
  * one-time" and "a UUID" are fine). Returns one line per problem, quoting the text around it.
