@@ -16,6 +16,7 @@ import type { Command } from "../engine/machine/types";
 import { readOutput } from "../engine/output-sink";
 import { startRun } from "../engine/start-run";
 import { AppError } from "../errors";
+import { runCounts } from "../runs/counts";
 import { getRunView, listRuns, runHistory } from "../runs/view";
 import { limitHighRiskStep } from "../security/rate-limits/request-limits";
 import { refOptions } from "../targets/catalog";
@@ -49,6 +50,8 @@ async function command(
 
 export const runsRouter = router({
   list: protectedProcedure.input(listRunsInput).query(({ ctx, input }) => listRuns(ctx.db, ctx.user, input)),
+
+  counts: protectedProcedure.query(({ ctx }) => runCounts(ctx.db)),
 
   get: protectedProcedure.input(runRefInput).query(({ ctx, input }) => getRunView(ctx.db, input.runId, ctx.user)),
 
