@@ -2,6 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
 import { newPerson } from "./support/people";
+import { snap } from "./support/screenshots";
 
 /**
  * Issue "The four runbooks", part 3: a responder restores the demo shop database from its
@@ -82,6 +83,8 @@ test("a responder restores demo-shop from its backup, a lead approves, and the d
 
   await r.goto("/runbooks/restore-backup/start");
   await expect(r.getByRole("heading", { name: /Start: Restore a database from a backup/ })).toBeVisible();
+  // Two databases (demo-shop and Keel's own): nothing is chosen for the responder.
+  await expect(r.getByLabel("Database")).toHaveValue("");
   await r.getByLabel("Database").selectOption("demo-shop");
   // Left empty: the newest backup is restored.
   await expect(r.getByLabel("Backup file (optional)")).toHaveValue("");
@@ -128,6 +131,15 @@ test("a responder restores demo-shop from its backup, a lead approves, and the d
   await expect(r.getByTestId("current-step").getByTestId("plan")).toContainText(
     "through a scratch database then a swap",
   );
+  // Each table's rows in the live database now, beside the backup's.
+  const restorePlan = r.getByTestId("current-step").getByTestId("plan");
+  await expect(restorePlan.getByRole("row").filter({ hasText: "demo-shop: public.orders" })).toContainText(
+    /\d+ rows? now.*6 rows in the backup/,
+  );
+  await expect(restorePlan.getByRole("row").filter({ hasText: "demo-shop: public.customers" })).toContainText(
+    /\d+ rows? now.*5 rows in the backup/,
+  );
+  await snap(r, "restore-plan");
   await r.getByRole("button", { name: /^Execute: / }).click();
   await expect(r.getByTestId("output-line-count")).toBeVisible({ timeout: 30_000 });
 
