@@ -1,5 +1,6 @@
 import { expect, test } from "./support/test";
 import { newPerson } from "./support/people";
+import { snap } from "./support/screenshots";
 
 /**
  * Issue "Runbook engine": a responder starts a runbook with a manual step, a check, an approval
@@ -62,6 +63,16 @@ test("a responder runs a guided change that a lead approves, both pages followin
   ]) {
     await expect(history).toContainText(entry);
   }
+
+  // Nothing needs the responder now: the empty tab says so and points to the runs that ended, theirs among them.
+  await r.goto("/runs?filter=needs-me");
+  const empty = r.getByTestId("runs-empty");
+  await expect(empty).toContainText("Nothing needs you right now.");
+  await expect(empty).toContainText(/\d+ runs? (has|have) ended: see Ended or All\./);
+  await snap(r, "runs-empty-tab");
+  await empty.getByRole("link", { name: "see Ended" }).click();
+  await expect(r).toHaveURL(/\/runs\?filter=ended$/);
+  await expect(r.getByRole("table", { name: "Runs" }).locator(`a[href="${new URL(runUrl).pathname}"]`)).toBeVisible();
   await responder.context.close();
   await lead.context.close();
 });

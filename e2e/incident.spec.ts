@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "./support/test";
 import { newPerson } from "./support/people";
+import { snap } from "./support/screenshots";
 import { trpcCall } from "./support/session";
 
 /**
@@ -63,6 +64,14 @@ test("a responder runs an incident from declaration to postmortem", async ({ bro
   expect(confirmed.status).toBe(200);
   await expect(timeline).toContainText("Marked failed-sign-ins done");
   await expect(timeline).toContainText("Run finished");
+  // The run's progress is one folded entry naming the runbook and how the run stands; opened, it shows every step.
+  const runGroup = timeline.getByTestId("timeline-run-group");
+  await expect(runGroup).toHaveCount(1);
+  await expect(runGroup.locator("summary")).toContainText(/Run \d+: Verify the audit trail · 2 steps, \d+ entries/);
+  await expect(runGroup.locator("summary")).toContainText("Succeeded");
+  await expect(runGroup.getByText("Run finished")).toBeHidden();
+  await runGroup.locator("summary").click();
+  await expect(runGroup.getByText("Run finished")).toBeVisible();
   await expect(r.getByRole("list", { name: "Runs in this incident" }).getByTestId("run-status")).toHaveText(
     "Succeeded",
   );
@@ -96,6 +105,7 @@ test("a responder runs an incident from declaration to postmortem", async ({ bro
   await r.getByRole("button", { name: "Change status" }).click();
   await expect(r.getByTestId("incident-status")).toHaveText("Identified");
   await expect(timeline).toContainText("Moved from investigating to identified");
+  await snap(r, "incident-timeline");
 
   // Resolving needs a summary.
   await r.getByLabel("Move to").selectOption("resolved");

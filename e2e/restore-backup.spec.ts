@@ -84,6 +84,8 @@ test("a responder restores demo-shop from its backup, a lead approves, and the d
 
   await r.goto("/runbooks/restore-backup/start");
   await expect(r.getByRole("heading", { name: /Start: Restore a database from a backup/ })).toBeVisible();
+  // Two databases (demo-shop and Keel's own): nothing is chosen for the responder.
+  await expect(r.getByLabel("Database")).toHaveValue("");
   await r.getByLabel("Database").selectOption("demo-shop");
   // A path says what a backup name looks like; a name that is not a backup of demo-shop is refused
   // at the form, naming the backups there are, before any run exists.
@@ -146,6 +148,15 @@ test("a responder restores demo-shop from its backup, a lead approves, and the d
   await expect(r.getByTestId("current-step").getByTestId("plan")).toContainText(
     "through a scratch database then a swap",
   );
+  // Each table's rows in the live database now, beside the backup's.
+  const restorePlan = r.getByTestId("current-step").getByTestId("plan");
+  await expect(restorePlan.getByRole("row").filter({ hasText: "demo-shop: public.orders" })).toContainText(
+    /\d+ rows? now.*6 rows in the backup/,
+  );
+  await expect(restorePlan.getByRole("row").filter({ hasText: "demo-shop: public.customers" })).toContainText(
+    /\d+ rows? now.*5 rows in the backup/,
+  );
+  await snap(r, "restore-plan");
   await r.getByRole("button", { name: /^Execute: / }).click();
   await expect(r.getByTestId("output-line-count")).toBeVisible({ timeout: 30_000 });
 

@@ -10,6 +10,7 @@ import { errorOf } from "@/test/support/errors";
 import { callerAs, createTestUser } from "@/test/support/users";
 import { verifyAuditChain } from "../audit/verify";
 import { toErrorEnvelope } from "../http/error-response";
+import { groupTimeline } from "@/lib/incidents/timeline-groups";
 
 /** The fields an error names, as the client receives them. */
 const fields = (error: unknown): Record<string, string> =>
@@ -403,8 +404,22 @@ describe(`incidents (${driver})`, () => {
     expect(entries.find((e) => e.eventType === "step.confirmed")).toMatchObject({
       category: "step",
       stepId: "look",
-      run: { number: run.number, runbookId: "checkout-fix" },
+      run: { number: run.number, runbookId: "checkout-fix", runbookTitle: "Fix checkout latency", status: "succeeded" },
     });
+    // The page folds the run's progress after the status change into one entry; notes and the status change stay on their own.
+    expect(
+      groupTimeline(entries).map((item) =>
+        item.kind === "entry" ? item.entry.eventType : `run ${item.run.number}: ${item.entries.length} entries`,
+      ),
+    ).toEqual([
+      "incident.declared",
+      "run.started",
+      "incident.note_added",
+      "step.confirmed",
+      "incident.status_changed",
+      `run ${run.number}: 3 entries`,
+      "incident.note_added",
+    ]);
     expect(entries.find((e) => e.eventType === "incident.status_changed")).toMatchObject({
       category: "status",
       text: "Moved from investigating to identified",

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, ne, or } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { auditEvents, incidentNotes, runs } from "@/db/schema";
+import { auditEvents, incidentNotes, runbooks, runs, type RunStatus } from "@/db/schema";
 import { describeAuditEvent } from "@/lib/audit/describe";
 import { findIncident } from "./queries";
 
@@ -24,7 +24,7 @@ export type TimelineEntry = {
   actorLabel: string;
   category: TimelineCategory;
   text: string;
-  run: { id: string; number: number; runbookId: string } | null;
+  run: { id: string; number: number; runbookId: string; runbookTitle: string; status: RunStatus } | null;
   stepId: string | null;
   note: TimelineNote | null;
 };
@@ -43,8 +43,15 @@ export async function incidentTimeline(
 ): Promise<{ entries: TimelineEntry[]; truncated: boolean }> {
   await findIncident(db, incidentId);
   const attached = await db
-    .select({ id: runs.id, number: runs.number, runbookId: runs.runbookId })
+    .select({
+      id: runs.id,
+      number: runs.number,
+      runbookId: runs.runbookId,
+      runbookTitle: runbooks.title,
+      status: runs.status,
+    })
     .from(runs)
+    .innerJoin(runbooks, eq(runbooks.id, runs.runbookId))
     .where(eq(runs.incidentId, incidentId));
   const runsById = new Map(attached.map((r) => [r.id, r]));
   const ownEvents = and(

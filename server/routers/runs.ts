@@ -17,6 +17,7 @@ import type { Command } from "../engine/machine/types";
 import { readOutput } from "../engine/output-sink";
 import { startRun } from "../engine/start-run";
 import { AppError } from "../errors";
+import { runCounts } from "../runs/counts";
 import { limitHighRiskCommand } from "../runs/high-risk-limit";
 import { getRunView, listRuns, runHistory } from "../runs/view";
 import { refOptions } from "../targets/catalog";
@@ -56,6 +57,8 @@ async function command(
 
 export const runsRouter = router({
   list: protectedProcedure.input(listRunsInput).query(({ ctx, input }) => listRuns(ctx.db, ctx.user, input)),
+
+  counts: protectedProcedure.query(({ ctx }) => runCounts(ctx.db)),
 
   get: protectedProcedure.input(runRefInput).query(({ ctx, input }) => getRunView(ctx.db, input.runId, ctx.user)),
 

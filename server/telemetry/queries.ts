@@ -116,7 +116,11 @@ export async function stepSummaries(db: Queryable, runbookId: string, days: numb
   });
 }
 
-/** Steps whose latest attempt failed, grouped by their normalised error text. */
+/**
+ * Steps whose latest attempt failed, grouped by their normalised error text. The grouping key is
+ * for counting only; what a person reads is `example`, the most recent message as it was written,
+ * and `variants`, how many different messages the group holds.
+ */
 export async function failureBuckets(db: Queryable, runbookId: string | null, days: number, now = new Date()) {
   const reason = normalisedError(sql`s.error`);
   const rows = await queryRows<Record<string, unknown>>(
@@ -124,7 +128,8 @@ export async function failureBuckets(db: Queryable, runbookId: string | null, da
     sql`
     select ${reason} as reason, count(*) as count, count(distinct s.run_id) as runs,
       array_agg(distinct s.step_id) as steps, array_agg(distinct r.runbook_id) as runbooks,
-      max(s.updated_at) as last_seen, min(s.error) as example
+      max(s.updated_at) as last_seen, count(distinct s.error) as variants,
+      (array_agg(s.error order by s.updated_at desc))[1] as example
     from run_steps s join runs r on r.id = s.run_id
     where s.error is not null and s.error <> '' and s.status <> 'refused' and r.created_at >= ${sinceOf(days, now)}
       ${runbookId ? sql`and r.runbook_id = ${runbookId}` : sql``}
@@ -138,6 +143,7 @@ export async function failureBuckets(db: Queryable, runbookId: string | null, da
     runbooks: (r.runbooks as string[]) ?? [],
     lastSeen: new Date(String(r.last_seen)),
     example: String(r.example),
+    variants: num(r.variants),
   }));
 }
 

@@ -114,6 +114,14 @@ describe("telemetry", () => {
     ]);
   });
 
+  it("each failure bucket reads as its most recent message, as written, with how many messages it groups", async () => {
+    const detail = await (await callerAs(handle.db, user)).telemetry.runbook({ runbookId: book.id, days: 30 });
+    expect(detail.failures.map((f) => [f.example, f.variants])).toEqual([
+      ["connection refused by 10.0.9.1:6543 (run 11111111-8a0e-4c41-9d55-7b9a1f0a2c11)", 2],
+      ['HTTP 503 from "https://deploy.example.com"', 1],
+    ]);
+  });
+
   it("trend: one entry per day, days without runs included", async () => {
     const overview = await (await callerAs(handle.db, user)).telemetry.overview({ days: 7 });
     expect(overview.trend).toHaveLength(7);

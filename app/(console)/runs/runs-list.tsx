@@ -9,6 +9,7 @@ import { formatDateTime } from "@/lib/format/time";
 import type { RUN_FILTERS } from "@/lib/schemas/runs";
 import { readClientError } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
+import { EmptyRuns } from "./empty-runs";
 
 const FILTER_LABELS: Record<(typeof RUN_FILTERS)[number], string> = {
   "needs-me": "Needs me",
@@ -45,7 +46,7 @@ export function RunsList({ filter }: { filter: (typeof RUN_FILTERS)[number] }) {
       </nav>
       <section className="card">
         {runs.isError ? <FormError error={readClientError(runs.error)} /> : null}
-        {runs.data && runs.data.length === 0 ? <p className="empty">No runs here.</p> : null}
+        {runs.data && runs.data.length === 0 ? <EmptyRuns filter={filter} /> : null}
         {runs.data && runs.data.length > 0 ? (
           <div className="table-wrap">
             <table className="table" aria-label="Runs">

@@ -8,9 +8,13 @@ export type FailureBucket = {
   runbooks: string[];
   lastSeen: Date | string;
   example: string;
+  variants: number;
 };
 
-/** Failing steps grouped by their error text with ids, numbers and addresses taken out. */
+/**
+ * Failing steps grouped by their error text with ids, numbers and addresses taken out; each group
+ * reads as its most recent message, word for word, and says how many others differ only in those.
+ */
 export function FailureBuckets({ buckets, showRunbook }: { buckets: FailureBucket[]; showRunbook: boolean }) {
   if (buckets.length === 0) return <p className="empty">No step is failing in this range.</p>;
   return (
@@ -28,11 +32,16 @@ export function FailureBuckets({ buckets, showRunbook }: { buckets: FailureBucke
         <tbody>
           {buckets.map((bucket) => (
             <tr key={bucket.reason}>
-              <td>
-                <div className="mono small">{bucket.reason}</div>
-                <div className="muted small" title="One occurrence, as written">
-                  e.g. {bucket.example}
+              <td data-testid="failure-reason">
+                <div className="mono small" title="The most recent occurrence, as written">
+                  {bucket.example}
                 </div>
+                {bucket.variants > 1 ? (
+                  <div className="muted small">
+                    and {bucket.variants - 1} similar {bucket.variants === 2 ? "message" : "messages"} differing only in
+                    numbers, ids or quoted values
+                  </div>
+                ) : null}
               </td>
               <td className="num">{bucket.count}</td>
               <td className="num">{bucket.runs}</td>

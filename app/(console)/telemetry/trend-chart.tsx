@@ -1,4 +1,4 @@
-import { formatSeconds } from "@/lib/format/duration";
+import { formatAxisSeconds, formatSeconds } from "@/lib/format/duration";
 
 export type TrendPoint = {
   day: string;
@@ -13,7 +13,8 @@ export type TrendPoint = {
 
 const W = 720;
 const H = 220;
-const PAD = { left: 36, right: 44, top: 12, bottom: 28 };
+// The right side holds the duration scale: room for its longest label ("53 min", "1.5 h") at 11px.
+const PAD = { left: 36, right: 56, top: 12, bottom: 28 };
 
 /**
  * Runs per day as stacked bars (succeeded, failed or interrupted, aborted, refused, still going) with the
@@ -74,7 +75,7 @@ export function TrendChart({ points, label }: { points: TrendPoint[]; label: str
                 y={PAD.top + plotH - f * plotH + 4}
                 textAnchor="start"
               >
-                {formatSeconds(f * maxDuration)}
+                {formatAxisSeconds(f * maxDuration)}
               </text>
             ))
           : null}

@@ -6,10 +6,12 @@ import { useState, type FormEvent } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
 import { formatDateTime } from "@/lib/format/time";
+import { groupTimeline } from "@/lib/incidents/timeline-groups";
 import { addIncidentNoteInput } from "@/lib/schemas/incidents";
 import { readClientError } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf } from "@/lib/validation/field-errors";
+import { TimelineRunGroup } from "./timeline-run-group";
 import type { TimelineEntryView } from "./types";
 import { useIncidentForm } from "./use-incident-form";
 
@@ -26,7 +28,8 @@ const CATEGORY_LABELS: Record<TimelineEntryView["category"], { label: string; to
 
 /**
  * The incident's one timeline, oldest first: its own changes, the notes people add, and every
- * step of the runs inside it, read from the audit trail and refreshed live.
+ * step of the runs inside it, read from the audit trail and refreshed live. A run's progress
+ * between two decisions folds into one entry; notes, approvals and refusals always show.
  */
 export function IncidentTimeline({ incidentId, canWrite }: { incidentId: string; canWrite: boolean }) {
   const trpc = useTRPC();
@@ -41,9 +44,23 @@ export function IncidentTimeline({ incidentId, canWrite }: { incidentId: string;
       ) : null}
       {timeline.data ? (
         <ol className="list timeline" aria-label="Incident timeline">
-          {timeline.data.entries.map((entry) => (
-            <TimelineItem key={entry.seq} entry={entry} canWrite={canWrite} />
-          ))}
+          {groupTimeline(timeline.data.entries).map((item) =>
+            item.kind === "entry" ? (
+              <TimelineItem key={item.entry.seq} entry={item.entry} canWrite={canWrite} />
+            ) : (
+              <TimelineRunGroup
+                key={`run-${item.key}`}
+                run={item.run}
+                entries={item.entries}
+                steps={item.steps}
+                troubled={item.troubled}
+              >
+                {item.entries.map((entry) => (
+                  <TimelineItem key={entry.seq} entry={entry} canWrite={canWrite} />
+                ))}
+              </TimelineRunGroup>
+            ),
+          )}
         </ol>
       ) : (
         <p className="muted">Loading…</p>

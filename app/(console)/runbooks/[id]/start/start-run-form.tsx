@@ -8,6 +8,7 @@ import { FormError } from "@/app/_components/form-error";
 import { RiskBadge } from "@/app/_components/risk-badge";
 import { buildInputSchema, type RefOptions } from "@/lib/runbooks/input-schema";
 import { readingText } from "@/lib/runbooks/reading-text";
+import { soleChoices } from "@/lib/runbooks/sole-choice";
 import { RUN_STATUS_LABELS } from "@/lib/runs/status-labels";
 import { readClientError, type ClientErrorInfo } from "@/lib/trpc/client-error";
 import { useTRPC } from "@/lib/trpc/client";
@@ -44,9 +45,11 @@ export function StartRunForm({
   // One key per form: a double click or a retried request starts one run, not two.
   const [requestKey] = useState(() => crypto.randomUUID());
   const [fields, setFields] = useState<Record<string, string>>({});
+  // The only allowlist, service or database there is: chosen already, still shown and changeable.
+  const [sole] = useState(() => soleChoices(runbook.inputs, refOptions));
   // What is chosen so far: every text below reads with it ("Add the entry to edge"), or names what is not chosen yet.
   const [chosen, setChosen] = useState<Record<string, unknown>>(() =>
-    initialChoices(runbook, { ...restart?.values, ...prefill }),
+    initialChoices(runbook, { ...sole, ...restart?.values, ...prefill }),
   );
   const reading = {
     inputs: chosen,
@@ -145,7 +148,7 @@ export function StartRunForm({
                 input={input}
                 error={fields[input.name]}
                 options={input.type === "ref" ? (refOptions[input.target] ?? []) : undefined}
-                initial={prefill[input.name] ?? restart?.values[input.name]}
+                initial={prefill[input.name] ?? restart?.values[input.name] ?? sole[input.name]}
               />
             ))}
             <button className="button" type="submit" disabled={start.isPending}>
