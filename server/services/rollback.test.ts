@@ -422,7 +422,7 @@ describe(`the rollback runbook (${driver})`, () => {
     ).catch((e: unknown) => e);
     expect(failure).toMatchObject({
       message: expect.stringMatching(
-        /^rollback\.url: could not reach http:\/\/127\.0\.0\.1:9\/rollback: .*ECONNREFUSED/,
+        /^Rollback URL: could not reach http:\/\/127\.0\.0\.1:9\/rollback: .*ECONNREFUSED/,
       ),
       details: { fields: { "rollback.url": expect.any(String) } },
     });
@@ -456,7 +456,7 @@ describe(`the rollback runbook (${driver})`, () => {
     await engine.drain();
     const check = (await responder.runs.get({ runId })).steps.find((s) => s.id === "target-release")!;
     expect(check.status).toBe("failed");
-    expect(check.error).toBe('release: guarded has no release "v9.9.9". Recent releases: g2, g1.');
+    expect(check.error).toBe('Release: guarded has no release "v9.9.9". Recent releases: g2, g1.');
     expect(await commitsOf(repo.bare)).toHaveLength(2);
     const failed = await handle.db
       .select()
@@ -555,7 +555,7 @@ describe(`the rollback runbook (${driver})`, () => {
     expect(lostCheck).toMatchObject({
       status: "failed",
       error: expect.stringMatching(
-        /^deployRepository: Could not read main of the deploy repository .*missing\.git: git clone failed/,
+        /^Deploy repository: Could not read main of the deploy repository .*missing\.git: git clone failed/,
       ),
     });
   });
