@@ -148,14 +148,6 @@ test("a responder restores demo-shop from its backup, a lead approves, and the d
   await expect(r.getByTestId("current-step").getByTestId("plan")).toContainText(
     "through a scratch database then a swap",
   );
-  // Each table's rows in the live database now, beside the backup's.
-  const restorePlan = r.getByTestId("current-step").getByTestId("plan");
-  await expect(restorePlan.getByRole("row").filter({ hasText: "demo-shop: public.orders" })).toContainText(
-    /\d+ rows? now.*6 rows in the backup/,
-  );
-  await expect(restorePlan.getByRole("row").filter({ hasText: "demo-shop: public.customers" })).toContainText(
-    /\d+ rows? now.*5 rows in the backup/,
-  );
   await snap(r, "restore-plan");
   await r.getByRole("button", { name: /^Execute: / }).click();
   await expect(r.getByTestId("output-line-count")).toBeVisible({ timeout: 30_000 });

@@ -6,7 +6,6 @@ import { AppError } from "../../errors";
 import { markerOf, openDatabaseTarget } from "../open-backend";
 import { formatElapsed } from "./describe-backups";
 import { backupField, databaseField } from "./inputs";
-import { rowCountChanges } from "./row-count-changes";
 
 const input = z.strictObject({ database: databaseField, backup: backupField });
 
@@ -66,10 +65,9 @@ export const backupRestoreAction: ActionDefinition<z.infer<typeof input>> = {
               after: `the data of ${file.name}`,
             },
           ];
-    const counts = await rowCountChanges(backend, database, file.path, context.signal);
     return {
       summary: `Restore ${database} from ${what}, ${config.restoreMode === "scratch-then-swap" ? "through a scratch database then a swap" : "in place in one transaction"}, then run its health query.`,
-      changes: [...changes, ...counts],
+      changes,
       warnings: [
         `Data written to ${database} after ${file.name} was taken is not in it. Back up ${database} as it is now before this runs (restore-backup does, as its own step).`,
       ],
