@@ -6,6 +6,7 @@ import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
 import { createChecklistInput } from "@/lib/checklists/inputs";
 import { useTRPC } from "@/lib/trpc/client";
+import { Placeholder } from "@/app/_components/placeholder";
 import { useFormMutation } from "@/lib/forms/use-form-mutation";
 
 /** A lead makes a checklist from a template: every item, due by its priority from the launch date. */
@@ -73,7 +74,11 @@ export function CreateChecklistForm({
             id="service"
             label="Service"
             error={fields.service}
-            hint="Probes use it as {{service}} (e.g. the database target whose backups count)."
+            hint={
+              <>
+                Probes use it as <Placeholder name="service" /> (e.g. the database target whose backups count).
+              </>
+            }
           >
             <input {...fieldAria("service", fields.service)} type="text" autoCapitalize="none" />
           </Field>
@@ -81,7 +86,11 @@ export function CreateChecklistForm({
             id="serviceUrl"
             label="Service URL"
             error={fields.serviceUrl}
-            hint="Optional: where the service answers; probes use it as {{serviceUrl}}."
+            hint={
+              <>
+                Optional: where the service answers; probes use it as <Placeholder name="serviceUrl" />.
+              </>
+            }
           >
             <input
               {...fieldAria("serviceUrl", fields.serviceUrl)}

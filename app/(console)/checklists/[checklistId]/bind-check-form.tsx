@@ -1,19 +1,28 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
 import { bindCheckInput } from "@/lib/checklists/inputs";
 import { PROBE_KINDS, type ProbeKind } from "@/lib/checklists/probes";
 import { useTRPC } from "@/lib/trpc/client";
+import { Placeholder } from "@/app/_components/placeholder";
 import { useFormErrors } from "@/lib/forms/use-form-errors";
 import type { ItemView } from "./item-card";
 
 const NUMBER_FIELDS = new Set(["expectStatus", "maxAgeHours", "withinDays", "timeoutSeconds"]);
-const FIELDS: Record<ProbeKind, { name: string; label: string; hint?: string }[]> = {
+const FIELDS: Record<ProbeKind, { name: string; label: string; hint?: ReactNode }[]> = {
   http: [
-    { name: "url", label: "URL", hint: "May start with {{serviceUrl}}. Redirects are not followed." },
+    {
+      name: "url",
+      label: "URL",
+      hint: (
+        <>
+          May start with <Placeholder name="serviceUrl" />. Redirects are not followed.
+        </>
+      ),
+    },
     { name: "expectStatus", label: "Expected status" },
     {
       name: "headers",
@@ -23,7 +32,15 @@ const FIELDS: Record<ProbeKind, { name: string; label: string; hint?: string }[]
   ],
   "https-redirect": [{ name: "url", label: "URL", hint: "Asked over plain HTTP; must redirect to https://." }],
   "backup-age": [
-    { name: "database", label: "Database target", hint: "May be {{service}}." },
+    {
+      name: "database",
+      label: "Database target",
+      hint: (
+        <>
+          May be <Placeholder name="service" />.
+        </>
+      ),
+    },
     { name: "maxAgeHours", label: "Newest backup younger than (hours)" },
   ],
   "audit-verify": [],

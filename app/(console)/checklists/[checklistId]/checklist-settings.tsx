@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { Field, fieldAria } from "@/app/_components/field";
 import { FormError } from "@/app/_components/form-error";
 import { useTRPC } from "@/lib/trpc/client";
+import { Placeholder } from "@/app/_components/placeholder";
 import { useFormErrors } from "@/lib/forms/use-form-errors";
 import type { RouterOutputs } from "@/lib/trpc/outputs";
 import type { Person } from "./item-card";
@@ -78,7 +79,11 @@ export function ChecklistSettings({
             id="settings-serviceUrl"
             label="Service URL"
             error={fields.serviceUrl}
-            hint="Probes use it as {{serviceUrl}}."
+            hint={
+              <>
+                Probes use it as <Placeholder name="serviceUrl" />.
+              </>
+            }
           >
             <input
               {...fieldAria("settings-serviceUrl", fields.serviceUrl)}

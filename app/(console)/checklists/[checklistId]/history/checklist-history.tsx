@@ -98,9 +98,13 @@ export function ChecklistHistory({ checklistId }: { checklistId: string }) {
                         {meta.changes
                           ? ordered(meta.changes).map(([field, change]) => (
                               <div key={field}>
-                                {event.eventType === "checklist.item_added"
-                                  ? `${field}: ${show(change.to)}`
-                                  : `${field}: ${show(change.from)} → ${show(change.to)}`}
+                                {field}:{" "}
+                                {event.eventType === "checklist.item_added" ? null : (
+                                  <>
+                                    <span data-verbatim>{show(change.from)}</span> →{" "}
+                                  </>
+                                )}
+                                <span data-verbatim>{show(change.to)}</span>
                               </div>
                             ))
                           : meta.template
