@@ -115,6 +115,32 @@ describe("the edge server", () => {
     expect(reached.length).toBe(before);
   });
 
+  it("refuses a tRPC call's oversized body or bad URL in tRPC's error shape, with Keel's fields under data", async () => {
+    const before = reached.length;
+    const big = await fetch(url("/api/trpc/runs.start"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ note: "n".repeat(1100 * 1024) }),
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({
+      error: {
+        code: -32013,
+        message: expect.stringContaining("the limit is 1 MB"),
+        data: {
+          code: "PAYLOAD_TOO_LARGE",
+          httpStatus: 413,
+          details: { fields: { body: expect.any(String) }, limitBytes: 1024 * 1024 },
+          requestId: big.headers.get("x-request-id"),
+        },
+      },
+    });
+    const badUrl = await fetch(url("/api/trpc/session.me?input=%ED%A0%80"));
+    expect(badUrl.status).toBe(400);
+    expect(await badUrl.json()).toMatchObject({ error: { code: -32600, data: { code: "BAD_REQUEST" } } });
+    expect(reached.length).toBe(before);
+  });
+
   it("puts an empty 405 under /api/ in the envelope, naming the allowed methods", async () => {
     const response = await fetch(url("/api/healthz"), { method: "DELETE" });
     expect(response.status).toBe(405);

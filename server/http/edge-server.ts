@@ -9,6 +9,7 @@ import { answerClientError } from "./client-error";
 import { enforceEnvelope } from "./envelope-guard";
 import { prepareRequest, type EdgeOptions } from "./prepare-request";
 import { refuseUrl } from "./refuse-url";
+import { isTrpcRequest, trpcShapeOf } from "./trpc-wire";
 
 export type EdgeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -40,7 +41,8 @@ export function createEdgeServer(options: { edge: EdgeOptions; log: Logger; hand
       res.setHeader("content-type", "application/json");
       res.setHeader("cache-control", "no-store");
       res.setHeader("connection", "close");
-      res.end(JSON.stringify(refusal.body));
+      const url = req.url ?? "/";
+      res.end(JSON.stringify(isTrpcRequest(url) ? { error: trpcShapeOf(refusal.body, refusal.status) } : refusal.body));
       return;
     }
     enforceEnvelope(req, res, requestId);
