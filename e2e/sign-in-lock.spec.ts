@@ -29,7 +29,10 @@ test("ten wrong passwords in a row lock sign-in for that account, even with the 
   await context.close();
 });
 
-test("a limited API request gets 429 with Retry-After in the error envelope", async ({ browser, page: admin }) => {
+test("a limited API request gets 429 with Retry-After, in tRPC's error shape with Keel's fields", async ({
+  browser,
+  page: admin,
+}) => {
   // 600 reads a minute per user: the 601st within the minute is refused. A user of its own, so
   // that no other journey shares the spent budget.
   const reader = await newPerson(browser, admin.request, "viewer", "Busy Reader");
@@ -40,10 +43,12 @@ test("a limited API request gets 429 with Retry-After in the error envelope", as
   expect(Number(last.headers()["retry-after"])).toBeGreaterThan(0);
   expect(await last.json()).toMatchObject({
     error: {
-      code: "TOO_MANY_REQUESTS",
       message: expect.stringContaining("600 reads a minute"),
-      details: { retryAfterSeconds: expect.any(Number) },
-      requestId: expect.any(String),
+      data: {
+        code: "TOO_MANY_REQUESTS",
+        details: { retryAfterSeconds: expect.any(Number) },
+        requestId: expect.any(String),
+      },
     },
   });
   await reader.context.close();
