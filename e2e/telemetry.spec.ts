@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { expect, test } from "./support/test";
 import { snap } from "./support/screenshots";
 import { trpcCall } from "./support/session";
@@ -8,13 +9,29 @@ import { trpcCall } from "./support/session";
  */
 test("telemetry shows failures as written and a chart whose labels fit", async ({ page }) => {
   test.setTimeout(120_000);
-  // A restore of a backup that does not exist fails at its first step, with the file name in the error.
-  const missing = "nonexistent-1t2z-3a4b5c6d.sql";
-  await page.goto("/runbooks/restore-backup/start");
-  await page.getByLabel("Database").selectOption("demo-shop");
-  await page.getByLabel("Backup file (optional)").fill(missing);
-  await page.getByRole("button", { name: "Start the run" }).click();
-  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  // A rollback to a release demo-web never had fails at its release check, naming the release.
+  const missing = "v9.1.2-rc3";
+  const started = await trpcCall(
+    page.request,
+    "runs.start",
+    {
+      runbookId: "rollback",
+      inputs: { service: "demo-web", release: missing, reason: "Telemetry journey: a release that does not exist." },
+      requestKey: randomUUID(),
+    },
+    "mutation",
+  );
+  expect(started.status).toBe(200);
+  const failedRunId = (started.body as { result: { data: { runId: string } } }).result.data.runId;
+  await page.goto(`/runs/${failedRunId}`);
+  await expect(page.getByTestId("run-status")).toHaveText("Waiting for an operator", { timeout: 30_000 });
+  const acknowledged = await trpcCall(
+    page.request,
+    "runs.confirm",
+    { runId: failedRunId, stepId: "confirm-bad-release" },
+    "mutation",
+  );
+  expect(acknowledged.status).toBe(200);
   await expect(page.getByTestId("run-status")).toHaveText("Failed", { timeout: 60_000 });
 
   // A run that succeeds gives the chart its p95 duration line and right-hand scale.
@@ -34,8 +51,8 @@ test("telemetry shows failures as written and a chart whose labels fit", async (
 
   await page.goto("/telemetry");
   const reasons = page.getByRole("table", { name: "Failure reasons" });
-  await expect(reasons).toContainText(`There is no backup named ${missing}`);
-  await expect(reasons).not.toContainText("NtNz");
+  await expect(reasons).toContainText(`has no release "${missing}"`);
+  await expect(reasons).not.toContainText("vN.N.N");
 
   // Every axis label lies inside the chart's drawing area.
   const chart = page.locator("figure.trend-chart svg").first();
