@@ -1,4 +1,3 @@
-import "server-only";
 import { sql } from "drizzle-orm";
 import type { DatabaseHandle } from "@/db/client";
 import { queryRows } from "@/db/execute";

@@ -1,4 +1,3 @@
-import "server-only";
 import type { DatabaseHandle } from "@/db/client";
 import { checkHealth } from "./check-health";
 import { isDraining } from "./drain-state";

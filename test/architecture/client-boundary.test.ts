@@ -54,9 +54,14 @@ describe("the browser bundle's boundary", () => {
   it("every server module a page or route imports is guarded by server-only, unless the process or a CLI loads it too", async () => {
     const appSources = sourceFiles("app");
     const importedByApp = await directServerImports(appSources);
-    // The process entry and the command-line scripts run outside React's server graph, where
+    // The process entry, the command-line scripts and the test processes run outside React's server graph, where
     // `server-only` throws; modules they load are kept out of the browser by the test above.
-    const processEntries = ["server/main.ts", ...sourceFiles("scripts").filter((file) => file.split("/").length === 2)];
+    const processEntries = [
+      "server/main.ts",
+      ...sourceFiles("scripts").filter((file) => file.split("/").length === 2),
+      // Real processes the tests start and kill (instances, workers) run through tsx too.
+      ...sourceFiles("test/fixtures/processes"),
+    ];
     const loadedByProcess = new Set(await modulesReachedFrom(processEntries, "node"));
 
     const unguarded = importedByApp.filter(
