@@ -129,8 +129,8 @@ test("the home page and a run page each load with at most 15 requests besides bu
     page.on("request", record);
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
-    // Prefetches start once links are in view and the browser is idle; give them time to show up.
-    await page.waitForTimeout(2_000);
+    // Prefetches start once links are in view and the browser is idle: wait until the network is.
+    await page.waitForLoadState("networkidle");
     page.off("request", record);
     return urls;
   };

@@ -1,36 +1,12 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { importGraph, modulesReachedFrom, sourceFiles } from "@/test/support/import-graph";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-function sourceFiles(directory: string): string[] {
-  return readdirSync(path.join(ROOT, directory), { recursive: true, encoding: "utf8" })
-    .filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file))
-    .map((file) => path.join(directory, file).split(path.sep).join("/"));
-}
-
 function isClientEntry(file: string): boolean {
   return /^\s*["']use client["']/m.test(readFileSync(path.join(ROOT, file), "utf8"));
-}
-
-/** Every module esbuild bundles from these entries, following run-time imports only (types are erased). */
-async function modulesReachedFrom(entries: string[], platform: "browser" | "node" = "browser"): Promise<string[]> {
-  const result = await build({
-    absWorkingDir: ROOT,
-    entryPoints: entries,
-    bundle: true,
-    write: false,
-    metafile: true,
-    outdir: "out",
-    format: "esm",
-    platform,
-    packages: "external",
-    loader: { ".css": "empty", ".svg": "empty" },
-    logLevel: "silent",
-  });
-  return Object.keys(result.metafile.inputs);
 }
 
 describe("the browser bundle's boundary", () => {
@@ -75,22 +51,10 @@ describe("the browser bundle's boundary", () => {
 
 /** The server/ and db/ modules that these files import themselves (run-time imports only). */
 async function directServerImports(files: string[]): Promise<string[]> {
-  const result = await build({
-    absWorkingDir: ROOT,
-    entryPoints: files,
-    bundle: true,
-    write: false,
-    metafile: true,
-    outdir: "out",
-    format: "esm",
-    platform: "node",
-    packages: "external",
-    loader: { ".css": "empty", ".svg": "empty" },
-    logLevel: "silent",
-  });
+  const graph = await importGraph(files);
   const direct = new Set<string>();
   for (const file of files) {
-    for (const imported of result.metafile.inputs[file]?.imports ?? []) {
+    for (const imported of graph[file]?.imports ?? []) {
       if (/^(server|db)\//.test(imported.path)) direct.add(imported.path);
     }
   }

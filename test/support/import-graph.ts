@@ -1,64 +1,57 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
-import ts from "typescript";
+import { build, type Metafile } from "esbuild";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const EXTENSIONS = [".ts", ".tsx", "/index.ts", "/index.tsx"];
 
-/** The project file an import names ("./x", "../x", "@/x"), or null for a package. */
-function resolveImport(from: string, specifier: string): string | null {
-  const base = specifier.startsWith("@/")
-    ? path.join(ROOT, specifier.slice(2))
-    : specifier.startsWith(".")
-      ? path.resolve(path.dirname(from), specifier)
-      : null;
-  if (!base) return null;
-  if (existsSync(base) && /\.tsx?$/.test(base)) return base;
-  const found = EXTENSIONS.map((ext) => base + ext).find((candidate) => existsSync(candidate));
-  return found ?? null;
-}
-
-/** Whether an import or export statement survives compilation (`import type { X }` does not). */
-function isRuntime(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean {
-  if (ts.isExportDeclaration(node)) return !node.isTypeOnly;
-  const clause = node.importClause;
-  if (!clause) return true;
-  if (clause.isTypeOnly) return false;
-  const bindings = clause.namedBindings;
-  if (clause.name || !bindings || ts.isNamespaceImport(bindings)) return true;
-  return bindings.elements.length === 0 || bindings.elements.some((element) => !element.isTypeOnly);
-}
-
-function runtimeImportsOf(file: string): string[] {
-  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, false);
-  const found: string[] = [];
-  for (const statement of source.statements) {
-    if (!ts.isImportDeclaration(statement) && !ts.isExportDeclaration(statement)) continue;
-    const specifier = statement.moduleSpecifier;
-    if (!specifier || !ts.isStringLiteral(specifier) || !isRuntime(statement)) continue;
-    const resolved = resolveImport(file, specifier.text);
-    if (resolved) found.push(resolved);
-  }
-  return found;
+/** The TypeScript sources under `directory` (tests left out), as paths from the project root. */
+export function sourceFiles(directory: string): string[] {
+  return readdirSync(path.join(ROOT, directory), { recursive: true, encoding: "utf8" })
+    .filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file))
+    .map((file) => path.join(directory, file).split(path.sep).join("/"));
 }
 
 /**
- * Every project file `entry` loads at run time, directly or through others (type-only imports
- * are erased, so they do not count), each with the chain of imports that reaches it.
+ * The run-time import graph of these entries, as esbuild bundles it: type-only imports are
+ * erased, the `@/` alias is followed, packages are left out. Keys are paths from the project root.
  */
-export function runtimeImportChains(entry: string): Map<string, string[]> {
-  const start = path.resolve(ROOT, entry);
-  const chains = new Map<string, string[]>([[start, [start]]]);
-  const pending = [start];
+export async function importGraph(
+  entries: string[],
+  platform: "browser" | "node" = "node",
+): Promise<Metafile["inputs"]> {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: entries,
+    bundle: true,
+    write: false,
+    metafile: true,
+    outdir: "out",
+    format: "esm",
+    platform,
+    packages: "external",
+    loader: { ".css": "empty", ".svg": "empty" },
+    logLevel: "silent",
+  });
+  return result.metafile.inputs;
+}
+
+/** Every project file these entries load at run time, directly or through others. */
+export async function modulesReachedFrom(entries: string[], platform?: "browser" | "node"): Promise<string[]> {
+  return Object.keys(await importGraph(entries, platform));
+}
+
+/** Every project file `entry` loads at run time, each with the chain of imports that reaches it. */
+export async function runtimeImportChains(entry: string): Promise<Map<string, string[]>> {
+  const graph = await importGraph([entry]);
+  const chains = new Map<string, string[]>([[entry, [entry]]]);
+  const pending = [entry];
   while (pending.length > 0) {
     const file = pending.shift()!;
-    for (const imported of runtimeImportsOf(file)) {
-      if (chains.has(imported)) continue;
+    for (const { path: imported } of graph[file]?.imports ?? []) {
+      if (chains.has(imported) || !(imported in graph)) continue;
       chains.set(imported, [...chains.get(file)!, imported]);
       pending.push(imported);
     }
   }
-  return new Map([...chains].map(([file, chain]) => [relative(file), chain.map(relative)]));
+  return chains;
 }
-
-const relative = (file: string) => path.relative(ROOT, file).split(path.sep).join("/");
